@@ -1,0 +1,162 @@
+import path from 'node:path';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Knex } from 'knex';
+import { Passport } from 'passport';
+import { doubleCsrf } from 'csrf-csrf';
+import crypto from 'node:crypto';
+import type { AppConfig } from './config/config.ts';
+import type { Clock } from './lib/clock.ts';
+import { Translator, type Locale } from './lib/i18n.ts';
+import { KnexSessionStore } from './auth/session-store.ts';
+import { configurePassport, tokenAuth } from './auth/passport.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { AppError } from './http/errors.ts';
+import { viewLocals } from './http/locals.ts';
+import { UnitsService } from './modules/units/units.service.ts';
+import { UsersService } from './modules/users/users.service.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { authRoutes } from './modules/account/auth.routes.ts';
+import { accountRoutes } from './modules/account/account.routes.ts';
+import { setupRoutes } from './modules/setup/setup.routes.ts';
+import { unitRoutes } from './modules/units/units.routes.ts';
+import { unitApi } from './modules/units/units.api.ts';
+import { userRoutes } from './modules/users/users.routes.ts';
+import { userApi } from './modules/users/users.api.ts';
+import { auditRoutes, auditApi } from './modules/audit/audit.routes.ts';
+
+export interface AppDeps {
+  config: AppConfig;
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  /** Shared by every app process (from SESSION_SECRET or stored once in the database). */
+  sessionSecret: string;
+  translator?: Translator;
+}
+
+export interface Services {
+  units: UnitsService;
+  users: UsersService;
+  audit: AuditService;
+}
+
+export interface BuiltApp {
+  app: Express;
+  services: Services;
+  sessionStore: KnexSessionStore;
+  translator: Translator;
+}
+
+const viewsDir = path.resolve(import.meta.dirname, '../views');
+
+/** Builds the Express app. Never listens and never connects by itself (DESIGN.md, habit 1). */
+export function buildApp(deps: AppDeps): BuiltApp {
+  const { config, db, clock, logger } = deps;
+  const translator = deps.translator ?? new Translator();
+  const services: Services = {
+    units: new UnitsService(db, clock),
+    users: new UsersService(db, clock, config),
+    audit: new AuditService(db),
+  };
+  const app = express();
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.set('view engine', 'ejs');
+  app.set('views', viewsDir);
+  if (config.env === 'production') app.set('view cache', true);
+  app.disable('x-powered-by');
+
+  app.use(pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : crypto.randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customProps: (req) => ({ user: (req as express.Request).user?.id }),
+    serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url }), res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }) },
+  }));
+
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS only makes sense behind HTTPS.
+    strictTransportSecurity: config.cookieSecure,
+  }));
+
+  app.use('/static', express.static(path.join(viewsDir, 'static'), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.use(healthRoutes(db));
+
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(express.json({ limit: '1mb' }));
+
+  const sessionStore = new KnexSessionStore(db, { ttlMs: config.sessionMaxAgeMs });
+  app.use(session({
+    name: 'isotrack.sid',
+    secret: deps.sessionSecret,
+    store: sessionStore,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, maxAge: config.sessionMaxAgeMs },
+  }));
+  const passport = new Passport();
+  configurePassport(passport, services.users);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(tokenAuth(services.users));
+
+  app.use((req, _res, next) => {
+    const cookieLang = req.cookies?.lang as string | undefined;
+    req.locale = (req.user?.locale ?? (cookieLang === 'en' || cookieLang === 'vi' ? cookieLang : config.defaultLocale)) as Locale;
+    next();
+  });
+
+  const csrf = doubleCsrf({
+    getSecret: () => deps.sessionSecret,
+    // Before sign-in there is no session worth binding to; sign-in regenerates the session, and
+    // every page after it is bound to the new id.
+    getSessionIdentifier: (req) => (req.user ? req.sessionID : ''),
+    cookieName: config.cookieSecure ? '__Host-isotrack.csrf' : 'isotrack.csrf',
+    cookieOptions: { sameSite: 'lax', secure: config.cookieSecure, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
+    // API calls with a bearer token carry no cookie, so a forged cross-site request cannot use them.
+    skipCsrfProtection: (req) => req.authVia === 'token',
+    errorConfig: { code: 'CSRF_INVALID', statusCode: 403 },
+  });
+  app.use(csrf.doubleCsrfProtection);
+  app.use(viewLocals(translator));
+
+  app.use(setupRoutes(services));
+  app.use(authRoutes(passport, services));
+  app.use(accountRoutes(services, translator));
+  app.use(unitRoutes(services));
+  app.use(userRoutes(services));
+  app.use(auditRoutes(services));
+  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services));
+  app.get('/', (req, res) => res.redirect(req.user ? '/units' : '/login'));
+
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
+  app.use(errorHandler(translator, logger));
+  return { app, services, sessionStore, translator };
+}

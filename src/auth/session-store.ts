@@ -1,0 +1,54 @@
+import session from 'express-session';
+import type { Knex } from 'knex';
+
+/**
+ * express-session store over knex, so that any app process can serve any request.
+ * Written here rather than taken from connect-session-knex because that store writes the
+ * session row on every request (touch); this one refreshes the expiry at most once per
+ * `touchEveryMs` for each session, which keeps signed-in page views free of writes.
+ */
+export class KnexSessionStore extends session.Store {
+  private lastTouch = new Map<string, number>();
+
+  constructor(private readonly db: Knex, private readonly opts: { ttlMs: number; touchEveryMs?: number }) {
+    super();
+  }
+
+  private expiry(sess: session.SessionData): number {
+    const e = sess.cookie?.expires;
+    return e ? new Date(e).getTime() : Date.now() + this.opts.ttlMs;
+  }
+
+  override get(sid: string, cb: (err: unknown, s?: session.SessionData | null) => void): void {
+    this.db('sessions').where('sid', sid).where('expires_at', '>', Date.now()).first('sess')
+      .then((row: { sess: string } | undefined) => cb(null, row ? (JSON.parse(row.sess) as session.SessionData) : null), cb);
+  }
+
+  override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    const row = { sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess) };
+    this.lastTouch.set(sid, Date.now());
+    this.db('sessions').insert(row).onConflict('sid').merge().then(() => cb?.(), (e: unknown) => cb?.(e));
+  }
+
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.lastTouch.delete(sid);
+    this.db('sessions').where('sid', sid).delete().then(() => cb?.(), (e: unknown) => cb?.(e));
+  }
+
+  override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    const now = Date.now();
+    const last = this.lastTouch.get(sid);
+    if (last !== undefined && now - last < (this.opts.touchEveryMs ?? 5 * 60_000)) {
+      cb?.();
+      return;
+    }
+    if (this.lastTouch.size > 50_000) this.lastTouch.clear();
+    this.lastTouch.set(sid, now);
+    this.db('sessions').where('sid', sid).update({ expires_at: this.expiry(sess) }).then(() => cb?.(), (e: unknown) => cb?.(e));
+  }
+
+  /** Deletes expired sessions; called periodically by the server. */
+  async prune(): Promise<number> {
+    return this.db('sessions').where('expires_at', '<=', Date.now()).delete();
+  }
+}

@@ -1,0 +1,94 @@
+import type { Server } from 'node:http';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { loadConfig, type AppConfig } from './config/config.ts';
+import { createDb, dialectOf } from './db/knex.ts';
+import { migrateCore } from './db/migrator.ts';
+import { buildApp, type BuiltApp } from './app.ts';
+import { createLogger } from './lib/logger.ts';
+import { systemClock, type Clock } from './lib/clock.ts';
+import { randomToken } from './auth/password.ts';
+import { iso } from './lib/time.ts';
+
+/**
+ * The staged start, each stage named so a failure says where it happened:
+ * config -> database -> core migrations -> (plugins) -> http app -> listen.
+ */
+export interface Booted {
+  config: AppConfig;
+  db: Knex;
+  logger: Logger;
+  built: BuiltApp;
+  server?: Server;
+  stop(): Promise<void>;
+}
+
+/** The session secret: SESSION_SECRET if set, otherwise made once and kept in the database, so
+ *  every app process on the same database signs cookies alike. */
+export async function sessionSecretFor(db: Knex, config: AppConfig, clock: Clock): Promise<string> {
+  if (config.sessionSecret) return config.sessionSecret;
+  await db('app_settings').insert({ key: 'session_secret', value: randomToken(48), updated_at: iso(clock.now()) })
+    .onConflict('key').ignore();
+  const row = (await db('app_settings').where('key', 'session_secret').first('value')) as { value: string };
+  return row.value;
+}
+
+export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; clock?: Clock } = {}): Promise<Booted> {
+  const config = loadConfig(opts.env);
+  const logger = createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const stage = (name: string) => logger.info({ stage: name }, `boot: ${name}`);
+
+  stage('database');
+  const db = createDb({ url: config.databaseUrl });
+  try {
+    await db.raw('select 1');
+  } catch (err) {
+    await db.destroy();
+    throw new Error(`Cannot reach the database (${dialectOf(config.databaseUrl)}): ${(err as Error).message}`);
+  }
+  stage('migrate core');
+  const applied = await migrateCore(db);
+  if (applied.length) logger.info({ applied }, 'core migrations applied');
+
+  stage('http');
+  const built = buildApp({ config, db, clock, logger, sessionSecret: await sessionSecretFor(db, config, clock) });
+
+  const token = await built.services.users.issueSetupToken();
+  if (token) {
+    // Printed on the console only: the operator who started the app opens it to create the
+    // first administrator. There is no default password.
+    const link = `${config.baseUrl}/setup?token=${token}`;
+    process.stdout.write(`\n  isotrack has no user yet. Open this one-time link to create the administrator:\n\n    ${link}\n\n`);
+  }
+
+  const pruneTimer = setInterval(() => {
+    built.sessionStore.prune().catch((err: unknown) => logger.warn({ err }, 'session prune failed'));
+  }, 3600_000);
+  pruneTimer.unref();
+
+  let server: Server | undefined;
+  if (opts.listen !== false) {
+    stage('listen');
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = built.app.listen(config.port, config.host, () => resolve(s));
+      s.on('error', reject);
+    });
+    const addr = server.address();
+    logger.info({ address: addr }, `isotrack listening on ${config.baseUrl}`);
+  }
+
+  return {
+    config, db, logger, built, server,
+    async stop() {
+      clearInterval(pruneTimer);
+      if (server) {
+        await new Promise<void>((resolve) => {
+          server?.close(() => resolve());
+          server?.closeIdleConnections();
+        });
+      }
+      await db.destroy();
+    },
+  };
+}

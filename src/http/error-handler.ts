@@ -1,0 +1,45 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Translator } from '../lib/i18n.ts';
+import { AppError, errorCatalogue, type ErrorCode } from './errors.ts';
+
+/** Maps anything thrown to a catalogued error; unknown errors become INTERNAL and are logged. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; code?: string; status?: number; statusCode?: number };
+  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
+  if (e?.type === 'entity.parse.failed' || e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('BAD_REQUEST');
+  if (e?.code === 'CSRF_INVALID') return new AppError('CSRF_INVALID');
+  if ((e?.status ?? e?.statusCode) === 400) return new AppError('BAD_REQUEST');
+  return new AppError('INTERNAL');
+}
+
+export function isApiRequest(req: Request): boolean {
+  return req.path.startsWith('/api/');
+}
+
+/**
+ * The one error page (and the JSON error body of the API): a Vietnamese message from the
+ * catalogue and the request id to quote; never a stack trace.
+ */
+export function errorHandler(translator: Translator, logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const appErr = toAppError(err);
+    if (appErr.code === 'INTERNAL') logger.error({ err, reqId: req.id }, 'unhandled error');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const locale = req.locale ?? 'vi';
+    const message = translator.t(locale, `errors.${appErr.code}`, appErr.params);
+    const status = errorCatalogue[appErr.code as ErrorCode];
+    if (isApiRequest(req)) {
+      const fields = appErr.fields
+        ? Object.fromEntries(Object.entries(appErr.fields).map(([k, v]) => [k, translator.t(locale, v.key, v.params)]))
+        : undefined;
+      res.status(status).json({ error: { code: appErr.code, message, fields, requestId: req.id } });
+      return;
+    }
+    res.status(status).render('errors/error', { code: appErr.code, status, message, requestId: req.id });
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The one catalogue of coded errors. Each code has its HTTP status and a message key in the
+ * locale files (`errors.<CODE>`); the error page and the JSON API show that message and never a
+ * stack trace.
+ */
+export const errorCatalogue = {
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 422,
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF_INVALID: 403,
+  LOGIN_THROTTLED: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  CONFLICT: 409,
+  UNIT_CODE_TAKEN: 422,
+  UNIT_MOVE_INTO_OWN_SUBTREE: 422,
+  UNIT_MERGE_INTO_SELF: 422,
+  UNIT_MERGE_INVALID: 422,
+  USERNAME_TAKEN: 422,
+  ROLE_INVALID: 422,
+  LAST_ADMIN: 422,
+  SETUP_CLOSED: 404,
+  PASSWORD_WRONG: 422,
+  TOKEN_INVALID: 401,
+  DB_UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Per-field problems: field name -> message key (with optional params). */
+export type FieldErrors = Record<string, { key: string; params?: Record<string, string | number> }>;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, string | number> = {},
+    readonly fields?: FieldErrors,
+  ) {
+    super(code);
+    this.status = errorCatalogue[code];
+  }
+}
+
+export const notFound = (): AppError => new AppError('NOT_FOUND');

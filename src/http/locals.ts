@@ -1,0 +1,52 @@
+import type { NextFunction, Request, Response } from 'express';
+import { isAdmin } from '../auth/roles.ts';
+import type { Translator } from '../lib/i18n.ts';
+
+/** Day `YYYY-MM-DD` as Vietnamese users write it: `15/12/2026`. */
+export function fmtDay(day: string | null | undefined): string {
+  if (!day) return '';
+  const [y, m, d] = day.slice(0, 10).split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** An ISO timestamp shown in Viet Nam time (UTC+7): `15/12/2026 08:30`. */
+export function fmtTime(ts: string | null | undefined): string {
+  if (!ts) return '';
+  const t = new Date(Date.parse(ts) + 7 * 3600_000).toISOString();
+  return `${fmtDay(t.slice(0, 10))} ${t.slice(11, 16)}`;
+}
+
+/** A query string from the current one with some keys replaced (for pagination and filters). */
+export function queryWith(query: Record<string, unknown>, changes: Record<string, string | number | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...query, ...changes })) {
+    if (v !== undefined && v !== '' && typeof v !== 'object') p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+const notices = new Set(['saved', 'created', 'moved', 'merged', 'password_changed', 'token_revoked', 'role_added', 'role_removed', 'signed_out', 'setup_done']);
+
+export function viewLocals(translator: Translator) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const t = translator.bind(req.locale);
+    let token: string | undefined;
+    Object.assign(res.locals, {
+      t,
+      locale: req.locale,
+      user: req.user,
+      isAdmin: isAdmin(req.user),
+      csrf: () => (token ??= req.csrfToken ? req.csrfToken() : ''),
+      notice: typeof req.query.notice === 'string' && notices.has(req.query.notice) ? req.query.notice : undefined,
+      currentPath: req.path,
+      query: req.query,
+      fmtDay,
+      fmtTime,
+      queryWith,
+      values: {},
+      errors: {},
+    });
+    next();
+  };
+}

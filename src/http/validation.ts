@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { AppError, type FieldErrors } from './errors.ts';
+import { isCalendarDate } from '../lib/time.ts';
+import { nfc } from '../lib/text.ts';
+
+/**
+ * Zod glue. Messages are locale keys (`v.*`, with `|n` for a number parameter), so that the same
+ * schema serves the Vietnamese and English pages and the JSON API.
+ */
+export const requiredText = (max: number) =>
+  z.string({ error: 'v.required' }).transform(nfc).pipe(
+    z.string().trim().min(1, { error: 'v.required' }).max(max, { error: `v.too_long|${max}` }),
+  );
+
+export const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (v === '' || v === null ? undefined : v),
+    z.string().transform(nfc).pipe(z.string().trim().max(max, { error: `v.too_long|${max}` })).optional(),
+  );
+
+export const requiredDate = z
+  .string({ error: 'v.required' })
+  .trim()
+  .min(1, { error: 'v.required' })
+  .refine(isCalendarDate, { error: 'v.date' });
+
+export const optionalDate = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : v),
+  z.string().trim().refine(isCalendarDate, { error: 'v.date' }).optional(),
+);
+
+export const optionalId = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : v),
+  z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).optional(),
+);
+
+export const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);
+
+export function toFieldErrors(err: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of err.issues) {
+    const field = issue.path.map(String).join('.') || '_';
+    if (out[field]) continue;
+    const [key, n] = issue.message.split('|');
+    const isKey = key !== undefined && /^v\.[a-z_]+$/.test(key);
+    out[field] = isKey ? { key, params: n ? { n } : undefined } : { key: 'v.invalid' };
+  }
+  return out;
+}
+
+/** Parses input or throws a VALIDATION_FAILED error carrying one message per field. */
+export function validate<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new AppError('VALIDATION_FAILED', {}, toFieldErrors(r.error));
+  return r.data;
+}
+
+/** An id from the URL: anything that is not a positive integer is simply not found. */
+export function parseId(raw: unknown): number {
+  const r = idParam.safeParse(raw);
+  if (!r.success) throw new AppError('NOT_FOUND');
+  return r.data;
+}

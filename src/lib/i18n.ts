@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Locale = 'vi' | 'en';
+export const locales: Locale[] = ['vi', 'en'];
+type Dict = Record<string, unknown>;
+
+/**
+ * UI text lives in `src/locales/<lang>.json` (Vietnamese first, English second). A key missing
+ * in English falls back to Vietnamese; a key missing everywhere shows itself, so a gap is seen
+ * rather than hidden. Plugins add their own files under a namespace.
+ * Hand-written instead of i18next: the current i18next needs Node 22, and what we need is a
+ * nested lookup with `{name}` interpolation.
+ */
+export class Translator {
+  private dicts: Record<Locale, Dict> = { vi: {}, en: {} };
+
+  constructor(dir = path.resolve(import.meta.dirname, '../locales')) {
+    for (const l of locales) this.dicts[l] = JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as Dict;
+  }
+
+  /** Adds a namespace (a plugin's locale files), e.g. `p.iso-calendar.title`. */
+  addNamespace(ns: string, byLocale: Partial<Record<Locale, Dict>>): void {
+    for (const l of locales) {
+      const parts = ns.split('.');
+      let node = this.dicts[l];
+      for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Dict;
+      node[parts[parts.length - 1] as string] = byLocale[l] ?? byLocale.vi ?? {};
+    }
+  }
+
+  has(locale: Locale, key: string): boolean {
+    return typeof lookup(this.dicts[locale], key) === 'string';
+  }
+
+  t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+    const raw = lookup(this.dicts[locale], key) ?? lookup(this.dicts.vi, key);
+    if (typeof raw !== 'string') return key;
+    return raw.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  }
+
+  /** A translate function bound to one locale, for views. */
+  bind(locale: Locale): (key: string, params?: Record<string, string | number>) => string {
+    return (key, params) => this.t(locale, key, params);
+  }
+}
+
+function lookup(dict: Dict, key: string): unknown {
+  let node: unknown = dict;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Dict)[part];
+  }
+  return node;
+}

@@ -1,0 +1,32 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { AppError } from '../../http/errors.ts';
+import { validate } from '../../http/validation.ts';
+import { isAdmin, scopeFor } from '../../auth/roles.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { listAudit } from './audit.repository.ts';
+
+const auditQuery = z.object({
+  entity: z.enum(['unit', 'user', 'api_token']).optional().or(z.literal('').transform(() => undefined)),
+  entityId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  userId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  page: z.coerce.number().int().min(1).max(100000).optional().default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).optional().default(50),
+});
+
+export class AuditService {
+  constructor(private readonly db: Knex) {}
+
+  /** Administrators see everything; coordinators the entries of units in their subtree. */
+  async list(actor: Actor, query: unknown) {
+    const scope = scopeFor(actor.user, 'audit.read');
+    if (!scope.all && scope.paths.length === 0) throw new AppError('NOT_FOUND');
+    const q = validate(auditQuery, query);
+    return listAudit(this.db, { scope, ...q });
+  }
+
+  canRead(actor: Actor): boolean {
+    const scope = scopeFor(actor.user, 'audit.read');
+    return isAdmin(actor.user) || (!scope.all && scope.paths.length > 0);
+  }
+}

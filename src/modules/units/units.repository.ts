@@ -1,0 +1,188 @@
+import type { Knex } from 'knex';
+import type { Scope } from '../../auth/roles.ts';
+import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
+import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { foldForSearch } from '../../lib/text.ts';
+import { whereUnitInScope } from './units.scope.ts';
+import type { IsoStandard, IsoState, Unit, UnitKind } from './units.types.ts';
+
+type Db = Knex | Knex.Transaction;
+
+const columns = [
+  'id', 'code', 'name', 'kind', 'parent_id', 'path', 'depth', 'place_name', 'active_from', 'active_to',
+  'merged_into_id', 'iso_state', 'iso_standard', 'iso_state_reason', 'iso_state_changed_at', 'created_at', 'updated_at',
+];
+
+export function toUnit(r: Record<string, unknown>): Unit {
+  return {
+    id: Number(r.id),
+    code: String(r.code),
+    name: String(r.name),
+    kind: r.kind as UnitKind,
+    parentId: r.parent_id == null ? null : Number(r.parent_id),
+    path: String(r.path),
+    depth: Number(r.depth),
+    placeName: (r.place_name as string | null) ?? null,
+    activeFrom: (r.active_from as string | null) ?? null,
+    activeTo: (r.active_to as string | null) ?? null,
+    mergedIntoId: r.merged_into_id == null ? null : Number(r.merged_into_id),
+    isoState: r.iso_state as IsoState,
+    isoStandard: (r.iso_standard as IsoStandard | null) ?? null,
+    isoStateReason: (r.iso_state_reason as string | null) ?? null,
+    isoStateChangedAt: (r.iso_state_changed_at as string | null) ?? null,
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+/** A unit inside the scope, or undefined (the caller answers 404). */
+export async function findUnit(db: Db, id: number, scope: Scope): Promise<Unit | undefined> {
+  const q = db('units').select(columns).where('id', id);
+  whereUnitInScope(q, 'path', scope);
+  const row = (await q.first()) as Record<string, unknown> | undefined;
+  return row ? toUnit(row) : undefined;
+}
+
+export async function findUnitByCode(db: Db, code: string, scope: Scope): Promise<Unit | undefined> {
+  const q = db('units').select(columns).where('code', code);
+  whereUnitInScope(q, 'path', scope);
+  const row = (await q.first()) as Record<string, unknown> | undefined;
+  return row ? toUnit(row) : undefined;
+}
+
+export async function codeTaken(db: Db, code: string, exceptId?: number): Promise<boolean> {
+  const q = db('units').where('code', code).first('id');
+  if (exceptId !== undefined) q.whereNot('id', exceptId);
+  return !!(await q);
+}
+
+/** Ancestors of a unit, root first, from its path (no scope: a breadcrumb names only what the
+ *  user already reached through a unit in scope). */
+export async function ancestorsOf(db: Db, unit: Unit): Promise<Array<Pick<Unit, 'id' | 'code' | 'name' | 'kind'>>> {
+  const ids = unit.path.split('/').filter(Boolean).map(Number).filter((id) => id !== unit.id);
+  if (ids.length === 0) return [];
+  const rows = (await db('units').select('id', 'code', 'name', 'kind').whereIn('id', ids)) as Array<Record<string, unknown>>;
+  const byId = new Map(rows.map((r) => [Number(r.id), r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [{ id, code: String(r.code), name: String(r.name), kind: r.kind as UnitKind }] : [];
+  });
+}
+
+export interface ListFilter {
+  scope: Scope;
+  q?: string;
+  kind?: UnitKind;
+  parentId?: number;
+  /** Only the top of the scope: provinces for an administrator, the assigned units otherwise. */
+  rootsOnly?: boolean;
+  status: 'active' | 'inactive' | 'all';
+  today: string;
+  page: number;
+  pageSize: number;
+}
+
+export async function listUnits(db: Db, f: ListFilter): Promise<Page<Unit & { childCount: number }>> {
+  const q = db('units as u');
+  whereUnitInScope(q, 'u.path', f.scope);
+  if (f.q) {
+    const folded = foldForSearch(f.q);
+    q.where((w) => {
+      w.whereRaw(`u.search_text LIKE ? ESCAPE '\\'`, [`%${likeEscape(folded)}%`]).orWhere('u.code', f.q as string);
+    });
+  }
+  if (f.kind) q.where('u.kind', f.kind);
+  if (f.parentId !== undefined) q.where('u.parent_id', f.parentId);
+  if (f.rootsOnly) {
+    if (f.scope.all) q.whereNull('u.parent_id');
+    else q.whereIn('u.path', f.scope.paths);
+  }
+  if (f.status === 'active') {
+    q.where((w) => w.whereNull('u.active_to').orWhere('u.active_to', '>', f.today));
+  } else if (f.status === 'inactive') {
+    q.whereNotNull('u.active_to').where('u.active_to', '<=', f.today);
+  }
+  const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
+  const rows = (await q
+    .select(columns.map((c) => `u.${c}`))
+    .select(db.raw('(select count(*) from units c where c.parent_id = u.id) as child_count'))
+    .orderBy([{ column: 'u.depth' }, { column: 'u.name' }, { column: 'u.id' }])
+    .limit(f.pageSize)
+    .offset(offsetOf(f.page, f.pageSize))) as Array<Record<string, unknown>>;
+  return pageOf(rows.map((r) => ({ ...toUnit(r), childCount: toCount(r.child_count) })), toCount(n), f.page, f.pageSize);
+}
+
+/** How many units of each kind lie in the scope (optionally under one unit), active today. */
+export async function countByKind(db: Db, scope: Scope, today: string, underPath?: string): Promise<Record<string, number>> {
+  const q = db('units').select('kind').count({ n: '*' }).groupBy('kind')
+    .where((w) => w.whereNull('active_to').orWhere('active_to', '>', today));
+  whereUnitInScope(q, 'path', scope);
+  if (underPath) q.whereRaw(`path LIKE ? ESCAPE '\\'`, [`${likeEscape(underPath)}_%`]);
+  const rows = (await q) as Array<{ kind: string; n: unknown }>;
+  return Object.fromEntries(rows.map((r) => [r.kind, toCount(r.n)]));
+}
+
+export async function predecessorsOf(db: Db, id: number): Promise<Unit[]> {
+  const rows = (await db('units').select(columns).where('merged_into_id', id).orderBy('name')) as Array<Record<string, unknown>>;
+  return rows.map(toUnit);
+}
+
+export interface UnitRow {
+  code: string;
+  name: string;
+  kind: UnitKind;
+  parentId: number | null;
+  placeName: string | null;
+  activeFrom: string | null;
+  activeTo: string | null;
+}
+
+export async function insertUnit(trx: Db, data: UnitRow, parentPath: string | null, at: string): Promise<number> {
+  const id = await insertId(trx('units').insert({
+    code: data.code,
+    name: data.name,
+    kind: data.kind,
+    parent_id: data.parentId,
+    path: '/',
+    depth: 0,
+    place_name: data.placeName,
+    active_from: data.activeFrom,
+    active_to: data.activeTo,
+    search_text: foldForSearch(`${data.name} ${data.code}`),
+    created_at: at,
+    updated_at: at,
+  }));
+  // The path needs the new id, so it is written right after the insert, in the same transaction.
+  const path = `${parentPath ?? '/'}${id}/`;
+  await trx('units').where('id', id).update({ path, depth: path.split('/').length - 3 });
+  return id;
+}
+
+export async function updateUnitRow(trx: Db, id: number, patch: Partial<UnitRow> & Record<string, unknown>, at: string): Promise<void> {
+  const row: Record<string, unknown> = { updated_at: at };
+  const map: Record<string, string> = {
+    code: 'code', name: 'name', kind: 'kind', placeName: 'place_name', activeFrom: 'active_from', activeTo: 'active_to',
+    mergedIntoId: 'merged_into_id', isoState: 'iso_state', isoStandard: 'iso_standard', isoStateReason: 'iso_state_reason',
+    isoStateChangedAt: 'iso_state_changed_at',
+  };
+  for (const [k, v] of Object.entries(patch)) {
+    const col = map[k];
+    if (col && v !== undefined) row[col] = v;
+  }
+  if (patch.name !== undefined || patch.code !== undefined) {
+    const cur = (await trx('units').where('id', id).first('name', 'code')) as { name: string; code: string };
+    row.search_text = foldForSearch(`${patch.name ?? cur.name} ${patch.code ?? cur.code}`);
+  }
+  await trx('units').where('id', id).update(row);
+}
+
+/** Moves a subtree: one UPDATE rewrites the path prefix and depth of the unit and all below it. */
+export async function moveSubtree(trx: Db, unit: Unit, newParentId: number | null, newParentPath: string, at: string): Promise<void> {
+  const newPath = `${newParentPath}${unit.id}/`;
+  const depthDelta = (newPath.split('/').length - 3) - unit.depth;
+  await trx('units').where('id', unit.id).update({ parent_id: newParentId, updated_at: at });
+  await trx.raw(
+    `update units set path = ? || substr(path, ?), depth = depth + ? where path like ? escape '\\'`,
+    [newPath, unit.path.length + 1, depthDelta, `${likeEscape(unit.path)}%`],
+  );
+}

@@ -1,0 +1,281 @@
+import type { Knex } from 'knex';
+import type { AppConfig } from '../../config/config.ts';
+import { AppError } from '../../http/errors.ts';
+import { validate } from '../../http/validation.ts';
+import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../../auth/password.ts';
+import { isAdmin, type SessionUser } from '../../auth/roles.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { iso } from '../../lib/time.ts';
+import { insertId } from '../../db/helpers.ts';
+import { writeAudit } from '../audit/audit.repository.ts';
+import { findUnit } from '../units/units.repository.ts';
+import * as repo from './users.repository.ts';
+import * as throttle from './throttle.repository.ts';
+import {
+  changePasswordInput, newUserInput, preferencesInput, resetPasswordInput, roleInput, setupInput, tokenInput,
+  userListQuery, userUpdateInput,
+} from './users.schemas.ts';
+
+/** What is written to the audit log about a user: never the password hash. */
+function auditView(u: repo.UserRecord | undefined) {
+  if (!u) return undefined;
+  return { username: u.username, fullName: u.fullName, email: u.email, isActive: u.isActive, locale: u.locale,
+    roles: u.roles.map((r) => ({ role: r.role, unitId: r.unitId })) };
+}
+
+export class UsersService {
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly config: AppConfig) {}
+
+  private requireAdmin(actor: Actor): void {
+    // Outside an administrator's reach, user management does not exist.
+    if (!isAdmin(actor.user)) throw new AppError('NOT_FOUND');
+  }
+
+  async sessionUser(id: number): Promise<SessionUser | undefined> {
+    const u = await repo.findUserById(this.db, id);
+    return u && u.isActive ? u : undefined;
+  }
+
+  /** Checks a user name and password with throttling per account and per address. Wrong user and
+   *  wrong password get the same answer and cost the same time. */
+  async authenticate(rawUsername: string, password: string, address: string): Promise<SessionUser> {
+    const username = String(rawUsername ?? '').trim().toLowerCase().slice(0, 60);
+    const now = this.clock.now().getTime();
+    const acctKey = `acct:${username}`;
+    const addrKey = `addr:${address}`;
+    const until = await throttle.lockedUntil(this.db, [acctKey, addrKey], now);
+    if (until) throw new AppError('LOGIN_THROTTLED', { minutes: Math.ceil((until - now) / 60000) });
+    const cred = username ? await repo.findCredentials(this.db, username) : undefined;
+    const ok = cred
+      ? await verifyPassword(String(password ?? ''), cred.passwordHash)
+      : (await verifyPassword(String(password ?? ''), await dummyPasswordHash(this.config.scryptCost)), false);
+    if (!ok || !cred || !cred.isActive) {
+      await throttle.recordFailure(this.db, acctKey, this.config.login.maxPerAccount, this.config.login.windowMs, now);
+      await throttle.recordFailure(this.db, addrKey, this.config.login.maxPerAddress, this.config.login.windowMs, now);
+      throw new AppError('UNAUTHENTICATED');
+    }
+    await throttle.clearFailures(this.db, acctKey);
+    await repo.updateUserRow(this.db, cred.id, { lastLoginAt: iso(this.clock.now()) }, iso(this.clock.now()));
+    return (await this.sessionUser(cred.id)) as SessionUser;
+  }
+
+  async list(actor: Actor, query: unknown) {
+    this.requireAdmin(actor);
+    const q = validate(userListQuery, query);
+    return repo.listUsers(this.db, q);
+  }
+
+  async get(actor: Actor, id: number): Promise<repo.UserRecord> {
+    if (!isAdmin(actor.user) && actor.user.id !== id) throw new AppError('NOT_FOUND');
+    const u = await repo.findUserById(this.db, id);
+    if (!u) throw new AppError('NOT_FOUND');
+    return u;
+  }
+
+  /** Creates a user; `actor` undefined means the operator's CLI or the first-run setup. */
+  async create(actor: Actor | undefined, input: unknown, opts: { admin?: boolean; db?: Knex.Transaction } = {}): Promise<repo.UserRecord> {
+    if (actor) this.requireAdmin(actor);
+    const data = validate(newUserInput, input);
+    const run = async (trx: Knex.Transaction) => {
+      if (await repo.usernameTaken(trx, data.username)) {
+        throw new AppError('USERNAME_TAKEN', {}, { username: { key: 'v.username_taken' } });
+      }
+      const at = iso(this.clock.now());
+      const id = await repo.insertUser(trx, {
+        username: data.username, fullName: data.fullName, email: data.email ?? null,
+        passwordHash: await hashPassword(data.password, this.config.scryptCost), locale: data.locale,
+      }, at);
+      if (opts.admin) await repo.insertRole(trx, id, 'admin', null, at);
+      const created = (await repo.findUserById(trx, id)) as repo.UserRecord;
+      await writeAudit(trx, { at, userId: actor?.user.id ?? null, action: 'create', entity: 'user', entityId: id, unitId: null,
+        after: auditView(created), requestId: actor?.requestId });
+      return created;
+    };
+    return opts.db ? run(opts.db) : this.db.transaction(run);
+  }
+
+  async update(actor: Actor, id: number, input: unknown): Promise<repo.UserRecord> {
+    this.requireAdmin(actor);
+    const data = validate(userUpdateInput, input);
+    return this.db.transaction(async (trx) => {
+      const before = await repo.findUserById(trx, id);
+      if (!before) throw new AppError('NOT_FOUND');
+      if (before.isActive && !data.isActive && before.roles.some((r) => r.role === 'admin') && (await repo.countAdmins(trx)) <= 1) {
+        throw new AppError('LAST_ADMIN', {}, { isActive: { key: 'v.last_admin' } });
+      }
+      const at = iso(this.clock.now());
+      await repo.updateUserRow(trx, id, { fullName: data.fullName, email: data.email ?? null, isActive: data.isActive, locale: data.locale }, at);
+      const after = (await repo.findUserById(trx, id)) as repo.UserRecord;
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'user', entityId: id, unitId: null,
+        before: auditView(before), after: auditView(after), requestId: actor.requestId });
+      return after;
+    });
+  }
+
+  async resetPassword(actor: Actor, id: number, input: unknown): Promise<void> {
+    this.requireAdmin(actor);
+    const data = validate(resetPasswordInput, input);
+    const hash = await hashPassword(data.password, this.config.scryptCost);
+    await this.db.transaction(async (trx) => {
+      if (!(await repo.findUserById(trx, id))) throw new AppError('NOT_FOUND');
+      const at = iso(this.clock.now());
+      await repo.updateUserRow(trx, id, { passwordHash: hash }, at);
+      // Sessions of that user end: whoever knew the old password is out.
+      await trx('sessions').where('sess', 'like', `%"user":${id}}%`).delete();
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'reset_password', entity: 'user', entityId: id, unitId: null, requestId: actor.requestId });
+    });
+  }
+
+  async addRole(actor: Actor, userId: number, input: unknown): Promise<repo.UserRecord> {
+    this.requireAdmin(actor);
+    const data = validate(roleInput, input);
+    return this.db.transaction(async (trx) => {
+      const before = await repo.findUserById(trx, userId);
+      if (!before) throw new AppError('NOT_FOUND');
+      let unitId: number | null = null;
+      if (data.role === 'admin') {
+        if (data.unitId !== undefined) throw new AppError('ROLE_INVALID', {}, { unitId: { key: 'v.admin_no_unit' } });
+      } else {
+        if (data.unitId === undefined) throw new AppError('ROLE_INVALID', {}, { unitId: { key: 'v.required' } });
+        if (!(await findUnit(trx, data.unitId, { all: true }))) throw new AppError('ROLE_INVALID', {}, { unitId: { key: 'v.parent_unknown' } });
+        unitId = data.unitId;
+      }
+      if (await repo.roleExists(trx, userId, data.role, unitId)) {
+        throw new AppError('ROLE_INVALID', {}, { role: { key: 'v.role_exists' } });
+      }
+      const at = iso(this.clock.now());
+      await repo.insertRole(trx, userId, data.role, unitId, at);
+      const after = (await repo.findUserById(trx, userId)) as repo.UserRecord;
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'add_role', entity: 'user', entityId: userId, unitId,
+        before: auditView(before), after: auditView(after), requestId: actor.requestId });
+      return after;
+    });
+  }
+
+  async removeRole(actor: Actor, userId: number, roleId: number): Promise<void> {
+    this.requireAdmin(actor);
+    await this.db.transaction(async (trx) => {
+      const before = await repo.findUserById(trx, userId);
+      const role = before?.roles.find((r) => r.id === roleId);
+      if (!before || !role) throw new AppError('NOT_FOUND');
+      if (role.role === 'admin' && (await repo.countAdmins(trx)) <= 1) throw new AppError('LAST_ADMIN');
+      await repo.deleteRole(trx, userId, roleId);
+      const after = await repo.findUserById(trx, userId);
+      await writeAudit(trx, { at: iso(this.clock.now()), userId: actor.user.id, action: 'remove_role', entity: 'user', entityId: userId,
+        unitId: role.unitId, before: auditView(before), after: auditView(after), requestId: actor.requestId });
+    });
+  }
+
+  async changeOwnPassword(actor: Actor, input: unknown): Promise<void> {
+    const data = validate(changePasswordInput, input);
+    const stored = await repo.passwordHashOf(this.db, actor.user.id);
+    if (!stored || !(await verifyPassword(data.current, stored))) {
+      throw new AppError('PASSWORD_WRONG', {}, { current: { key: 'v.password_wrong' } });
+    }
+    const hash = await hashPassword(data.password, this.config.scryptCost);
+    await this.db.transaction(async (trx) => {
+      const at = iso(this.clock.now());
+      await repo.updateUserRow(trx, actor.user.id, { passwordHash: hash }, at);
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'change_password', entity: 'user', entityId: actor.user.id, unitId: null, requestId: actor.requestId });
+    });
+  }
+
+  async updatePreferences(actor: Actor, input: unknown): Promise<void> {
+    const data = validate(preferencesInput, input);
+    await this.db.transaction(async (trx) => {
+      const before = await repo.findUserById(trx, actor.user.id);
+      const at = iso(this.clock.now());
+      await repo.updateUserRow(trx, actor.user.id, { fullName: data.fullName, email: data.email ?? null, locale: data.locale, emailNotifications: data.emailNotifications }, at);
+      const after = await repo.findUserById(trx, actor.user.id);
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'preferences', entity: 'user', entityId: actor.user.id, unitId: null,
+        before: auditView(before), after: auditView(after), requestId: actor.requestId });
+    });
+  }
+
+  async setLocale(actor: Actor, locale: 'vi' | 'en'): Promise<void> {
+    await repo.updateUserRow(this.db, actor.user.id, { locale }, iso(this.clock.now()));
+  }
+
+  // --- API tokens: shown once, stored as SHA-256, scoped exactly like their owner. ---
+
+  async listTokens(actor: Actor) {
+    const rows = (await this.db('api_tokens').where('user_id', actor.user.id).orderBy('id', 'desc')
+      .select('id', 'name', 'prefix', 'last_used_at', 'revoked_at', 'created_at')) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({ id: Number(r.id), name: String(r.name), prefix: String(r.prefix),
+      lastUsedAt: (r.last_used_at as string | null) ?? null, revokedAt: (r.revoked_at as string | null) ?? null, createdAt: String(r.created_at) }));
+  }
+
+  async createToken(actor: Actor, input: unknown): Promise<{ id: number; token: string }> {
+    const { name } = validate(tokenInput, input);
+    const token = `isot_${randomToken(24)}`;
+    return this.db.transaction(async (trx) => {
+      const at = iso(this.clock.now());
+      const id = await insertId(trx('api_tokens').insert({ user_id: actor.user.id, name, token_hash: sha256(token),
+        prefix: token.slice(0, 9), created_at: at, updated_at: at }));
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'api_token', entityId: id, unitId: null, after: { name }, requestId: actor.requestId });
+      return { id, token };
+    });
+  }
+
+  async revokeToken(actor: Actor, id: number): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      const row = await trx('api_tokens').where({ id, user_id: actor.user.id }).whereNull('revoked_at').first('id');
+      if (!row) throw new AppError('NOT_FOUND');
+      const at = iso(this.clock.now());
+      await trx('api_tokens').where('id', id).update({ revoked_at: at, updated_at: at });
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'revoke', entity: 'api_token', entityId: id, unitId: null, requestId: actor.requestId });
+    });
+  }
+
+  async userForToken(token: string): Promise<SessionUser | undefined> {
+    const row = (await this.db('api_tokens').where('token_hash', sha256(token)).whereNull('revoked_at').first('id', 'user_id', 'last_used_at')) as
+      { id: number; user_id: number; last_used_at: string | null } | undefined;
+    if (!row) return undefined;
+    const now = this.clock.now();
+    // Written at most once a minute per token, so API reads stay reads.
+    if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
+      await this.db('api_tokens').where('id', row.id).update({ last_used_at: iso(now) });
+    }
+    return this.sessionUser(Number(row.user_id));
+  }
+
+  // --- First-run setup: a one-time link, no default password anywhere. ---
+
+  async needsSetup(): Promise<boolean> {
+    return (await repo.countUsers(this.db)) === 0;
+  }
+
+  /** Issues a setup token when no user exists yet; returns it (to print) or undefined. */
+  async issueSetupToken(): Promise<string | undefined> {
+    if (!(await this.needsSetup())) return undefined;
+    const token = randomToken(24);
+    const now = this.clock.now();
+    await this.db('setup_tokens').insert({ token_hash: sha256(token), created_at: iso(now), expires_at: iso(new Date(now.getTime() + this.config.setupTokenMs)) });
+    return token;
+  }
+
+  async setupTokenValid(token: unknown): Promise<boolean> {
+    if (typeof token !== 'string' || token.length < 10 || token.length > 100) return false;
+    if (!(await this.needsSetup())) return false;
+    const row = await this.db('setup_tokens').where('token_hash', sha256(token)).where('expires_at', '>', iso(this.clock.now())).first('token_hash');
+    return !!row;
+  }
+
+  /** Creates the first administrator. The user count is checked again inside the transaction, so
+   *  two people opening the link at once cannot both become administrators. */
+  async completeSetup(token: unknown, input: unknown): Promise<repo.UserRecord> {
+    if (!(await this.setupTokenValid(token))) throw new AppError('SETUP_CLOSED');
+    const data = validate(setupInput, input);
+    return this.db.transaction(async (trx) => {
+      // Consuming the token row first serialises two people submitting at once: the second
+      // waits on the row lock and then finds nothing to delete.
+      const consumed = await trx('setup_tokens').where('token_hash', sha256(token as string))
+        .where('expires_at', '>', iso(this.clock.now())).delete();
+      if (consumed !== 1) throw new AppError('SETUP_CLOSED');
+      await trx('setup_tokens').delete();
+      if ((await repo.countUsers(trx)) > 0) throw new AppError('SETUP_CLOSED');
+      return this.create(undefined, { username: data.username, fullName: data.fullName, email: data.email, password: data.password }, { admin: true, db: trx });
+    });
+  }
+}
