@@ -45,7 +45,7 @@ export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; cl
     await db.raw('select 1');
   } catch (err) {
     await db.destroy();
-    throw new Error(`Cannot reach the database (${dialectOf(config.databaseUrl)}): ${(err as Error).message}`);
+    throw new Error(`Cannot reach the database (${dialectOf(config.databaseUrl)}): ${(err as Error).message}`, { cause: err });
   }
   stage('migrate core');
   const applied = await migrateCore(db);

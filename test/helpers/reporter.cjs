@@ -1,7 +1,7 @@
 'use strict';
 // Spec-style output that ends with the plain closing line CI reads: "N passed, N failed, N skipped".
 const Mocha = require('mocha');
-const { EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING, EVENT_SUITE_BEGIN } = Mocha.Runner.constants;
+const { EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 
 class ClosingLineReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
