@@ -26,7 +26,8 @@ export function userRoutes(s: Services): Router {
 
   const page = async (req: Request) => {
     const target = await s.users.get(actorOf(req), parseId(req.params.id));
-    const units = await s.units.list(actorOf(req), { pageSize: 200, status: 'active' });
+    // Suggestions for the unit-code field: the top of the tree; any code can be typed.
+    const units = await s.units.list(actorOf(req), { pageSize: 200, status: 'active', kind: 'province' });
     return { target, roles, units: units.items };
   };
   r.get('/admin/users/:id', async (req, res) => {

@@ -34,6 +34,8 @@ export const resetPasswordInput = z.object({ password });
 export const roleInput = z.object({
   role: z.enum(roles, { error: 'v.choose' }),
   unitId: optionalId,
+  /** The unit by its code, as officers know it; used when no id is given. */
+  unitCode: optionalText(50),
 });
 
 export const changePasswordInput = z.object({

@@ -9,7 +9,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { insertId } from '../../db/helpers.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
-import { findUnit } from '../units/units.repository.ts';
+import { findUnit, findUnitByCode } from '../units/units.repository.ts';
 import * as repo from './users.repository.ts';
 import * as throttle from './throttle.repository.ts';
 import {
@@ -134,12 +134,15 @@ export class UsersService {
       const before = await repo.findUserById(trx, userId);
       if (!before) throw new AppError('NOT_FOUND');
       let unitId: number | null = null;
+      const field = data.unitId === undefined && data.unitCode !== undefined ? 'unitCode' : 'unitId';
       if (data.role === 'admin') {
-        if (data.unitId !== undefined) throw new AppError('ROLE_INVALID', {}, { unitId: { key: 'v.admin_no_unit' } });
+        if (data.unitId !== undefined || data.unitCode !== undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.admin_no_unit' } });
       } else {
-        if (data.unitId === undefined) throw new AppError('ROLE_INVALID', {}, { unitId: { key: 'v.required' } });
-        if (!(await findUnit(trx, data.unitId, { all: true }))) throw new AppError('ROLE_INVALID', {}, { unitId: { key: 'v.parent_unknown' } });
-        unitId = data.unitId;
+        const unit = data.unitId !== undefined ? await findUnit(trx, data.unitId, { all: true })
+          : data.unitCode !== undefined ? await findUnitByCode(trx, data.unitCode, { all: true }) : undefined;
+        if (data.unitId === undefined && data.unitCode === undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.required' } });
+        if (!unit) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.parent_unknown' } });
+        unitId = unit.id;
       }
       if (await repo.roleExists(trx, userId, data.role, unitId)) {
         throw new AppError('ROLE_INVALID', {}, { role: { key: 'v.role_exists' } });
