@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Translator } from '../lib/i18n.ts';
 import { AppError, errorCatalogue, type ErrorCode } from './errors.ts';
+import { viewLocals } from './locals.ts';
 
 /** Maps anything thrown to a catalogued error; unknown errors become INTERNAL and are logged. */
 export function toAppError(err: unknown): AppError {
@@ -40,6 +41,19 @@ export function errorHandler(translator: Translator, logger: Logger) {
       res.status(status).json({ error: { code: appErr.code, message, fields, requestId: req.id } });
       return;
     }
-    res.status(status).render('errors/error', { code: appErr.code, status, message, requestId: req.id });
+    // Errors raised before the view locals were set (CSRF, body too large) still get the page.
+    if (!res.locals.t) {
+      req.locale = locale;
+      viewLocals(translator)(req, res, () => undefined);
+    }
+    res.status(status).render('errors/error', { code: appErr.code, status, message, requestId: req.id }, (renderErr: unknown, html: string) => {
+      // Never fall through to Express's default page, which prints the stack trace.
+      if (renderErr) {
+        logger.error({ err: renderErr, reqId: req.id }, 'error page failed to render');
+        res.type('text/plain').send(message);
+        return;
+      }
+      res.send(html);
+    });
   };
 }

@@ -31,7 +31,8 @@ export const optionalDate = z.preprocess(
 
 export const optionalId = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),
-  z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).optional(),
+  // Bounded like idParam: a larger number overflows PostgreSQL's integer columns (500).
+  z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional(),
 );
 
 export const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);

@@ -8,8 +8,8 @@ import { listAudit } from './audit.repository.ts';
 
 const auditQuery = z.object({
   entity: z.enum(['unit', 'user', 'api_token']).optional().or(z.literal('').transform(() => undefined)),
-  entityId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
-  userId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  entityId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().max(2 ** 31 - 1).optional()),
+  userId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().max(2 ** 31 - 1).optional()),
   page: z.coerce.number().int().min(1).max(100000).optional().default(1),
   pageSize: z.coerce.number().int().min(1).max(200).optional().default(50),
 });

@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { Services } from '../../app.ts';
 import { isAdmin } from '../../auth/roles.ts';
 import { actorOf } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../http/validation.ts';
@@ -29,6 +30,8 @@ export function unitRoutes(s: Services): Router {
     const actor = actorOf(req);
     const parentId = typeof req.query.parentId === 'string' ? req.query.parentId : '';
     const parent = parentId ? await s.units.get(actor, parseId(parentId), 'unit.manage') : undefined;
+    // Without a parent this creates a province, which only an administrator may do.
+    if (!parent && !isAdmin(actor.user)) throw new AppError('NOT_FOUND');
     res.render('units/form', { ...labels, mode: 'create', parent, values: { parentId, kind: parent ? 'commune' : 'province' } });
   });
 
