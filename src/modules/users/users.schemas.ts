@@ -9,7 +9,8 @@ export const username = z.string({ error: 'v.required' }).trim().toLowerCase()
 export const password = z.string({ error: 'v.required' })
   .min(8, { error: 'v.too_short|8' }).max(200, { error: 'v.too_long|200' });
 
-const email = z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(254, { error: 'v.too_long|254' })
+// null as the API gives it back (`"email": null`) means no address, like an empty form field.
+const email = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().trim().max(254, { error: 'v.too_long|254' })
   .email({ error: 'v.email' }).optional());
 
 const locale = z.enum(['vi', 'en'], { error: 'v.choose' });

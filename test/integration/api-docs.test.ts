@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import type { Router } from 'express';
+import { forEachDatabase } from '../helpers/app.ts';
+import {
+  arrangeApiFixtures, exampleCalls, mismatches, parseApiExamples, readApiExamples, routesOf, runExample, type ApiFixtures,
+} from '../helpers/api-examples.ts';
+import type { Services } from '../../src/app.ts';
+import { unitApi } from '../../src/modules/units/units.api.ts';
+import { userApi } from '../../src/modules/users/users.api.ts';
+import { auditApi } from '../../src/modules/audit/audit.routes.ts';
+
+/**
+ * docs/api.md is the API's reference, and every example in it is a test: each request is sent to
+ * the app, in document order, on one database, and its answer must match the documented one.
+ */
+const examples = readApiExamples();
+
+describe('the API reference (docs/api.md)', () => {
+  it('has an example for every route of /api/v1', () => {
+    // The routers are only declared, never run: their handlers are not called here.
+    const stub = {} as Services;
+    const routers: Router[] = [unitApi(stub), userApi(stub), auditApi(stub)];
+    const routes = routers.flatMap((r) => routesOf(r, '/api/v1'));
+    expect(routes).to.include('GET /api/v1/units/:id');
+    const undocumented = routes.filter((route) => !examples.some((ex) => exampleCalls(ex, route)));
+    expect(undocumented, 'routes without an example in docs/api.md').to.deep.equal([]);
+  });
+
+  it('shows by example the errors every client must handle', () => {
+    const shown = new Set(examples.map((ex) => `${ex.status} ${/"code":\s*"(\w+)"/.exec(ex.expected)?.[1] ?? ''}`.trim()));
+    for (const e of ['401 UNAUTHENTICATED', '401 TOKEN_INVALID', '404 NOT_FOUND', '422 VALIDATION_FAILED', '422 UNIT_CODE_TAKEN']) {
+      expect([...shown], `an example answering ${e}`).to.include(e);
+    }
+  });
+
+  it('refuses a request that is not followed by its expected response', () => {
+    const doc = '## X\n\n```http\nGET /api/v1/me\n```\n\nno response here\n';
+    expect(() => parseApiExamples(doc)).to.throw(/not followed by/);
+  });
+
+  it('refuses two examples under one heading, so that every test has its own title', () => {
+    const one = '```http\nGET /api/v1/me\n```\n```json status=200\n{}\n```\n';
+    expect(() => parseApiExamples(`## Me\n${one}${one}`)).to.throw(/second example/);
+  });
+
+  it('matches objects as subsets, arrays by length and position, and scalars exactly', () => {
+    const body = { data: [{ code: 'DNO', depth: 0 }, { code: 'LCA', depth: 0 }], meta: { total: 2 } };
+    expect(mismatches(body, { data: [{ code: 'DNO' }, '...'] })).to.deep.equal([]);
+    expect(mismatches(body, { data: ['<any>', '<any>'], meta: { total: 2 }, error: '<absent>' })).to.deep.equal([]);
+    expect(mismatches(body, { data: [{ code: 'DNO' }] })).to.have.length(1);
+    expect(mismatches(body, { data: [{ code: 'LCA' }, '...'] })).to.deep.equal(['body.data[0].code: expected "LCA", got "DNO"']);
+    expect(mismatches(body, { meta: { total: '2' } })).to.have.length(1);
+    expect(mismatches(body, { meta: { pages: '<any>' } })).to.deep.equal(['body.meta.pages: missing']);
+    expect(mismatches(body, { meta: '<absent>' })).to.have.length(1);
+  });
+});
+
+forEachDatabase('the examples of docs/api.md', (ctx) => {
+  let fx: ApiFixtures;
+  before(async () => {
+    fx = await arrangeApiFixtures(ctx());
+  });
+
+  for (const ex of examples) {
+    it(ex.title, async () => {
+      const { response, problems } = await runExample(ctx(), fx, ex);
+      const where = `docs/api.md line ${ex.line}: ${ex.method} ${ex.target}`;
+      expect(problems, `${where}\nactual ${response.status}: ${response.text.slice(0, 1500)}`).to.deep.equal([]);
+    });
+  }
+});
