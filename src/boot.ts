@@ -9,10 +9,12 @@ import { createLogger } from './lib/logger.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { randomToken } from './auth/password.ts';
 import { iso } from './lib/time.ts';
+import { Translator } from './lib/i18n.ts';
+import { loaderOptions, loadPlugins } from './plugins/loader.ts';
 
 /**
  * The staged start, each stage named so a failure says where it happened:
- * config -> database -> core migrations -> (plugins) -> http app -> listen.
+ * config -> database -> core migrations -> plugins -> http app -> listen -> scheduler.
  */
 export interface Booted {
   config: AppConfig;
@@ -51,16 +53,13 @@ export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; cl
   const applied = await migrateCore(db);
   if (applied.length) logger.info({ applied }, 'core migrations applied');
 
-  stage('http');
-  const built = buildApp({ config, db, clock, logger, sessionSecret: await sessionSecretFor(db, config, clock) });
+  stage('plugins');
+  // A failing plugin is recorded and logged by the loader; the app starts without it.
+  const translator = new Translator();
+  const plugins = await loadPlugins({ db, logger, clock, translator, ...loaderOptions(config) });
 
-  const token = await built.services.users.issueSetupToken();
-  if (token) {
-    // Printed on the console only: the operator who started the app opens it to create the
-    // first administrator. There is no default password.
-    const link = `${config.baseUrl}/setup?token=${token}`;
-    process.stdout.write(`\n  isotrack has no user yet. Open this one-time link to create the administrator:\n\n    ${link}\n\n`);
-  }
+  stage('http');
+  const built = buildApp({ config, db, clock, logger, translator, plugins, sessionSecret: await sessionSecretFor(db, config, clock) });
 
   const pruneTimer = setInterval(() => {
     built.sessionStore.prune().catch((err: unknown) => logger.warn({ err }, 'session prune failed'));
@@ -75,13 +74,33 @@ export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; cl
       s.on('error', reject);
     });
     const addr = server.address();
+    // PORT=0 lets the OS pick a free port; the link and the log must show the one it picked.
+    if (config.port === 0 && addr && typeof addr === 'object') {
+      config.port = addr.port;
+      config.baseUrl = config.baseUrl.replace(/:0$/, `:${addr.port}`);
+    }
     logger.info({ address: addr }, `isotrack listening on ${config.baseUrl}`);
+  }
+
+  // Reminders start last, once the app can serve the links they send (off in tests: SCHEDULER_ENABLED).
+  if (config.scheduler.enabled) {
+    stage('scheduler');
+    built.services.scheduler.start();
+  }
+
+  const token = await built.services.users.issueSetupToken();
+  if (token) {
+    // Printed on the console only: the operator who started the app opens it to create the
+    // first administrator. There is no default password.
+    const link = `${config.baseUrl}/setup?token=${token}`;
+    process.stdout.write(`\n  isotrack has no user yet. Open this one-time link to create the administrator:\n\n    ${link}\n\n`);
   }
 
   return {
     config, db, logger, built, server,
     async stop() {
       clearInterval(pruneTimer);
+      await built.services.scheduler.stop();
       if (server) {
         await new Promise<void>((resolve) => {
           server?.close(() => resolve());
