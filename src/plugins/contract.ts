@@ -1,0 +1,240 @@
+/**
+ * The plugin contract: everything a plugin author needs, in one file.
+ *
+ * A plugin is a folder `plugins/<id>/` whose `index.ts` has a default export made with
+ * `definePlugin({...})`. The host loads it in phases: import -> manifest -> register -> locales ->
+ * migrations -> init -> routes. A plugin that fails at any phase is shown as failed on the admin
+ * page (/admin/plugins) with its error, and the app goes on without it. A plugin reaches the core
+ * only through what this file describes: the registrar, the context handed to `init`, and the
+ * context handed to reminder handlers. See docs/plugins.md for a walk-through.
+ */
+import type { Router } from 'express';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Services } from '../app.ts';
+
+/** Text in both UI languages. Vietnamese is what users read; English is the second language. */
+export interface LocalizedText {
+  vi: string;
+  en: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Manifest
+// ---------------------------------------------------------------------------------------------
+
+/** A setting an operator can change through the environment, as `PLUGIN_<ID>_<NAME>` in upper
+ *  snake case: setting `auditMonth` of `iso-internal-audit` is `PLUGIN_ISO_INTERNAL_AUDIT_AUDIT_MONTH`. */
+export type SettingSpec =
+  | { type: 'integer'; default: number; min?: number; max?: number; description: LocalizedText }
+  | { type: 'string'; default: string; pattern?: string; description: LocalizedText };
+
+/** Resolved settings: integers as numbers, strings as strings. */
+export type PluginSettings = Readonly<Record<string, number | string>>;
+
+export interface PluginManifest {
+  /** Lower-case letters, digits and hyphens; the same as the folder name. */
+  id: string;
+  /** The plugin's own version, `major.minor.patch`. */
+  version: string;
+  /** The host versions this plugin works with (package.json's version), e.g. `^0.1.0`, `>=0.1.0 <2.0.0`. */
+  host: string;
+  name: LocalizedText;
+  description?: LocalizedText;
+  /** Plugins that must be loaded first. If one of them fails, this one fails too. */
+  dependsOn?: string[];
+  settings?: Record<string, SettingSpec>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms: audit checklists and inspection forms, as data
+// ---------------------------------------------------------------------------------------------
+
+/** `iso-check`: compliance checks and internal audits; `ethics-inspection`: discipline spot checks. */
+export type FormKind = 'iso-check' | 'ethics-inspection';
+export type Severity = 'major' | 'minor' | 'observation';
+
+export interface ChoiceOption {
+  /** Stored as the answer: lower-case letters, digits and hyphens. */
+  value: string;
+  label: LocalizedText;
+}
+
+/** How an item is answered. `yes-no-na` answers are the strings `yes`, `no` and `na`. */
+export type AnswerSpec =
+  | { type: 'yes-no-na' }
+  | { type: 'scale'; min: number; max: number; minLabel?: LocalizedText; maxLabel?: LocalizedText }
+  | { type: 'number'; min?: number; max?: number; unit?: LocalizedText }
+  | { type: 'text'; multiline?: boolean }
+  | { type: 'date' }
+  | { type: 'choice'; options: ChoiceOption[] }
+  | { type: 'photo' };
+
+export type AnswerType = AnswerSpec['type'];
+
+/**
+ * When an answer raises a finding. Which conditions fit which answer type:
+ * - `equals`, `in`: yes-no-na (`yes`/`no`/`na`), choice (option values), scale and number (numbers);
+ * - `below`, `above` (strict): scale and number;
+ * - `olderThanDays`: date (older than that many days before the check);
+ * - `empty` (no answer given): text, date, number and photo items that are not mandatory.
+ */
+export type FindingCondition =
+  | { equals: string | number }
+  | { in: Array<string | number> }
+  | { below: number }
+  | { above: number }
+  | { olderThanDays: number }
+  | { empty: true };
+
+/** When several rules of an item match, the most severe one wins. */
+export interface FindingRule {
+  when: FindingCondition;
+  severity: Severity;
+}
+
+export interface FormItem {
+  id: string;
+  text: LocalizedText;
+  /** The ISO clause (`9.2`) or the legal reference (`Chỉ thị 26/CT-TTg`) the item checks. */
+  ref: string;
+  help?: LocalizedText;
+  answer: AnswerSpec;
+  mandatory: boolean;
+  /** Weight in the score; 0 for items that only collect information. */
+  weight: number;
+  findings?: FindingRule[];
+}
+
+export interface FormSection {
+  id: string;
+  title: LocalizedText;
+  description?: LocalizedText;
+  /** Answered once per person (an inspection: one group per official). */
+  repeatPerPerson?: boolean;
+  items: FormItem[];
+}
+
+/**
+ * A form version. Changing a form means registering a new version (keep the old ones registered):
+ * a completed check keeps the id, version and a copy of the definition it was answered against.
+ */
+export interface FormDefinition {
+  id: string;
+  version: number;
+  title: LocalizedText;
+  description?: LocalizedText;
+  kind: FormKind;
+  appliesTo: 'unit' | 'procedure';
+  sections: FormSection[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reminders
+// ---------------------------------------------------------------------------------------------
+
+/** Who a notification goes to: one user, or everyone holding a role on a unit. */
+export type Recipient =
+  | { userId: number }
+  | { role: 'admin' | 'coordinator' | 'officer' | 'inspector' | 'leader' | 'viewer'; unitId: number };
+
+/** What a reminder handler returns. The same `dedupeKey` is never delivered twice. */
+export interface NotificationDraft {
+  recipient: Recipient;
+  title: LocalizedText;
+  body?: LocalizedText;
+  /** A path inside the app, e.g. `/units/12`. */
+  link?: string;
+  /** `YYYY-MM-DD`. */
+  dueDate?: string;
+  dedupeKey: string;
+}
+
+/** What the scheduler hands a reminder handler for one run. */
+export interface ReminderContext {
+  pluginId: string;
+  reminderId: string;
+  /** The slot this run is for (a late run still sees its own slot). */
+  scheduledFor: Date;
+  now(): Date;
+  settings: PluginSettings;
+  logger: Logger;
+  /** Read what is due through the core services. */
+  services: Services;
+  /** The plugin's own tables (named `<id>__...`). */
+  db: Knex;
+  t(locale: 'vi' | 'en', key: string, params?: Record<string, string | number>): string;
+  /** Aborted when the run exceeds its time limit. */
+  signal: AbortSignal;
+}
+
+export interface ReminderDefinition {
+  id: string;
+  title: LocalizedText;
+  description?: LocalizedText;
+  /**
+   * Five fields, `minute hour day-of-month month day-of-week`, in Asia/Ho_Chi_Minh time: numbers,
+   * `*`, ranges `a-b`, steps `/n`, lists `a,b`, month names `jan`-`dec`, day names `sun`-`sat`
+   * (0 and 7 are Sunday). Restrict the day of the month or the day of the week, not both: cron
+   * implementations disagree on what the two together mean.
+   */
+  cron: string;
+  handler(ctx: ReminderContext): Promise<NotificationDraft[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents (declared here; the documents module renders them)
+// ---------------------------------------------------------------------------------------------
+
+export interface DocumentDefinition {
+  id: string;
+  title: LocalizedText;
+  /** What the document is printed from. */
+  appliesTo: 'unit' | 'check' | 'inspection';
+  fileName(data: unknown): string;
+  build(doc: unknown, data: unknown): Promise<void> | void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration and start
+// ---------------------------------------------------------------------------------------------
+
+/** Handed to `register`: declare what the plugin adds. Synchronous and declarative: no I/O. */
+export interface Registrar {
+  readonly pluginId: string;
+  readonly settings: PluginSettings;
+  forms(...defs: FormDefinition[]): void;
+  reminders(...defs: ReminderDefinition[]): void;
+  documents(...defs: DocumentDefinition[]): void;
+  /**
+   * Routes mounted under `/p/<id>`, for signed-in users only. Inside them `res.render('name')`
+   * renders `plugins/<id>/views/name.ejs`, and views get `pt(key)` for the plugin's own texts.
+   */
+  routes(mount: (router: Router) => void): void;
+}
+
+/** Handed to `init`, after the plugin's migrations ran. */
+export interface PluginContext {
+  id: string;
+  settings: PluginSettings;
+  logger: Logger;
+  db: Knex;
+  now(): Date;
+  /** `table('notes')` is `<id>__notes`: plugin tables must carry that prefix. */
+  table(name: string): string;
+  /** Texts from `plugins/<id>/locales/<locale>.json` (keys without the namespace). */
+  t(locale: 'vi' | 'en', key: string, params?: Record<string, string | number>): string;
+  /** Aborted when `init` runs past its time limit: stop what you started. */
+  signal: AbortSignal;
+}
+
+export interface Plugin {
+  manifest: PluginManifest;
+  register(r: Registrar): void;
+  init?(ctx: PluginContext): Promise<void>;
+}
+
+/** Declares a plugin; `export default definePlugin({...})` in `plugins/<id>/index.ts`. */
+export function definePlugin<P extends Plugin>(plugin: P): P {
+  return plugin;
+}
