@@ -1,0 +1,96 @@
+import { Router } from 'express';
+import type { Services } from '../../app.ts';
+import { actorOf } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
+import { requireApiUser } from '../../http/guards.ts';
+import { optionalId, parseId, validate } from '../../http/validation.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { z } from 'zod';
+import { pageBody } from '../units/units.api.ts';
+import type { Revision } from './catalog.types.ts';
+
+const unitIdInput = z.object({ unitId: optionalId });
+
+/** A revision as the API gives it: content, signatures (ids and names), dates. */
+function revisionBody(r: Revision) {
+  const { id: _id, procedureId: _p, ...rest } = r;
+  return rest;
+}
+
+/**
+ * `/api/v1/tthc` and `/api/v1/procedures`: the catalog's use cases in JSON, with the same filters
+ * and the same scope rules as the pages (anything outside the caller's scope is 404).
+ */
+export function catalogApi(s: Services): Router {
+  const r = Router();
+  const c = s.catalog;
+  r.use(['/tthc', '/procedures'], requireApiUser);
+
+  r.get('/tthc', async (req, res) => {
+    res.json(pageBody(await c.tthc.list(actorOf(req), req.query)));
+  });
+  r.get('/tthc/:id', async (req, res) => {
+    res.json({ data: await c.tthc.get(actorOf(req), parseId(req.params.id)) });
+  });
+  r.post('/tthc', async (req, res) => {
+    res.status(201).json({ data: await c.tthc.create(actorOf(req), req.body) });
+  });
+
+  r.get('/procedures', async (req, res) => {
+    res.json(pageBody(await c.procedures.list(actorOf(req), req.query)));
+  });
+
+  const full = async (actor: Actor, id: number) => {
+    const d = await c.procedures.details(actor, id);
+    return {
+      ...d.procedure,
+      dueForReview: d.dueForReview,
+      checks: d.checks,
+      head: revisionBody(d.head),
+      inForce: d.issued ? revisionBody(d.issued) : d.head.status === 'issued' ? revisionBody(d.head) : null,
+      revisions: d.revisions.map((x) => ({ revisionNo: x.revisionNo, status: x.status, issueDate: x.issueDate, changeSummary: x.changeSummary })),
+    };
+  };
+
+  r.get('/procedures/:id', async (req, res) => {
+    res.json({ data: await full(actorOf(req), parseId(req.params.id)) });
+  });
+  r.get('/procedures/:id/revisions/:no', async (req, res) => {
+    const { revision } = await c.procedures.revision(actorOf(req), parseId(req.params.id), parseId(req.params.no));
+    res.json({ data: revisionBody(revision) });
+  });
+
+  r.post('/procedures', async (req, res) => {
+    const actor = actorOf(req);
+    const { unitId } = validate(unitIdInput, req.body);
+    if (unitId === undefined) throw new AppError('VALIDATION_FAILED', {}, { unitId: { key: 'v.required' } });
+    const p = await c.procedures.create(actor, unitId, req.body);
+    res.status(201).json({ data: await full(actor, p.id) });
+  });
+  r.put('/procedures/:id/draft', async (req, res) => {
+    const actor = actorOf(req);
+    const p = await c.procedures.saveDraft(actor, parseId(req.params.id), req.body);
+    res.json({ data: await full(actor, p.id) });
+  });
+  r.post('/procedures/:id/revise', async (req, res) => {
+    const actor = actorOf(req);
+    const rev = await c.procedures.revise(actor, parseId(req.params.id), req.body);
+    res.status(201).json({ data: revisionBody(rev) });
+  });
+
+  const step = (path: string, run: (actor: Actor, id: number, body: unknown) => Promise<unknown>) => {
+    r.post(`/procedures/:id/${path}`, async (req, res) => {
+      const actor = actorOf(req);
+      const id = parseId(req.params.id);
+      await run(actor, id, req.body ?? {});
+      res.json({ data: await full(actor, id) });
+    });
+  };
+  step('submit', (a, id) => c.lifecycle.submit(a, id));
+  step('review', (a, id) => c.lifecycle.review(a, id));
+  step('approve', (a, id) => c.lifecycle.approve(a, id));
+  step('issue', (a, id, b) => c.lifecycle.issue(a, id, b));
+  step('send-back', (a, id, b) => c.lifecycle.sendBack(a, id, b));
+  step('withdraw', (a, id, b) => c.lifecycle.withdraw(a, id, b));
+  return r;
+}

@@ -1,0 +1,159 @@
+import type { Knex } from 'knex';
+import type { Scope } from '../../auth/roles.ts';
+import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
+import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { foldForSearch } from '../../lib/text.ts';
+import { whereProvinceVisible } from './catalog.scope.ts';
+import type { OnlineLevel, Tthc, TthcLevel } from './catalog.types.ts';
+import type { TthcInput } from './catalog.schemas.ts';
+
+type Db = Knex | Knex.Transaction;
+
+const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
+
+export function toTthc(r: Record<string, unknown>): Tthc {
+  return {
+    id: Number(r.id),
+    provinceId: Number(r.province_id),
+    provinceName: (r.province_name as string | undefined) ?? undefined,
+    code: String(r.code),
+    name: String(r.name),
+    field: String(r.field),
+    level: r.level as TthcLevel,
+    legalDays: numOrNull(r.legal_days),
+    fees: (r.fees as string | null) ?? null,
+    legalBasis: (r.legal_basis as string | null) ?? null,
+    onlineLevel: r.online_level as OnlineLevel,
+    retiredAt: (r.retired_at as string | null) ?? null,
+    version: Number(r.version),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+function base(db: Db) {
+  return db('tthc as t').join('units as pr', 'pr.id', 't.province_id');
+}
+
+/** A TTHC visible to the scope (see whereProvinceVisible), or undefined. */
+export async function findTthc(db: Db, id: number, scope: Scope): Promise<Tthc | undefined> {
+  const q = base(db).where('t.id', id).select('t.*', 'pr.name as province_name', 'pr.path as province_path');
+  whereProvinceVisible(q, 'pr.path', scope);
+  const row = (await q.first()) as Record<string, unknown> | undefined;
+  return row ? toTthc(row) : undefined;
+}
+
+export async function findTthcByCode(db: Db, provinceId: number, code: string): Promise<Tthc | undefined> {
+  const row = (await db('tthc').where({ province_id: provinceId, code }).first()) as Record<string, unknown> | undefined;
+  return row ? toTthc(row) : undefined;
+}
+
+export async function tthcByCodes(db: Db, provinceId: number, codes: string[]): Promise<Map<string, Tthc>> {
+  const out = new Map<string, Tthc>();
+  for (let i = 0; i < codes.length; i += 500) {
+    const rows = (await db('tthc').where('province_id', provinceId).whereIn('code', codes.slice(i, i + 500))) as Array<Record<string, unknown>>;
+    for (const r of rows) out.set(String(r.code), toTthc(r));
+  }
+  return out;
+}
+
+export interface TthcFilter {
+  scope: Scope;
+  q?: string;
+  provinceId?: number;
+  field?: string;
+  level?: TthcLevel;
+  page: number;
+  pageSize: number;
+}
+
+export async function listTthc(db: Db, f: TthcFilter): Promise<Page<Tthc>> {
+  const q = base(db);
+  whereProvinceVisible(q, 'pr.path', f.scope);
+  if (f.q) {
+    const folded = foldForSearch(f.q);
+    q.where((w) => w.whereRaw(`t.search_text LIKE ? ESCAPE '\\'`, [`%${likeEscape(folded)}%`]).orWhere('t.code', f.q as string));
+  }
+  if (f.provinceId !== undefined) q.where('t.province_id', f.provinceId);
+  if (f.field) q.where('t.field', f.field);
+  if (f.level) q.where('t.level', f.level);
+  const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
+  const rows = (await q.select('t.*', 'pr.name as province_name')
+    .orderBy([{ column: 't.field' }, { column: 't.code' }, { column: 't.id' }])
+    .limit(f.pageSize).offset(offsetOf(f.page, f.pageSize))) as Array<Record<string, unknown>>;
+  return pageOf(rows.map(toTthc), toCount(n), f.page, f.pageSize);
+}
+
+/** The fields (lĩnh vực) of the TTHC lists a scope sees, for the filter menus. */
+export async function tthcFields(db: Db, scope: Scope, provinceId?: number): Promise<string[]> {
+  const q = base(db).distinct('t.field').orderBy('t.field');
+  whereProvinceVisible(q, 'pr.path', scope);
+  if (provinceId !== undefined) q.where('t.province_id', provinceId);
+  const rows = (await q) as Array<{ field: string }>;
+  return rows.map((r) => r.field);
+}
+
+function tthcRow(d: TthcInput): Record<string, unknown> {
+  return {
+    code: d.code, name: d.name, field: d.field, level: d.level, legal_days: d.legalDays, fees: d.fees,
+    legal_basis: d.legalBasis, online_level: d.onlineLevel, search_text: foldForSearch(`${d.code} ${d.name} ${d.field}`),
+  };
+}
+
+export async function insertTthc(trx: Db, provinceId: number, d: TthcInput, at: string): Promise<number> {
+  return insertId(trx('tthc').insert({ ...tthcRow(d), province_id: provinceId, created_at: at, updated_at: at }));
+}
+
+/** Writes only if the row is still at `version`; false when someone changed it meanwhile. */
+export async function updateTthc(trx: Db, id: number, version: number, d: TthcInput, at: string): Promise<boolean> {
+  const n = await trx('tthc').where({ id, version }).update({ ...tthcRow(d), version: version + 1, updated_at: at });
+  return n === 1;
+}
+
+/** Whether an imported or typed TTHC differs from the stored one (a re-import changes nothing). */
+export function tthcDiffers(t: Tthc, d: TthcInput): boolean {
+  return t.name !== d.name || t.field !== d.field || t.level !== d.level || t.legalDays !== d.legalDays
+    || t.fees !== d.fees || t.legalBasis !== d.legalBasis || t.onlineLevel !== d.onlineLevel;
+}
+
+export interface AdoptedTthc extends Tthc {
+  adoptedAt: string;
+  procedureCount: number;
+}
+
+/** The TTHC a unit has adopted into its scope (not dropped), with how many procedures cover each. */
+export async function adoptedBy(db: Db, unitId: number): Promise<AdoptedTthc[]> {
+  const rows = (await db('unit_tthc as a').join('tthc as t', 't.id', 'a.tthc_id')
+    .where('a.unit_id', unitId).whereNull('a.dropped_at')
+    .select('t.*', 'a.adopted_at')
+    .select(db.raw(`(select count(*) from procedures p where p.unit_id = a.unit_id and p.tthc_id = t.id and p.status <> 'withdrawn') as procedure_count`))
+    .orderBy([{ column: 't.field' }, { column: 't.code' }])) as Array<Record<string, unknown>>;
+  return rows.map((r) => ({ ...toTthc(r), adoptedAt: String(r.adopted_at), procedureCount: toCount(r.procedure_count) }));
+}
+
+/** Adopts a TTHC; false when it was already in the unit's scope. */
+export async function adopt(trx: Db, unitId: number, tthcId: number, at: string): Promise<boolean> {
+  const row = (await trx('unit_tthc').where({ unit_id: unitId, tthc_id: tthcId }).first()) as { id: number; dropped_at: string | null } | undefined;
+  if (row && !row.dropped_at) return false;
+  if (row) await trx('unit_tthc').where('id', row.id).update({ dropped_at: null, adopted_at: at, updated_at: at });
+  else await trx('unit_tthc').insert({ unit_id: unitId, tthc_id: tthcId, adopted_at: at, created_at: at, updated_at: at });
+  return true;
+}
+
+/** Drops a TTHC from the unit's scope; false when it was not in it. */
+export async function drop(trx: Db, unitId: number, tthcId: number, at: string): Promise<boolean> {
+  const n = await trx('unit_tthc').where({ unit_id: unitId, tthc_id: tthcId }).whereNull('dropped_at').update({ dropped_at: at, updated_at: at });
+  return n > 0;
+}
+
+/** The whole current list of one province (for the TTHC menu of the procedure form). */
+export async function tthcOfProvince(db: Db, provinceId: number): Promise<Tthc[]> {
+  const rows = (await db('tthc').where('province_id', provinceId).whereNull('retired_at')
+    .orderBy([{ column: 'field' }, { column: 'code' }]).limit(5000)) as Array<Record<string, unknown>>;
+  return rows.map(toTthc);
+}
+
+export async function tthcByIds(db: Db, ids: number[]): Promise<Tthc[]> {
+  if (ids.length === 0) return [];
+  return ((await db('tthc').whereIn('id', ids)) as Array<Record<string, unknown>>).map(toTthc);
+}
