@@ -1,5 +1,6 @@
 import session from 'express-session';
 import type { Knex } from 'knex';
+import { TtlCache } from '../lib/ttl-cache.ts';
 
 /**
  * express-session store over knex, so that any app process can serve any request.
@@ -9,9 +10,14 @@ import type { Knex } from 'knex';
  */
 export class KnexSessionStore extends session.Store {
   private lastTouch = new Map<string, number>();
+  /** Session JSON by id for a few seconds (AUTH_CACHE_SECONDS): a signed-in page view then reads
+   *  no session row. Sign-in, sign-out and writes in this process update it at once; a sign-out
+   *  on another process is seen here within the cache time. */
+  private cache: TtlCache<string, string>;
 
-  constructor(private readonly db: Knex, private readonly opts: { ttlMs: number; touchEveryMs?: number }) {
+  constructor(private readonly db: Knex, private readonly opts: { ttlMs: number; touchEveryMs?: number; cacheMs?: number }) {
     super();
+    this.cache = new TtlCache(opts.cacheMs ?? 0);
   }
 
   private expiry(sess: session.SessionData): number {
@@ -20,18 +26,29 @@ export class KnexSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: (err: unknown, s?: session.SessionData | null) => void): void {
+    const cached = this.cache.get(sid);
+    if (cached !== undefined) {
+      // Parsed afresh each time: express-session mutates the object it is given.
+      cb(null, JSON.parse(cached) as session.SessionData);
+      return;
+    }
     this.db('sessions').where('sid', sid).where('expires_at', '>', Date.now()).first('sess')
-      .then((row: { sess: string } | undefined) => cb(null, row ? (JSON.parse(row.sess) as session.SessionData) : null), cb);
+      .then((row: { sess: string } | undefined) => {
+        if (row) this.cache.set(sid, row.sess);
+        cb(null, row ? (JSON.parse(row.sess) as session.SessionData) : null);
+      }, cb);
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     const row = { sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess) };
     this.lastTouch.set(sid, Date.now());
+    this.cache.delete(sid);
     this.db('sessions').insert(row).onConflict('sid').merge().then(() => cb?.(), (e: unknown) => cb?.(e));
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     this.lastTouch.delete(sid);
+    this.cache.delete(sid);
     this.db('sessions').where('sid', sid).delete().then(() => cb?.(), (e: unknown) => cb?.(e));
   }
 

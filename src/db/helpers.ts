@@ -37,3 +37,22 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isPostgres(db: Knex): boolean {
   return dialectOfDb(db) === 'postgres';
 }
+
+/**
+ * `column` starts with `prefix` (a materialised path such as '/12/40/'). On SQLite, LIKE cannot
+ * use the index (it is case-insensitive), so the prefix becomes a range on the binary-ordered
+ * column: paths are digits and '/', and '0' sorts right after '/'. On PostgreSQL, whose
+ * collation may not order punctuation by byte, LIKE stays.
+ */
+export function wherePathPrefix(w: Knex.QueryBuilder, column: string, prefix: string, or = false): void {
+  const client = (w as unknown as { client: { config: { client: string } } }).client.config.client;
+  if (client !== 'pg' && /^[0-9/]+\/$/.test(prefix)) {
+    const upper = `${prefix.slice(0, -1)}0`;
+    const range = (q: Knex.QueryBuilder) => q.where(column, '>=', prefix).where(column, '<', upper);
+    if (or) w.orWhere(range);
+    else w.where(range);
+    return;
+  }
+  if (or) w.orWhereRaw(`?? LIKE ? ESCAPE '\\'`, [column, `${likeEscape(prefix)}%`]);
+  else w.whereRaw(`?? LIKE ? ESCAPE '\\'`, [column, `${likeEscape(prefix)}%`]);
+}

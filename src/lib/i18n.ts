@@ -14,6 +14,8 @@ type Dict = Record<string, unknown>;
  */
 export class Translator {
   private dicts: Record<Locale, Dict> = { vi: {}, en: {} };
+  /** Resolved strings by locale and key: views call t() for every row of a list. */
+  private resolved: Record<Locale, Map<string, string | undefined>> = { vi: new Map(), en: new Map() };
 
   constructor(dir = path.resolve(import.meta.dirname, '../locales')) {
     for (const l of locales) this.dicts[l] = JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as Dict;
@@ -26,6 +28,7 @@ export class Translator {
       let node = this.dicts[l];
       for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Dict;
       node[parts[parts.length - 1] as string] = byLocale[l] ?? byLocale.vi ?? {};
+      this.resolved[l].clear();
     }
   }
 
@@ -33,9 +36,16 @@ export class Translator {
     return typeof lookup(this.dicts[locale], key) === 'string';
   }
 
-  t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-    const raw = lookup(this.dicts[locale], key) ?? lookup(this.dicts.vi, key);
-    if (typeof raw !== 'string') return key;
+  t(locale: Locale, key: string, params?: Record<string, string | number>): string {
+    const cache = this.resolved[locale];
+    let raw = cache.get(key);
+    if (raw === undefined && !cache.has(key)) {
+      const found = lookup(this.dicts[locale], key) ?? lookup(this.dicts.vi, key);
+      raw = typeof found === 'string' ? found : undefined;
+      cache.set(key, raw);
+    }
+    if (raw === undefined) return key;
+    if (!params || !raw.includes('{')) return raw;
     return raw.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
   }
 

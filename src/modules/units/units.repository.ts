@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
-import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
+import { insertId, likeEscape, toCount, wherePathPrefix } from '../../db/helpers.ts';
 import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { whereUnitInScope } from './units.scope.ts';
@@ -102,14 +102,20 @@ export async function listUnits(db: Db, f: ListFilter): Promise<Page<Unit & { ch
   } else if (f.status === 'inactive') {
     q.whereNotNull('u.active_to').where('u.active_to', '<=', f.today);
   }
-  const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
-  const rows = (await q
+  const rowsQuery = q.clone()
     .select(columns.map((c) => `u.${c}`))
     .select(db.raw('(select count(*) from units c where c.parent_id = u.id) as child_count'))
     .orderBy([{ column: 'u.depth' }, { column: 'u.name' }, { column: 'u.id' }])
     .limit(f.pageSize)
-    .offset(offsetOf(f.page, f.pageSize))) as Array<Record<string, unknown>>;
-  return pageOf(rows.map((r) => ({ ...toUnit(r), childCount: toCount(r.child_count) })), toCount(n), f.page, f.pageSize);
+    .offset(offsetOf(f.page, f.pageSize));
+  const rows = (await rowsQuery) as Array<Record<string, unknown>>;
+  // A first page that is not full already tells the total; only a longer list is counted.
+  let total = rows.length;
+  if (f.page > 1 || rows.length === f.pageSize) {
+    const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
+    total = toCount(n);
+  }
+  return pageOf(rows.map((r) => ({ ...toUnit(r), childCount: toCount(r.child_count) })), total, f.page, f.pageSize);
 }
 
 /** How many units of each kind lie in the scope (optionally under one unit), active today. */
@@ -117,7 +123,10 @@ export async function countByKind(db: Db, scope: Scope, today: string, underPath
   const q = db('units').select('kind').count({ n: '*' }).groupBy('kind')
     .where((w) => w.whereNull('active_to').orWhere('active_to', '>', today));
   whereUnitInScope(q, 'path', scope);
-  if (underPath) q.whereRaw(`path LIKE ? ESCAPE '\\'`, [`${likeEscape(underPath)}_%`]);
+  if (underPath) {
+    wherePathPrefix(q, 'path', underPath);
+    q.whereNot('path', underPath);
+  }
   const rows = (await q) as Array<{ kind: string; n: unknown }>;
   return Object.fromEntries(rows.map((r) => [r.kind, toCount(r.n)]));
 }

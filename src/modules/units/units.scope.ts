@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
-import { likeEscape } from '../../db/helpers.ts';
+import { wherePathPrefix } from '../../db/helpers.ts';
 
 /**
  * Restricts a query to units inside a scope, by the materialised path column given. The one
@@ -11,6 +11,6 @@ export function whereUnitInScope<Q extends Knex.QueryBuilder>(qb: Q, pathColumn:
   if (scope.all) return qb;
   if (scope.paths.length === 0) return qb.whereRaw('1 = 0') as Q;
   return qb.where((w) => {
-    for (const p of scope.paths) w.orWhereRaw(`?? LIKE ? ESCAPE '\\'`, [pathColumn, `${likeEscape(p)}%`]);
+    for (const p of scope.paths) wherePathPrefix(w, pathColumn, p, true);
   }) as Q;
 }

@@ -6,12 +6,20 @@ import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
+import { TtlCache } from '../../lib/ttl-cache.ts';
 import * as repo from './units.repository.ts';
 import { isoStateInput, mergeInput, moveInput, unitInput, unitListQuery, unitUpdate } from './units.schemas.ts';
 import { isActiveOn, type Unit } from './units.types.ts';
 
 export class UnitsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  /** Counts per kind, shown on every tree page; cleared by any unit write in this process. */
+  private counts = new TtlCache<string, Record<string, number>>(10_000);
+
+  /**
+   * `onPathsChanged` runs after a move, which rewrites the paths that role assignments (and so
+   * cached signed-in users) carry.
+   */
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly onPathsChanged: () => void = () => undefined) {}
 
   private today(): string {
     return vnDate(this.clock.now());
@@ -40,7 +48,19 @@ export class UnitsService {
   }
 
   async countsByKind(actor: Actor, under?: Unit) {
-    return repo.countByKind(this.db, scopeFor(actor.user, 'unit.read'), this.today(), under?.path);
+    const scope = scopeFor(actor.user, 'unit.read');
+    const today = this.today();
+    const key = JSON.stringify([scope, today, under?.path ?? null]);
+    return this.counts.getOrLoad(key, () => repo.countByKind(this.db, scope, today, under?.path));
+  }
+
+  /** Runs a unit write and forgets cached counts, whatever its outcome. */
+  private async write<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } finally {
+      this.counts.clear();
+    }
   }
 
   async details(actor: Actor, id: number) {
@@ -60,7 +80,7 @@ export class UnitsService {
 
   async create(actor: Actor, input: unknown): Promise<Unit> {
     const data = validate(unitInput, input);
-    return this.db.transaction(async (trx) => {
+    return this.write(() => this.db.transaction(async (trx) => {
       let parent: Unit | undefined;
       if (data.parentId !== undefined) {
         parent = await repo.findUnit(trx, data.parentId, scopeFor(actor.user, 'unit.manage'));
@@ -80,12 +100,12 @@ export class UnitsService {
       const unit = (await repo.findUnit(trx, id, { all: true })) as Unit;
       await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'unit', entityId: id, unitId: id, after: unit, requestId: actor.requestId });
       return unit;
-    });
+    }));
   }
 
   async update(actor: Actor, id: number, input: unknown): Promise<Unit> {
     const data = validate(unitUpdate, input);
-    return this.db.transaction(async (trx) => {
+    return this.write(() => this.db.transaction(async (trx) => {
       const before = await this.get(actor, id, 'unit.manage', trx);
       if (data.code !== before.code && (await repo.codeTaken(trx, data.code, id))) {
         throw new AppError('UNIT_CODE_TAKEN', { code: data.code }, { code: { key: 'v.code_taken' } });
@@ -98,37 +118,41 @@ export class UnitsService {
       const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
       await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'unit', entityId: id, unitId: id, before, after, requestId: actor.requestId });
       return after;
-    });
+    }));
   }
 
   async move(actor: Actor, id: number, input: unknown): Promise<Unit> {
     const data = validate(moveInput, input);
-    return this.db.transaction(async (trx) => {
-      const unit = await this.get(actor, id, 'unit.manage', trx);
-      let parentId = data.parentId;
-      if (parentId === undefined && data.parentCode) {
-        const byCode = await repo.findUnitByCode(trx, data.parentCode, scopeFor(actor.user, 'unit.manage'));
-        if (!byCode) throw new AppError('VALIDATION_FAILED', {}, { parentCode: { key: 'v.parent_unknown' } });
-        parentId = byCode.id;
-      }
-      let parentPath = '/';
-      if (parentId === undefined) {
-        if (!isAdmin(actor.user)) throw new AppError('VALIDATION_FAILED', {}, { parentCode: { key: 'v.required' } });
-      } else {
-        const parent = await repo.findUnit(trx, parentId, scopeFor(actor.user, 'unit.manage'));
-        const field = data.parentCode ? 'parentCode' : 'parentId';
-        if (!parent) throw new AppError('VALIDATION_FAILED', {}, { [field]: { key: 'v.parent_unknown' } });
-        if (parent.path.startsWith(unit.path)) {
-          throw new AppError('UNIT_MOVE_INTO_OWN_SUBTREE', {}, { [field]: { key: 'v.move_into_subtree' } });
+    return this.write(async () => {
+      const moved = await this.db.transaction(async (trx) => {
+        const unit = await this.get(actor, id, 'unit.manage', trx);
+        let parentId = data.parentId;
+        if (parentId === undefined && data.parentCode) {
+          const byCode = await repo.findUnitByCode(trx, data.parentCode, scopeFor(actor.user, 'unit.manage'));
+          if (!byCode) throw new AppError('VALIDATION_FAILED', {}, { parentCode: { key: 'v.parent_unknown' } });
+          parentId = byCode.id;
         }
-        parentPath = parent.path;
-      }
-      const at = iso(this.clock.now());
-      await repo.moveSubtree(trx, unit, parentId ?? null, parentPath, at);
-      const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'move', entity: 'unit', entityId: id, unitId: id,
-        before: { parentId: unit.parentId, path: unit.path }, after: { parentId: after.parentId, path: after.path }, requestId: actor.requestId });
-      return after;
+        let parentPath = '/';
+        if (parentId === undefined) {
+          if (!isAdmin(actor.user)) throw new AppError('VALIDATION_FAILED', {}, { parentCode: { key: 'v.required' } });
+        } else {
+          const parent = await repo.findUnit(trx, parentId, scopeFor(actor.user, 'unit.manage'));
+          const field = data.parentCode ? 'parentCode' : 'parentId';
+          if (!parent) throw new AppError('VALIDATION_FAILED', {}, { [field]: { key: 'v.parent_unknown' } });
+          if (parent.path.startsWith(unit.path)) {
+            throw new AppError('UNIT_MOVE_INTO_OWN_SUBTREE', {}, { [field]: { key: 'v.move_into_subtree' } });
+          }
+          parentPath = parent.path;
+        }
+        const at = iso(this.clock.now());
+        await repo.moveSubtree(trx, unit, parentId ?? null, parentPath, at);
+        const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
+        await writeAudit(trx, { at, userId: actor.user.id, action: 'move', entity: 'unit', entityId: id, unitId: id,
+          before: { parentId: unit.parentId, path: unit.path }, after: { parentId: after.parentId, path: after.path }, requestId: actor.requestId });
+        return after;
+      });
+      this.onPathsChanged();
+      return moved;
     });
   }
 
@@ -138,7 +162,7 @@ export class UnitsService {
    */
   async merge(actor: Actor, targetId: number, input: unknown): Promise<{ target: Unit; sources: Unit[] }> {
     const data = validate(mergeInput, input);
-    return this.db.transaction(async (trx) => {
+    return this.write(() => this.db.transaction(async (trx) => {
       const target = await this.get(actor, targetId, 'unit.manage', trx);
       const manage = scopeFor(actor.user, 'unit.manage');
       const sources: Unit[] = [];
@@ -171,12 +195,12 @@ export class UnitsService {
       await writeAudit(trx, { at, userId: actor.user.id, action: 'merge', entity: 'unit', entityId: target.id, unitId: target.id,
         after: { mergedFrom: sources.map((s) => s.code), date: data.date }, requestId: actor.requestId });
       return { target: (await repo.findUnit(trx, target.id, { all: true })) as Unit, sources };
-    });
+    }));
   }
 
   async setIsoState(actor: Actor, id: number, input: unknown): Promise<Unit> {
     const data = validate(isoStateInput, input);
-    return this.db.transaction(async (trx) => {
+    return this.write(() => this.db.transaction(async (trx) => {
       const before = await this.get(actor, id, 'unit.iso_state', trx);
       const at = iso(this.clock.now());
       await repo.updateUnitRow(trx, id, {
@@ -187,6 +211,6 @@ export class UnitsService {
         before: { isoState: before.isoState, isoStandard: before.isoStandard, reason: before.isoStateReason },
         after: { isoState: after.isoState, isoStandard: after.isoStandard, reason: after.isoStateReason }, requestId: actor.requestId });
       return after;
-    });
+    }));
   }
 }

@@ -47,10 +47,25 @@ export async function rolesOf(db: Db, userIds: number[]): Promise<Map<number, Ro
   return out;
 }
 
+/** The user with its role assignments, in one query: this runs on every signed-in request. */
 export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
-  const row = (await db('users').where('id', id).first()) as Record<string, unknown> | undefined;
-  if (!row) return undefined;
-  return toUser(row, (await rolesOf(db, [id])).get(id) ?? []);
+  const rows = (await db('users as us')
+    .leftJoin('user_roles as r', 'r.user_id', 'us.id')
+    .leftJoin('units as u', 'u.id', 'r.unit_id')
+    .where('us.id', id)
+    .select('us.*', 'r.id as r_id', 'r.role as r_role', 'r.unit_id as r_unit_id', 'u.path as r_path', 'u.name as r_name', 'u.code as r_code')
+    .orderBy('r.id')) as Array<Record<string, unknown>>;
+  const first = rows[0];
+  if (!first) return undefined;
+  const roles: RoleAssignment[] = rows.filter((r) => r.r_id != null).map((r) => ({
+    id: Number(r.r_id),
+    role: r.r_role as Role,
+    unitId: r.r_unit_id == null ? null : Number(r.r_unit_id),
+    unitPath: (r.r_path as string | null) ?? null,
+    unitName: (r.r_name as string | null) ?? null,
+    unitCode: (r.r_code as string | null) ?? null,
+  }));
+  return toUser(first, roles);
 }
 
 export async function findCredentials(db: Db, username: string): Promise<{ id: number; passwordHash: string; isActive: boolean } | undefined> {

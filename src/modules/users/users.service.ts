@@ -9,6 +9,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { insertId } from '../../db/helpers.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
+import { TtlCache } from '../../lib/ttl-cache.ts';
 import { findUnit, findUnitByCode } from '../units/units.repository.ts';
 import * as repo from './users.repository.ts';
 import * as throttle from './throttle.repository.ts';
@@ -25,7 +26,12 @@ function auditView(u: repo.UserRecord | undefined) {
 }
 
 export class UsersService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly config: AppConfig) {}
+  /** Signed-in users by id: read on every request, changed rarely (see ADR 003). */
+  readonly sessionUsers: TtlCache<number, SessionUser | null>;
+
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly config: AppConfig) {
+    this.sessionUsers = new TtlCache(config.authCacheMs);
+  }
 
   private requireAdmin(actor: Actor): void {
     // Outside an administrator's reach, user management does not exist.
@@ -33,8 +39,11 @@ export class UsersService {
   }
 
   async sessionUser(id: number): Promise<SessionUser | undefined> {
-    const u = await repo.findUserById(this.db, id);
-    return u && u.isActive ? u : undefined;
+    const u = await this.sessionUsers.getOrLoad(id, async () => {
+      const found = await repo.findUserById(this.db, id);
+      return found && found.isActive ? found : null;
+    });
+    return u ?? undefined;
   }
 
   /** Checks a user name and password with throttling per account and per address. Wrong user and
@@ -98,76 +107,92 @@ export class UsersService {
   async update(actor: Actor, id: number, input: unknown): Promise<repo.UserRecord> {
     this.requireAdmin(actor);
     const data = validate(userUpdateInput, input);
-    return this.db.transaction(async (trx) => {
-      const before = await repo.findUserById(trx, id);
-      if (!before) throw new AppError('NOT_FOUND');
-      if (before.isActive && !data.isActive && before.roles.some((r) => r.role === 'admin') && (await repo.countAdmins(trx)) <= 1) {
-        throw new AppError('LAST_ADMIN', {}, { isActive: { key: 'v.last_admin' } });
-      }
-      const at = iso(this.clock.now());
-      await repo.updateUserRow(trx, id, { fullName: data.fullName, email: data.email ?? null, isActive: data.isActive, locale: data.locale }, at);
-      const after = (await repo.findUserById(trx, id)) as repo.UserRecord;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'user', entityId: id, unitId: null,
-        before: auditView(before), after: auditView(after), requestId: actor.requestId });
-      return after;
-    });
+    try {
+      return await this.db.transaction(async (trx) => {
+        const before = await repo.findUserById(trx, id);
+        if (!before) throw new AppError('NOT_FOUND');
+        if (before.isActive && !data.isActive && before.roles.some((r) => r.role === 'admin') && (await repo.countAdmins(trx)) <= 1) {
+          throw new AppError('LAST_ADMIN', {}, { isActive: { key: 'v.last_admin' } });
+        }
+        const at = iso(this.clock.now());
+        await repo.updateUserRow(trx, id, { fullName: data.fullName, email: data.email ?? null, isActive: data.isActive, locale: data.locale }, at);
+        const after = (await repo.findUserById(trx, id)) as repo.UserRecord;
+        await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'user', entityId: id, unitId: null,
+          before: auditView(before), after: auditView(after), requestId: actor.requestId });
+        return after;
+      });
+    } finally {
+      this.sessionUsers.delete(id);
+    }
   }
 
   async resetPassword(actor: Actor, id: number, input: unknown): Promise<void> {
     this.requireAdmin(actor);
     const data = validate(resetPasswordInput, input);
     const hash = await hashPassword(data.password, this.config.scryptCost);
-    await this.db.transaction(async (trx) => {
-      if (!(await repo.findUserById(trx, id))) throw new AppError('NOT_FOUND');
-      const at = iso(this.clock.now());
-      await repo.updateUserRow(trx, id, { passwordHash: hash }, at);
-      // Sessions of that user end: whoever knew the old password is out.
-      await trx('sessions').where('sess', 'like', `%"user":${id}}%`).delete();
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'reset_password', entity: 'user', entityId: id, unitId: null, requestId: actor.requestId });
-    });
+    try {
+      await this.db.transaction(async (trx) => {
+        if (!(await repo.findUserById(trx, id))) throw new AppError('NOT_FOUND');
+        const at = iso(this.clock.now());
+        await repo.updateUserRow(trx, id, { passwordHash: hash }, at);
+        // Sessions of that user end: whoever knew the old password is out.
+        await trx('sessions').where('sess', 'like', `%"user":${id}}%`).delete();
+        await writeAudit(trx, { at, userId: actor.user.id, action: 'reset_password', entity: 'user', entityId: id, unitId: null, requestId: actor.requestId });
+      });
+    } finally {
+      this.sessionUsers.delete(id);
+    }
   }
 
   async addRole(actor: Actor, userId: number, input: unknown): Promise<repo.UserRecord> {
     this.requireAdmin(actor);
     const data = validate(roleInput, input);
-    return this.db.transaction(async (trx) => {
-      const before = await repo.findUserById(trx, userId);
-      if (!before) throw new AppError('NOT_FOUND');
-      let unitId: number | null = null;
-      const field = data.unitId === undefined && data.unitCode !== undefined ? 'unitCode' : 'unitId';
-      if (data.role === 'admin') {
-        if (data.unitId !== undefined || data.unitCode !== undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.admin_no_unit' } });
-      } else {
-        const unit = data.unitId !== undefined ? await findUnit(trx, data.unitId, { all: true })
-          : data.unitCode !== undefined ? await findUnitByCode(trx, data.unitCode, { all: true }) : undefined;
-        if (data.unitId === undefined && data.unitCode === undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.required' } });
-        if (!unit) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.parent_unknown' } });
-        unitId = unit.id;
-      }
-      if (await repo.roleExists(trx, userId, data.role, unitId)) {
-        throw new AppError('ROLE_INVALID', {}, { role: { key: 'v.role_exists' } });
-      }
-      const at = iso(this.clock.now());
-      await repo.insertRole(trx, userId, data.role, unitId, at);
-      const after = (await repo.findUserById(trx, userId)) as repo.UserRecord;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'add_role', entity: 'user', entityId: userId, unitId,
-        before: auditView(before), after: auditView(after), requestId: actor.requestId });
-      return after;
-    });
+    try {
+      return await this.db.transaction(async (trx) => {
+        const before = await repo.findUserById(trx, userId);
+        if (!before) throw new AppError('NOT_FOUND');
+        let unitId: number | null = null;
+        const field = data.unitId === undefined && data.unitCode !== undefined ? 'unitCode' : 'unitId';
+        if (data.role === 'admin') {
+          if (data.unitId !== undefined || data.unitCode !== undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.admin_no_unit' } });
+        } else {
+          const unit = data.unitId !== undefined ? await findUnit(trx, data.unitId, { all: true })
+            : data.unitCode !== undefined ? await findUnitByCode(trx, data.unitCode, { all: true }) : undefined;
+          if (data.unitId === undefined && data.unitCode === undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.required' } });
+          if (!unit) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.parent_unknown' } });
+          unitId = unit.id;
+        }
+        if (await repo.roleExists(trx, userId, data.role, unitId)) {
+          throw new AppError('ROLE_INVALID', {}, { role: { key: 'v.role_exists' } });
+        }
+        const at = iso(this.clock.now());
+        await repo.insertRole(trx, userId, data.role, unitId, at);
+        const after = (await repo.findUserById(trx, userId)) as repo.UserRecord;
+        await writeAudit(trx, { at, userId: actor.user.id, action: 'add_role', entity: 'user', entityId: userId, unitId,
+          before: auditView(before), after: auditView(after), requestId: actor.requestId });
+        return after;
+      });
+    } finally {
+      this.sessionUsers.delete(userId);
+    }
   }
 
   async removeRole(actor: Actor, userId: number, roleId: number): Promise<void> {
     this.requireAdmin(actor);
-    await this.db.transaction(async (trx) => {
-      const before = await repo.findUserById(trx, userId);
-      const role = before?.roles.find((r) => r.id === roleId);
-      if (!before || !role) throw new AppError('NOT_FOUND');
-      if (role.role === 'admin' && (await repo.countAdmins(trx)) <= 1) throw new AppError('LAST_ADMIN');
-      await repo.deleteRole(trx, userId, roleId);
-      const after = await repo.findUserById(trx, userId);
-      await writeAudit(trx, { at: iso(this.clock.now()), userId: actor.user.id, action: 'remove_role', entity: 'user', entityId: userId,
-        unitId: role.unitId, before: auditView(before), after: auditView(after), requestId: actor.requestId });
-    });
+    try {
+      await this.db.transaction(async (trx) => {
+        const before = await repo.findUserById(trx, userId);
+        const role = before?.roles.find((r) => r.id === roleId);
+        if (!before || !role) throw new AppError('NOT_FOUND');
+        if (role.role === 'admin' && (await repo.countAdmins(trx)) <= 1) throw new AppError('LAST_ADMIN');
+        await repo.deleteRole(trx, userId, roleId);
+        const after = await repo.findUserById(trx, userId);
+        await writeAudit(trx, { at: iso(this.clock.now()), userId: actor.user.id, action: 'remove_role', entity: 'user', entityId: userId,
+          unitId: role.unitId, before: auditView(before), after: auditView(after), requestId: actor.requestId });
+      });
+    } finally {
+      this.sessionUsers.delete(userId);
+    }
   }
 
   async changeOwnPassword(actor: Actor, input: unknown): Promise<void> {
@@ -186,18 +211,23 @@ export class UsersService {
 
   async updatePreferences(actor: Actor, input: unknown): Promise<void> {
     const data = validate(preferencesInput, input);
-    await this.db.transaction(async (trx) => {
-      const before = await repo.findUserById(trx, actor.user.id);
-      const at = iso(this.clock.now());
-      await repo.updateUserRow(trx, actor.user.id, { fullName: data.fullName, email: data.email ?? null, locale: data.locale, emailNotifications: data.emailNotifications }, at);
-      const after = await repo.findUserById(trx, actor.user.id);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'preferences', entity: 'user', entityId: actor.user.id, unitId: null,
-        before: auditView(before), after: auditView(after), requestId: actor.requestId });
-    });
+    try {
+      await this.db.transaction(async (trx) => {
+        const before = await repo.findUserById(trx, actor.user.id);
+        const at = iso(this.clock.now());
+        await repo.updateUserRow(trx, actor.user.id, { fullName: data.fullName, email: data.email ?? null, locale: data.locale, emailNotifications: data.emailNotifications }, at);
+        const after = await repo.findUserById(trx, actor.user.id);
+        await writeAudit(trx, { at, userId: actor.user.id, action: 'preferences', entity: 'user', entityId: actor.user.id, unitId: null,
+          before: auditView(before), after: auditView(after), requestId: actor.requestId });
+      });
+    } finally {
+      this.sessionUsers.delete(actor.user.id);
+    }
   }
 
   async setLocale(actor: Actor, locale: 'vi' | 'en'): Promise<void> {
     await repo.updateUserRow(this.db, actor.user.id, { locale }, iso(this.clock.now()));
+    this.sessionUsers.delete(actor.user.id);
   }
 
   // --- API tokens: shown once, stored as SHA-256, scoped exactly like their owner. ---
