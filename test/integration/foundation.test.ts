@@ -1,0 +1,106 @@
+import { expect } from 'chai';
+import { pino } from 'pino';
+import request from 'supertest';
+import { buildApp } from '../../src/app.ts';
+import { seedDemo } from '../../src/cli/demo-seed.ts';
+import { ManualClock } from '../../src/lib/clock.ts';
+import { engines, freshDb } from '../helpers/databases.ts';
+import { forEachDatabase, makeAgent, testConfig } from '../helpers/app.ts';
+import { seedTree } from '../fixtures/tree.ts';
+
+const logger = pino({ level: 'silent' });
+const secret = 'test-secret-test-secret-test-secret-0123';
+
+forEachDatabase('health, language, request ids and the audit log', (ctx) => {
+  before(async () => seedTree(ctx()));
+
+  it('answers /healthz with 200 while the database is reachable', async () => {
+    const res = await request(ctx().built.app).get('/healthz');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ status: 'ok', database: 'up' });
+  });
+
+  it('shows the pages in English once the user picks it, and Vietnamese by default', async () => {
+    const agent = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
+    expect((await agent.get('/units')).text).to.contain('Cây đơn vị');
+    await agent.form('/lang', { lang: 'en', back: '/units' });
+    const en = await agent.get('/units');
+    expect(en.text).to.contain('lang="en"');
+    expect(en.text).not.to.contain('Cây đơn vị');
+    await agent.form('/lang', { lang: 'vi', back: '/units' });
+    expect((await agent.get('/units')).text).to.contain('Cây đơn vị');
+  });
+
+  it('gives every response a request id and quotes it on the error page', async () => {
+    const agent = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
+    const res = await agent.get('/units/999999');
+    expect(res.status).to.equal(404);
+    const id = res.headers['x-request-id'] as string;
+    expect(id).to.match(/^[\w-]{8,}$/);
+    expect(res.text).to.contain(id);
+    expect(res.text).to.contain('Không tìm thấy');
+  });
+
+  it('lets an administrator browse the audit log of one unit and of one user', async () => {
+    const agent = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
+    const nd = await ctx().unitId('DNO-CJ-ND');
+    await agent.form(`/units/${nd}/iso-state`, { state: 'building', standard: '2015', reason: 'Khởi động xây dựng HTQLCL' });
+    const perRecord = await agent.get(`/audit?entity=unit&entityId=${nd}`);
+    expect(perRecord.status).to.equal(200);
+    expect(perRecord.text).to.contain('Khởi động xây dựng HTQLCL');
+    expect(perRecord.text).to.contain('Trạng thái ISO');
+    const rootId = (await ctx().db('users').where('username', 'root').first('id')) as { id: number };
+    const perUser = await agent.get(`/audit?userId=${rootId.id}`);
+    expect(perUser.text).to.contain('Xã Nam Dong');
+  });
+});
+
+for (const dialect of engines()) {
+  describe(`health when the database is gone [${dialect}]`, () => {
+    it('answers /healthz with 503', async () => {
+      const tdb = await freshDb(dialect);
+      const built = buildApp({ config: testConfig(tdb.url), db: tdb.db, clock: new ManualClock(), logger, sessionSecret: secret });
+      await tdb.drop();
+      const res = await request(built.app).get('/healthz');
+      expect(res.status).to.equal(503);
+      expect(res.body.database).to.equal('down');
+    });
+  });
+
+  describe(`demo data [${dialect}]`, () => {
+    it('loads Đắk Nông before and after the 2025 merger, with one account per role that can sign in', async function () {
+      this.timeout(60_000);
+      const tdb = await freshDb(dialect);
+      try {
+        const config = testConfig(tdb.url);
+        const clock = new ManualClock('2026-11-22T02:00:00Z');
+        const accounts = await seedDemo(tdb.db, clock, config);
+        expect(accounts.map((a) => a.role)).to.include.members(['admin', 'coordinator', 'officer', 'inspector', 'leader', 'viewer']);
+        const built = buildApp({ config, db: tdb.db, clock, logger, sessionSecret: secret });
+        const officer = accounts.find((a) => a.role === 'officer')!;
+        const agent = makeAgent(built);
+        const token = await agent.csrf();
+        const login = await agent.post('/login').type('form').send({ username: officer.username, password: officer.password, _csrf: token });
+        expect(login.status).to.equal(302);
+        const namDong = (await tdb.db('units').where('code', 'DNO-NAMDONG').first('id')) as { id: number };
+        const page = await agent.get(`/units/${namDong.id}`);
+        expect(page.text).to.contain('Hình thành từ việc sáp nhập');
+        expect(page.text).to.contain('Xã Đắk Drông');
+        expect(page.text).to.contain('Cần công bố lại');
+        const laiChau = (await tdb.db('units').where('code', 'LCA').first('id')) as { id: number };
+        expect((await agent.get(`/units/${laiChau.id}`)).status).to.equal(404);
+        const district = (await tdb.db('units').where('code', 'DNO-CUJUT').first('active_to')) as { active_to: string };
+        expect(district.active_to).to.equal('2025-07-01');
+        let refused = false;
+        try {
+          await seedDemo(tdb.db, clock, config);
+        } catch {
+          refused = true;
+        }
+        expect(refused, 'a second load is refused').to.equal(true);
+      } finally {
+        await tdb.drop();
+      }
+    });
+  });
+}
