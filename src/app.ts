@@ -29,6 +29,20 @@ import { unitApi } from './modules/units/units.api.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 import { userApi } from './modules/users/users.api.ts';
 import { auditRoutes, auditApi } from './modules/audit/audit.routes.ts';
+import { createCatalogServices, type CatalogServices } from './modules/catalog/catalog.services.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { catalogApi } from './modules/catalog/catalog.api.ts';
+import { catalogUploads } from './modules/catalog/upload.ts';
+import { PluginRegistry } from './plugins/registry.ts';
+import { pluginApi, pluginRoutes } from './plugins/routes.ts';
+import { createReminderServices } from './modules/scheduler/scheduler.services.ts';
+import type { Scheduler } from './modules/scheduler/scheduler.ts';
+import type { NotificationsService } from './modules/notifications/notifications.service.ts';
+import type { ReminderReads } from './modules/notifications/reads.service.ts';
+import type { MailSender } from './modules/notifications/email.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { notificationApi } from './modules/notifications/notifications.api.ts';
+import { unreadBadge } from './modules/notifications/unread-badge.ts';
 
 export interface AppDeps {
   config: AppConfig;
@@ -38,12 +52,22 @@ export interface AppDeps {
   /** Shared by every app process (from SESSION_SECRET or stored once in the database). */
   sessionSecret: string;
   translator?: Translator;
+  /** The plugins loaded at start (boot's plugins stage); none when absent. */
+  plugins?: PluginRegistry;
+  /** Replaces the SMTP sender built from the configuration. */
+  mailSender?: MailSender;
 }
 
 export interface Services {
   units: UnitsService;
   users: UsersService;
   audit: AuditService;
+  catalog: CatalogServices;
+  plugins: PluginRegistry;
+  /** Read-only queries for reminder handlers (no actor: reminders look at every unit). */
+  reads: ReminderReads;
+  notifications: NotificationsService;
+  scheduler: Scheduler;
 }
 
 export interface BuiltApp {
@@ -59,11 +83,17 @@ const viewsDir = path.resolve(import.meta.dirname, '../views');
 export function buildApp(deps: AppDeps): BuiltApp {
   const { config, db, clock, logger } = deps;
   const translator = deps.translator ?? new Translator();
+  const plugins = deps.plugins ?? new PluginRegistry();
   const services: Services = {
-    units: new UnitsService(db, clock),
     users: new UsersService(db, clock, config),
+    units: undefined as unknown as UnitsService,
     audit: new AuditService(db),
+    catalog: createCatalogServices(db, clock, config),
+    plugins,
+    ...createReminderServices({ db, clock, config, logger, translator, plugins, services: () => services, mailSender: deps.mailSender }),
   };
+  // A move rewrites unit paths that cached signed-in users carry in their role assignments.
+  services.units = new UnitsService(db, clock, () => services.users.sessionUsers.clear());
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');
@@ -110,7 +140,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
 
-  const sessionStore = new KnexSessionStore(db, { ttlMs: config.sessionMaxAgeMs });
+  const sessionStore = new KnexSessionStore(db, { ttlMs: config.sessionMaxAgeMs, cacheMs: config.authCacheMs });
   app.use(session({
     name: 'isotrack.sid',
     secret: deps.sessionSecret,
@@ -141,11 +171,16 @@ export function buildApp(deps: AppDeps): BuiltApp {
     cookieOptions: { sameSite: 'lax', secure: config.cookieSecure, httpOnly: true, path: '/' },
     getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? (req.headers['x-csrf-token'] as string | undefined),
     // API calls with a bearer token carry no cookie, so a forged cross-site request cannot use them.
-    skipCsrfProtection: (req) => req.authVia === 'token',
+    // An API call with no user at all has no ambient authority to abuse either: it goes on to
+    // answer 401 (what an API client needs to hear), not a form-expiry 403.
+    skipCsrfProtection: (req) => req.authVia === 'token' || (!req.user && req.path.startsWith('/api/')),
     errorConfig: { code: 'CSRF_INVALID', statusCode: 403 },
   });
+  // Multipart uploads of the catalog are read before the CSRF check, which needs their `_csrf` field.
+  app.use(catalogUploads(config));
   app.use(csrf.doubleCsrfProtection);
   app.use(viewLocals(translator));
+  app.use(unreadBadge(services.notifications));
 
   app.use(setupRoutes(services));
   app.use(authRoutes(passport, services));
@@ -153,7 +188,10 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(unitRoutes(services));
   app.use(userRoutes(services));
   app.use(auditRoutes(services));
-  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services));
+  app.use(catalogRoutes(services, config.catalog.uploadMaxBytes));
+  app.use(pluginRoutes(services, clock));
+  app.use(notificationRoutes(services));
+  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services));
   app.get('/', (req, res) => res.redirect(req.user ? '/units' : '/login'));
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));

@@ -5,7 +5,7 @@ import { addDays, dayInYear, dmy, isoWeek, parseDatesByProvince } from './dates.
  * The ISO calendar of a province: what falls due across all its units. Handlers read through
  * `ctx.services.reads` (every unit, no user scope) and return one notification per record and
  * period. The dedupe key names both (`qms-report:<unitId>:<year>:<band>`,
- * `redeclaration:<unitId>:<since>:<isoWeek>`, `procedure-review:<procedureId>:<lastReviewed>:<month>`),
+ * `redeclaration:<unitId>:<since>:<isoWeek>`, `procedure-review:<unitId>:<month>`),
  * so a run repeated after a restart, caught up after downtime, or run by a second process never
  * sends the same reminder twice, while a weekly or monthly reminder still comes back next period.
  */
@@ -68,21 +68,29 @@ async function redeclarationNeeded(ctx: ReminderContext): Promise<NotificationDr
   });
 }
 
+/** How many of a unit's due procedures a reminder names; the rest are counted. */
+const listed = 3;
+
 async function procedureReviewDue(ctx: ReminderContext): Promise<NotificationDraft[]> {
   const reads = ctx.services.reads;
   const day = reads.dayOf(ctx.scheduledFor);
-  const due = await reads.proceduresDueForReview(day);
-  return due.map((p) => ({
-    recipient: { role: 'officer', unitId: p.unitId },
-    ...texts(ctx, 'procedure_review_due', {
-      code: p.code, name: p.title, unit: p.unitName, revision: p.revisionNo ?? 1, issued: p.issueDate ? dmy(p.issueDate) : '—',
-      reviewed: dmy(p.lastReviewedOn), due: dmy(p.dueOn),
-    }),
-    link: `/procedures/${p.id}`,
-    dueDate: p.dueOn,
-    // Monthly until reviewed: marking it reviewed changes `lastReviewedOn`, and with it the key.
-    dedupeKey: `procedure-review:${p.id}:${p.lastReviewedOn}:${day.slice(0, 7)}`,
-  }));
+  const units = await reads.proceduresDueForReview(day, listed);
+  // One reminder per unit and month, naming the longest-waiting procedures: an officer with forty
+  // procedures due gets one message, not forty.
+  return units.map((u) => {
+    const list = (l: 'vi' | 'en') => [
+      ...u.first.map((p) => ctx.t(l, 'notify.procedure_review_due.item', { code: p.code, name: p.title, reviewed: dmy(p.lastReviewedOn) })),
+      ...(u.count > u.first.length ? [ctx.t(l, 'notify.procedure_review_due.more', { n: u.count - u.first.length })] : []),
+    ].join('; ');
+    return {
+      recipient: { role: 'officer', unitId: u.unitId },
+      ...texts(ctx, 'procedure_review_due', (l) => ({ count: u.count, unit: u.unitName, months: u.reviewMonths, due: dmy(u.oldestDueOn), list: list(l) })),
+      link: `/units/${u.unitId}/catalog?due=1`,
+      dueDate: u.oldestDueOn,
+      // Monthly while any stays unreviewed.
+      dedupeKey: `procedure-review:${u.unitId}:${day.slice(0, 7)}`,
+    } satisfies NotificationDraft;
+  });
 }
 
 export function calendarReminders(s: PluginSettings): ReminderDefinition[] {

@@ -9,15 +9,19 @@ export type Capability =
   | 'unit.read'
   | 'unit.manage' // create, edit, move, merge units
   | 'unit.iso_state' // set the ISO state by hand
-  | 'audit.read';
+  | 'audit.read'
+  | 'catalog.read'
+  | 'catalog.write' // write procedures, adopt TTHC, import, quality policy and objectives
+  | 'catalog.approve' // approve a procedure (the leader's signature, ISO 9001 clause 7.5)
+  | 'tthc.manage'; // keep the province's TTHC list and publish template procedures
 
 const grants: Record<Role, Capability[]> = {
-  admin: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read'],
-  coordinator: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read'],
-  officer: ['unit.read', 'unit.iso_state'],
-  leader: ['unit.read'],
-  inspector: ['unit.read'],
-  viewer: ['unit.read'],
+  admin: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'catalog.approve', 'tthc.manage'],
+  coordinator: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'tthc.manage'],
+  officer: ['unit.read', 'unit.iso_state', 'catalog.read', 'catalog.write'],
+  leader: ['unit.read', 'catalog.read', 'catalog.approve'],
+  inspector: ['unit.read', 'catalog.read'],
+  viewer: ['unit.read', 'catalog.read'],
 };
 
 export function roleGrants(role: Role, cap: Capability): boolean {

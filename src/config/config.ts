@@ -7,6 +7,7 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const blank = (v: unknown) => (v === '' ? undefined : v);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -24,6 +25,22 @@ const envSchema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   PASSWORD_SCRYPT_COST: z.coerce.number().int().min(1024).default(32768),
   SETUP_TOKEN_HOURS: z.coerce.number().positive().default(24),
+  AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(5),
+  CATALOG_REVIEW_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  CATALOG_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(5120),
+  PLUGINS: z.string().default('*'),
+  PLUGINS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SMTP_URL: z.preprocess(blank, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  SMTP_HOST: z.preprocess(blank, z.string().optional()),
+  SMTP_PORT: z.preprocess(blank, z.coerce.number().int().min(1).max(65535).optional()),
+  SMTP_SECURE: z.preprocess(blank, bool.optional()),
+  SMTP_USER: z.preprocess(blank, z.string().optional()),
+  SMTP_PASS: z.preprocess(blank, z.string().optional()),
+  SMTP_FROM: z.string().min(3).default('isotrack <no-reply@isotrack.local>'),
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  SCHEDULER_ENABLED: z.preprocess(blank, bool.optional()),
+  SCHEDULER_CATCH_UP_HOURS: z.coerce.number().min(0).max(24 * 31).default(24),
+  SCHEDULER_RUN_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
 });
 
 export interface AppConfig {
@@ -42,6 +59,25 @@ export interface AppConfig {
   login: { maxPerAccount: number; maxPerAddress: number; windowMs: number };
   scryptCost: number;
   setupTokenMs: number;
+  /** How long a process may reuse a session and its user without reading them again. */
+  authCacheMs: number;
+  catalog: {
+    /** An issued procedure not reviewed for this many months is listed as due for review. */
+    reviewMonths: number;
+    /** Largest accepted upload (Excel import, attached form file), in bytes. */
+    uploadMaxBytes: number;
+  };
+  /** Enabled plugins (`*`, ids, `-id` to leave one out), init time limit, `PLUGIN_<ID>_<NAME>` settings. */
+  plugins: { enabled: string[]; initTimeoutMs: number; settings: Record<string, string> };
+  /** E-mail of notifications: without SMTP_URL or SMTP_HOST, notifications stay in the app. */
+  mail: {
+    smtp?: { url?: string; host?: string; port: number; secure: boolean; user?: string; pass?: string };
+    from: string;
+    /** Attempts of one e-mail before it is given up (retried with back-off in between). */
+    maxAttempts: number;
+  };
+  /** Reminders: off in tests, where the suite moves a manual clock and calls `tick` itself. */
+  scheduler: { enabled: boolean; catchUpMs: number; runTimeoutMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -75,5 +111,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     scryptCost: e.PASSWORD_SCRYPT_COST,
     setupTokenMs: e.SETUP_TOKEN_HOURS * 3600_000,
+    authCacheMs: e.AUTH_CACHE_SECONDS * 1000,
+    catalog: { reviewMonths: e.CATALOG_REVIEW_MONTHS, uploadMaxBytes: e.CATALOG_UPLOAD_MAX_KB * 1024 },
+    plugins: {
+      enabled: e.PLUGINS.trim() ? e.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : ['*'],
+      initTimeoutMs: e.PLUGINS_INIT_TIMEOUT_MS,
+      settings: Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[0].startsWith('PLUGIN_') && typeof kv[1] === 'string')),
+    },
+    mail: {
+      smtp: e.SMTP_URL || e.SMTP_HOST
+        ? { url: e.SMTP_URL, host: e.SMTP_HOST, port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587), secure: e.SMTP_SECURE ?? false, user: e.SMTP_USER, pass: e.SMTP_PASS }
+        : undefined,
+      from: e.SMTP_FROM,
+      maxAttempts: e.EMAIL_MAX_ATTEMPTS,
+    },
+    scheduler: {
+      enabled: e.SCHEDULER_ENABLED ?? e.NODE_ENV !== 'test',
+      catchUpMs: e.SCHEDULER_CATCH_UP_HOURS * 3600_000,
+      runTimeoutMs: e.SCHEDULER_RUN_TIMEOUT_MS,
+    },
   };
 }

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import type { FormSection } from '../../../src/plugins/contract.ts';
 import { findingFor } from '../../../src/plugins/findings.ts';
 import { formItems, inspectPlugin, localeKeys, type InspectedPlugin } from '../../../src/plugins/testing.ts';
+import { runHandler, unitBrief } from '../../../test/helpers/reminder-context.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
 
@@ -54,5 +55,12 @@ describe('plugin discipline-inspection', () => {
 
   it('has the same texts in its Vietnamese and English locale files', () => {
     expect(localeKeys(p.locales.en)).to.deep.equal(localeKeys(p.locales.vi));
+  });
+});
+
+describe('plugin discipline-inspection: conclusion deadlines', () => {
+  it('finds nothing yet: inspection conclusions come with the inspections issue', async () => {
+    const p = await inspectPlugin(dir);
+    expect(await runHandler(p, 'conclusion-deadlines', '2026-07-06T00:00:00Z', { units: [unitBrief(11)] })).to.deep.equal([]);
   });
 });

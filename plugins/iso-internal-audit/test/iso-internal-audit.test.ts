@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { findingFor } from '../../../src/plugins/findings.ts';
 import { PhaseError } from '../../../src/plugins/prepare.ts';
 import { formItems, inspectPlugin, localeKeys, type InspectedPlugin } from '../../../src/plugins/testing.ts';
+import { runHandler, unitBrief } from '../../../test/helpers/reminder-context.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
 const vietnamese = /[ăâđêôơưàáạảãèéẹẻẽìíịỉĩòóọỏõùúụủũỳýỵỷỹ]/i;
@@ -78,5 +79,40 @@ describe('plugin iso-internal-audit', () => {
   it('has the same texts in its Vietnamese and English locale files', () => {
     expect(localeKeys(p.locales.en)).to.deep.equal(localeKeys(p.locales.vi));
     expect(localeKeys(p.locales.vi)).to.include('notify.internal_audit_due.title');
+  });
+});
+
+describe('plugin iso-internal-audit: who its reminders reach', () => {
+  let p: InspectedPlugin;
+  const units = [
+    unitBrief(11, { name: 'Xã Nam Dong', isoState: 'declared' }),
+    unitBrief(12, { name: 'Phường Nghĩa Đức', kind: 'ward', isoState: 'needs_redeclaration' }),
+    unitBrief(13, { name: 'Sở Nội vụ', kind: 'department', isoState: 'applying' }),
+    unitBrief(14, { name: 'Xã Đắk Sôr', isoState: 'building' }),
+    unitBrief(15, { name: 'Đặc khu Côn Đảo', kind: 'special_zone', isoState: 'not_started' }),
+    unitBrief(1, { name: 'Tỉnh Đắk Nông', kind: 'province', path: '/1/', isoState: 'declared' }),
+  ];
+  before(async () => {
+    p = await inspectPlugin(dir);
+  });
+
+  it('reminds the ISO officer of every unit applying a QMS of the yearly internal audit, due by the end of the month', async () => {
+    const drafts = await runHandler(p, 'internal-audit-due', '2026-10-01T00:00:00Z', { units });
+    expect(drafts.map((d) => [d.recipient, d.dedupeKey, d.dueDate, d.link])).to.deep.equal([
+      [{ role: 'officer', unitId: 11 }, 'internal-audit-due:11:2026', '2026-10-31', '/units/11'],
+      [{ role: 'officer', unitId: 12 }, 'internal-audit-due:12:2026', '2026-10-31', '/units/12'],
+      [{ role: 'officer', unitId: 13 }, 'internal-audit-due:13:2026', '2026-10-31', '/units/13'],
+    ]);
+    expect(drafts[0]!.title).to.deep.equal({ vi: 'Đến hạn đánh giá nội bộ năm 2026', en: 'Internal audit due for 2026' });
+    expect(drafts[0]!.body?.vi).to.equal('Tháng 10/2026 là tháng đánh giá nội bộ HTQLCL hằng năm của Xã Nam Dong. Lập kế hoạch và thực hiện đánh giá nội bộ theo quy trình đánh giá nội bộ (điều 9.2 TCVN ISO 9001:2015), hoàn thành trước ngày 31/10/2026.');
+  });
+
+  it('reminds both the leader and the ISO officer of the management review, once per unit and year', async () => {
+    const drafts = await runHandler(p, 'management-review-due', '2026-11-01T00:00:00Z', { units: units.slice(0, 1) });
+    expect(drafts.map((d) => [d.recipient, d.dedupeKey, d.dueDate])).to.deep.equal([
+      [{ role: 'officer', unitId: 11 }, 'management-review-due:11:2026', '2026-11-30'],
+      [{ role: 'leader', unitId: 11 }, 'management-review-due:11:2026', '2026-11-30'],
+    ]);
+    expect(drafts[1]!.body?.en).to.equal('11/2026 is the month of the management review of the QMS of Xã Nam Dong (clause 9.3 of TCVN ISO 9001:2015). Prepare the internal audit results, how far the quality objectives were met and the status of corrective actions; hold the review by 30/11/2026.');
   });
 });

@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import type { Role } from '../../auth/roles.ts';
+import { vnDate } from '../../lib/time.ts';
+import { monthsBefore } from '../catalog/checks.ts';
+import * as repo from './reads.repository.ts';
+
+export type { DueProcedure, UnitBrief, UnitFilter } from './reads.repository.ts';
+
+/** One unit's procedures due for periodic review (see `proceduresDueForReview`). */
+export interface UnitReviews extends repo.DueReviews {
+  /** The day the longest-waiting review fell due. */
+  oldestDueOn: string;
+  /** CATALOG_REVIEW_MONTHS: how often a procedure is reviewed. */
+  reviewMonths: number;
+  first: Array<repo.DueProcedure & { dueOn: string }>;
+}
+
+/**
+ * Read-only queries for reminder handlers (`ctx.services.reads`). A reminder looks at every unit,
+ * not at one user's scope, so these take no actor; they never write, and they return only what
+ * a reminder needs to address and word a notification.
+ */
+export class ReminderReads {
+  constructor(private readonly db: Knex, private readonly reviewMonths: number) {}
+
+  /** The calendar day in Viet Nam (`YYYY-MM-DD`) of an instant, e.g. of `ctx.scheduledFor`. */
+  dayOf(d: Date): string {
+    return vnDate(d);
+  }
+
+  /** Units active on a day, optionally of some kinds and ISO states, ordered by their place in the tree. */
+  activeUnits(filter: repo.UnitFilter): Promise<repo.UnitBrief[]> {
+    return repo.activeUnits(this.db, filter);
+  }
+
+  /** Active users holding a role directly on each unit (a reminder addresses `{ role, unitId }` instead, usually). */
+  holders(role: Role, unitIds: number[]): Promise<Map<number, Array<{ id: number; fullName: string }>>> {
+    return repo.holders(this.db, role, unitIds);
+  }
+
+  /**
+   * Procedures due for periodic review on a day, by unit: those last reviewed
+   * `CATALOG_REVIEW_MONTHS` or more months before it (the catalog's rule), with when each review
+   * fell due. `sample` is how many of each unit's are listed (longest waiting first).
+   */
+  async proceduresDueForReview(on: string, sample = 3): Promise<UnitReviews[]> {
+    const dueOn = (day: string) => monthsBefore(day, -this.reviewMonths);
+    const due = await repo.reviewsDueByUnit(this.db, monthsBefore(on, this.reviewMonths), on, sample);
+    return due.map((u) => ({ ...u, oldestDueOn: dueOn(u.oldestReviewedOn), reviewMonths: this.reviewMonths, first: u.first.map((p) => ({ ...p, dueOn: dueOn(p.lastReviewedOn) })) }));
+  }
+}
