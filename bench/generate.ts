@@ -7,6 +7,7 @@ import { migrateCore } from '../src/db/migrator.ts';
 import { foldForSearch } from '../src/lib/text.ts';
 import { hashPassword, randomToken } from '../src/auth/password.ts';
 import type { IsoState, UnitKind } from '../src/modules/units/units.types.ts';
+import { generateCatalog, type CatalogCounts } from './generate-catalog.ts';
 import {
   apportion, departments, familyNames, firstSyllables, givenNames, middleNames, nationalTotals, provinces,
   secondSyllables, seededRandom,
@@ -25,6 +26,8 @@ import {
 
 export const benchDir = import.meta.dirname;
 export const defaultDbFile = path.join(benchDir, 'data', 'isotrack-bench.sqlite');
+/** The data set with the national catalog is large (about 1 GB): it has its own file. */
+export const defaultCatalogDbFile = path.join(benchDir, 'data', 'isotrack-bench-catalog.sqlite');
 const manifestVersion = 1;
 
 /** What the harness needs to know about a generated database; kept beside it as JSON. */
@@ -40,6 +43,19 @@ export interface Dataset {
   counts: Record<string, number>;
   generatedAt: string;
   ms: number;
+  /** Present when generated with the national catalog (`--catalog`). */
+  catalog?: CatalogInfo;
+}
+
+export interface CatalogInfo {
+  counts: CatalogCounts;
+  /** Time to write the catalog (part of `ms`). */
+  ms: number;
+  /** The unit whose catalog page and export are measured: the merged commune above. */
+  unit: { id: number; code: string; name: string; officer: string; procedures: number };
+  /** A province-wide search typed without diacritics, and how many procedures of the coordinator's province match it. */
+  searchTerm: string;
+  searchMatches: number;
 }
 
 type Row = Record<string, string | number | boolean | null>;
@@ -246,8 +262,8 @@ function removeDbFiles(file: string): void {
 }
 
 /** Generates the data set into `file` (replacing what was there) and returns its manifest. */
-export async function generateDataset(opts: { file?: string; seed?: number } = {}): Promise<Dataset> {
-  const file = path.resolve(opts.file ?? defaultDbFile);
+export async function generateDataset(opts: { file?: string; seed?: number; catalog?: boolean; log?: (s: string) => void } = {}): Promise<Dataset> {
+  const file = path.resolve(opts.file ?? (opts.catalog ? defaultCatalogDbFile : defaultDbFile));
   assertBenchFile(file);
   const started = performance.now();
   removeDbFiles(file);
@@ -259,7 +275,10 @@ export async function generateDataset(opts: { file?: string; seed?: number } = {
   const at = new Date().toISOString();
   const data = buildRows(opts.seed ?? 20250701, passwordHash, at);
 
+  const seed = opts.seed ?? 20250701;
   const db = createDb({ url: `sqlite:${file}` });
+  let catalogCounts: CatalogCounts | undefined;
+  let catalogMs = 0;
   try {
     await migrateCore(db);
     await db.transaction(async (trx) => {
@@ -267,6 +286,17 @@ export async function generateDataset(opts: { file?: string; seed?: number } = {
       await insertInBatches(trx, 'users', data.users);
       await insertInBatches(trx, 'user_roles', data.roles);
     });
+    if (opts.catalog) {
+      const t0 = performance.now();
+      opts.log?.('  writing the national catalog (about 400,000 procedures) ...');
+      const officerOf = new Map(data.roles.filter((r) => r.role === 'officer').map((r) => [Number(r.unit_id), Number(r.user_id)]));
+      const units = data.communeLevel.map((u) => ({
+        id: Number(u.id), code: String(u.code), name: String(u.name), provinceId: Number(u.parent_id), officerId: officerOf.get(Number(u.id)) as number,
+      }));
+      catalogCounts = await generateCatalog(file, units, data.provinceRows.map((p) => Number(p.id)), seed, at);
+      catalogMs = Math.round(performance.now() - t0);
+    }
+    // Statistics for the query planner (the app never runs ANALYZE itself).
     await db.raw('ANALYZE');
   } finally {
     await db.destroy();
@@ -292,6 +322,20 @@ export async function generateDataset(opts: { file?: string; seed?: number } = {
     generatedAt: at,
     ms: Math.round(performance.now() - started),
   };
+  if (catalogCounts) {
+    const catalogSearch = 'dang ky khai sinh';
+    const check = createDb({ url: `sqlite:${file}` });
+    try {
+      const [{ n } = { n: 0 }] = (await check('procedures as p').join('units as u', 'u.id', 'p.unit_id').where('u.parent_id', provinceId).where('p.search_text', 'like', `%${catalogSearch}%`).count({ n: '*' })) as Array<{ n: number }>;
+      const [{ m } = { m: 0 }] = (await check('procedures').where('unit_id', Number(merged.row.id)).count({ m: '*' })) as Array<{ m: number }>;
+      dataset.catalog = {
+        counts: catalogCounts, ms: catalogMs, searchTerm: catalogSearch, searchMatches: Number(n),
+        unit: { id: Number(merged.row.id), code: String(merged.row.code), name: String(merged.row.name), officer: `canbo.${String(merged.row.code).toLowerCase()}`, procedures: Number(m) },
+      };
+    } finally {
+      await check.destroy();
+    }
+  }
   fs.writeFileSync(manifestPath(file), `${JSON.stringify(dataset, null, 2)}\n`);
   return dataset;
 }
@@ -304,14 +348,26 @@ function summary(d: Dataset): string {
     `  history: ${c.inactiveDistricts} districts and ${c.inactiveCommunes} communes ended ${mergeDate}; ${c.units} units in all`,
     `  ${c.users} users (${c.roles} roles); password for every user: ${d.password}`,
     `  coordinator ${d.coordinator.username} of ${d.coordinator.provinceName} (id ${d.coordinator.provinceId}, ${d.coordinator.units} commune-level units)`,
+    ...(d.catalog ? catalogSummary(d.catalog) : ['  no catalog (generate with --catalog for the national catalog)']),
   ].join('\n');
+}
+
+function catalogSummary(c: CatalogInfo): string[] {
+  const n = c.counts;
+  const f = (x: number) => x.toLocaleString('en-US');
+  return [
+    `  catalog (${c.ms} ms): ${f(n.tthc)} TTHC in 34 lists, ${f(n.adopted)} adopted; ${f(n.procedures)} procedures, ${f(n.revisions)} revisions,`,
+    `    ${f(n.steps)} steps, ${f(n.forms)} forms, ${f(n.records)} records; states ${Object.entries(n.byState).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`,
+    `  catalog measured on ${c.unit.name} (${c.unit.code}, id ${c.unit.id}, ${c.unit.procedures} procedures, officer ${c.unit.officer});`,
+    `    search "${c.searchTerm}" matches ${f(c.searchMatches)} procedures of the coordinator's province`,
+  ];
 }
 
 export { summary as describeDataset };
 
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, seed: { type: 'string' } } });
-  generateDataset({ file: values.out, seed: values.seed ? Number(values.seed) : undefined }).then(
+  const { values } = parseArgs({ options: { out: { type: 'string' }, seed: { type: 'string' }, catalog: { type: 'boolean' } } });
+  generateDataset({ file: values.out, seed: values.seed ? Number(values.seed) : undefined, catalog: values.catalog, log: (s) => process.stdout.write(`${s}\n`) }).then(
     (d) => process.stdout.write(`${summary(d)}\n`),
     (err: unknown) => {
       // A failed bulk insert quotes its whole SQL in the message: keep the start only.

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { boot } from '../src/boot.ts';
-import { defaultDbFile, generateDataset, loadDataset } from './generate.ts';
+import { defaultCatalogDbFile, defaultDbFile, generateDataset, loadDataset } from './generate.ts';
 import { signIn } from './load.ts';
 
 /**
@@ -11,20 +11,23 @@ import { signIn } from './load.ts';
  * every knex query and every EJS render timed. Answers "how many queries does a page make, how
  * long do they take, how long is the render, and what is left (middleware, session, our code)".
  *
- *   node --import tsx bench/profile.ts [--requests 200] [--reuse]
+ *   node --import tsx bench/profile.ts [--requests 200] [--reuse] [--catalog] [--only TEXT]
+ *
+ * With --catalog, on the data set with the national catalog, the catalog's pages and export too.
  */
 
 interface Sample { total: number; db: number; queries: number; render: number }
 
-const { values } = parseArgs({ options: { requests: { type: 'string' }, reuse: { type: 'boolean' }, db: { type: 'string' } } });
+const { values } = parseArgs({ options: { requests: { type: 'string' }, reuse: { type: 'boolean' }, db: { type: 'string' }, catalog: { type: 'boolean' }, only: { type: 'string' } } });
 const requests = Math.min(2000, Math.max(10, Number(values.requests ?? 200)));
-const file = values.db ?? defaultDbFile;
-const d = (values.reuse ? loadDataset(file) : undefined) ?? (await generateDataset({ file }));
+const file = values.db ?? (values.catalog ? defaultCatalogDbFile : defaultDbFile);
+const reused = values.reuse ? loadDataset(file) : undefined;
+const d = reused && (!values.catalog || reused.catalog) ? reused : await generateDataset({ file, catalog: values.catalog });
 
 const app = await boot({
   env: {
     NODE_ENV: 'production', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0',
-    DATABASE_URL: `sqlite:${d.file}`, SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+    DATABASE_URL: `sqlite:${d.file}`, SESSION_SECRET: crypto.randomBytes(32).toString('base64url'), SCHEDULER_ENABLED: 'false',
   },
 });
 const server = app.server;
@@ -74,16 +77,25 @@ const cookies = {
   anonymous: undefined,
   admin: await signIn(base, d.admin.username, d.password),
   coordinator: await signIn(base, d.coordinator.username, d.password),
+  officer: d.catalog ? await signIn(base, d.catalog.unit.officer, d.password) : undefined,
 };
 
-const pages: Array<[string, string, keyof typeof cookies]> = [
+type PageSpec = [string, string, keyof typeof cookies];
+const allPages: PageSpec[] = [
   ['sign-in page', '/login', 'anonymous'],
   ['unit tree', '/units', 'admin'],
   ['unit tree', '/units', 'coordinator'],
   ['search', `/units?q=${d.searchTerm.replace(/ /g, '+')}`, 'coordinator'],
   ['commune page', `/units/${d.commune.id}`, 'coordinator'],
   ['province page', `/units/${d.coordinator.provinceId}`, 'coordinator'],
+  ...(d.catalog ? [
+    ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'coordinator'],
+    ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'officer'],
+    ['catalog search', `/catalog?q=${d.catalog.searchTerm.replace(/ /g, '+')}`, 'coordinator'],
+    ['catalog export', `/units/${d.catalog.unit.id}/catalog/export.xlsx`, 'coordinator'],
+  ] satisfies PageSpec[] : []),
 ];
+const pages = allPages.filter(([name, path]) => !values.only || name.includes(values.only) || path.includes(values.only));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const out: string[] = [];

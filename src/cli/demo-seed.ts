@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import { randomToken } from '../auth/password.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Role, SessionUser } from '../auth/roles.ts';
+import { createCatalogServices } from '../modules/catalog/catalog.services.ts';
 import { UnitsService } from '../modules/units/units.service.ts';
 import { UsersService } from '../modules/users/users.service.ts';
 import type { IsoStandard, IsoState, UnitKind } from '../modules/units/units.types.ts';
@@ -84,11 +85,89 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
     ['xem.daknong', 'Võ Thị Xem', 'viewer', 'DNO'],
     ['dieuphoi.laichau', 'Hoàng Văn Châu', 'coordinator', 'LCA'],
   ];
+  const staff: Record<string, Actor> = {};
   for (const [username, fullName, role, unit] of people) {
     const password = pw();
     const u = await users.create(actor, { username, fullName, password });
-    await users.addRole(actor, u.id, { role, unitId: ids.get(unit) });
+    staff[username] = { user: await users.addRole(actor, u.id, { role, unitId: ids.get(unit) }) };
     accounts.push({ username, password, role, unit });
   }
+
+  await seedCatalog(db, clock, config, {
+    coordinator: staff['dieuphoi.daknong'] as Actor, officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor,
+    provinceId: ids.get('DNO') as number, namDongId: ids.get('DNO-NAMDONG') as number,
+  });
   return accounts;
+}
+
+/**
+ * Đắk Nông's list of commune-level TTHC (a few of the roughly hundred a commune handles; codes in
+ * the national database's format, legal times as the demo assumes them), adopted by the new Xã
+ * Nam Dong, with two procedures issued through the whole sign-off and one still a draft.
+ */
+const demoTthc: Array<[code: string, name: string, field: string, legalDays: string, fees: string]> = [
+  ['1.001193', 'Đăng ký khai sinh', 'Hộ tịch', '1', 'Miễn lệ phí đăng ký khai sinh đúng hạn'],
+  ['1.000894', 'Đăng ký kết hôn', 'Hộ tịch', '5', 'Miễn lệ phí'],
+  ['1.000656', 'Đăng ký khai tử', 'Hộ tịch', '1', 'Miễn lệ phí đăng ký khai tử đúng hạn'],
+  ['2.000635', 'Cấp bản sao trích lục hộ tịch', 'Hộ tịch', '1', '8.000 đồng/bản sao'],
+  ['2.000815', 'Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền của Việt Nam cấp', 'Chứng thực', '1', '2.000 đồng/trang'],
+  ['2.000908', 'Chứng thực chữ ký trong các giấy tờ, văn bản', 'Chứng thực', '1', '10.000 đồng/trường hợp'],
+  ['2.000884', 'Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản', 'Chứng thực', '2', '50.000 đồng/hợp đồng, giao dịch'],
+];
+
+async function seedCatalog(db: Knex, clock: Clock, config: AppConfig, who: { coordinator: Actor; officer: Actor; leader: Actor; provinceId: number; namDongId: number }): Promise<void> {
+  const c = createCatalogServices(db, clock, config);
+  const tthcIds = new Map<string, number>();
+  for (const [code, name, field, legalDays, fees] of demoTthc) {
+    const t = await c.tthc.create(who.coordinator, {
+      provinceId: String(who.provinceId), code, name, field, level: 'commune', legalDays, fees, onlineLevel: 'partial',
+      legalBasis: field === 'Hộ tịch' ? '- Luật Hộ tịch năm 2014;\n- Nghị định số 123/2015/NĐ-CP' : '- Nghị định số 23/2015/NĐ-CP về cấp bản sao từ sổ gốc, chứng thực',
+    });
+    tthcIds.set(code, t.id);
+  }
+  await c.tthc.adopt(who.officer, who.namDongId, { codes: demoTthc.map(([code]) => code).join(', ') });
+
+  const oneStop = 'Công chức Bộ phận tiếp nhận và trả kết quả';
+  const records = [{ name: 'Hồ sơ giải quyết thủ tục hành chính', keeper: 'Công chức Tư pháp - Hộ tịch', retention: 'Vĩnh viễn' }];
+  const written = [
+    {
+      code: 'QT-01/ND-HT', title: 'Quy trình đăng ký khai sinh', kind: 'tthc', tthcId: String(tthcIds.get('1.001193')),
+      purpose: 'Quy định trình tự, trách nhiệm giải quyết việc đăng ký khai sinh tại UBND xã Nam Dong.',
+      scopeText: 'Áp dụng cho công chức Tư pháp - Hộ tịch và Bộ phận một cửa của UBND xã.',
+      steps: [
+        { action: 'Tiếp nhận, kiểm tra hồ sơ; viết giấy tiếp nhận và hẹn trả kết quả', responsible: oneStop, days: '0,25', output: 'Giấy tiếp nhận hồ sơ' },
+        { action: 'Thẩm định hồ sơ, ghi Sổ đăng ký khai sinh, trình ký', responsible: 'Công chức Tư pháp - Hộ tịch', days: '0,5', output: 'Dự thảo Giấy khai sinh' },
+        { action: 'Ký Giấy khai sinh', responsible: 'Chủ tịch hoặc Phó Chủ tịch UBND xã', days: '0,1', output: 'Giấy khai sinh' },
+        { action: 'Trả kết quả cho người dân', responsible: oneStop, days: '0,15', output: 'Sổ theo dõi hồ sơ (mẫu 07)' },
+      ],
+      forms: [{ code: 'BM.HT.01', name: 'Tờ khai đăng ký khai sinh' }], records,
+    },
+    {
+      code: 'QT-05/ND-CT', title: 'Quy trình chứng thực bản sao từ bản chính', kind: 'tthc', tthcId: String(tthcIds.get('2.000815')),
+      purpose: 'Bảo đảm bản sao được chứng thực đúng với bản chính, trả kết quả trong ngày.',
+      steps: [
+        { action: 'Tiếp nhận bản chính và bản sao, kiểm tra giấy tờ', responsible: oneStop, days: '0,25', output: 'Phiếu thu lệ phí' },
+        { action: 'Đối chiếu, ký chứng thực, đóng dấu', responsible: 'Phó Chủ tịch UBND xã', days: '0,5', output: 'Bản sao đã chứng thực' },
+        { action: 'Ghi Sổ chứng thực, trả kết quả', responsible: oneStop, days: '0,25', output: 'Sổ chứng thực bản sao' },
+      ],
+      forms: [], records: [{ name: 'Sổ chứng thực bản sao từ bản chính', keeper: 'Công chức Tư pháp - Hộ tịch', retention: '20 năm' }],
+    },
+  ];
+  for (const content of written) {
+    const p = await c.procedures.create(who.officer, who.namDongId, content);
+    await c.lifecycle.submit(who.officer, p.id);
+    await c.lifecycle.review(who.leader, p.id);
+    await c.lifecycle.approve(who.leader, p.id);
+    await c.lifecycle.issue(who.officer, p.id, { issueDate: '2025-09-15' });
+  }
+  await c.procedures.create(who.officer, who.namDongId, {
+    code: 'QT-02/ND-HT', title: 'Quy trình đăng ký kết hôn', kind: 'tthc', tthcId: String(tthcIds.get('1.000894')),
+    purpose: 'Dự thảo: quy định trình tự đăng ký kết hôn tại UBND xã Nam Dong.',
+    steps: [
+      { action: 'Tiếp nhận hồ sơ, kiểm tra giấy tờ tùy thân của hai bên', responsible: oneStop, days: '0,5', output: 'Giấy tiếp nhận hồ sơ' },
+      { action: 'Xác minh điều kiện kết hôn (nếu cần)', responsible: 'Công chức Tư pháp - Hộ tịch', days: '3', output: 'Báo cáo xác minh' },
+      { action: 'Tổ chức trao Giấy chứng nhận kết hôn', responsible: '', days: '1', output: 'Giấy chứng nhận kết hôn' },
+    ],
+    forms: [{ code: 'BM.HT.02', name: 'Tờ khai đăng ký kết hôn' }], records,
+  });
 }

@@ -74,7 +74,7 @@ const unknownMerge = () => ({ sources: 'KHONG-CO-MA-NAY', date: '2025-07-01' });
 // The catalog's rights (src/auth/roles.ts): catalog.write, catalog.approve, tthc.manage.
 const writers = ['admin', 'coordinator', 'officer'] as const;
 const signers = ['admin', 'coordinator', 'officer', 'leader'] as const; // write or approve: review, send back, issue
-const approvers = ['admin', 'leader', 'coordinator'] as const;
+const approvers = ['admin', 'leader'] as const;
 const tthcKeepers = ['admin', 'coordinator'] as const;
 
 const newTthc = (u: Place, f: Fixture) => ({ provinceId: String(u.cat.provinceId), code: `9.${String(f.next()).padStart(6, '0')}`, name: 'Thủ tục thử quyền', field: 'Hộ tịch', level: 'commune', legalDays: '2' });
@@ -102,7 +102,7 @@ const catalogRoutes: Row[] = [
   { method: 'GET', path: '/procedures/:issued/revisions/:no', may: 'everyone', ok: 200 },
   { method: 'GET', path: '/procedures/:issued/compare?a=1&b=1', may: 'everyone', ok: 200 },
   { method: 'GET', path: '/procedures/:issued/print', may: 'everyone', ok: 200 },
-  { method: 'GET', path: '/procedures/:issued/pdf', may: writers, ok: 200 },
+  { method: 'GET', path: '/procedures/:issued/pdf', may: 'everyone', ok: 200 },
   { method: 'GET', path: '/procedures/:copy/template', may: 'everyone', ok: 200 },
   { method: 'GET', path: '/catalog/files/:file', may: 'everyone', ok: 200 },
   { method: 'GET', path: '/units/:unit/tthc', may: 'everyone', ok: 200 },

@@ -21,7 +21,7 @@ export function catalogRoutes(s: Services, maxUploadBytes: number): Router {
 
   async function list(req: Request, res: Response, unit?: Unit) {
     const actor = actorOf(req);
-    const page = await s.catalog.procedures.list(actor, req.query, unit ? { unitId: unit.id } : {});
+    const page = await s.catalog.procedures.list(actor, req.query, { unit });
     const fields = await s.catalog.tthc.fields(actor);
     res.render('catalog/list', {
       unit, page, fields, procedureKinds, procedureStatuses,

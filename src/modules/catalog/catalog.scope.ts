@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { scopeFor, type Capability, type Scope } from '../../auth/roles.ts';
-import { likeEscape } from '../../db/helpers.ts';
+import { likeEscape, wherePathPrefix } from '../../db/helpers.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
@@ -40,6 +40,21 @@ export function whereProvinceVisible<Q extends Knex.QueryBuilder>(qb: Q, pathCol
       w.orWhereRaw(`? LIKE ?? || '%'`, [p, pathColumn]);
     }
   }) as Q;
+}
+
+/**
+ * The ids of the provinces visible through a scope, as a subquery: the same provinces as
+ * `whereProvinceVisible`. A province above a scope's unit has its id in the unit's path (paths
+ * are made of ids); a province inside the scope has a path under it.
+ */
+export function visibleProvinces(db: Db, scope: Extract<Scope, { all: false }>): Knex.QueryBuilder {
+  const q = db('units').select('id').where('kind', 'province');
+  if (scope.paths.length === 0) return q.whereRaw('1 = 0');
+  const above = [...new Set(scope.paths.flatMap((p) => p.split('/').filter(Boolean).map(Number)))];
+  return q.where((w) => {
+    w.whereIn('id', above);
+    for (const p of scope.paths) wherePathPrefix(w, 'path', p, true);
+  });
 }
 
 /**

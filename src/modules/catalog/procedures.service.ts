@@ -29,9 +29,11 @@ export class ProceduresService {
     return monthsBefore(this.today(), this.config.catalog.reviewMonths);
   }
 
-  async list(actor: Actor, query: unknown, fixed: { unitId?: number } = {}) {
-    const q = validate(procedureListQuery, { ...(query as object), ...fixed });
-    if (q.unitId !== undefined) await unitFor(this.db, actor, q.unitId, 'catalog.read');
+  /** The catalog list of the scope, or of one unit; `fixed.unit` is one the caller has already found readable (its page). */
+  async list(actor: Actor, query: unknown, fixed: { unitId?: number; unit?: Unit } = {}) {
+    const unitId = fixed.unit?.id ?? fixed.unitId;
+    const q = validate(procedureListQuery, { ...(query as object), ...(unitId !== undefined ? { unitId } : {}) });
+    if (q.unitId !== undefined && q.unitId !== fixed.unit?.id) await unitFor(this.db, actor, q.unitId, 'catalog.read');
     const cutoff = this.reviewCutoff();
     return listProcedures(this.db, {
       scope: scopeFor(actor.user, 'catalog.read'), unitId: q.unitId, q: q.q.trim() || undefined, field: q.field, kind: q.kind,

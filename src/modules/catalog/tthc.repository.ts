@@ -3,7 +3,7 @@ import type { Scope } from '../../auth/roles.ts';
 import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
 import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
-import { whereProvinceVisible } from './catalog.scope.ts';
+import { visibleProvinces, whereProvinceVisible } from './catalog.scope.ts';
 import type { OnlineLevel, Tthc, TthcLevel } from './catalog.types.ts';
 import type { TthcInput } from './catalog.schemas.ts';
 
@@ -86,8 +86,10 @@ export async function listTthc(db: Db, f: TthcFilter): Promise<Page<Tthc>> {
 
 /** The fields (lĩnh vực) of the TTHC lists a scope sees, for the filter menus. */
 export async function tthcFields(db: Db, scope: Scope, provinceId?: number): Promise<string[]> {
-  const q = base(db).distinct('t.field').orderBy('t.field');
-  whereProvinceVisible(q, 'pr.path', scope);
+  // On every catalog page: the provinces first (by id and path index), then the (province, field)
+  // index, rather than testing every TTHC of the country against the scope's paths.
+  const q = db('tthc as t').distinct('t.field').orderBy('t.field');
+  if (!scope.all) q.whereIn('t.province_id', visibleProvinces(db, scope));
   if (provinceId !== undefined) q.where('t.province_id', provinceId);
   const rows = (await q) as Array<{ field: string }>;
   return rows.map((r) => r.field);
