@@ -116,6 +116,8 @@ const catalogRoutes: Row[] = [
   { method: 'GET', path: '/procedures/:draft/edit', may: writers, ok: 200 },
   { method: 'POST', path: '/procedures/:freshDraft/edit', body: (u, f, m) => asForm(editedDraft(u, f, m)), may: writers, ok: 302 },
   { method: 'POST', path: '/procedures/:freshDraft/forms/:index/file', body: (_u, _f, m) => ({ version: m.version }), file: () => ({ name: 'Tờ khai.docx', content: Buffer.from('tờ khai') }), may: writers, ok: 302 },
+  // No file chosen: a writer is told so (422), but only once the procedure is found in their scope.
+  { method: 'POST', path: '/procedures/:freshDraft/forms/:index/file', body: (_u, _f, m) => ({ version: m.version }), may: writers, ok: 422 },
   { method: 'POST', path: '/procedures/:freshDraft/discard', may: writers, ok: 302 },
   { method: 'POST', path: '/procedures/:freshIssued/revise', may: writers, ok: 302 },
   { method: 'GET', path: '/units/:unit/catalog/import', may: writers, ok: 200 },

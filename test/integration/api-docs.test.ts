@@ -8,6 +8,9 @@ import type { Services } from '../../src/app.ts';
 import { unitApi } from '../../src/modules/units/units.api.ts';
 import { userApi } from '../../src/modules/users/users.api.ts';
 import { auditApi } from '../../src/modules/audit/audit.routes.ts';
+import { pluginApi } from '../../src/plugins/routes.ts';
+import { notificationApi } from '../../src/modules/notifications/notifications.api.ts';
+import type { Clock } from '../../src/lib/clock.ts';
 
 /**
  * docs/api.md is the API's reference, and every example in it is a test: each request is sent to
@@ -19,7 +22,7 @@ describe('the API reference (docs/api.md)', () => {
   it('has an example for every route of /api/v1', () => {
     // The routers are only declared, never run: their handlers are not called here.
     const stub = {} as Services;
-    const routers: Router[] = [unitApi(stub), userApi(stub), auditApi(stub)];
+    const routers: Router[] = [unitApi(stub), userApi(stub), auditApi(stub), pluginApi(stub, {} as Clock), notificationApi(stub)];
     const routes = routers.flatMap((r) => routesOf(r, '/api/v1'));
     expect(routes).to.include('GET /api/v1/units/:id');
     const undocumented = routes.filter((route) => !examples.some((ex) => exampleCalls(ex, route)));

@@ -20,9 +20,10 @@ export class FilesService {
    * draft's version, so a file never lands on a form that someone else has just moved.
    */
   async attach(actor: Actor, procedureId: number, index: number, version: number, file: UploadedFile & { mime: string } | undefined): Promise<void> {
-    if (!file || file.buffer.length === 0) throw new AppError('UPLOAD_MISSING');
     await this.db.transaction(async (trx) => {
+      // Access first: a procedure out of scope (or unknown) is not found, file or no file.
       const p = await procedureFor(trx, actor, procedureId, ['catalog.write']);
+      if (!file || file.buffer.length === 0) throw new AppError('UPLOAD_MISSING');
       const head = await pendingIn(trx, p, ['draft']);
       if (head.version !== version) throw new AppError('STALE_EDIT');
       const at = iso(this.clock.now());
