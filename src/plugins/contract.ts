@@ -238,3 +238,21 @@ export interface Plugin {
 export function definePlugin<P extends Plugin>(plugin: P): P {
   return plugin;
 }
+
+/** Score weight of a yes/no item by how serious its "no" is: the score leans on what matters most. */
+const weightBySeverity: Record<Severity, number> = { major: 3, minor: 2, observation: 1 };
+
+/**
+ * The most common checklist item: a yes / no / not-applicable question phrased so that "yes"
+ * means the requirement is met, whose "no" raises a finding of the given severity. `ref` is the
+ * ISO clause or legal basis. Mandatory; weighted by severity.
+ */
+export function yesNoItem(id: string, ref: string, text: LocalizedText, severity: Severity, help?: LocalizedText): FormItem {
+  return {
+    id, ref, text, help,
+    answer: { type: 'yes-no-na' },
+    mandatory: true,
+    weight: weightBySeverity[severity],
+    findings: [{ when: { equals: 'no' }, severity }],
+  };
+}

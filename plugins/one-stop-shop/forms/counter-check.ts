@@ -1,4 +1,4 @@
-import type { FormDefinition, FormItem, LocalizedText, Severity } from '../../../src/plugins/contract.ts';
+import { yesNoItem, type FormDefinition } from '../../../src/plugins/contract.ts';
 
 /**
  * The check of a one-stop counter (Bộ phận Một cửa) under NĐ 118/2025/NĐ-CP (in force from
@@ -8,11 +8,7 @@ import type { FormDefinition, FormItem, LocalizedText, Severity } from '../../..
  */
 const nd118 = 'NĐ 118/2025/NĐ-CP';
 const tt03 = (form: string) => `TT 03/2025/TT-VPCP, Mẫu số ${form}`;
-const weightFor: Record<Severity, number> = { major: 3, minor: 2, observation: 1 };
-
-function met(id: string, ref: string, text: LocalizedText, severity: Severity, help?: LocalizedText): FormItem {
-  return { id, ref, text, help, answer: { type: 'yes-no-na' }, mandatory: true, weight: weightFor[severity], findings: [{ when: { equals: 'no' }, severity }] };
-}
+const met = yesNoItem;
 
 const sampleHelp = { vi: 'Chọn ngẫu nhiên ít nhất 5 hồ sơ đã tiếp nhận trong kỳ để kiểm tra.', en: 'Pick at least 5 dossiers received during the period, at random.' };
 
