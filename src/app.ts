@@ -43,6 +43,9 @@ import type { MailSender } from './modules/notifications/email.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { notificationApi } from './modules/notifications/notifications.api.ts';
 import { unreadBadge } from './modules/notifications/unread-badge.ts';
+import { ChecksService } from './modules/checks/checks.service.ts';
+import { checkRoutes } from './modules/checks/checks.routes.ts';
+import { checkApi } from './modules/checks/checks.api.ts';
 
 export interface AppDeps {
   config: AppConfig;
@@ -68,6 +71,7 @@ export interface Services {
   reads: ReminderReads;
   notifications: NotificationsService;
   scheduler: Scheduler;
+  checks: ChecksService;
 }
 
 export interface BuiltApp {
@@ -90,6 +94,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     audit: new AuditService(db),
     catalog: createCatalogServices(db, clock, config),
     plugins,
+    checks: new ChecksService(db, clock, () => plugins),
     ...createReminderServices({ db, clock, config, logger, translator, plugins, services: () => services, mailSender: deps.mailSender }),
   };
   // A move rewrites unit paths that cached signed-in users carry in their role assignments.
@@ -191,7 +196,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(catalogRoutes(services, config.catalog.uploadMaxBytes));
   app.use(pluginRoutes(services, clock));
   app.use(notificationRoutes(services));
-  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services));
+  app.use(checkRoutes(services));
+  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services), checkApi(services));
   app.get('/', (req, res) => res.redirect(req.user ? '/units' : '/login'));
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));

@@ -13,14 +13,16 @@ export type Capability =
   | 'catalog.read'
   | 'catalog.write' // write procedures, adopt TTHC, import, quality policy and objectives
   | 'catalog.approve' // approve a procedure (the leader's signature, ISO 9001 clause 7.5)
-  | 'tthc.manage'; // keep the province's TTHC list and publish template procedures
+  | 'tthc.manage' // keep the province's TTHC list and publish template procedures
+  | 'check.plan' // plan a compliance check or internal audit of a unit
+  | 'check.answer'; // answer and submit a check (auditors named on a check may too)
 
 const grants: Record<Role, Capability[]> = {
-  admin: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'catalog.approve', 'tthc.manage'],
-  coordinator: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'tthc.manage'],
-  officer: ['unit.read', 'unit.iso_state', 'catalog.read', 'catalog.write'],
+  admin: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'catalog.approve', 'tthc.manage', 'check.plan', 'check.answer'],
+  coordinator: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'tthc.manage', 'check.plan', 'check.answer'],
+  officer: ['unit.read', 'unit.iso_state', 'catalog.read', 'catalog.write', 'check.plan', 'check.answer'],
   leader: ['unit.read', 'catalog.read', 'catalog.approve'],
-  inspector: ['unit.read', 'catalog.read'],
+  inspector: ['unit.read', 'catalog.read', 'check.answer'],
   viewer: ['unit.read', 'catalog.read'],
 };
 

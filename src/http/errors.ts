@@ -44,6 +44,9 @@ export const errorCatalogue = {
   IMPORT_SHEET_MISSING: 422,
   IMPORT_HEADERS: 422,
   IMPORT_ROWS: 422,
+  // Checks (issue 5).
+  CHECK_LOCKED: 409,
+  CHECK_INCOMPLETE: 422,
   DB_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

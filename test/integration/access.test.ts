@@ -177,6 +177,27 @@ const catalogRoutes: Row[] = [
   { method: 'POST', path: '/api/v1/procedures/:freshIssued/withdraw', body: () => ({ reason: 'Thủ tục hành chính đã bị bãi bỏ' }), may: writers, ok: 200 },
 ];
 
+// Checks (issue 5): everyone in scope reads; officers and up plan; inspectors also answer.
+const planners = ['admin', 'coordinator', 'officer'] as const;
+const answerers = ['admin', 'coordinator', 'officer', 'inspector'] as const;
+// This suite loads no plugin, so no form can be planned: a planner reaches the form's refusal (422).
+const planBody = () => ({ form: 'iso-internal-audit@1', checkDate: '2026-03-02', kind: 'planned' });
+const sectionBody = () => ({ 'a.i1': 'yes', 'was.i1': '', 'n.i1': 'Ghi chú thử quyền', 'wasn.i1': '' });
+
+const checkRoutes: Row[] = [
+  { method: 'GET', path: '/units/:unit/checks', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/units/:unit/checks/new', may: planners, ok: 200 },
+  { method: 'POST', path: '/units/:unit/checks', body: planBody, may: planners, ok: 422 },
+  { method: 'GET', path: '/checks/:check', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/checks/:freshCheck/sections/:sectionId', body: sectionBody, may: answerers, ok: 302 },
+  { method: 'POST', path: '/checks/:freshCheck/submit', may: answerers, ok: 302 },
+  { method: 'GET', path: '/api/v1/units/:unit/checks', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/api/v1/units/:unit/checks', body: planBody, may: planners, ok: 422 },
+  { method: 'GET', path: '/api/v1/checks/:check', may: 'everyone', ok: 200 },
+  { method: 'PUT', path: '/api/v1/checks/:check/answers/:itemId', body: () => ({ value: 'yes', note: 'Ghi chú thử quyền' }), may: answerers, ok: 200 },
+  { method: 'POST', path: '/api/v1/checks/:freshCheck/submit', may: answerers, ok: 200 },
+];
+
 const routes: Row[] = [
   // Pages, read.
   { method: 'GET', path: '/units', may: 'everyone', ok: 200 },
@@ -251,6 +272,7 @@ const routes: Row[] = [
   { method: 'POST', path: '/api/v1/notifications/read-all', may: 'everyone', ok: 200 },
   { method: 'POST', path: '/api/v1/notifications/:notification/read', may: [], ok: 200 },
   ...catalogRoutes,
+  ...checkRoutes,
 ];
 
 /** Routes open to everyone, each tested where its behaviour lives. */
@@ -272,10 +294,10 @@ function mountedRoutes(stack: Layer[], prefix = ''): string[] {
 }
 
 // The placeholders that stand for the route's own `:id`; the others keep the route's names.
-const idPlaceholders = /:(unit|user|ownToken|tthc|issued|draft|copy|file|notification|fresh[A-Za-z]+)\b/g;
+const idPlaceholders = /:(unit|user|ownToken|tthc|issued|draft|copy|file|notification|check|fresh[A-Za-z]+)\b/g;
 const routeKey = (r: Row) => `${r.method} ${r.path.split('?')[0]!.replace(idPlaceholders, ':id')}`;
 
-const isScoped = (r: Row) => r.scoped === true || /:(unit|province|marker|tthc|issued|draft|copy|file|fresh)/.test(r.path);
+const isScoped = (r: Row) => r.scoped === true || /:(unit|province|marker|tthc|issued|draft|copy|file|fresh|check)/.test(r.path);
 const mayUse = (r: Row, role: CastRole) => r.may === 'everyone' || r.may.includes(role);
 
 function expected(r: Row, role: CastRole, where: 'inside' | 'outside'): number {
@@ -303,6 +325,27 @@ async function othersNotification(f: Fixture): Promise<number> {
     user_id: f.spareUserId, source: 'access/test', dedupe_key: `access:${f.next()}`, title_vi: 'Thông báo của người khác', title_en: 'Someone else\'s notification', created_at: at, updated_at: at,
   }).returning('id')) as Array<{ id: number } | number>;
   return typeof row === 'number' ? row : Number(row!.id);
+}
+
+/** The form of the checks this suite makes: one optional yes / no item (no plugin is loaded here). */
+const accessForm = {
+  id: 'thu-quyen', version: 1, kind: 'iso-check', appliesTo: 'unit', title: { vi: 'Phiếu thử quyền', en: 'Access form' },
+  sections: [{ id: 's1', title: { vi: 'Phần 1', en: 'Part 1' }, items: [{ id: 'i1', ref: '9.2', text: { vi: 'Câu thử', en: 'Item' }, answer: { type: 'yes-no-na' }, mandatory: false, weight: 1 }] }],
+};
+const sharedChecks = new WeakMap<Fixture, Map<number, number>>();
+
+/** A check of the place's unit: one kept for reading and answering, or a new one (to submit). */
+async function placeCheck(f: Fixture, u: Place, fresh: boolean): Promise<number> {
+  const shared = sharedChecks.get(f) ?? new Map<number, number>();
+  sharedChecks.set(f, shared);
+  if (!fresh && shared.has(u.id)) return shared.get(u.id)!;
+  const at = new Date().toISOString();
+  const [row] = (await f.ctx.db('checks').insert({
+    unit_id: u.id, form_id: accessForm.id, form_version: 1, form_json: JSON.stringify(accessForm), check_date: '2026-03-02', kind: 'planned', status: 'planned', created_at: at, updated_at: at,
+  }).returning('id')) as Array<{ id: number } | number>;
+  const id = typeof row === 'number' ? row : Number(row!.id);
+  if (!fresh) shared.set(u.id, id);
+  return id;
 }
 
 /** The request's URL with every placeholder filled in, and what was made for it. */
@@ -335,6 +378,10 @@ async function fillPath(r: Row, u: Place, f: Fixture, m?: Member): Promise<{ url
       case 'templateId': return f.maker.freshTemplate(c);
       case 'oid': return f.maker.objective(c);
       case 'notification': return othersNotification(f);
+      case 'check': return placeCheck(f, u, false);
+      case 'freshCheck': return placeCheck(f, u, true);
+      case 'sectionId': return 's1';
+      case 'itemId': return 'i1';
       case 'pluginId': return 'iso-calendar';
       case 'reminderId': return 'qms-report-due';
       default: throw new Error(`no value for :${name} in ${r.path}`);

@@ -1,0 +1,330 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
+import { AppError, type FieldErrors } from '../../http/errors.ts';
+import { optionalText, requiredDate, validate } from '../../http/validation.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { iso } from '../../lib/time.ts';
+import { insertId, isUniqueViolation } from '../../db/helpers.ts';
+import { writeAudit } from '../audit/audit.repository.ts';
+import type { FormDefinition, Severity } from '../../plugins/contract.ts';
+import type { PluginRegistry } from '../../plugins/registry.ts';
+import { findUnit } from '../units/units.repository.ts';
+import type { Unit } from '../units/units.types.ts';
+import {
+  findItem, findingsFrom, missingAsFields, normaliseAnswer, noteMax, progressOf, scoreCheck,
+  type Progress, type Scoring, type StoredAnswer,
+} from './checks.logic.ts';
+
+export const checkKinds = ['planned', 'unannounced'] as const;
+export type CheckKind = (typeof checkKinds)[number];
+export type CheckStatus = 'planned' | 'in_progress' | 'submitted';
+
+export interface Check {
+  id: number;
+  unitId: number;
+  unitPath: string;
+  unitName: string;
+  formId: string;
+  formVersion: number;
+  formTitle: { vi: string; en: string };
+  checkDate: string;
+  kind: CheckKind;
+  status: CheckStatus;
+  score: number | null;
+  submittedAt: string | null;
+  createdAt: string;
+}
+
+export interface Finding {
+  id: number;
+  sectionId: string;
+  itemId: string;
+  severity: Severity;
+  clauseRef: string;
+  answer: string | null;
+  source: string;
+}
+
+export interface CheckDetails {
+  check: Check;
+  form: FormDefinition;
+  auditors: Array<{ id: number; username: string; fullName: string }>;
+  answers: Map<string, StoredAnswer>;
+  scoring: Scoring;
+  progress: Progress;
+  findings: Finding[];
+  canAnswer: boolean;
+}
+
+/** Who replaced whom: set when a save overwrote an answer another user gave. */
+export interface Replaced {
+  itemId: string;
+  userId: number;
+  fullName: string;
+  answeredAt: string;
+  value: string | null;
+}
+
+const planInput = z.object({
+  // Pages send `form` as `<id>@<version>`; the API sends formId and formVersion.
+  form: optionalText(120),
+  formId: optionalText(80),
+  formVersion: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).positive({ error: 'v.invalid' }).optional()),
+  checkDate: requiredDate,
+  kind: z.preprocess((v) => (v === '' || v === undefined ? 'planned' : v), z.enum(checkKinds, { error: 'v.choose' })),
+  auditorIds: z.preprocess((v) => (v === '' || v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' })).max(50, { error: 'v.too_many|50' })),
+  // Pages: user names separated by commas or spaces.
+  auditors: optionalText(2000),
+});
+
+const answerInput = z.object({
+  value: z.union([z.string(), z.number(), z.null()]).optional(),
+  note: z.union([z.string(), z.null()]).optional(),
+});
+
+type Db = Knex | Knex.Transaction;
+
+const checkColumns = [
+  'c.id', 'c.unit_id', 'c.form_id', 'c.form_version', 'c.form_json', 'c.check_date', 'c.kind', 'c.status', 'c.score', 'c.submitted_at', 'c.created_at',
+  'u.path as unit_path', 'u.name as unit_name',
+];
+
+function toCheck(r: Record<string, unknown>): Check & { form: FormDefinition } {
+  const form = JSON.parse(String(r.form_json)) as FormDefinition;
+  return {
+    id: Number(r.id), unitId: Number(r.unit_id), unitPath: String(r.unit_path), unitName: String(r.unit_name),
+    formId: String(r.form_id), formVersion: Number(r.form_version), formTitle: form.title,
+    checkDate: String(r.check_date), kind: r.kind as CheckKind, status: r.status as CheckStatus,
+    score: r.score === null || r.score === undefined ? null : Number(r.score),
+    submittedAt: (r.submitted_at as string | null) ?? null, createdAt: String(r.created_at), form,
+  };
+}
+
+/**
+ * Checks and internal audits of a unit: plan, answer item by item, score, submit, findings.
+ * Scope as for units: a check of a unit outside the caller's scope does not exist (404).
+ */
+export class ChecksService {
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry) {}
+
+  private async unit(actor: Actor, unitId: number, cap: Capability): Promise<Unit> {
+    const unit = await findUnit(this.db, unitId, scopeFor(actor.user, cap));
+    if (!unit) throw new AppError('NOT_FOUND');
+    return unit;
+  }
+
+  /** The iso-check forms that can be planned now (every registered version). */
+  plannableForms(): FormDefinition[] {
+    const reg = this.plugins();
+    return reg.latestForms('iso-check').flatMap((f) => reg.formVersions(f.id)).filter((f) => f.kind === 'iso-check');
+  }
+
+  canPlan(actor: Actor, unit: Unit): boolean {
+    return inScope(scopeFor(actor.user, 'check.plan'), unit.path);
+  }
+
+  async listForUnit(actor: Actor, unitId: number): Promise<{ unit: Unit; checks: Check[] }> {
+    const unit = await this.unit(actor, unitId, 'unit.read');
+    const rows = (await this.db('checks as c').join('units as u', 'u.id', 'c.unit_id').where('c.unit_id', unit.id)
+      .orderBy([{ column: 'c.check_date', order: 'desc' }, { column: 'c.id', order: 'desc' }]).select(checkColumns)) as Array<Record<string, unknown>>;
+    return { unit, checks: rows.map((r) => { const { form: _form, ...c } = toCheck(r); return c; }) };
+  }
+
+  async plan(actor: Actor, unitId: number, input: unknown): Promise<Check> {
+    const unit = await this.unit(actor, unitId, 'check.plan');
+    const data = validate(planInput, input);
+    const fields: FieldErrors = {};
+    let formId = data.formId;
+    let version = data.formVersion;
+    if (data.form) {
+      const [id, v] = data.form.split('@');
+      formId = id;
+      version = v ? Number(v) : undefined;
+    }
+    const form = formId ? this.plugins().form(formId, version) : undefined;
+    if (!formId) fields.form = { key: 'v.required' };
+    else if (!form || form.kind !== 'iso-check') fields.form = { key: 'v.form_unknown' };
+
+    const names = (data.auditors ?? '').split(/[\s,;]+/).filter(Boolean);
+    const byName = names.length ? ((await this.db('users').whereIn('username', names).where('is_active', true).select('id', 'username')) as Array<{ id: number; username: string }>) : [];
+    const unknownName = names.find((n) => !byName.some((u) => u.username === n));
+    const byId = data.auditorIds.length ? ((await this.db('users').whereIn('id', data.auditorIds).where('is_active', true).select('id')) as Array<{ id: number }>) : [];
+    if (unknownName) fields.auditors = { key: 'v.auditor_unknown', params: { name: unknownName } };
+    if (byId.length !== new Set(data.auditorIds).size) fields.auditorIds = { key: 'v.auditor_unknown', params: { name: data.auditorIds.filter((id) => !byId.some((u) => Number(u.id) === id)).join(', ') } };
+    if (Object.keys(fields).length || !form) throw new AppError('VALIDATION_FAILED', {}, fields);
+
+    const auditorIds = [...new Set([...byName.map((u) => Number(u.id)), ...data.auditorIds])];
+    const now = iso(this.clock.now());
+    const id = await this.db.transaction(async (trx) => {
+      const newId = await insertId(trx('checks').insert({
+        unit_id: unit.id, form_id: form.id, form_version: form.version, form_json: JSON.stringify(form),
+        check_date: data.checkDate, kind: data.kind, status: 'planned', created_by: actor.user.id, created_at: now, updated_at: now,
+      }));
+      if (auditorIds.length) await trx('check_auditors').insert(auditorIds.map((user_id) => ({ check_id: newId, user_id })));
+      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'create', entity: 'check', entityId: newId, unitId: unit.id, after: { formId: form.id, formVersion: form.version, checkDate: data.checkDate, kind: data.kind, auditorIds }, requestId: actor.requestId });
+      return newId;
+    });
+    return (await this.load(this.db, id)) as Check;
+  }
+
+  private async load(db: Db, id: number): Promise<(Check & { form: FormDefinition }) | undefined> {
+    const row = (await db('checks as c').join('units as u', 'u.id', 'c.unit_id').where('c.id', id).first(checkColumns)) as Record<string, unknown> | undefined;
+    return row ? toCheck(row) : undefined;
+  }
+
+  private async isAuditor(db: Db, checkId: number, userId: number): Promise<boolean> {
+    return !!(await db('check_auditors').where({ check_id: checkId, user_id: userId }).first('user_id'));
+  }
+
+  /** A check the actor may read (404 otherwise), and whether they may answer it. */
+  private async readable(actor: Actor, id: number, db: Db = this.db) {
+    const check = await this.load(db, id);
+    if (!check || !inScope(scopeFor(actor.user, 'unit.read'), check.unitPath)) throw new AppError('NOT_FOUND');
+    // Those who hold the right on the unit answer; so do the auditors named on the check.
+    const canAnswer = inScope(scopeFor(actor.user, 'check.answer'), check.unitPath) || (await this.isAuditor(db, id, actor.user.id));
+    return { check, canAnswer };
+  }
+
+  private async answerable(actor: Actor, id: number, db: Db = this.db) {
+    const r = await this.readable(actor, id, db);
+    if (!r.canAnswer) throw new AppError('NOT_FOUND');
+    return r.check;
+  }
+
+  private async answersOf(db: Db, checkId: number): Promise<Map<string, StoredAnswer>> {
+    const rows = (await db('check_answers as a').join('users as u', 'u.id', 'a.answered_by').where('a.check_id', checkId)
+      .select('a.section_id', 'a.item_id', 'a.value', 'a.note', 'a.answered_by', 'u.full_name', 'a.answered_at', 'a.version')) as Array<Record<string, unknown>>;
+    return new Map(rows.map((r) => [String(r.item_id), {
+      sectionId: String(r.section_id), itemId: String(r.item_id), value: (r.value as string | null) ?? null, note: (r.note as string | null) ?? null,
+      answeredBy: Number(r.answered_by), answeredByName: String(r.full_name), answeredAt: String(r.answered_at), version: Number(r.version),
+    }]));
+  }
+
+  async details(actor: Actor, id: number): Promise<CheckDetails> {
+    const { check, canAnswer } = await this.readable(actor, id);
+    const [answers, auditors, findingRows] = await Promise.all([
+      this.answersOf(this.db, id),
+      this.db('check_auditors as ca').join('users as u', 'u.id', 'ca.user_id').where('ca.check_id', id).orderBy('u.full_name').select('u.id', 'u.username', 'u.full_name') as Promise<Array<Record<string, unknown>>>,
+      this.db('check_findings').where('check_id', id).orderBy('id').select() as Promise<Array<Record<string, unknown>>>,
+    ]);
+    const { form, ...plain } = check;
+    return {
+      check: plain, form, answers, canAnswer: canAnswer && check.status !== 'submitted',
+      auditors: auditors.map((a) => ({ id: Number(a.id), username: String(a.username), fullName: String(a.full_name) })),
+      scoring: scoreCheck(form, answers), progress: progressOf(form, answers),
+      findings: findingRows.map((f) => ({
+        id: Number(f.id), sectionId: String(f.section_id), itemId: String(f.item_id), severity: f.severity as Severity,
+        clauseRef: String(f.clause_ref), answer: (f.answer as string | null) ?? null, source: String(f.source),
+      })),
+    };
+  }
+
+  /**
+   * Saves one item's answer and note as given. The same item saved by two people: the later save
+   * wins, and its author is told whose answer it replaced. Refused once the check is submitted.
+   */
+  async saveAnswer(actor: Actor, checkId: number, itemId: string, input: unknown): Promise<{ answer: StoredAnswer; replaced?: Replaced }> {
+    const data = validate(answerInput, input);
+    const check = await this.answerable(actor, checkId);
+    const found = findItem(check.form, itemId);
+    if (!found) throw new AppError('NOT_FOUND');
+    const parsed = normaliseAnswer(found.item, data.value);
+    if ('error' in parsed) throw new AppError('VALIDATION_FAILED', {}, { value: { key: parsed.error } });
+    const note = typeof data.note === 'string' ? data.note.normalize('NFC').trim() || null : null;
+    if (note && note.length > noteMax) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.too_long', params: { n: noteMax } } });
+    try {
+      return await this.writeAnswer(check.id, found.sectionId, itemId, parsed.value, note, actor);
+    } catch (err) {
+      // Two first saves of the same item at once: the loser of the insert saves again as an update.
+      if (!isUniqueViolation(err)) throw err;
+      return this.writeAnswer(check.id, found.sectionId, itemId, parsed.value, note, actor);
+    }
+  }
+
+  private async writeAnswer(checkId: number, sectionId: string, itemId: string, value: string | null, note: string | null, actor: Actor) {
+    const now = iso(this.clock.now());
+    return this.db.transaction(async (trx) => {
+      // Takes the check's row first: a submit waits for this save, or this save sees it submitted.
+      const open = await trx('checks').where('id', checkId).whereNot('status', 'submitted').update({ status: 'in_progress', updated_at: now });
+      if (!open) throw new AppError('CHECK_LOCKED');
+      const prev = (await trx('check_answers as a').join('users as u', 'u.id', 'a.answered_by').where({ 'a.check_id': checkId, 'a.item_id': itemId })
+        .first('a.id', 'a.value', 'a.answered_by', 'a.answered_at', 'a.version', 'u.full_name')) as Record<string, unknown> | undefined;
+      let version = 1;
+      if (prev) {
+        version = Number(prev.version) + 1;
+        await trx('check_answers').where('id', Number(prev.id)).update({ value, note, answered_by: actor.user.id, answered_at: now, version });
+      } else {
+        await trx('check_answers').insert({ check_id: checkId, section_id: sectionId, item_id: itemId, value, note, answered_by: actor.user.id, answered_at: now, version });
+      }
+      const answer: StoredAnswer = { sectionId, itemId, value, note, answeredBy: actor.user.id, answeredByName: actor.user.fullName, answeredAt: now, version };
+      const replaced: Replaced | undefined = prev && Number(prev.answered_by) !== actor.user.id
+        ? { itemId, userId: Number(prev.answered_by), fullName: String(prev.full_name), answeredAt: String(prev.answered_at), value: (prev.value as string | null) ?? null }
+        : undefined;
+      return replaced ? { answer, replaced } : { answer };
+    });
+  }
+
+  /**
+   * A section's save button (pages without JavaScript). Only the items the user changed on the
+   * page are saved (the page carries what it showed), so a stale page does not undo what another
+   * auditor answered meanwhile. Every bad item is reported at once and nothing is saved then.
+   */
+  async saveSection(actor: Actor, checkId: number, sectionId: string, body: Record<string, unknown>): Promise<{ saved: number; replaced: Replaced[] }> {
+    const check = await this.answerable(actor, checkId);
+    const section = check.form.sections.find((s) => s.id === sectionId);
+    if (!section) throw new AppError('NOT_FOUND');
+    if (check.status === 'submitted') throw new AppError('CHECK_LOCKED');
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    const changed = section.items.filter((item) => {
+      const value = body[`a.${item.id}`];
+      const note = body[`n.${item.id}`];
+      return (value !== undefined && str(value) !== str(body[`was.${item.id}`])) || (note !== undefined && str(note).trim() !== str(body[`wasn.${item.id}`]).trim());
+    });
+    const fields: FieldErrors = {};
+    for (const item of changed) {
+      const r = normaliseAnswer(item, body[`a.${item.id}`] ?? body[`was.${item.id}`]);
+      if ('error' in r) fields[`a.${item.id}`] = { key: r.error };
+      if (str(body[`n.${item.id}`]).length > noteMax) fields[`n.${item.id}`] = { key: 'v.too_long', params: { n: noteMax } };
+    }
+    if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
+    const replaced: Replaced[] = [];
+    for (const item of changed) {
+      const value = body[`a.${item.id}`] ?? body[`was.${item.id}`];
+      const note = body[`n.${item.id}`] ?? body[`wasn.${item.id}`];
+      const r = await this.saveAnswer(actor, checkId, item.id, { value: str(value), note: str(note) });
+      if (r.replaced) replaced.push(r.replaced);
+    }
+    return { saved: changed.length, replaced };
+  }
+
+  /**
+   * Submits the check: refused while a mandatory item is unanswered (the missing items are the
+   * error's fields). Then the answers are locked, the score stored and the findings raised.
+   */
+  async submit(actor: Actor, checkId: number): Promise<Check> {
+    await this.answerable(actor, checkId);
+    const now = this.clock.now();
+    await this.db.transaction(async (trx) => {
+      const locked = await trx('checks').where('id', checkId).whereNot('status', 'submitted').update({ updated_at: iso(now) });
+      if (!locked) throw new AppError('CHECK_LOCKED');
+      const check = (await this.load(trx, checkId))!;
+      const answers = await this.answersOf(trx, checkId);
+      const progress = progressOf(check.form, answers);
+      if (progress.missing.length) throw new AppError('CHECK_INCOMPLETE', { n: progress.missing.length }, missingAsFields(progress.missing));
+      const asOf = new Date(Date.parse(`${check.checkDate}T12:00:00+07:00`));
+      const raised = findingsFrom(check.form, answers, asOf);
+      if (raised.length) {
+        await trx('check_findings').insert(raised.map((f) => ({
+          check_id: checkId, section_id: f.sectionId, item_id: f.itemId, severity: f.severity, clause_ref: f.clauseRef, answer: f.answer, source: 'automatic', created_at: iso(now),
+        })));
+      }
+      const score = scoreCheck(check.form, answers).overall.percent;
+      await trx('checks').where('id', checkId).update({ status: 'submitted', submitted_by: actor.user.id, submitted_at: iso(now), score });
+      // Answers are not logged one by one: each keeps its author and time; the submit is the record.
+      await writeAudit(trx, { at: iso(now), userId: actor.user.id, action: 'submit', entity: 'check', entityId: checkId, unitId: check.unitId, after: { score, findings: raised.length }, requestId: actor.requestId });
+    });
+    return (await this.load(this.db, checkId))!;
+  }
+}
