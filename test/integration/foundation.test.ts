@@ -53,6 +53,14 @@ forEachDatabase('health, language, request ids and the audit log', (ctx) => {
     const perUser = await agent.get(`/audit?userId=${rootId.id}`);
     expect(perUser.text).to.contain('Xã Nam Dong');
   });
+
+  it('filters the audit log by the entities of every module, not only units and users', async () => {
+    const agent = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
+    for (const entity of ['procedure', 'tthc', 'check', 'quality_objective']) {
+      expect((await agent.get(`/audit?entity=${entity}&entityId=1`)).status, entity).to.equal(200);
+    }
+    expect((await agent.get('/audit?entity=<script>')).status).to.equal(422);
+  });
 });
 
 for (const dialect of engines()) {
