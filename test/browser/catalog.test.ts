@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Actor } from '../../src/lib/actor.ts';
-import { browserArtifactsDir, describeInBrowser } from '../helpers/browser.ts';
+import { browserArtifactsDir, describeInBrowser, watchPage } from '../helpers/browser.ts';
 
 /**
  * An officer writes a procedure in a real Chromium, three steps added with the "add step" button
@@ -39,14 +39,7 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${m.text()} @ ${m.location().url}`);
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('response', (r) => {
-      const req = r.request();
-      if (r.status() >= 400 && req.resourceType() !== 'document' && new URL(r.url()).pathname !== '/favicon.ico') problems.push(`${r.status()} for ${req.resourceType()} ${r.url()}`);
-    });
+    watchPage(page, problems);
     return page;
   }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import type { BrowserContext, Page } from 'playwright-core';
-import { browserArtifactsDir, describeInBrowser } from '../helpers/browser.ts';
+import { browserArtifactsDir, describeInBrowser, watchPage } from '../helpers/browser.ts';
 
 /**
  * The first hour of an administrator, in a real Chromium against the real app: first-run setup,
@@ -28,22 +28,7 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
     context = await ctx().browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.setDefaultTimeout(8_000);
-    // CSP refusals, script errors and missing stylesheets or images are what would break the page
-    // for a user. Error statuses of whole pages are the app's answers (422 on a form, say) and are
-    // checked by the steps themselves; /favicon.ico is the browser's own guess, not the page's.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${m.text()} @ ${m.location().url}`);
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('response', (r) => {
-      const req = r.request();
-      if (r.status() >= 400 && req.resourceType() !== 'document' && new URL(r.url()).pathname !== '/favicon.ico') {
-        problems.push(`${r.status()} for ${req.resourceType()} ${r.url()}`);
-      }
-    });
-    page.on('requestfailed', (req) => {
-      if (new URL(req.url()).pathname !== '/favicon.ico') problems.push(`${req.failure()?.errorText ?? 'failed'}: ${req.url()}`);
-    });
+    watchPage(page, problems);
   });
   after(async () => {
     await context?.close();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { boot, type Booted } from '../../src/boot.ts';
 
 /**
@@ -147,5 +147,26 @@ export function describeInBrowser(title: string, body: (ctx: () => BrowserSuite)
       if (!ctx) throw new Error('browser suite not set up');
       return ctx;
     });
+  });
+}
+
+/**
+ * Records what would break a page for a user: script errors, CSP refusals, and stylesheets,
+ * scripts or images that fail. Whole-page error statuses are the app's answers (422 on a form)
+ * and are checked by the steps; /favicon.ico is the browser's own guess.
+ */
+export function watchPage(page: Page, problems: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${m.text()} @ ${m.location().url}`);
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('response', (r) => {
+    const req = r.request();
+    if (r.status() >= 400 && req.resourceType() !== 'document' && new URL(r.url()).pathname !== '/favicon.ico') {
+      problems.push(`${r.status()} for ${req.resourceType()} ${r.url()}`);
+    }
+  });
+  page.on('requestfailed', (req) => {
+    if (new URL(req.url()).pathname !== '/favicon.ico') problems.push(`${req.failure()?.errorText ?? 'failed'}: ${req.url()}`);
   });
 }
