@@ -146,6 +146,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(express.json({ limit: '1mb' }));
 
   const sessionStore = new KnexSessionStore(db, { ttlMs: config.sessionMaxAgeMs, cacheMs: config.authCacheMs });
+  services.users.onSessionsEnded = () => sessionStore.forgetCached();
   app.use(session({
     name: 'isotrack.sid',
     secret: deps.sessionSecret,

@@ -64,6 +64,11 @@ export class KnexSessionStore extends session.Store {
     this.db('sessions').where('sid', sid).update({ expires_at: this.expiry(sess) }).then(() => cb?.(), (e: unknown) => cb?.(e));
   }
 
+  /** Forgets every cached session row, after sessions were deleted in the database (a rare event). */
+  forgetCached(): void {
+    this.cache.clear();
+  }
+
   /** Deletes expired sessions; called periodically by the server. */
   async prune(): Promise<number> {
     return this.db('sessions').where('expires_at', '<=', Date.now()).delete();

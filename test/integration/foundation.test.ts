@@ -54,6 +54,17 @@ forEachDatabase('health, language, request ids and the audit log', (ctx) => {
     expect(perUser.text).to.contain('Xã Nam Dong');
   });
 
+  it('signs a user out at once when an administrator resets their password', async () => {
+    const officer = await ctx().userWith('officer', 'DNO-CJ-ND');
+    const agent = await ctx().signIn(officer.username, officer.password);
+    expect((await agent.get('/units')).status).to.equal(200);
+    const admin = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
+    expect((await admin.form(`/admin/users/${officer.user.id}/password`, { password: 'mat-khau-moi-hoan-toan' })).status).to.equal(302);
+    const after = await agent.get('/units');
+    expect(after.status).to.equal(302);
+    expect(after.headers.location).to.match(/^\/login/);
+  });
+
   it('filters the audit log by the entities of every module, not only units and users', async () => {
     const agent = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
     for (const entity of ['procedure', 'tthc', 'check', 'quality_objective']) {

@@ -28,6 +28,8 @@ function auditView(u: repo.UserRecord | undefined) {
 export class UsersService {
   /** Signed-in users by id: read on every request, changed rarely (see ADR 003). */
   readonly sessionUsers: TtlCache<number, SessionUser | null>;
+  /** Set by the app: forgets cached session rows once sessions are deleted in the database. */
+  onSessionsEnded: () => void = () => undefined;
 
   constructor(private readonly db: Knex, private readonly clock: Clock, private readonly config: AppConfig) {
     this.sessionUsers = new TtlCache(config.authCacheMs);
@@ -141,6 +143,7 @@ export class UsersService {
       });
     } finally {
       this.sessionUsers.delete(id);
+      this.onSessionsEnded();
     }
   }
 
