@@ -32,7 +32,8 @@ import { auditRoutes, auditApi } from './modules/audit/audit.routes.ts';
 import { createCatalogServices, type CatalogServices } from './modules/catalog/catalog.services.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { catalogApi } from './modules/catalog/catalog.api.ts';
-import { catalogUploads } from './modules/catalog/upload.ts';
+import { catalogUploadForms } from './modules/catalog/upload.ts';
+import { uploadsBeforeCsrf } from './http/uploads.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 import { pluginApi, pluginRoutes } from './plugins/routes.ts';
 import { createReminderServices } from './modules/scheduler/scheduler.services.ts';
@@ -72,6 +73,7 @@ export interface Services {
   notifications: NotificationsService;
   scheduler: Scheduler;
   checks: ChecksService;
+  // Services of issue 5 (actions area), 6, 7 and 8 go below, one line each.
 }
 
 export interface BuiltApp {
@@ -95,6 +97,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     catalog: createCatalogServices(db, clock, config),
     plugins,
     checks: new ChecksService(db, clock, () => plugins),
+    // Services of issue 5 (actions area), 6, 7 and 8 go below, one line each.
     ...createReminderServices({ db, clock, config, logger, translator, plugins, services: () => services, mailSender: deps.mailSender }),
   };
   // A move rewrites unit paths that cached signed-in users carry in their role assignments.
@@ -182,8 +185,11 @@ export function buildApp(deps: AppDeps): BuiltApp {
     skipCsrfProtection: (req) => req.authVia === 'token' || (!req.user && req.path.startsWith('/api/')),
     errorConfig: { code: 'CSRF_INVALID', statusCode: 403 },
   });
-  // Multipart uploads of the catalog are read before the CSRF check, which needs their `_csrf` field.
-  app.use(catalogUploads(config));
+  // Multipart uploads are read before the CSRF check, which needs their `_csrf` field.
+  app.use(uploadsBeforeCsrf([
+    ...catalogUploadForms(config),
+    // Upload forms of the checks (issue 5) and inspections (issue 6) go below, one line each.
+  ]));
   app.use(csrf.doubleCsrfProtection);
   app.use(viewLocals(translator));
   app.use(unreadBadge(services.notifications));
@@ -198,7 +204,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(pluginRoutes(services, clock));
   app.use(notificationRoutes(services));
   app.use(checkRoutes(services));
+  // Page routers of issue 5 (actions area), 6, 7 and 8 go below, one line each.
   app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services), checkApi(services));
+  // API routers of issue 5 (actions area), 6, 7 and 8 go below, one line each: app.use('/api/v1', xApi(services));
   app.get('/', (req, res) => res.redirect(req.user ? '/units' : '/login'));
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));

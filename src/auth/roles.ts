@@ -5,29 +5,29 @@
 export const roles = ['admin', 'coordinator', 'officer', 'inspector', 'leader', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
-export type Capability =
-  | 'unit.read'
-  | 'unit.manage' // create, edit, move, merge units
-  | 'unit.iso_state' // set the ISO state by hand
-  | 'audit.read'
-  | 'catalog.read'
-  | 'catalog.write' // write procedures, adopt TTHC, import, quality policy and objectives
-  | 'catalog.approve' // approve a procedure (the leader's signature, ISO 9001 clause 7.5)
-  | 'tthc.manage' // keep the province's TTHC list and publish template procedures
-  | 'check.plan' // plan a compliance check or internal audit of a unit
-  | 'check.answer'; // answer and submit a check (auditors named on a check may too)
+/** What each capability allows, and the roles that hold it (`admin` holds every one). */
+const capabilities = {
+  'unit.read': ['coordinator', 'officer', 'leader', 'inspector', 'viewer'],
+  'unit.manage': ['coordinator'], // create, edit, move, merge units
+  'unit.iso_state': ['coordinator', 'officer'], // set the ISO state by hand
+  'audit.read': ['coordinator'],
+  'catalog.read': ['coordinator', 'officer', 'leader', 'inspector', 'viewer'],
+  'catalog.write': ['coordinator', 'officer'], // write procedures, adopt TTHC, import, quality policy and objectives
+  'catalog.approve': ['leader'], // approve a procedure (the leader's signature, ISO 9001 clause 7.5)
+  'tthc.manage': ['coordinator'], // keep the province's TTHC list and publish template procedures
+  'check.plan': ['coordinator', 'officer'], // plan a compliance check or internal audit of a unit
+  'check.answer': ['coordinator', 'officer', 'inspector'], // answer and submit a check (auditors named on a check may too)
+  // Checks, more (issue 5, checks area).
+  // Corrective actions, management reviews, audit programme (issue 5, actions area).
+  // Inspections (issue 6).
+  // Documents (issue 7).
+  // Dashboards and on-time figures (issue 8).
+} as const satisfies Record<string, readonly Exclude<Role, 'admin'>[]>;
 
-const grants: Record<Role, Capability[]> = {
-  admin: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'catalog.approve', 'tthc.manage', 'check.plan', 'check.answer'],
-  coordinator: ['unit.read', 'unit.manage', 'unit.iso_state', 'audit.read', 'catalog.read', 'catalog.write', 'tthc.manage', 'check.plan', 'check.answer'],
-  officer: ['unit.read', 'unit.iso_state', 'catalog.read', 'catalog.write', 'check.plan', 'check.answer'],
-  leader: ['unit.read', 'catalog.read', 'catalog.approve'],
-  inspector: ['unit.read', 'catalog.read', 'check.answer'],
-  viewer: ['unit.read', 'catalog.read'],
-};
+export type Capability = keyof typeof capabilities;
 
 export function roleGrants(role: Role, cap: Capability): boolean {
-  return grants[role].includes(cap);
+  return role === 'admin' || (capabilities[cap] as readonly Role[]).includes(role);
 }
 
 export interface RoleAssignment {

@@ -97,6 +97,7 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
     coordinator: staff['dieuphoi.daknong'] as Actor, officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor,
     provinceId: ids.get('DNO') as number, namDongId: ids.get('DNO-NAMDONG') as number,
   });
+  // Demo data of issues 5-8 below, one call each to a seed function in the area's own file.
   return accounts;
 }
 

@@ -47,6 +47,11 @@ export const errorCatalogue = {
   // Checks (issue 5).
   CHECK_LOCKED: 409,
   CHECK_INCOMPLETE: 422,
+  // Checks, more (issue 5, checks area).
+  // Corrective actions, management reviews, audit programme (issue 5, actions area).
+  // Inspections (issue 6).
+  // Documents (issue 7).
+  // Dashboards and on-time figures (issue 8).
   DB_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

@@ -18,7 +18,12 @@ export class Translator {
   private resolved: Record<Locale, Map<string, string | undefined>> = { vi: new Map(), en: new Map() };
 
   constructor(dir = path.resolve(import.meta.dirname, '../locales')) {
-    for (const l of locales) this.dicts[l] = JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as Dict;
+    for (const l of locales) {
+      this.dicts[l] = JSON.parse(fs.readFileSync(path.join(dir, `${l}.json`), 'utf8')) as Dict;
+      // One file per area beside the main one (`inspections.vi.json`), so that areas built at the
+      // same time never edit one file; a key given twice is an error, not a silent override.
+      for (const file of localeAreaFiles(dir, l)) mergeInto(this.dicts[l], JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Dict, file);
+    }
   }
 
   /** Adds a namespace (a plugin's locale files), e.g. `p.iso-calendar.title`. */
@@ -52,6 +57,24 @@ export class Translator {
   /** A translate function bound to one locale, for views. */
   bind(locale: Locale): (key: string, params?: Record<string, string | number>) => string {
     return (key, params) => this.t(locale, key, params);
+  }
+}
+
+/** The area files of one locale, e.g. `actions.vi.json`, in name order. */
+export function localeAreaFiles(dir: string, locale: Locale): string[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith(`.${locale}.json`)).sort();
+}
+
+function mergeInto(target: Dict, add: Dict, file: string, prefix = ''): void {
+  for (const [k, v] of Object.entries(add)) {
+    const here = target[k];
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      if (here !== undefined && (here === null || typeof here !== 'object')) throw new Error(`${file}: ${prefix}${k} is already a message`);
+      mergeInto((target[k] ??= {}) as Dict, v as Dict, file, `${prefix}${k}.`);
+    } else {
+      if (here !== undefined) throw new Error(`${file}: ${prefix}${k} is already defined`);
+      target[k] = v;
+    }
   }
 }
 

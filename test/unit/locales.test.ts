@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { errorCatalogue } from '../../src/http/errors.ts';
-import { Translator } from '../../src/lib/i18n.ts';
+import { localeAreaFiles, Translator } from '../../src/lib/i18n.ts';
 
 const dir = path.resolve(import.meta.dirname, '../../src/locales');
 function keys(o: unknown, prefix = ''): string[] {
@@ -16,6 +17,27 @@ describe('locale files', () => {
 
   it('have the same keys in Vietnamese and English', () => {
     expect(keys(en).sort()).to.deep.equal(keys(vi).sort());
+  });
+
+  for (const file of localeAreaFiles(dir, 'vi')) {
+    const area = file.slice(0, -'.vi.json'.length);
+    it(`have the same keys in Vietnamese and English for ${area}`, () => {
+      const read = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as unknown;
+      expect(fs.existsSync(path.join(dir, `${area}.en.json`)), `${area}.en.json`).to.equal(true);
+      expect(keys(read(`${area}.en.json`)).sort()).to.deep.equal(keys(read(file)).sort());
+    });
+  }
+
+  it('refuse an area file that defines a key again', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'locales-'));
+    for (const l of ['vi', 'en']) {
+      fs.writeFileSync(path.join(tmp, `${l}.json`), JSON.stringify({ a: { b: 'x' } }));
+      fs.writeFileSync(path.join(tmp, `area.${l}.json`), JSON.stringify({ a: { b: 'y' } }));
+    }
+    expect(() => new Translator(tmp)).to.throw(/a\.b is already defined/);
+    fs.writeFileSync(path.join(tmp, 'area.vi.json'), JSON.stringify({ a: { c: 'z' } }));
+    fs.writeFileSync(path.join(tmp, 'area.en.json'), JSON.stringify({ a: { c: 'z' } }));
+    expect(new Translator(tmp).t('vi', 'a.c')).to.equal('z');
   });
 
   it('have a Vietnamese message for every catalogued error', () => {
