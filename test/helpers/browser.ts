@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { boot, type Booted } from '../../src/boot.ts';
 
 /**
@@ -169,4 +169,27 @@ export function watchPage(page: Page, problems: string[]): void {
   page.on('requestfailed', (req) => {
     if (new URL(req.url()).pathname !== '/favicon.ico') problems.push(`${req.failure()?.errorText ?? 'failed'}: ${req.url()}`);
   });
+}
+
+/** A phone-sized page (the answering and on-site pages are used on phones). */
+export const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+
+/**
+ * A page in a browser profile of its own (own cookies), in Vietnamese, watched for script, CSP and
+ * asset errors. The caller closes the returned context.
+ */
+export async function openPage(browser: Browser, problems: string[], options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(8_000);
+  watchPage(page, problems);
+  return { context, page };
+}
+
+/** Signs in through the login form and waits until the app has moved on from it. */
+export async function signInThroughForm(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('Tên đăng nhập').fill(username);
+  await page.getByLabel('Mật khẩu').fill(password);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
 }

@@ -3,7 +3,12 @@ import type { Services } from '../../app.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../http/validation.ts';
+import { pageBody } from '../units/units.api.ts';
 import type { CheckDetails } from './checks.service.ts';
+import type { Progress, Scoring } from './checks.logic.ts';
+
+const scoreBody = (s: Scoring) => ({ overall: s.overall.percent, sections: Object.fromEntries(Object.entries(s.sections).map(([k, v]) => [k, v.percent])) });
+const progressBody = (p: Progress) => ({ answered: p.answered, items: p.items, mandatory: p.mandatory, mandatoryLeft: p.missing.length, missing: p.missing });
 
 function checkBody(d: CheckDetails) {
   return {
@@ -11,9 +16,13 @@ function checkBody(d: CheckDetails) {
     auditors: d.auditors,
     form: d.form,
     answers: [...d.answers.values()],
-    score: { overall: d.scoring.overall.percent, sections: Object.fromEntries(Object.entries(d.scoring.sections).map(([k, v]) => [k, v.percent])) },
-    progress: { answered: d.progress.answered, items: d.progress.items, mandatory: d.progress.mandatory, mandatoryLeft: d.progress.missing.length, missing: d.progress.missing },
+    score: scoreBody(d.scoring),
+    progress: progressBody(d.progress),
     findings: d.findings,
+    // Metadata only: the content is at the page route `/checks/:id/files/:fileId`.
+    files: d.files.map((f) => ({ ...f, url: `/checks/${d.check.id}/files/${f.id}` })),
+    procedures: d.procedures,
+    signOff: d.signOff,
     canAnswer: d.canAnswer,
   };
 }
@@ -31,6 +40,11 @@ export function checkApi(s: Services): Router {
     const check = await s.checks.plan(actorOf(req), parseId(req.params.id), req.body);
     res.status(201).json({ data: check });
   });
+  // Every check in the caller's scope: `unit` (a code: its subtree), status, form, from, to,
+  // scoreMin, scoreMax, page (50 a page).
+  r.get('/checks', async (req, res) => {
+    res.json(pageBody((await s.checks.list.page(actorOf(req), req.query)).page));
+  });
   r.get('/checks/:id', async (req, res) => {
     res.json({ data: checkBody(await s.checks.details(actorOf(req), parseId(req.params.id))) });
   });
@@ -40,14 +54,22 @@ export function checkApi(s: Services): Router {
     const actor = actorOf(req);
     const id = parseId(req.params.id);
     const out = await s.checks.saveAnswer(actor, id, String(req.params.itemId), req.body);
-    const d = await s.checks.details(actor, id);
-    const body = checkBody(d);
-    res.json({ data: { answer: out.answer, replaced: out.replaced ?? null, progress: body.progress, score: body.score } });
+    res.json({ data: { answer: out.answer, replaced: out.replaced ?? null, progress: progressBody(out.progress), score: scoreBody(out.scoring) } });
   });
   r.post('/checks/:id/submit', async (req, res) => {
     const actor = actorOf(req);
     const id = parseId(req.params.id);
     await s.checks.submit(actor, id);
+    res.json({ data: checkBody(await s.checks.details(actor, id)) });
+  });
+  // A finding added by hand: `{ severity, clauseRef, description, procedureId?, itemId? }`.
+  r.post('/checks/:id/findings', async (req, res) => {
+    res.status(201).json({ data: await s.checks.findings.add(actorOf(req), parseId(req.params.id), req.body) });
+  });
+  r.post('/checks/:id/sign-off', async (req, res) => {
+    const actor = actorOf(req);
+    const id = parseId(req.params.id);
+    await s.checks.cycles.signOff(actor, id);
     res.json({ data: checkBody(await s.checks.details(actor, id)) });
   });
   return r;

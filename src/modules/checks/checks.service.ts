@@ -2,70 +2,29 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
 import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { optionalText, requiredDate, validate } from '../../http/validation.ts';
+import { optionalId, optionalText, requiredDate, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { insertId, isUniqueViolation } from '../../db/helpers.ts';
+import { insertId, isPostgres, isUniqueViolation } from '../../db/helpers.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
-import type { FormDefinition, Severity } from '../../plugins/contract.ts';
+import type { FormDefinition } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { findUnit } from '../units/units.repository.ts';
+import { unitFor } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
+import { CheckFilesService, filesOf } from './files.service.ts';
+import { CheckFindingsService, findingsOf } from './findings.service.ts';
+import { CheckCyclesService } from './cycles.service.ts';
+import { CheckListService } from './list.service.ts';
+import { applyingAfterAudit, internalAuditFormId, issuedProcedures } from './iso-state.ts';
+import { checkKinds, type Check, type CheckDetails, type CheckKind, type CheckStatus, type Replaced, type SavedAnswer } from './checks.types.ts';
 import {
   findItem, findingsFrom, missingAsFields, normaliseAnswer, noteMax, progressOf, scoreCheck,
-  type Progress, type Scoring, type StoredAnswer,
+  type StoredAnswer,
 } from './checks.logic.ts';
 
-export const checkKinds = ['planned', 'unannounced'] as const;
-export type CheckKind = (typeof checkKinds)[number];
-export type CheckStatus = 'planned' | 'in_progress' | 'submitted';
-
-export interface Check {
-  id: number;
-  unitId: number;
-  unitPath: string;
-  unitName: string;
-  formId: string;
-  formVersion: number;
-  formTitle: { vi: string; en: string };
-  checkDate: string;
-  kind: CheckKind;
-  status: CheckStatus;
-  score: number | null;
-  submittedAt: string | null;
-  createdAt: string;
-}
-
-export interface Finding {
-  id: number;
-  sectionId: string;
-  itemId: string;
-  severity: Severity;
-  clauseRef: string;
-  answer: string | null;
-  source: string;
-}
-
-export interface CheckDetails {
-  check: Check;
-  form: FormDefinition;
-  auditors: Array<{ id: number; username: string; fullName: string }>;
-  answers: Map<string, StoredAnswer>;
-  scoring: Scoring;
-  progress: Progress;
-  findings: Finding[];
-  canAnswer: boolean;
-}
-
-/** Who replaced whom: set when a save overwrote an answer another user gave. */
-export interface Replaced {
-  itemId: string;
-  userId: number;
-  fullName: string;
-  answeredAt: string;
-  value: string | null;
-}
+export { checkKinds };
+export type { Check, CheckDetails, CheckFile, CheckKind, CheckStatus, Finding, ProcedureRef, Replaced, SavedAnswer } from './checks.types.ts';
 
 const planInput = z.object({
   // Pages send `form` as `<id>@<version>`; the API sends formId and formVersion.
@@ -77,6 +36,9 @@ const planInput = z.object({
   auditorIds: z.preprocess((v) => (v === '' || v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' })).max(50, { error: 'v.too_many|50' })),
   // Pages: user names separated by commas or spaces.
   auditors: optionalText(2000),
+  // The unit's issued procedures this check looks at (checkboxes, or an array in the API).
+  procedureIds: z.preprocess((v) => (v === '' || v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' })).max(500, { error: 'v.too_many|500' })),
+  previousCheckId: optionalId,
 });
 
 const answerInput = z.object({
@@ -85,20 +47,25 @@ const answerInput = z.object({
 });
 
 type Db = Knex | Knex.Transaction;
+const formCacheSize = 500;
 
 const checkColumns = [
   'c.id', 'c.unit_id', 'c.form_id', 'c.form_version', 'c.form_json', 'c.check_date', 'c.kind', 'c.status', 'c.score', 'c.submitted_at', 'c.created_at',
+  'c.signed_off_by', 'c.signed_off_at', 'c.previous_check_id',
   'u.path as unit_path', 'u.name as unit_name',
 ];
 
-function toCheck(r: Record<string, unknown>): Check & { form: FormDefinition } {
-  const form = JSON.parse(String(r.form_json)) as FormDefinition;
+function toCheck(r: Record<string, unknown>, known?: FormDefinition): Check & { form: FormDefinition } {
+  const form = known ?? (JSON.parse(String(r.form_json)) as FormDefinition);
   return {
     id: Number(r.id), unitId: Number(r.unit_id), unitPath: String(r.unit_path), unitName: String(r.unit_name),
     formId: String(r.form_id), formVersion: Number(r.form_version), formTitle: form.title,
     checkDate: String(r.check_date), kind: r.kind as CheckKind, status: r.status as CheckStatus,
     score: r.score === null || r.score === undefined ? null : Number(r.score),
     submittedAt: (r.submitted_at as string | null) ?? null, createdAt: String(r.created_at), form,
+    signedOffBy: r.signed_off_by === null || r.signed_off_by === undefined ? null : Number(r.signed_off_by),
+    signedOffAt: (r.signed_off_at as string | null) ?? null,
+    previousCheckId: r.previous_check_id === null || r.previous_check_id === undefined ? null : Number(r.previous_check_id),
   };
 }
 
@@ -107,12 +74,22 @@ function toCheck(r: Record<string, unknown>): Check & { form: FormDefinition } {
  * Scope as for units: a check of a unit outside the caller's scope does not exist (404).
  */
 export class ChecksService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry) {}
+  readonly files: CheckFilesService;
+  readonly findings: CheckFindingsService;
+  readonly cycles: CheckCyclesService;
+  readonly list: CheckListService;
+  /** Frozen forms by check id (see load). */
+  private readonly forms = new Map<number, FormDefinition>();
 
-  private async unit(actor: Actor, unitId: number, cap: Capability): Promise<Unit> {
-    const unit = await findUnit(this.db, unitId, scopeFor(actor.user, cap));
-    if (!unit) throw new AppError('NOT_FOUND');
-    return unit;
+  constructor(readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry, uploadMaxBytes = 10240 * 1024) {
+    this.files = new CheckFilesService(db, clock, this, uploadMaxBytes);
+    this.findings = new CheckFindingsService(db, clock, this);
+    this.cycles = new CheckCyclesService(db, clock, this, plugins);
+    this.list = new CheckListService(db, plugins);
+  }
+
+  private unit(actor: Actor, unitId: number, cap: Capability): Promise<Unit> {
+    return unitFor(this.db, actor, unitId, cap);
   }
 
   /** The iso-check forms that can be planned now (every registered version). */
@@ -123,6 +100,10 @@ export class ChecksService {
 
   canPlan(actor: Actor, unit: Unit): boolean {
     return inScope(scopeFor(actor.user, 'check.plan'), unit.path);
+  }
+
+  canPlanPath(actor: Actor, unitPath: string): boolean {
+    return inScope(scopeFor(actor.user, 'check.plan'), unitPath);
   }
 
   async listForUnit(actor: Actor, unitId: number): Promise<{ unit: Unit; checks: Check[] }> {
@@ -155,23 +136,47 @@ export class ChecksService {
     if (byId.length !== new Set(data.auditorIds).size) fields.auditorIds = { key: 'v.auditor_unknown', params: { name: data.auditorIds.filter((id) => !byId.some((u) => Number(u.id) === id)).join(', ') } };
     if (Object.keys(fields).length || !form) throw new AppError('VALIDATION_FAILED', {}, fields);
 
+    const procedureIds = [...new Set(data.procedureIds)];
+    if (procedureIds.length) {
+      const issued = await issuedProcedures(this.db, unit.id, procedureIds);
+      if (issued.length !== procedureIds.length) fields.procedureIds = { key: 'v.check_procedure_unknown' };
+    }
+    if (data.previousCheckId !== undefined && !(await this.db('checks').where({ id: data.previousCheckId, unit_id: unit.id }).first('id'))) {
+      fields.previousCheckId = { key: 'v.check_previous_unknown' };
+    }
+    if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
+
     const auditorIds = [...new Set([...byName.map((u) => Number(u.id)), ...data.auditorIds])];
     const now = iso(this.clock.now());
     const id = await this.db.transaction(async (trx) => {
       const newId = await insertId(trx('checks').insert({
         unit_id: unit.id, form_id: form.id, form_version: form.version, form_json: JSON.stringify(form),
         check_date: data.checkDate, kind: data.kind, status: 'planned', created_by: actor.user.id, created_at: now, updated_at: now,
+        previous_check_id: data.previousCheckId ?? null,
       }));
       if (auditorIds.length) await trx('check_auditors').insert(auditorIds.map((user_id) => ({ check_id: newId, user_id })));
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'create', entity: 'check', entityId: newId, unitId: unit.id, after: { formId: form.id, formVersion: form.version, checkDate: data.checkDate, kind: data.kind, auditorIds }, requestId: actor.requestId });
+      if (procedureIds.length) await trx('check_procedures').insert(procedureIds.map((procedure_id) => ({ check_id: newId, procedure_id })));
+      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'create', entity: 'check', entityId: newId, unitId: unit.id,
+        after: { formId: form.id, formVersion: form.version, checkDate: data.checkDate, kind: data.kind, auditorIds, procedureIds, previousCheckId: data.previousCheckId ?? null }, requestId: actor.requestId });
       return newId;
     });
     return (await this.load(this.db, id)) as Check;
   }
 
-  private async load(db: Db, id: number): Promise<(Check & { form: FormDefinition }) | undefined> {
-    const row = (await db('checks as c').join('units as u', 'u.id', 'c.unit_id').where('c.id', id).first(checkColumns)) as Record<string, unknown> | undefined;
-    return row ? toCheck(row) : undefined;
+  /** The check by id, whoever asks (callers check the scope). */
+  async load(db: Db, id: number): Promise<(Check & { form: FormDefinition }) | undefined> {
+    // A check's form is a frozen copy, never changed: once read it is kept, and every save after
+    // reads neither the column (tens of kB for an audit form) nor parses it again.
+    const known = this.forms.get(id);
+    const row = (await db('checks as c').join('units as u', 'u.id', 'c.unit_id').where('c.id', id)
+      .first(known ? checkColumns.filter((c) => c !== 'c.form_json') : checkColumns)) as Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    const check = toCheck(row, known);
+    if (!known) {
+      if (this.forms.size >= formCacheSize) this.forms.delete(this.forms.keys().next().value as number);
+      this.forms.set(id, check.form);
+    }
+    return check;
   }
 
   private async isAuditor(db: Db, checkId: number, userId: number): Promise<boolean> {
@@ -179,7 +184,7 @@ export class ChecksService {
   }
 
   /** A check the actor may read (404 otherwise), and whether they may answer it. */
-  private async readable(actor: Actor, id: number, db: Db = this.db) {
+  async readable(actor: Actor, id: number, db: Db = this.db) {
     const check = await this.load(db, id);
     if (!check || !inScope(scopeFor(actor.user, 'unit.read'), check.unitPath)) throw new AppError('NOT_FOUND');
     // Those who hold the right on the unit answer; so do the auditors named on the check.
@@ -187,7 +192,7 @@ export class ChecksService {
     return { check, canAnswer };
   }
 
-  private async answerable(actor: Actor, id: number, db: Db = this.db) {
+  async answerable(actor: Actor, id: number, db: Db = this.db) {
     const r = await this.readable(actor, id, db);
     if (!r.canAnswer) throw new AppError('NOT_FOUND');
     return r.check;
@@ -204,20 +209,23 @@ export class ChecksService {
 
   async details(actor: Actor, id: number): Promise<CheckDetails> {
     const { check, canAnswer } = await this.readable(actor, id);
-    const [answers, auditors, findingRows] = await Promise.all([
+    const [answers, auditors, findings, files, procedures, signer] = await Promise.all([
       this.answersOf(this.db, id),
       this.db('check_auditors as ca').join('users as u', 'u.id', 'ca.user_id').where('ca.check_id', id).orderBy('u.full_name').select('u.id', 'u.username', 'u.full_name') as Promise<Array<Record<string, unknown>>>,
-      this.db('check_findings').where('check_id', id).orderBy('id').select() as Promise<Array<Record<string, unknown>>>,
+      findingsOf(this.db, id),
+      filesOf(this.db, id),
+      this.db('check_procedures as cp').join('procedures as p', 'p.id', 'cp.procedure_id').where('cp.check_id', id).orderBy('p.code').select('p.id', 'p.code', 'p.title') as Promise<Array<Record<string, unknown>>>,
+      check.signedOffBy ? this.db('users').where('id', check.signedOffBy).first('full_name') as Promise<{ full_name: string } | undefined> : Promise.resolve(undefined),
     ]);
     const { form, ...plain } = check;
     return {
       check: plain, form, answers, canAnswer: canAnswer && check.status !== 'submitted',
       auditors: auditors.map((a) => ({ id: Number(a.id), username: String(a.username), fullName: String(a.full_name) })),
-      scoring: scoreCheck(form, answers), progress: progressOf(form, answers),
-      findings: findingRows.map((f) => ({
-        id: Number(f.id), sectionId: String(f.section_id), itemId: String(f.item_id), severity: f.severity as Severity,
-        clauseRef: String(f.clause_ref), answer: (f.answer as string | null) ?? null, source: String(f.source),
-      })),
+      scoring: scoreCheck(form, answers), progress: progressOf(form, answers), findings, files,
+      procedures: procedures.map((p) => ({ id: Number(p.id), code: String(p.code), title: String(p.title) })),
+      signOff: check.signedOffBy && check.signedOffAt ? { userId: check.signedOffBy, fullName: String(signer?.full_name ?? ''), at: check.signedOffAt } : null,
+      canSign: check.status === 'submitted' && !check.signedOffAt && inScope(scopeFor(actor.user, 'check.sign'), check.unitPath),
+      canRecord: canAnswer && check.status !== 'planned' && !check.signedOffAt,
     };
   }
 
@@ -225,7 +233,7 @@ export class ChecksService {
    * Saves one item's answer and note as given. The same item saved by two people: the later save
    * wins, and its author is told whose answer it replaced. Refused once the check is submitted.
    */
-  async saveAnswer(actor: Actor, checkId: number, itemId: string, input: unknown): Promise<{ answer: StoredAnswer; replaced?: Replaced }> {
+  async saveAnswer(actor: Actor, checkId: number, itemId: string, input: unknown): Promise<SavedAnswer> {
     const data = validate(answerInput, input);
     const check = await this.answerable(actor, checkId);
     const found = findItem(check.form, itemId);
@@ -235,22 +243,32 @@ export class ChecksService {
     const note = typeof data.note === 'string' ? data.note.normalize('NFC').trim() || null : null;
     if (note && note.length > noteMax) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.too_long', params: { n: noteMax } } });
     try {
-      return await this.writeAnswer(check.id, found.sectionId, itemId, parsed.value, note, actor);
+      return await this.writeAnswer(check.form, check.id, found.sectionId, itemId, parsed.value, note, actor);
     } catch (err) {
       // Two first saves of the same item at once: the loser of the insert saves again as an update.
       if (!isUniqueViolation(err)) throw err;
-      return this.writeAnswer(check.id, found.sectionId, itemId, parsed.value, note, actor);
+      return this.writeAnswer(check.form, check.id, found.sectionId, itemId, parsed.value, note, actor);
     }
   }
 
-  private async writeAnswer(checkId: number, sectionId: string, itemId: string, value: string | null, note: string | null, actor: Actor) {
+  private async writeAnswer(form: FormDefinition, checkId: number, sectionId: string, itemId: string, value: string | null, note: string | null, actor: Actor): Promise<SavedAnswer> {
     const now = iso(this.clock.now());
     return this.db.transaction(async (trx) => {
-      // Takes the check's row first: a submit waits for this save, or this save sees it submitted.
-      const open = await trx('checks').where('id', checkId).whereNot('status', 'submitted').update({ status: 'in_progress', updated_at: now });
-      if (!open) throw new AppError('CHECK_LOCKED');
-      const prev = (await trx('check_answers as a').join('users as u', 'u.id', 'a.answered_by').where({ 'a.check_id': checkId, 'a.item_id': itemId })
-        .first('a.id', 'a.value', 'a.answered_by', 'a.answered_at', 'a.version', 'u.full_name')) as Record<string, unknown> | undefined;
+      // The first answer moves the check on; the row (with its frozen form) is not rewritten by
+      // every save after it. Then the row is taken shared: saves do not wait for one another, a
+      // submit (which updates the row) waits for this save, or this save sees the check submitted.
+      // The update comes first so that two first answers at once queue on it rather than both
+      // holding the shared lock and both waiting to update (a deadlock on PostgreSQL). SQLite
+      // runs one write transaction at a time anyway.
+      await trx('checks').where({ id: checkId, status: 'planned' }).update({ status: 'in_progress', updated_at: now });
+      const q = trx('checks').where('id', checkId).first('status');
+      const row = (await (isPostgres(trx) ? q.forShare() : q)) as { status: string } | undefined;
+      if (!row || row.status === 'submitted') throw new AppError('CHECK_LOCKED');
+      // Every answer of the check in one narrow read: the one this save replaces, and the values
+      // the score and progress after it come from (the autosave shows them at once, and a save
+      // must stay cheap with 50 auditors at work).
+      const rows = (await trx('check_answers').where('check_id', checkId).select('id', 'item_id', 'value', 'answered_by', 'answered_at', 'version')) as Array<Record<string, unknown>>;
+      const prev = rows.find((r) => String(r.item_id) === itemId);
       let version = 1;
       if (prev) {
         version = Number(prev.version) + 1;
@@ -259,10 +277,15 @@ export class ChecksService {
         await trx('check_answers').insert({ check_id: checkId, section_id: sectionId, item_id: itemId, value, note, answered_by: actor.user.id, answered_at: now, version });
       }
       const answer: StoredAnswer = { sectionId, itemId, value, note, answeredBy: actor.user.id, answeredByName: actor.user.fullName, answeredAt: now, version };
-      const replaced: Replaced | undefined = prev && Number(prev.answered_by) !== actor.user.id
-        ? { itemId, userId: Number(prev.answered_by), fullName: String(prev.full_name), answeredAt: String(prev.answered_at), value: (prev.value as string | null) ?? null }
-        : undefined;
-      return replaced ? { answer, replaced } : { answer };
+      let replaced: Replaced | undefined;
+      if (prev && Number(prev.answered_by) !== actor.user.id) {
+        const who = (await trx('users').where('id', Number(prev.answered_by)).first('full_name')) as { full_name: string } | undefined;
+        replaced = { itemId, userId: Number(prev.answered_by), fullName: String(who?.full_name ?? ''), answeredAt: String(prev.answered_at), value: (prev.value as string | null) ?? null };
+      }
+      const byItem = new Map(rows.map((r) => [String(r.item_id), { value: (r.value as string | null) ?? null } as StoredAnswer]));
+      byItem.set(itemId, answer);
+      const after = { scoring: scoreCheck(form, byItem), progress: progressOf(form, byItem) };
+      return replaced ? { answer, replaced, ...after } : { answer, ...after };
     });
   }
 
@@ -324,6 +347,7 @@ export class ChecksService {
       await trx('checks').where('id', checkId).update({ status: 'submitted', submitted_by: actor.user.id, submitted_at: iso(now), score });
       // Answers are not logged one by one: each keeps its author and time; the submit is the record.
       await writeAudit(trx, { at: iso(now), userId: actor.user.id, action: 'submit', entity: 'check', entityId: checkId, unitId: check.unitId, after: { score, findings: raised.length }, requestId: actor.requestId });
+      if (check.formId === internalAuditFormId) await applyingAfterAudit(trx, actor, check.unitId, check.checkDate, iso(now));
     });
     return (await this.load(this.db, checkId))!;
   }

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import type { Scope } from '../../auth/roles.ts';
+import { scopeFor, type Capability, type Scope } from '../../auth/roles.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Actor } from '../../lib/actor.ts';
 import { insertId, likeEscape, toCount, wherePathPrefix } from '../../db/helpers.ts';
 import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
@@ -41,6 +43,13 @@ export async function findUnit(db: Db, id: number, scope: Scope): Promise<Unit |
   whereUnitInScope(q, 'path', scope);
   const row = (await q.first()) as Record<string, unknown> | undefined;
   return row ? toUnit(row) : undefined;
+}
+
+/** The unit if it lies in the actor's scope for the capability; otherwise it does not exist (404). */
+export async function unitFor(db: Db, actor: Actor, unitId: number, cap: Capability): Promise<Unit> {
+  const unit = await findUnit(db, unitId, scopeFor(actor.user, cap));
+  if (!unit) throw new AppError('NOT_FOUND');
+  return unit;
 }
 
 export async function findUnitByCode(db: Db, code: string, scope: Scope): Promise<Unit | undefined> {

@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { AppError, type FieldErrors } from '../../http/errors.ts';
+import { optionalId, optionalText, requiredText, validate } from '../../http/validation.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { iso } from '../../lib/time.ts';
+import { insertId } from '../../db/helpers.ts';
+import type { Severity } from '../../plugins/contract.ts';
+import { writeAudit } from '../audit/audit.repository.ts';
+import { findItem } from './checks.logic.ts';
+import type { ChecksService, Finding } from './checks.service.ts';
+import { acceptFile, storeFile, type IncomingFile } from './files.service.ts';
+import { issuedProcedures } from './iso-state.ts';
+
+type Db = Knex | Knex.Transaction;
+
+export const severities = ['major', 'minor', 'observation'] as const;
+
+const findingInput = z.object({
+  severity: z.enum(severities, { error: 'v.choose' }),
+  clauseRef: requiredText(80),
+  procedureId: optionalId,
+  itemId: optionalText(80),
+  description: requiredText(4000),
+});
+
+/** The findings of a check (automatic and by hand, removed ones left out), oldest first. */
+export async function findingsOf(db: Db, checkId: number): Promise<Finding[]> {
+  const actions = db('corrective_actions').groupBy('finding_id')
+    .select('finding_id', db.raw('count(*) as action_count'), db.raw("sum(case when status = 'verified' then 1 else 0 end) as verified_count")).as('a');
+  const rows = (await db('check_findings as f').leftJoin('procedures as p', 'p.id', 'f.procedure_id').leftJoin(actions, 'a.finding_id', 'f.id')
+    .where('f.check_id', checkId).whereNull('f.deleted_at')
+    .orderBy('f.id').select('f.*', 'p.code as procedure_code', 'p.title as procedure_title', 'a.action_count', 'a.verified_count')) as Array<Record<string, unknown>>;
+  return rows.map((f) => ({
+    id: Number(f.id), sectionId: String(f.section_id), itemId: String(f.item_id), severity: f.severity as Severity,
+    clauseRef: String(f.clause_ref), answer: (f.answer as string | null) ?? null, source: String(f.source),
+    description: (f.description as string | null) ?? null,
+    procedureId: f.procedure_id === null || f.procedure_id === undefined ? null : Number(f.procedure_id),
+    procedureCode: (f.procedure_code as string | null) ?? null, procedureTitle: (f.procedure_title as string | null) ?? null,
+    createdBy: f.created_by === null || f.created_by === undefined ? null : Number(f.created_by),
+    status: String(f.status), actionCount: Number(f.action_count ?? 0), verifiedCount: Number(f.verified_count ?? 0),
+  }));
+}
+
+/**
+ * Findings added by hand (ISO 9001 clause 9.2.2 c: the auditor reports what was seen), beside
+ * those the form's rules raise: once the check has started, until its sign-off.
+ */
+export class CheckFindingsService {
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: ChecksService) {}
+
+  /**
+   * Adds a finding with its evidence file (optional). A bad field or a bad file: every problem is
+   * reported and nothing is stored.
+   */
+  async add(actor: Actor, checkId: number, input: unknown, file?: IncomingFile, problem?: unknown, maxBytes = 0): Promise<Finding> {
+    const check = await this.checks.answerable(actor, checkId);
+    if (check.status === 'planned') throw new AppError('CHECK_NOT_STARTED');
+    if (check.signedOffAt) throw new AppError('CHECK_SIGNED');
+    let data: z.infer<typeof findingInput> | undefined;
+    let fields: FieldErrors = {};
+    try {
+      data = validate(findingInput, input);
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.fields) throw err;
+      fields = { ...err.fields };
+    }
+    const item = data?.itemId ? findItem(check.form, data.itemId) : undefined;
+    if (data?.itemId && !item) fields.itemId = { key: 'v.invalid' };
+    // The procedure is checked even when other fields failed, so that every problem shows at once.
+    const procedureId = optionalId.safeParse((input as Record<string, unknown> | undefined)?.procedureId).data;
+    if (procedureId !== undefined && !fields.procedureId && !(await issuedProcedures(this.db, check.unitId, [procedureId])).length) {
+      fields.procedureId = { key: 'v.check_procedure_unknown' };
+    }
+    let accepted: ReturnType<typeof acceptFile> | undefined;
+    if (file || problem) {
+      try {
+        accepted = acceptFile(file, problem, maxBytes, 'file');
+      } catch (err) {
+        if (!(err instanceof AppError) || !err.fields) throw err;
+        Object.assign(fields, err.fields);
+      }
+    }
+    if (Object.keys(fields).length || !data) throw new AppError('VALIDATION_FAILED', {}, fields);
+    const d = data;
+    const at = iso(this.clock.now());
+    const id = await this.db.transaction(async (trx) => {
+      // Against a sign-off landing meanwhile: the row is taken and checked again.
+      const open = await trx('checks').where('id', checkId).whereNull('signed_off_at').update({ updated_at: at });
+      if (!open) throw new AppError('CHECK_SIGNED');
+      const newId = await insertId(trx('check_findings').insert({
+        check_id: checkId, section_id: item?.sectionId ?? '', item_id: item?.item.id ?? '', severity: d.severity, clause_ref: d.clauseRef,
+        answer: null, source: 'manual', description: d.description, procedure_id: d.procedureId ?? null, created_by: actor.user.id, created_at: at,
+      }));
+      const fileId = accepted ? await storeFile(trx, at, actor, checkId, { findingId: newId }, accepted) : null;
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'finding', entity: 'check', entityId: checkId, unitId: check.unitId,
+        after: { findingId: newId, severity: d.severity, clauseRef: d.clauseRef, procedureId: d.procedureId ?? null, itemId: item?.item.id ?? null, fileId }, requestId: actor.requestId });
+      return newId;
+    });
+    return (await findingsOf(this.db, checkId)).find((f) => f.id === id)!;
+  }
+}
