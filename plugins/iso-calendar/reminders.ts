@@ -3,9 +3,10 @@ import { addDays, dayInYear, dmy, isoWeek, parseDatesByProvince } from './dates.
 
 /**
  * The ISO calendar of a province: what falls due across all its units. Handlers read through
- * `ctx.services.reads` (every unit, no user scope) and return one notification per record and
+ * `ctx.services.reads` and `ctx.services.actions` (every unit, no user scope) and return one notification per record and
  * period. The dedupe key names both (`qms-report:<unitId>:<year>:<band>`,
- * `redeclaration:<unitId>:<since>:<isoWeek>`, `procedure-review:<unitId>:<month>`),
+ * `redeclaration:<unitId>:<since>:<isoWeek>`, `procedure-review:<unitId>:<month>`,
+ * `action-due:<actionId>:<due>`, `action-overdue:<actionId>:<isoWeek>`, `action-escalated:<actionId>:<due>`),
  * so a run repeated after a restart, caught up after downtime, or run by a second process never
  * sends the same reminder twice, while a weekly or monthly reminder still comes back next period.
  */
@@ -93,6 +94,46 @@ async function procedureReviewDue(ctx: ReminderContext): Promise<NotificationDra
   });
 }
 
+/** The few facts of a corrective action a reminder words (as `ctx.services.actions` returns them). */
+interface DueAction { id: number; findingId: number; unitId: number; unitName: string; action: string; ownerId: number; dueDate: string; clauseRef: string }
+
+function actionTexts(ctx: ReminderContext, key: 'action_due' | 'action_overdue', a: DueAction, day: string) {
+  return texts(ctx, key, { action: a.action, finding: `#${a.findingId} (${a.clauseRef})`, unit: a.unitName, due: dmy(a.dueDate), days: daysLate(a.dueDate, day) });
+}
+
+function daysLate(due: string, day: string): number {
+  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${due}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Unfinished actions due from today to `dueSoonDays` ahead: their owners, once per action and due date. */
+async function actionsDue(ctx: ReminderContext, s: PluginSettings): Promise<NotificationDraft[]> {
+  const day = ctx.services.reads.dayOf(ctx.scheduledFor);
+  const due = (await ctx.services.actions.dueSoon(day, Number(s.dueSoonDays))) as DueAction[];
+  return due.map((a) => ({
+    recipient: { userId: a.ownerId }, ...actionTexts(ctx, 'action_due', a, day), link: `/findings/${a.findingId}#a-${a.id}`, dueDate: a.dueDate,
+    // A new due date (the action was rescheduled) is worth a new reminder.
+    dedupeKey: `action-due:${a.id}:${a.dueDate}`,
+  } satisfies NotificationDraft));
+}
+
+/**
+ * Overdue actions: the owner every week until the work is reported done; past
+ * `escalateAfterDays`, the unit's leaders once per action and due date.
+ */
+async function actionsOverdue(ctx: ReminderContext, s: PluginSettings): Promise<NotificationDraft[]> {
+  const day = ctx.services.reads.dayOf(ctx.scheduledFor);
+  const late = (await ctx.services.actions.overdue(day)) as DueAction[];
+  return late.flatMap((a) => {
+    const t = actionTexts(ctx, 'action_overdue', a, day);
+    const link = `/findings/${a.findingId}#a-${a.id}`;
+    const out: NotificationDraft[] = [{ recipient: { userId: a.ownerId }, ...t, link, dueDate: a.dueDate, dedupeKey: `action-overdue:${a.id}:${isoWeek(day)}` }];
+    if (daysLate(a.dueDate, day) > Number(s.escalateAfterDays)) {
+      out.push({ recipient: { role: 'leader', unitId: a.unitId }, ...t, link, dueDate: a.dueDate, dedupeKey: `action-escalated:${a.id}:${a.dueDate}` });
+    }
+    return out;
+  });
+}
+
 export function calendarReminders(s: PluginSettings): ReminderDefinition[] {
   const [dueMonth, dueDay] = String(s.reportDueDate).split('-').map(Number);
   return [
@@ -134,10 +175,7 @@ export function calendarReminders(s: PluginSettings): ReminderDefinition[] {
         en: `Every working-day morning: corrective actions due within the next ${s.dueSoonDays} days, to their owners.`,
       },
       cron: '0 7 * * 1-5',
-      // Corrective actions do not exist yet: the checks issue adds them (findings and their
-      // actions). This handler will then read the open actions due within `dueSoonDays` and
-      // notify each owner once per action (`action-due:<actionId>`).
-      handler: async () => [],
+      handler: (ctx) => actionsDue(ctx, s),
     },
     {
       id: 'corrective-actions-overdue',
@@ -147,9 +185,7 @@ export function calendarReminders(s: PluginSettings): ReminderDefinition[] {
         en: `Every working-day morning: overdue corrective actions, to their owners; more than ${s.escalateAfterDays} days overdue, also to the unit's leader.`,
       },
       cron: '15 7 * * 1-5',
-      // Also waits for the checks issue: owners weekly (`action-overdue:<actionId>:<isoWeek>`),
-      // and past `escalateAfterDays` the unit's leader (`{ role: 'leader', unitId }`).
-      handler: async () => [],
+      handler: (ctx) => actionsOverdue(ctx, s),
     },
   ];
 }

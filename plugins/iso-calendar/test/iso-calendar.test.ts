@@ -2,7 +2,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { nextRun } from '../../../src/plugins/cron.ts';
 import { inspectPlugin, localeKeys, type InspectedPlugin } from '../../../src/plugins/testing.ts';
-import { runHandler, unitBrief } from '../../../test/helpers/reminder-context.ts';
+import { reminderContext, runHandler, unitBrief } from '../../../test/helpers/reminder-context.ts';
+import { addDays } from '../dates.ts';
 
 const dir = path.resolve(import.meta.dirname, '..');
 
@@ -129,8 +130,40 @@ describe('plugin iso-calendar: what its reminders find', () => {
     expect((await runHandler(p, 'procedure-review-due', '2026-07-01T01:00:00Z', { reviews }))[0]!.dedupeKey, 'next month').to.equal('procedure-review:11:2026-07');
   });
 
-  it('finds no corrective action yet: the checks issue brings them', async () => {
-    for (const id of ['corrective-actions-due', 'corrective-actions-overdue']) expect(await runHandler(p, id, '2026-07-06T00:00:00Z', { units }), id).to.deep.equal([]);
+  describe('corrective actions', () => {
+    const action = (id: number, dueDate: string) => ({ id, findingId: 40 + id, unitId: 11, unitName: 'Xã Nam Dong', action: 'Lập danh mục hồ sơ', ownerId: 7, dueDate, clauseRef: '7.5.3' });
+    // What `ctx.services.actions` answers, filtered on the day as the real service filters it.
+    const run = (id: string, at: string, rows: ReturnType<typeof action>[]) => {
+      const ctx = reminderContext(p, id, at, { units });
+      const asked: unknown[] = [];
+      const actions = {
+        dueSoon: async (day: string, days: number) => { asked.push(['dueSoon', day, days]); return rows.filter((a) => a.dueDate >= day && a.dueDate <= addDays(day, days)); },
+        overdue: async (day: string) => { asked.push(['overdue', day]); return rows.filter((a) => a.dueDate < day); },
+      };
+      ctx.services = { ...ctx.services, actions } as unknown as typeof ctx.services;
+      return p.reminders.find((r) => r.id === id)!.handler(ctx).then((drafts) => ({ drafts, asked }));
+    };
+
+    it('reminds the owner of an action due within dueSoonDays, once per action and due date', async () => {
+      const { drafts, asked } = await run('corrective-actions-due', '2026-07-06T00:00:00Z', [action(1, '2026-07-10'), action(2, '2026-07-14'), action(3, '2026-07-01')]);
+      expect(asked).to.deep.equal([['dueSoon', '2026-07-06', 7]]);
+      expect(drafts.map((d) => [d.recipient, d.dedupeKey, d.link, d.dueDate])).to.deep.equal([[{ userId: 7 }, 'action-due:1:2026-07-10', '/findings/41#a-1', '2026-07-10']]);
+      expect(drafts[0]!.title.vi).to.equal('Hành động khắc phục đến hạn ngày 10/07/2026');
+      expect(drafts[0]!.body?.vi).to.equal('Hành động "Lập danh mục hồ sơ" cho phát hiện #41 (7.5.3) tại Xã Nam Dong đến hạn ngày 10/07/2026.');
+    });
+
+    it('reminds the owner of an overdue action weekly, and the unit\'s leaders once past escalateAfterDays', async () => {
+      const rows = [action(1, '2026-07-01'), action(2, '2026-06-20')];
+      const { drafts } = await run('corrective-actions-overdue', '2026-07-06T00:15:00Z', rows);
+      expect(drafts.map((d) => [d.recipient, d.dedupeKey])).to.deep.equal([
+        [{ userId: 7 }, 'action-overdue:1:2026-W28'],
+        [{ userId: 7 }, 'action-overdue:2:2026-W28'],
+        [{ role: 'leader', unitId: 11 }, 'action-escalated:2:2026-06-20'],
+      ]);
+      expect(drafts[1]!.title.vi).to.equal('Hành động khắc phục quá hạn 16 ngày');
+      const nextWeek = await run('corrective-actions-overdue', '2026-07-13T00:15:00Z', rows);
+      expect(nextWeek.drafts.map((d) => d.dedupeKey)).to.deep.equal(['action-overdue:1:2026-W29', 'action-escalated:1:2026-07-01', 'action-overdue:2:2026-W29', 'action-escalated:2:2026-06-20']);
+    });
   });
 });
 

@@ -1,0 +1,308 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
+import { AppError, type FieldErrors } from '../../http/errors.ts';
+import { optionalId, optionalText, requiredDate, requiredText, validate } from '../../http/validation.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { Clock } from '../../lib/clock.ts';
+import type { Page } from '../../lib/pagination.ts';
+import { iso, vnDate } from '../../lib/time.ts';
+import type { FormDefinition, LocalizedText } from '../../plugins/contract.ts';
+import { writeAudit } from '../audit/audit.repository.ts';
+import { findItem } from '../checks/checks.logic.ts';
+import { findUnit } from '../units/units.repository.ts';
+import type { Unit } from '../units/units.types.ts';
+import { actionStatuses, addDays, findingStatuses, isOverdue, moverOf, nextStatuses, severities, type ActionStatus } from './actions.logic.ts';
+import * as repo from './actions.repository.ts';
+import type { ActionRow, FindingRow } from './actions.repository.ts';
+
+export type { ActionRow, FindingRow } from './actions.repository.ts';
+
+/** An action as shown: with whether it is overdue today and what the viewer may do with it. */
+export interface ActionView extends ActionRow {
+  overdue: boolean;
+  /** Statuses this viewer may move the action to now. */
+  moves: ActionStatus[];
+  canEdit: boolean;
+}
+
+export interface FindingDetails {
+  finding: FindingRow;
+  /** The form item the finding was raised on (its question), when the form has it. */
+  itemText: LocalizedText | null;
+  actions: ActionView[];
+  canManage: boolean;
+  /** Actions that keep a major finding from closing (not verified yet). */
+  blocking: ActionView[];
+}
+
+const pageSize = 25;
+const textMax = 4000;
+
+const actionInput = z.object({
+  cause: requiredText(textMax),
+  action: requiredText(textMax),
+  // Pages name the owner by user name; the API by id.
+  owner: optionalText(60),
+  ownerId: optionalId,
+  dueDate: requiredDate,
+  version: optionalId,
+});
+
+const transitionInput = z.object({
+  to: z.enum(actionStatuses, { error: 'v.choose' }),
+  note: optionalText(textMax),
+  version: optionalId,
+});
+
+const pageParam = z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number().int().positive().max(100_000).catch(1));
+const listQuery = z.object({
+  status: z.enum(actionStatuses).optional().catch(undefined),
+  severity: z.enum(severities).optional().catch(undefined),
+  overdue: z.preprocess((v) => v === '1' || v === 'true' || v === true, z.boolean()),
+  unit: optionalId.catch(undefined),
+  page: pageParam,
+});
+const findingQuery = z.object({
+  status: z.enum(findingStatuses).optional().catch(undefined),
+  severity: z.enum(severities).optional().catch(undefined),
+  unit: optionalId.catch(undefined),
+  check: optionalId.catch(undefined),
+  page: pageParam,
+});
+
+export type ActionListQuery = z.infer<typeof listQuery>;
+
+/**
+ * Corrective actions on findings (ISO 9001 clause 10.2) and the closing of findings. Scope as for
+ * units: a finding or action of a unit outside the caller's scope does not exist (404). Every
+ * write and its audit row share one transaction.
+ */
+export class ActionsService {
+  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+
+  today(): string {
+    return vnDate(this.clock.now());
+  }
+
+  private can(actor: Actor, cap: Capability, unitPath: string): boolean {
+    return inScope(scopeFor(actor.user, cap), unitPath);
+  }
+
+  private view(actor: Actor, a: ActionRow, today = this.today()): ActionView {
+    const manager = this.can(actor, 'action.manage', a.unitPath);
+    const owner = a.ownerId === actor.user.id;
+    const verifier = this.can(actor, 'action.verify', a.unitPath) && !owner;
+    const moves = nextStatuses(a.status).filter((to) => (moverOf(a.status, to) === 'worker' ? manager || owner : verifier));
+    return { ...a, overdue: isOverdue(a, today), moves, canEdit: manager && a.status !== 'verified' };
+  }
+
+  private async readableFinding(actor: Actor, id: number, db: Knex | Knex.Transaction = this.db): Promise<FindingRow> {
+    const f = await repo.findFinding(db, id);
+    if (!f || !this.can(actor, 'unit.read', f.unitPath)) throw new AppError('NOT_FOUND');
+    return f;
+  }
+
+  private async readableAction(actor: Actor, id: number, db: Knex | Knex.Transaction = this.db): Promise<ActionRow> {
+    const a = await repo.findAction(db, id);
+    if (!a || !this.can(actor, 'unit.read', a.unitPath)) throw new AppError('NOT_FOUND');
+    return a;
+  }
+
+  async finding(actor: Actor, id: number): Promise<FindingDetails> {
+    const finding = await this.readableFinding(actor, id);
+    const [actions, check] = await Promise.all([
+      repo.actionsOfFinding(this.db, id),
+      this.db('checks').where('id', finding.checkId).first('form_json') as Promise<{ form_json: string } | undefined>,
+    ]);
+    const form = check ? (JSON.parse(check.form_json) as FormDefinition) : undefined;
+    const today = this.today();
+    const views = actions.map((a) => this.view(actor, a, today));
+    return {
+      finding, actions: views, itemText: form ? findItem(form, finding.itemId)?.item.text ?? null : null,
+      canManage: this.can(actor, 'action.manage', finding.unitPath),
+      blocking: finding.severity === 'major' ? views.filter((a) => a.status !== 'verified') : [],
+    };
+  }
+
+  /** Whom an action on this unit may be given to (for the owner field's suggestions). */
+  ownerCandidates(unitPath: string): Promise<Array<{ username: string; fullName: string }>> {
+    return repo.ownerCandidates(this.db, unitPath);
+  }
+
+  async action(actor: Actor, id: number): Promise<ActionView> {
+    return this.view(actor, await this.readableAction(actor, id));
+  }
+
+  private async ownerFor(unitPath: string, d: { owner?: string; ownerId?: number }, fields: FieldErrors) {
+    if (!d.owner && !d.ownerId) {
+      fields.owner = { key: 'v.required' };
+      return undefined;
+    }
+    const found = await repo.ownerCandidate(this.db, unitPath, d.ownerId ? { id: d.ownerId } : { username: d.owner });
+    if (!found) fields[d.ownerId ? 'ownerId' : 'owner'] = { key: 'v.actions_owner_unknown', params: { name: String(d.owner ?? d.ownerId) } };
+    return found;
+  }
+
+  /** Checks an action's fields against its finding: an owner of the unit, a due date not before the finding. */
+  private async checkedValues(finding: FindingRow, input: unknown): Promise<repo.ActionValues & { version?: number }> {
+    const d = validate(actionInput, input);
+    const fields: FieldErrors = {};
+    const owner = await this.ownerFor(finding.unitPath, d, fields);
+    // The finding dates from its check: an action cannot be due before the problem was found.
+    if (d.dueDate < finding.checkDate) fields.dueDate = { key: 'v.actions_due_before', params: { date: finding.checkDate.split('-').reverse().join('/') } };
+    if (Object.keys(fields).length || !owner) throw new AppError('VALIDATION_FAILED', {}, fields);
+    return { cause: d.cause, action: d.action, ownerId: owner.id, dueDate: d.dueDate, version: d.version };
+  }
+
+  async create(actor: Actor, findingId: number, input: unknown): Promise<ActionView> {
+    const finding = await this.readableFinding(actor, findingId);
+    if (!this.can(actor, 'action.manage', finding.unitPath)) throw new AppError('NOT_FOUND');
+    if (finding.status === 'closed') throw new AppError('FINDING_CLOSED');
+    const v = await this.checkedValues(finding, input);
+    const id = await this.db.transaction(async (trx) => {
+      const at = iso(this.clock.now());
+      // Re-read under the transaction: a finding closed meanwhile takes no new action.
+      const still = await repo.findFinding(trx, findingId);
+      if (!still || still.status === 'closed') throw new AppError('FINDING_CLOSED');
+      const newId = await repo.insertAction(trx, findingId, finding.unitId, v, actor.user.id, at);
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'corrective_action', entityId: newId, unitId: finding.unitId,
+        after: { findingId, cause: v.cause, action: v.action, ownerId: v.ownerId, dueDate: v.dueDate }, requestId: actor.requestId });
+      return newId;
+    });
+    return this.action(actor, id);
+  }
+
+  async update(actor: Actor, id: number, input: unknown): Promise<ActionView> {
+    const before = await this.readableAction(actor, id);
+    if (!this.can(actor, 'action.manage', before.unitPath)) throw new AppError('NOT_FOUND');
+    if (before.status === 'verified') throw new AppError('ACTION_WRONG_STATE', { status: before.status });
+    const finding = await this.readableFinding(actor, before.findingId);
+    const v = await this.checkedValues(finding, input);
+    await this.db.transaction(async (trx) => {
+      const at = iso(this.clock.now());
+      const n = await repo.updateAction(trx, id, v.version ?? before.version, { cause: v.cause, action: v.action, owner_id: v.ownerId, due_date: v.dueDate }, at);
+      if (!n) throw new AppError('STALE_EDIT');
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'corrective_action', entityId: id, unitId: before.unitId,
+        before: { cause: before.cause, action: before.action, ownerId: before.ownerId, dueDate: before.dueDate },
+        after: { cause: v.cause, action: v.action, ownerId: v.ownerId, dueDate: v.dueDate }, requestId: actor.requestId });
+    });
+    return this.action(actor, id);
+  }
+
+  /**
+   * Moves an action along its life cycle. The owner (or a manager) works on it; verification is
+   * for someone holding `action.verify` who is not the owner; a reopen says why.
+   */
+  async transition(actor: Actor, id: number, input: unknown): Promise<ActionView> {
+    const d = validate(transitionInput, input);
+    const a = await this.readableAction(actor, id);
+    const mover = moverOf(a.status, d.to);
+    const owner = a.ownerId === actor.user.id;
+    const manager = this.can(actor, 'action.manage', a.unitPath);
+    const verifier = this.can(actor, 'action.verify', a.unitPath);
+    if (d.to === 'verified' || d.to === 'reopened') {
+      if (!verifier) throw new AppError('NOT_FOUND');
+      // Clause 10.2: the effectiveness is judged by someone other than who did the work.
+      if (owner) throw new AppError('ACTION_SELF_VERIFY');
+    } else if (!owner && !manager) {
+      // Readers of the action (the unit's leader, say) see it, but only its owner or a manager moves the work on.
+      throw new AppError('ACTION_NOT_OWNER');
+    }
+    if (!mover) throw new AppError('ACTION_WRONG_STATE', { status: a.status });
+    if (d.version !== undefined && d.version !== a.version) throw new AppError('STALE_EDIT');
+    if (d.to === 'reopened' && !d.note) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.actions_reopen_note' } });
+
+    await this.db.transaction(async (trx) => {
+      const at = iso(this.clock.now());
+      const changes: Record<string, unknown> = { status: d.to };
+      if (d.to === 'done') changes.done_at = at;
+      if (d.to === 'verified' || d.to === 'reopened') Object.assign(changes, { verified_by: actor.user.id, verified_at: at, verification_note: d.note ?? null });
+      // Conditional on the version read above: of two moves at once, the second finds it changed.
+      const n = await trx('corrective_actions').where({ id, version: a.version, status: a.status }).whereNull('deleted_at')
+        .update({ ...changes, version: a.version + 1, updated_at: at });
+      if (!n) throw new AppError('ACTION_WRONG_STATE', { status: a.status });
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'transition', entity: 'corrective_action', entityId: id, unitId: a.unitId,
+        before: { status: a.status }, after: { status: d.to, note: d.note ?? null }, requestId: actor.requestId });
+    });
+    return this.action(actor, id);
+  }
+
+  /**
+   * Closes a finding by hand. A major nonconformity closes only when it has actions and every one
+   * of them was verified effective (clause 10.2: the action's effectiveness is reviewed); the
+   * error names those still open.
+   */
+  async closeFinding(actor: Actor, id: number): Promise<FindingRow> {
+    const finding = await this.readableFinding(actor, id);
+    if (!this.can(actor, 'action.manage', finding.unitPath)) throw new AppError('NOT_FOUND');
+    await this.db.transaction(async (trx) => {
+      const f = (await repo.findFinding(trx, id))!;
+      if (f.status === 'closed') throw new AppError('FINDING_CLOSED');
+      if (f.severity === 'major') {
+        const open = (await repo.actionsOfFinding(trx, id)).filter((a) => a.status !== 'verified');
+        if (open.length || f.actions === 0) {
+          const list = open.map((a) => `#${a.id} (${a.ownerName})`).join(', ');
+          throw new AppError('FINDING_ACTIONS_UNVERIFIED', { n: open.length, list: list || '—' });
+        }
+      }
+      const at = iso(this.clock.now());
+      if (!(await repo.closeFinding(trx, id, actor.user.id, at))) throw new AppError('FINDING_CLOSED');
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'close', entity: 'finding', entityId: id, unitId: f.unitId,
+        before: { status: 'open' }, after: { status: 'closed' }, requestId: actor.requestId });
+    });
+    return this.readableFinding(actor, id);
+  }
+
+  private async unitIn(actor: Actor, unitId: number): Promise<Unit> {
+    const unit = await findUnit(this.db, unitId, scopeFor(actor.user, 'unit.read'));
+    if (!unit) throw new AppError('NOT_FOUND');
+    return unit;
+  }
+
+  /** Actions of every unit in the caller's scope, filtered (the province list, `/actions`). */
+  async list(actor: Actor, query: unknown): Promise<{ query: ActionListQuery; page: Page<ActionView>; unit?: Unit }> {
+    const q = listQuery.parse(query ?? {});
+    const today = this.today();
+    // An unknown or out-of-scope unit filters to nothing rather than failing: it is a search.
+    const unit = q.unit ? await findUnit(this.db, q.unit, scopeFor(actor.user, 'unit.read')) : undefined;
+    if (q.unit && !unit) return { query: q, page: { items: [], total: 0, page: 1, pageSize, pages: 1 } };
+    const page = await repo.listActions(this.db, {
+      scope: scopeFor(actor.user, 'unit.read'), unitPath: unit?.path, status: q.status, severity: q.severity,
+      overdueOn: q.overdue ? today : undefined, page: q.page, pageSize,
+    });
+    return { query: q, unit, page: { ...page, items: page.items.map((a) => this.view(actor, a, today)) } };
+  }
+
+  /** A unit's open findings and its unfinished actions (with its sub-units). */
+  async forUnit(actor: Actor, unitId: number, query: Record<string, unknown> = {}) {
+    const unit = await this.unitIn(actor, unitId);
+    const scope = scopeFor(actor.user, 'unit.read');
+    const fp = pageParam.parse(query.fpage);
+    const ap = pageParam.parse(query.page);
+    const today = this.today();
+    const [findings, actions] = await Promise.all([
+      repo.listFindings(this.db, { scope, unitPath: unit.path, status: 'open', page: fp, pageSize }),
+      repo.listActions(this.db, { scope, unitPath: unit.path, unfinished: true, page: ap, pageSize }),
+    ]);
+    return { unit, findings, actions: { ...actions, items: actions.items.map((a) => this.view(actor, a, today)) } };
+  }
+
+  async listFindings(actor: Actor, query: unknown): Promise<Page<FindingRow>> {
+    const q = findingQuery.parse(query ?? {});
+    const scope = scopeFor(actor.user, 'unit.read');
+    const unit = q.unit ? await findUnit(this.db, q.unit, scope) : undefined;
+    if (q.unit && !unit) return { items: [], total: 0, page: 1, pageSize, pages: 1 };
+    return repo.listFindings(this.db, { scope, unitPath: unit?.path, checkId: q.check, status: q.status, severity: q.severity, page: q.page, pageSize });
+  }
+
+  /** Reminder reads (no actor: reminders look at every unit). Unfinished actions due from today to `days` ahead. */
+  dueSoon(day: string, days: number): Promise<ActionRow[]> {
+    return repo.unfinishedDueBetween(this.db, day, addDays(day, days));
+  }
+
+  /** Reminder reads: unfinished actions due before `day`. */
+  overdue(day: string): Promise<ActionRow[]> {
+    return repo.unfinishedDueBetween(this.db, null, addDays(day, -1));
+  }
+}
