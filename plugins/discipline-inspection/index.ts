@@ -1,4 +1,4 @@
-import { definePlugin } from '../../src/plugins/contract.ts';
+import { definePlugin, type NotificationDraft } from '../../src/plugins/contract.ts';
 import { spotCheckForm } from './forms/spot-check.ts';
 
 /** Spot checks of discipline and public-service ethics (Chỉ thị 26/CT-TTg, QĐ 129/2007, QĐ 1847/2018). */
@@ -29,12 +29,32 @@ export default definePlugin({
         en: `Every working-day morning: reminds units of corrections due within ${r.settings.leadDays} days or overdue, and tells the team leader.`,
       },
       cron: '0 7 * * 1-5',
-      // Inspection conclusions do not exist yet: the inspections issue adds them, with their
-      // required corrections and deadlines. The scheduler already runs this reminder every working
-      // day; it will then read the corrections due within `leadDays` or overdue through
-      // `ctx.services` and return one notification per correction and band (due soon, overdue),
-      // to the unit's officer and leader, deduplicated by `correction:<id>:<band>`.
-      handler: async () => [],
+      // One notification per correction and band (due soon, overdue), to the unit's officer and
+      // leader and to the team leader, deduplicated by `correction:<id>:<band>`: each hears of a
+      // correction once when it comes due and once when it passes its deadline.
+      handler: async (ctx) => {
+        // A host without the inspections area has no corrections to remind of.
+        const inspections = (ctx.services as Partial<typeof ctx.services>).inspections;
+        if (!inspections) return [];
+        const day = ctx.services.reads.dayOf(ctx.scheduledFor);
+        const due = await inspections.record.correctionsDue(day, Number(ctx.settings.leadDays));
+        const fmt = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+        return due.flatMap((c): NotificationDraft[] => {
+          const key = c.band === 'overdue' ? 'notify.correction_overdue' : 'notify.correction_due';
+          const days = Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${c.deadline}T00:00:00Z`)) / 86_400_000);
+          const params = { unit: c.unitName, item: c.text.length > 120 ? `${c.text.slice(0, 119)}…` : c.text, date: fmt(c.inspectionDate), due: fmt(c.deadline), days };
+          const base = {
+            title: { vi: ctx.t('vi', `${key}.title`), en: ctx.t('en', `${key}.title`) },
+            body: { vi: ctx.t('vi', `${key}.body`, params), en: ctx.t('en', `${key}.body`, params) },
+            link: `/inspections/${c.inspectionId}#c-${c.id}`, dueDate: c.deadline, dedupeKey: `correction:${c.id}:${c.band}`,
+          };
+          return [
+            { ...base, recipient: { role: 'officer', unitId: c.unitId } },
+            { ...base, recipient: { role: 'leader', unitId: c.unitId } },
+            ...c.teamLeaderIds.map((userId) => ({ ...base, recipient: { userId } })),
+          ];
+        });
+      },
     });
   },
 });

@@ -59,7 +59,7 @@ describe('plugin discipline-inspection', () => {
 });
 
 describe('plugin discipline-inspection: conclusion deadlines', () => {
-  it('finds nothing yet: inspection conclusions come with the inspections issue', async () => {
+  it('finds nothing on a host without the inspections area (the real run is in test/integration/inspections-followup.test.ts)', async () => {
     const p = await inspectPlugin(dir);
     expect(await runHandler(p, 'conclusion-deadlines', '2026-07-06T00:00:00Z', { units: [unitBrief(11)] })).to.deep.equal([]);
   });

@@ -1,0 +1,378 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { inScope, isAdmin, scopeFor } from '../../auth/roles.ts';
+import { insertId, isUniqueViolation } from '../../db/helpers.ts';
+import { AppError, type FieldErrors } from '../../http/errors.ts';
+import { optionalText, requiredText, validate } from '../../http/validation.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { iso, vnDate } from '../../lib/time.ts';
+import type { FormDefinition } from '../../plugins/contract.ts';
+import type { PluginRegistry } from '../../plugins/registry.ts';
+import { writeAudit } from '../audit/audit.repository.ts';
+import { noteMax } from '../checks/checks.logic.ts';
+import {
+  accessTo, covers, inspectionColumns, inspectionQuery, loadInspection, readableInspection, teamPaths, teamsOf, toInspection, whereReadable,
+  type Inspection, type InspectionAccess,
+} from './inspections.access.ts';
+import { checkAnswer, personalItem, presences, unitItem, vnLocalToIso, type Presence } from './inspections.logic.ts';
+import { activeOfficials } from './officials.service.ts';
+
+type Db = Knex | Knex.Transaction;
+
+export interface Attendance {
+  id: number;
+  officialId: number | null;
+  fullName: string;
+  position: string | null;
+  badgeNo: string | null;
+  presence: Presence | null;
+  reason: string | null;
+}
+
+export interface InspectionAnswer { attendanceId: number | null; itemId: string; value: string | null; note: string | null; answeredAt: string }
+export interface InspectionFile { id: number; itemId: string | null; fileName: string; mime: string; size: number; sha256: string; createdAt: string }
+
+/** Photos and evidence: what a phone takes and what an office scans. */
+export const fileMaxBytes = 8 * 1024 * 1024;
+const fileTypes: Array<{ mime: string; ext: RegExp; magic: (b: Buffer) => boolean }> = [
+  { mime: 'image/jpeg', ext: /\.(jpe?g)$/i, magic: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
+  { mime: 'image/png', ext: /\.png$/i, magic: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
+  { mime: 'image/webp', ext: /\.webp$/i, magic: (b) => b.length > 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
+  { mime: 'application/pdf', ext: /\.pdf$/i, magic: (b) => b.length > 5 && b.subarray(0, 5).toString('latin1') === '%PDF-' },
+];
+
+/** The type of an uploaded file from its name and its first bytes; both must agree. */
+export function fileTypeOf(name: string, content: Buffer): string | undefined {
+  return fileTypes.find((t) => t.ext.test(name) && t.magic(content))?.mime;
+}
+
+const startInput = z.object({
+  teamId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
+  unitCode: optionalText(60),
+  unitId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
+  form: optionalText(120),
+  planItemId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
+});
+
+const personInput = z.object({ fullName: requiredText(200), position: optionalText(200), badgeNo: optionalText(60) });
+const presenceInput = z.object({
+  presence: z.enum(presences, { error: 'v.choose' }),
+  reason: optionalText(2000),
+});
+const answerInput = z.object({
+  value: z.union([z.string(), z.number(), z.null()]).optional(),
+  note: z.union([z.string(), z.null()]).optional(),
+});
+
+/**
+ * The inspection on site: started from a plan item or unannounced by a team member, then
+ * arrival, attendance from the staff list, the answers per person and for the unit, photos.
+ * Every entry is saved as it is made (one row each), so a reload loses nothing.
+ */
+export class InspectionsService {
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry, private readonly changed: () => void = () => {}) {}
+
+  /** The ethics-inspection forms that can be used now (latest versions). */
+  forms(): FormDefinition[] {
+    return this.plugins().latestForms('ethics-inspection').filter((f) => f.kind === 'ethics-inspection');
+  }
+
+  /** The teams the actor records with (member, inspector role), with their assigned roots. */
+  async myTeams(actor: Actor): Promise<Array<{ id: number; name: string; year: number; paths: string[] }>> {
+    const ids = await teamsOf(this.db, actor.user.id);
+    if (!ids.length) return [];
+    const rows = (await this.db('inspection_teams').whereIn('id', ids).orderBy([{ column: 'year', order: 'desc' }, { column: 'name' }]).select('id', 'name', 'year')) as Array<Record<string, unknown>>;
+    return Promise.all(rows.map(async (r) => ({ id: Number(r.id), name: String(r.name), year: Number(r.year), paths: await teamPaths(this.db, Number(r.id)) })));
+  }
+
+  async list(actor: Actor, filter: { status?: string; unitId?: number } = {}): Promise<Inspection[]> {
+    const q = inspectionQuery(this.db).select(inspectionColumns).orderBy([{ column: 'i.inspection_date', order: 'desc' }, { column: 'i.id', order: 'desc' }]).limit(500);
+    whereReadable(q, actor.user, await teamsOf(this.db, actor.user.id), [scopeFor(actor.user, 'inspection.manage'), scopeFor(actor.user, 'inspection.unit')]);
+    if (filter.status) q.where('i.status', filter.status);
+    if (filter.unitId) q.where('i.unit_id', filter.unitId);
+    return ((await q) as Array<Record<string, unknown>>).map((r) => { const { form: _f, ...i } = toInspection(r); return i; });
+  }
+
+  /**
+   * Starts an inspection. Unannounced: a unit (by code or id) inside the assignment of one of the
+   * actor's teams, and a form. Planned: from a plan item of the actor's team. The attendance list
+   * is the unit's active staff list at this moment, each one unmarked.
+   */
+  async start(actor: Actor, input: unknown): Promise<Inspection> {
+    const data = validate(startInput, input);
+    const fields: FieldErrors = {};
+    const forms = this.forms();
+    let form: FormDefinition | undefined;
+    if (data.form) {
+      const [id, v] = data.form.split('@');
+      form = this.plugins().form(id!, v ? Number(v) : undefined);
+      if (form && form.kind !== 'ethics-inspection') form = undefined;
+    } else if (forms.length === 1) form = forms[0];
+    if (!form) fields.form = { key: data.form ? 'v.form_unknown' : 'v.required' };
+
+    const mine = await this.myTeams(actor);
+    let kind: 'planned' | 'unannounced' = 'unannounced';
+    let planItem: Record<string, unknown> | undefined;
+    let unit: { id: number; path: string } | undefined;
+    let teamId = data.teamId;
+    if (data.planItemId) {
+      planItem = (await this.db('inspection_plan_items as p').join('inspection_plans as pl', 'pl.id', 'p.plan_id').join('units as u', 'u.id', 'p.unit_id')
+        .where('p.id', data.planItemId).first('p.id', 'p.unit_id', 'p.inspection_id', 'pl.team_id', 'u.path')) as Record<string, unknown> | undefined;
+      if (!planItem || !mine.some((t) => t.id === Number(planItem!.team_id))) throw new AppError('NOT_FOUND');
+      if (planItem.inspection_id !== null) throw new AppError('INSPECTION_WRONG_STATE');
+      kind = 'planned';
+      teamId = Number(planItem.team_id);
+      unit = { id: Number(planItem.unit_id), path: String(planItem.path) };
+    } else {
+      const row = data.unitId
+        ? ((await this.db('units').where('id', data.unitId).first('id', 'path')) as Record<string, unknown> | undefined)
+        : data.unitCode ? ((await this.db('units').where('code', data.unitCode).first('id', 'path')) as Record<string, unknown> | undefined) : undefined;
+      const field = data.unitId ? 'unitId' : 'unitCode';
+      if (!data.unitId && !data.unitCode) fields.unitCode = { key: 'v.required' };
+      else if (!row) fields[field] = { key: 'v.insp_unit_not_assigned' };
+      else {
+        const path = String(row.path);
+        const candidates = mine.filter((t) => (teamId === undefined || t.id === teamId) && covers(t.paths, path));
+        if (!candidates.length) fields[field] = { key: 'v.insp_unit_not_assigned' };
+        else { teamId = candidates[0]!.id; unit = { id: Number(row.id), path }; }
+      }
+    }
+    if (Object.keys(fields).length || !form || !unit || !teamId) throw new AppError('VALIDATION_FAILED', {}, fields);
+    // The inspector role must hold on the unit too (a team member who is not an inspector there records nothing).
+    if (!isAdmin(actor.user) && !inScope(scopeFor(actor.user, 'inspection.inspect'), unit.path)) throw new AppError('VALIDATION_FAILED', {}, { unitCode: { key: 'v.insp_unit_not_assigned' } });
+    return this.create(actor, { unitId: unit.id, teamId, kind, form, planItemId: planItem ? Number(planItem.id) : null, earlierId: null });
+  }
+
+  /** Inserts an inspection with its attendance list (the staff list) in one transaction. */
+  async create(actor: Actor, d: { unitId: number; teamId: number; kind: 'planned' | 'unannounced'; form: FormDefinition; planItemId: number | null; earlierId: number | null }): Promise<Inspection> {
+    const now = this.clock.now();
+    const day = vnDate(now);
+    const id = await this.db.transaction(async (trx) => {
+      const newId = await insertId(trx('inspections').insert({
+        unit_id: d.unitId, team_id: d.teamId, kind: d.kind, plan_item_id: d.planItemId, form_id: d.form.id, form_version: d.form.version, form_json: JSON.stringify(d.form),
+        status: 'on_site', inspection_date: day, year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)), earlier_inspection_id: d.earlierId,
+        created_by: actor.user.id, created_at: iso(now), updated_at: iso(now),
+      }));
+      const staff = await activeOfficials(trx, d.unitId);
+      if (staff.length) {
+        await trx('inspection_attendance').insert(staff.map((o, n) => ({
+          inspection_id: newId, official_id: o.id, full_name: o.fullName, position: o.position, badge_no: o.badgeNo, seq: n + 1, created_at: iso(now), updated_at: iso(now),
+        })));
+      }
+      if (d.planItemId) {
+        const taken = await trx('inspection_plan_items').where('id', d.planItemId).whereNull('inspection_id').update({ inspection_id: newId, updated_at: iso(now) });
+        if (!taken) throw new AppError('INSPECTION_WRONG_STATE');
+      }
+      await writeAudit(trx, { at: iso(now), userId: actor.user.id, action: 'create', entity: 'inspection', entityId: newId, unitId: d.unitId, after: { teamId: d.teamId, kind: d.kind, formId: d.form.id, formVersion: d.form.version, planItemId: d.planItemId, earlierInspectionId: d.earlierId, staff: staff.length }, requestId: actor.requestId });
+      return newId;
+    });
+    this.changed();
+    const { form: _f, ...i } = (await loadInspection(this.db, id))!;
+    return i;
+  }
+
+  /** An inspection the actor may enter data into now (on site, team member); 404 or 409 otherwise. */
+  private async recordable(actor: Actor, id: number, db: Db = this.db) {
+    const { inspection, access } = await readableInspection(db, actor.user, id);
+    if (!access.team) throw new AppError('NOT_FOUND');
+    if (inspection.status !== 'on_site') throw new AppError('INSPECTION_WRONG_STATE');
+    return inspection;
+  }
+
+  async get(actor: Actor, id: number): Promise<{ inspection: Inspection & { form: FormDefinition }; access: InspectionAccess }> {
+    return readableInspection(this.db, actor.user, id);
+  }
+
+  async attendance(db: Db, id: number): Promise<Attendance[]> {
+    const rows = (await db('inspection_attendance').where('inspection_id', id).orderBy([{ column: 'seq' }, { column: 'id' }]).select()) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: Number(r.id), officialId: r.official_id === null ? null : Number(r.official_id), fullName: String(r.full_name),
+      position: (r.position as string | null) ?? null, badgeNo: (r.badge_no as string | null) ?? null,
+      presence: (r.presence as Presence | null) ?? null, reason: (r.reason as string | null) ?? null,
+    }));
+  }
+
+  async answers(db: Db, id: number): Promise<InspectionAnswer[]> {
+    const rows = (await db('inspection_answers').where('inspection_id', id).orderBy('id').select('attendance_id', 'item_id', 'value', 'note', 'answered_at')) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({ attendanceId: r.attendance_id === null ? null : Number(r.attendance_id), itemId: String(r.item_id), value: (r.value as string | null) ?? null, note: (r.note as string | null) ?? null, answeredAt: String(r.answered_at) }));
+  }
+
+  async files(id: number): Promise<InspectionFile[]> {
+    const rows = (await this.db('inspection_files').where('inspection_id', id).orderBy('id').select('id', 'item_id', 'file_name', 'mime', 'size', 'sha256', 'created_at')) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({ id: Number(r.id), itemId: (r.item_id as string | null) ?? null, fileName: String(r.file_name), mime: String(r.mime), size: Number(r.size), sha256: String(r.sha256), createdAt: String(r.created_at) }));
+  }
+
+  /** Arrival time of the team, as typed (Viet Nam time) or an ISO instant; never in the future. */
+  async setArrival(actor: Actor, id: number, input: unknown): Promise<string> {
+    const raw = validate(z.object({ arrivedAt: requiredText(40) }), input).arrivedAt;
+    const at = vnLocalToIso(raw);
+    if (!at) throw new AppError('VALIDATION_FAILED', {}, { arrivedAt: { key: 'v.insp_datetime' } });
+    const now = this.clock.now();
+    // A minute of slack: the phone's clock and the server's differ a little.
+    if (Date.parse(at) > now.getTime() + 60_000) throw new AppError('VALIDATION_FAILED', {}, { arrivedAt: { key: 'v.insp_arrival_future' } });
+    const inspection = await this.recordable(actor, id);
+    await this.db.transaction(async (trx) => {
+      const n = await trx('inspections').where({ id, status: 'on_site' }).update({ arrived_at: at, updated_at: iso(now) });
+      if (!n) throw new AppError('INSPECTION_WRONG_STATE');
+      await writeAudit(trx, { at: iso(now), userId: actor.user.id, action: 'arrive', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { arrivedAt: at }, requestId: actor.requestId });
+    });
+    return at;
+  }
+
+  /** Someone not on the staff list, added by name on site. */
+  async addPerson(actor: Actor, id: number, input: unknown): Promise<Attendance> {
+    const data = validate(personInput, input);
+    const inspection = await this.recordable(actor, id);
+    const now = iso(this.clock.now());
+    const newId = await this.db.transaction(async (trx) => {
+      const last = (await trx('inspection_attendance').where('inspection_id', id).max({ m: 'seq' }).first()) as { m: number | null } | undefined;
+      const added = await insertId(trx('inspection_attendance').insert({
+        inspection_id: id, official_id: null, full_name: data.fullName, position: data.position ?? null, badge_no: data.badgeNo ?? null, seq: Number(last?.m ?? 0) + 1, created_at: now, updated_at: now,
+      }));
+      // The name stays out of the log (personal data); the attendance row keeps it.
+      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'add_person', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { attendanceId: added }, requestId: actor.requestId });
+      return added;
+    });
+    return (await this.attendance(this.db, id)).find((a) => a.id === newId)!;
+  }
+
+  /**
+   * Marks one person present, absent with or without reason, or late. Like a check's answers,
+   * the entries on site are not logged one by one (a spot check makes hundreds, and they name
+   * people): closing the record is the audited act, with its counts.
+   */
+  async setPresence(actor: Actor, id: number, attendanceId: number, input: unknown): Promise<Attendance> {
+    const data = validate(presenceInput, input);
+    await this.recordable(actor, id);
+    const now = iso(this.clock.now());
+    const n = await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).update({ presence: data.presence, reason: data.reason ?? null, updated_at: now });
+    if (!n) throw new AppError('NOT_FOUND');
+    return (await this.attendance(this.db, id)).find((a) => a.id === attendanceId)!;
+  }
+
+  /**
+   * Saves one answer: of a person (attendanceId given: the form's per-person items) or of the unit
+   * (office and one-stop items). The later save of the same item wins.
+   */
+  async saveAnswer(actor: Actor, id: number, itemId: string, attendanceId: number | null, input: unknown): Promise<InspectionAnswer> {
+    const data = validate(answerInput, input);
+    const inspection = await this.recordable(actor, id);
+    const item = attendanceId === null ? unitItem(inspection.form, itemId) : personalItem(inspection.form, itemId);
+    if (!item) throw new AppError('NOT_FOUND');
+    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id'))) throw new AppError('NOT_FOUND');
+    const parsed = checkAnswer(item, data.value);
+    if ('error' in parsed) throw new AppError('VALIDATION_FAILED', {}, { value: { key: parsed.error } });
+    const note = typeof data.note === 'string' ? data.note.normalize('NFC').trim() || null : null;
+    if (note && note.length > noteMax) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.too_long', params: { n: noteMax } } });
+    const subject = attendanceId === null ? 'unit' : `a${attendanceId}`;
+    const now = iso(this.clock.now());
+    const write = () => this.db.transaction(async (trx) => {
+      const open = await trx('inspections').where({ id, status: 'on_site' }).update({ updated_at: now });
+      if (!open) throw new AppError('INSPECTION_WRONG_STATE');
+      const n = await trx('inspection_answers').where({ inspection_id: id, subject, item_id: itemId }).update({ value: parsed.value, note, answered_by: actor.user.id, answered_at: now });
+      if (!n) await trx('inspection_answers').insert({ inspection_id: id, attendance_id: attendanceId, subject, item_id: itemId, value: parsed.value, note, answered_by: actor.user.id, answered_at: now });
+    });
+    try {
+      await write();
+    } catch (err) {
+      // Two first saves at once: the loser saves again as an update.
+      if (!isUniqueViolation(err)) throw err;
+      await write();
+    }
+    return { attendanceId, itemId, value: parsed.value, note, answeredAt: now };
+  }
+
+  /**
+   * A section's save button (pages without JavaScript): `a.<item>` and `n.<item>` fields, for one
+   * person (attendanceId) or for the unit's section. Only values that differ from what is stored
+   * are written, so a stale page does not undo a teammate's entries. Every bad item is reported at
+   * once and nothing is saved then.
+   */
+  async saveMany(actor: Actor, id: number, attendanceId: number | null, sectionId: string | null, body: Record<string, unknown>): Promise<number> {
+    const inspection = await this.recordable(actor, id);
+    const form = inspection.form;
+    const items = attendanceId !== null
+      ? (form.sections.find((s) => s.repeatPerPerson)?.items ?? []).filter((i) => personalItem(form, i.id))
+      : form.sections.find((s) => !s.repeatPerPerson && s.id === sectionId)?.items.filter((i) => i.answer.type !== 'photo');
+    if (!items) throw new AppError('NOT_FOUND');
+    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id'))) throw new AppError('NOT_FOUND');
+    const stored = new Map((await this.answers(this.db, id)).filter((a) => a.attendanceId === attendanceId).map((a) => [a.itemId, a]));
+    const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+    const fields: FieldErrors = {};
+    const changed = items.filter((item) => {
+      const v = body[`a.${item.id}`];
+      const nt = body[`n.${item.id}`];
+      const was = stored.get(item.id);
+      return (v !== undefined && str(v) !== (was?.value ?? '')) || (nt !== undefined && str(nt) !== (was?.note ?? ''));
+    });
+    for (const item of changed) {
+      const r = checkAnswer(item, body[`a.${item.id}`] ?? stored.get(item.id)?.value ?? null);
+      if ('error' in r) fields[`a.${item.id}`] = { key: r.error };
+      if (str(body[`n.${item.id}`]).length > noteMax) fields[`n.${item.id}`] = { key: 'v.too_long', params: { n: noteMax } };
+    }
+    if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
+    for (const item of changed) {
+      await this.saveAnswer(actor, id, item.id, attendanceId, { value: str(body[`a.${item.id}`] ?? stored.get(item.id)?.value ?? ''), note: str(body[`n.${item.id}`] ?? stored.get(item.id)?.note ?? '') });
+    }
+    return changed.length;
+  }
+
+  /** The attendance section's save button: `p.<id>` (presence) and `r.<id>` (reason) per person. */
+  async saveAttendance(actor: Actor, id: number, body: Record<string, unknown>): Promise<number> {
+    await this.recordable(actor, id);
+    const people = await this.attendance(this.db, id);
+    const fields: FieldErrors = {};
+    const changes: Array<{ id: number; presence: string; reason: string }> = [];
+    for (const p of people) {
+      const presence = typeof body[`p.${p.id}`] === 'string' ? String(body[`p.${p.id}`]) : '';
+      const reason = typeof body[`r.${p.id}`] === 'string' ? String(body[`r.${p.id}`]).trim() : (p.reason ?? '');
+      if (!presence) continue;
+      if (!(presences as readonly string[]).includes(presence)) { fields[`p.${p.id}`] = { key: 'v.choose' }; continue; }
+      if (reason.length > 2000) { fields[`r.${p.id}`] = { key: 'v.too_long', params: { n: 2000 } }; continue; }
+      if (presence !== p.presence || reason !== (p.reason ?? '')) changes.push({ id: p.id, presence, reason });
+    }
+    if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
+    for (const c of changes) await this.setPresence(actor, id, c.id, { presence: c.presence, reason: c.reason });
+    return changes.length;
+  }
+
+  /** A photo of the premises (or any evidence) taken on site. */
+  async addFile(actor: Actor, id: number, file: { name: string; buffer: Buffer } | undefined, problem: string | undefined, itemId?: string): Promise<InspectionFile> {
+    const inspection = await this.recordable(actor, id);
+    return this.db.transaction(async (trx) => {
+      const stored = await this.storeFile(trx, actor, id, file, problem, itemId);
+      await writeAudit(trx, { at: stored.createdAt, userId: actor.user.id, action: 'add_file', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { fileId: stored.id, sha256: stored.sha256, size: stored.size }, requestId: actor.requestId });
+      return stored;
+    });
+  }
+
+  /** Checks and stores one file (type by name and magic bytes, size, sha256). */
+  async storeFile(db: Db, actor: Actor, inspectionId: number, file: { name: string; buffer: Buffer } | undefined, problem: string | undefined, itemId?: string): Promise<InspectionFile> {
+    if (problem === 'too_large') throw new AppError('INSPECTION_FILE_TOO_LARGE', { size: `${fileMaxBytes / 1024 / 1024} MB` });
+    if (!file || problem) throw new AppError('UPLOAD_MISSING');
+    if (file.buffer.length > fileMaxBytes) throw new AppError('INSPECTION_FILE_TOO_LARGE', { size: `${fileMaxBytes / 1024 / 1024} MB` });
+    const mime = fileTypeOf(file.name, file.buffer);
+    if (!mime) throw new AppError('INSPECTION_FILE_TYPE');
+    const name = file.name.normalize('NFC').replace(/[\\/\0]/g, '_').slice(0, 255);
+    const sha256 = crypto.createHash('sha256').update(file.buffer).digest('hex');
+    const now = iso(this.clock.now());
+    const newId = await insertId(db('inspection_files').insert({
+      inspection_id: inspectionId, item_id: itemId ?? null, file_name: name, mime, size: file.buffer.length, sha256, content: file.buffer, uploaded_by: actor.user.id, created_at: now,
+    }));
+    return { id: newId, itemId: itemId ?? null, fileName: name, mime, size: file.buffer.length, sha256, createdAt: now };
+  }
+
+  /** A file of an inspection the actor may read. */
+  async file(actor: Actor, fileId: number): Promise<{ fileName: string; mime: string; content: Buffer }> {
+    const row = (await this.db('inspection_files').where('id', fileId).first('inspection_id', 'file_name', 'mime', 'content')) as Record<string, unknown> | undefined;
+    if (!row) throw new AppError('NOT_FOUND');
+    await readableInspection(this.db, actor.user, Number(row.inspection_id));
+    return { fileName: String(row.file_name), mime: String(row.mime), content: row.content as Buffer };
+  }
+
+  async accessFor(actor: Actor, i: Inspection): Promise<InspectionAccess> {
+    return accessTo(this.db, actor.user, i);
+  }
+}
