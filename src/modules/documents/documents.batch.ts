@@ -1,0 +1,88 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { ZipArchive } from 'archiver';
+import type { Knex } from 'knex';
+import { scopeFor } from '../../auth/roles.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { findUnit } from '../units/units.repository.ts';
+import type { Unit } from '../units/units.types.ts';
+import { asciiName } from './documents.text.ts';
+
+export interface BatchLine {
+  unitId: number;
+  code: string;
+  name: string;
+  depth: number;
+  /** The issued document of that type and year (the latest when several), or null: nothing to print. */
+  doc: { id: number; number: string; issueDate: string; size: number } | null;
+}
+
+export interface BatchPlan {
+  province: Unit;
+  type: string;
+  year: number;
+  lines: BatchLine[];
+}
+
+/**
+ * One ZIP of a type's issued documents of a year for every unit of a province (or any unit's
+ * subtree). The ZIP is streamed while it is built: each PDF is read from the database only when
+ * the one before has gone into the archive, so memory stays flat however many units there are.
+ */
+export class DocumentBatch {
+  constructor(private readonly db: Knex) {}
+
+  async plan(actor: Actor, provinceId: number, type: string, year: number): Promise<BatchPlan> {
+    const province = await findUnit(this.db, provinceId, scopeFor(actor.user, 'document.batch'));
+    if (!province) throw new AppError('NOT_FOUND');
+    const units = (await this.db('units').where('path', 'like', `${province.path}%`).whereNull('active_to')
+      .orderBy('path').select('id', 'code', 'name', 'depth')) as Array<Record<string, unknown>>;
+    const docs = (await this.db('documents as d').join('units as u', 'u.id', 'd.unit_id').where('u.path', 'like', `${province.path}%`)
+      .where({ 'd.type': type, 'd.year': year, 'd.status': 'issued' }).orderBy('d.id')
+      .select('d.id', 'd.unit_id', 'd.number_text', 'd.issue_date', 'd.pdf_size')) as Array<Record<string, unknown>>;
+    const byUnit = new Map(docs.map((d) => [Number(d.unit_id), { id: Number(d.id), number: String(d.number_text), issueDate: String(d.issue_date), size: Number(d.pdf_size ?? 0) }]));
+    return {
+      province, type, year,
+      lines: units.map((u) => ({ unitId: Number(u.id), code: String(u.code), name: String(u.name), depth: Number(u.depth), doc: byUnit.get(Number(u.id)) ?? null })),
+    };
+  }
+
+  /** Writes the ZIP to `out`; `danh-sach.txt` inside lists every unit, those with nothing to print too. */
+  async stream(plan: BatchPlan, typeTitle: string, out: Writable): Promise<void> {
+    const zip = new ZipArchive({ zlib: { level: 6 } });
+    const failed = new Promise<never>((_, reject) => zip.on('error', reject));
+    failed.catch(() => undefined);
+    // The client went away: nobody reads the archive any more, so an entry would never finish.
+    const gone = new Promise<'gone'>((resolve) => out.once('close', () => resolve('gone')));
+    const next = async (): Promise<boolean> => (await Promise.race([once(zip, 'entry').then(() => 'entry' as const), gone, failed])) === 'entry';
+    zip.pipe(out);
+    const withDoc = plan.lines.filter((l) => l.doc);
+    const without = plan.lines.filter((l) => !l.doc);
+    const list = [
+      `${typeTitle} - năm ${plan.year} - ${plan.province.name}`,
+      '',
+      `Đơn vị có văn bản đã ban hành (${withDoc.length}):`,
+      ...withDoc.map((l) => `  ${l.code}  ${l.name}  Số ${l.doc!.number}  ngày ${l.doc!.issueDate}`),
+      '',
+      `Đơn vị chưa có văn bản để in (${without.length}):`,
+      ...without.map((l) => `  ${l.code}  ${l.name}`),
+      '',
+    ].join('\r\n');
+    const stop = () => {
+      zip.unpipe(out);
+      zip.abort();
+    };
+    // Each wait is set up before its append, so an entry done at once is not missed.
+    let entered = next();
+    zip.append(Buffer.from(`\ufeff${list}`, 'utf8'), { name: 'danh-sach.txt' });
+    if (!(await entered)) return stop();
+    for (const l of withDoc) {
+      const row = (await this.db('documents').where('id', l.doc!.id).first('pdf')) as { pdf: Buffer | Uint8Array };
+      entered = next();
+      zip.append(Buffer.from(row.pdf), { name: `${asciiName(`${l.code}-${l.name}-${l.doc!.number}`)}.pdf` });
+      if (!(await entered)) return stop();
+    }
+    await Promise.race([zip.finalize(), failed]);
+  }
+}

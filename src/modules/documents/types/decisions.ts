@@ -1,0 +1,216 @@
+import type { DocumentDefinition, DocumentGatherContext, DocumentUnit } from '../../../plugins/contract.ts';
+import { DocumentRefusal } from '../../../plugins/contract.ts';
+import { bodyName, longDate, recipientsWithArchive, shortDate, signerDefaults } from '../documents.text.ts';
+
+/**
+ * The decisions: declaration of the QMS (công bố), re-declaration (công bố lại) and the decision
+ * issuing the QMS document set. Each prints an annex of the procedures in force.
+ */
+
+export interface ScopeRow { code: string; title: string; tthcCode: string | null; revisionNo: number | null; issueDate: string | null }
+
+/** The unit's procedures in force (issued), templates apart, by code. */
+export async function proceduresInForce(ctx: DocumentGatherContext): Promise<ScopeRow[]> {
+  const rows = (await ctx.db('procedures as p').leftJoin('tthc as t', 't.id', 'p.tthc_id')
+    .where({ 'p.unit_id': ctx.unit.id, 'p.status': 'issued', 'p.is_template': false })
+    .orderBy('p.code').select('p.code', 'p.title', 't.code as tthc_code', 'p.revision_no', 'p.issue_date')) as Array<Record<string, unknown>>;
+  return rows.map((r) => ({
+    code: String(r.code), title: String(r.title), tthcCode: (r.tthc_code as string | null) ?? null,
+    revisionNo: r.revision_no === null || r.revision_no === undefined ? null : Number(r.revision_no), issueDate: (r.issue_date as string | null) ?? null,
+  }));
+}
+
+const noProcedures = new DocumentRefusal({
+  vi: 'Đơn vị chưa có quy trình nào đã ban hành trong phạm vi áp dụng: chưa thể công bố.',
+  en: 'The unit has no issued procedure in scope: nothing can be declared yet.',
+});
+
+const standard = 'TCVN ISO 9001:2015';
+const legalBases = (u: DocumentUnit) => [
+  'Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;',
+  'Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ về việc áp dụng Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001 vào hoạt động của các cơ quan, tổ chức thuộc hệ thống hành chính nhà nước;',
+  'Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg;',
+  `Theo đề nghị của Ban chỉ đạo ISO ${bodyName(u.name, u.kind)}.`,
+];
+const recipients = (u: DocumentUnit) => recipientsWithArchive([
+  'Như Điều 3;',
+  ...(u.parentName ? [`${bodyName(u.parentName, u.parentKind)};`] : []),
+  'Sở Khoa học và Công nghệ;',
+]);
+
+const scopeTable = (rows: ScopeRow[]) => ({
+  kind: 'table' as const,
+  columns: [{ header: 'TT', width: 8, align: 'center' as const }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên quy trình', width: 52 }, { header: 'Mã TTHC', width: 20, align: 'center' as const }],
+  rows: rows.map((r, i) => [String(i + 1), r.code, r.title, r.tthcCode ?? '']),
+});
+
+const articlesOf = (articles: string[]) => articles.map((text, i) => ({ kind: 'paragraph' as const, lead: `Điều ${i + 1}.`, text }));
+const decisionBody = (bases: string[], articles: string[]) => [
+  ...bases.map((text) => ({ kind: 'paragraph' as const, text, italic: true })),
+  { kind: 'heading' as const, text: 'QUYẾT ĐỊNH:', align: 'center' as const },
+  ...articlesOf(articles),
+];
+const annexSubtitle = (number: string, issueDate: string, authority: string) =>
+  `(Kèm theo Quyết định số ${number} ${longDate(issueDate)} của ${authority.charAt(0).toUpperCase()}${authority.slice(1)})`;
+
+export const declaration: DocumentDefinition<{ procedures: ScopeRow[] }> = {
+  id: 'declaration',
+  title: { vi: 'Quyết định công bố Hệ thống quản lý chất lượng', en: 'Decision declaring the quality management system' },
+  form: 'decision',
+  appliesTo: 'unit',
+  async gather(ctx) {
+    const procedures = await proceduresInForce(ctx);
+    if (!procedures.length) throw noProcedures;
+    return { procedures };
+  },
+  defaults({ unit }) {
+    const body = bodyName(unit.name, unit.kind);
+    return {
+      subject: `Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
+      ...signerDefaults(unit),
+      legalBases: legalBases(unit),
+      articles: [
+        `Công bố Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động xử lý công việc liên quan đến thủ tục hành chính và hoạt động nội bộ tại Phụ lục kèm theo Quyết định này.`,
+        'Quyết định này có hiệu lực thi hành kể từ ngày ký.',
+        `Văn phòng ${body}, các công chức và các bộ phận có liên quan chịu trách nhiệm thi hành Quyết định này.`,
+      ],
+      recipients: recipients(unit),
+    };
+  },
+  build({ facts, fields, number, issueDate }) {
+    return {
+      typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority,
+      body: decisionBody(fields.legalBases, fields.articles),
+      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+      annex: {
+        title: 'Phụ lục\nDanh mục thủ tục hành chính và hoạt động nội bộ áp dụng Hệ thống quản lý chất lượng',
+        subtitle: annexSubtitle(number, issueDate, fields.authority),
+        blocks: [scopeTable(facts.procedures)],
+      },
+    };
+  },
+};
+
+export interface RedeclarationFacts {
+  procedures: ScopeRow[];
+  previous: { number: string; issueDate: string } | null;
+  added: ScopeRow[];
+  removed: ScopeRow[];
+}
+
+const reasons: Record<string, string> = {
+  scope_change: 'Thay đổi, bổ sung phạm vi áp dụng Hệ thống quản lý chất lượng',
+  merger: 'Sắp xếp, sáp nhập đơn vị hành chính',
+  new_version: 'Chuyển đổi sang phiên bản mới của tiêu chuẩn',
+};
+
+export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
+  id: 'redeclaration',
+  title: { vi: 'Quyết định công bố lại Hệ thống quản lý chất lượng', en: 'Decision re-declaring the quality management system' },
+  form: 'decision',
+  appliesTo: 'unit',
+  textParts: [{
+    id: 'reason', label: { vi: 'Lý do công bố lại', en: 'Reason for re-declaring' },
+    options: [
+      { value: 'scope_change', label: { vi: 'Thay đổi phạm vi', en: 'Scope change' } },
+      { value: 'merger', label: { vi: 'Sáp nhập', en: 'Merger' } },
+      { value: 'new_version', label: { vi: 'Phiên bản mới của tiêu chuẩn', en: 'New version of the standard' } },
+    ],
+  }],
+  async gather(ctx) {
+    const procedures = await proceduresInForce(ctx);
+    if (!procedures.length) throw noProcedures;
+    const last = (await ctx.db('documents').where({ unit_id: ctx.unit.id, status: 'issued' }).whereIn('type', ['declaration', 'redeclaration'])
+      .orderBy([{ column: 'issued_at', order: 'desc' }, { column: 'id', order: 'desc' }]).first('number_text', 'issue_date', 'data_json')) as Record<string, unknown> | undefined;
+    const before = last ? ((JSON.parse(String(last.data_json)) as { facts?: { procedures?: ScopeRow[] } }).facts?.procedures ?? []) : [];
+    const codes = (rows: ScopeRow[]) => new Set(rows.map((r) => r.code));
+    return {
+      procedures,
+      previous: last ? { number: String(last.number_text), issueDate: String(last.issue_date) } : null,
+      added: procedures.filter((p) => !codes(before).has(p.code)),
+      removed: before.filter((p) => !codes(procedures).has(p.code)),
+    };
+  },
+  defaults({ unit, facts }) {
+    const body = bodyName(unit.name, unit.kind);
+    const replaces = facts.previous ? ` và thay thế Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}` : '';
+    return {
+      subject: `Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
+      ...signerDefaults(unit),
+      legalBases: legalBases(unit),
+      articles: [
+        `Công bố lại Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động tại Phụ lục kèm theo Quyết định này.`,
+        `Quyết định này có hiệu lực thi hành kể từ ngày ký${replaces}.`,
+        `Văn phòng ${body}, các công chức và các bộ phận có liên quan chịu trách nhiệm thi hành Quyết định này.`,
+      ],
+      recipients: recipients(unit),
+      parts: { reason: 'scope_change' },
+    };
+  },
+  build({ facts, fields, number, issueDate }) {
+    const reason = reasons[fields.parts.reason ?? ''] ?? fields.parts.reason ?? '';
+    const since = facts.previous ? `so với Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}` : '(chưa có quyết định công bố trước đó trong hệ thống)';
+    const changes = [...facts.added.map((r) => ['Bổ sung', r.code, r.title, r.tthcCode ?? '']), ...facts.removed.map((r) => ['Bãi bỏ', r.code, r.title, r.tthcCode ?? ''])];
+    return {
+      typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority,
+      body: [...fields.legalBases.map((text) => ({ kind: 'paragraph' as const, text, italic: true })),
+        { kind: 'paragraph', text: `Lý do công bố lại: ${reason}.`, italic: true },
+        ...decisionBody([], fields.articles)],
+      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+      annex: {
+        title: 'Phụ lục\nDanh mục thủ tục hành chính và hoạt động nội bộ áp dụng Hệ thống quản lý chất lượng',
+        subtitle: annexSubtitle(number, issueDate, fields.authority),
+        blocks: [
+          { kind: 'heading', text: 'I. Phạm vi áp dụng' },
+          scopeTable(facts.procedures),
+          { kind: 'heading', text: `II. Những thay đổi ${since}` },
+          changes.length
+            ? { kind: 'table', columns: [{ header: 'Thay đổi', width: 16, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên quy trình', width: 46 }, { header: 'Mã TTHC', width: 18, align: 'center' }], rows: changes }
+            : { kind: 'paragraph', text: 'Không có thay đổi về danh mục quy trình.' },
+        ],
+      },
+    };
+  },
+};
+
+export const documentSetDecision: DocumentDefinition<{ procedures: ScopeRow[] }> = {
+  id: 'document-set-decision',
+  title: { vi: 'Quyết định ban hành bộ tài liệu Hệ thống quản lý chất lượng', en: 'Decision issuing the QMS document set' },
+  form: 'decision',
+  appliesTo: 'unit',
+  async gather(ctx) {
+    const procedures = await proceduresInForce(ctx);
+    if (!procedures.length) throw noProcedures;
+    return { procedures };
+  },
+  defaults({ unit }) {
+    const body = bodyName(unit.name, unit.kind);
+    return {
+      subject: `Về việc ban hành bộ tài liệu Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia ${standard}`,
+      ...signerDefaults(unit),
+      legalBases: legalBases(unit),
+      articles: [
+        `Ban hành kèm theo Quyết định này bộ tài liệu Hệ thống quản lý chất lượng của ${body} theo Tiêu chuẩn quốc gia ${standard} (danh mục tại Phụ lục).`,
+        'Quyết định này có hiệu lực thi hành kể từ ngày ký.',
+        `Văn phòng ${body}, các công chức và các bộ phận có liên quan chịu trách nhiệm thi hành Quyết định này.`,
+      ],
+      recipients: recipients(unit),
+    };
+  },
+  build({ facts, fields, number, issueDate }) {
+    return {
+      typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority,
+      body: decisionBody(fields.legalBases, fields.articles),
+      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+      annex: {
+        title: 'Phụ lục\nDanh mục tài liệu Hệ thống quản lý chất lượng',
+        subtitle: annexSubtitle(number, issueDate, fields.authority),
+        blocks: [{
+          kind: 'table',
+          columns: [{ header: 'TT', width: 8, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên tài liệu', width: 44 }, { header: 'Lần ban hành', width: 13, align: 'center' }, { header: 'Ngày ban hành', width: 15, align: 'center' }],
+          rows: facts.procedures.map((r, i) => [String(i + 1), r.code, r.title, r.revisionNo === null ? '' : String(r.revisionNo).padStart(2, '0'), shortDate(r.issueDate)]),
+        }],
+      },
+    };
+  },
+};
