@@ -47,6 +47,27 @@ import { unreadBadge } from './modules/notifications/unread-badge.ts';
 import { ChecksService } from './modules/checks/checks.service.ts';
 import { checkRoutes } from './modules/checks/checks.routes.ts';
 import { checkApi } from './modules/checks/checks.api.ts';
+import { ActionsService } from './modules/actions/actions.service.ts';
+import { actionRoutes } from './modules/actions/actions.routes.ts';
+import { actionApi } from './modules/actions/actions.api.ts';
+import { ReviewsService } from './modules/reviews/reviews.service.ts';
+import { reviewRoutes } from './modules/reviews/reviews.routes.ts';
+import { ProgrammeService } from './modules/programme/programme.service.ts';
+import { programmeRoutes } from './modules/programme/programme.routes.ts';
+import { DocumentsService } from './modules/documents/documents.service.ts';
+import { documentRoutes } from './modules/documents/documents.routes.ts';
+import { documentApi } from './modules/documents/documents.api.ts';
+import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.services.ts';
+import { inspectionRoutes, inspectionUploadForms } from './modules/inspections/inspections.routes.ts';
+import { teamRoutes } from './modules/inspections/teams.routes.ts';
+import { officialRoutes } from './modules/inspections/officials.routes.ts';
+import { inspectionApi } from './modules/inspections/inspections.api.ts';
+import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.services.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
+import { dashboardApi } from './modules/dashboard/dashboard.api.ts';
+import { onTimeRoutes, onTimeUploadForm } from './modules/ontime/ontime.routes.ts';
+import { onTimeApi } from './modules/ontime/ontime.api.ts';
+import { checkUploadForms } from './modules/checks/upload.ts';
 
 export interface AppDeps {
   config: AppConfig;
@@ -73,7 +94,14 @@ export interface Services {
   notifications: NotificationsService;
   scheduler: Scheduler;
   checks: ChecksService;
-  // Services of issue 5 (actions area), 6, 7 and 8 go below, one line each.
+  actions: ActionsService;
+  reviews: ReviewsService;
+  programme: ProgrammeService;
+  documents: DocumentsService;
+  inspections: InspectionServices;
+  onTime: OnTimeService;
+  dashboard: DashboardService;
+  home: HomeService;
 }
 
 export interface BuiltApp {
@@ -96,8 +124,13 @@ export function buildApp(deps: AppDeps): BuiltApp {
     audit: new AuditService(db),
     catalog: createCatalogServices(db, clock, config),
     plugins,
-    checks: new ChecksService(db, clock, () => plugins),
-    // Services of issue 5 (actions area), 6, 7 and 8 go below, one line each.
+    checks: new ChecksService(db, clock, () => plugins, config.checks.uploadMaxBytes),
+    actions: new ActionsService(db, clock),
+    reviews: new ReviewsService(db, clock),
+    programme: new ProgrammeService(db, clock, () => plugins),
+    documents: new DocumentsService(db, clock, () => plugins),
+    inspections: createInspectionServices(db, clock, () => plugins),
+    ...dashboardServices(db, clock, config.catalog.reviewMonths, config.dashboard.cacheMs),
     ...createReminderServices({ db, clock, config, logger, translator, plugins, services: () => services, mailSender: deps.mailSender }),
   };
   // A move rewrites unit paths that cached signed-in users carry in their role assignments.
@@ -188,7 +221,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
   // Multipart uploads are read before the CSRF check, which needs their `_csrf` field.
   app.use(uploadsBeforeCsrf([
     ...catalogUploadForms(config),
-    // Upload forms of the checks (issue 5) and inspections (issue 6) go below, one line each.
+    ...inspectionUploadForms(),
+    onTimeUploadForm(config.catalog.uploadMaxBytes),
+    ...checkUploadForms(config),
   ]));
   app.use(csrf.doubleCsrfProtection);
   app.use(viewLocals(translator));
@@ -204,10 +239,14 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(pluginRoutes(services, clock));
   app.use(notificationRoutes(services));
   app.use(checkRoutes(services));
-  // Page routers of issue 5 (actions area), 6, 7 and 8 go below, one line each.
-  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services), checkApi(services));
-  // API routers of issue 5 (actions area), 6, 7 and 8 go below, one line each: app.use('/api/v1', xApi(services));
-  app.get('/', (req, res) => res.redirect(req.user ? '/units' : '/login'));
+  app.use(actionRoutes(services), reviewRoutes(services), programmeRoutes(services));
+  app.use(documentRoutes(services, clock));
+  app.use(inspectionRoutes(services), teamRoutes(services), officialRoutes(services));
+  app.use(onTimeRoutes(services, config.catalog.uploadMaxBytes), dashboardRoutes(services, config.dashboard.cacheMs));
+  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services));
+  app.use('/api/v1', checkApi(services), actionApi(services), documentApi(services), inspectionApi(services), onTimeApi(services), dashboardApi(services));
+  // Signed in, one starts from what is due.
+  app.get('/', (req, res) => res.redirect(req.user ? '/home' : '/login'));
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use(errorHandler(translator, logger));

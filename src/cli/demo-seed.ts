@@ -8,6 +8,10 @@ import { createCatalogServices } from '../modules/catalog/catalog.services.ts';
 import { UnitsService } from '../modules/units/units.service.ts';
 import { UsersService } from '../modules/users/users.service.ts';
 import type { IsoStandard, IsoState, UnitKind } from '../modules/units/units.types.ts';
+import { seedChecksDemo } from '../modules/checks/demo.ts';
+import { seedInspectionsDemo } from '../modules/inspections/demo.ts';
+import { seedOnTimeDemo } from '../modules/ontime/ontime.demo.ts';
+import { seedDocumentsDemo } from '../modules/documents/documents.demo.ts';
 
 /**
  * Demo data: Đắk Nông province with Cư Jút district and its commune-level units as they stood
@@ -97,7 +101,11 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
     coordinator: staff['dieuphoi.daknong'] as Actor, officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor,
     provinceId: ids.get('DNO') as number, namDongId: ids.get('DNO-NAMDONG') as number,
   });
-  // Demo data of issues 5-8 below, one call each to a seed function in the area's own file.
+  // Each area seeds its own demo records, from a function in its own module.
+  await seedChecksDemo(db, clock, { officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor, unitId: ids.get('DNO-NAMDONG') as number });
+  await seedOnTimeDemo(db, clock, { officer: staff['canbo.namdong'] as Actor, unitId: ids.get('DNO-NAMDONG') as number });
+  await seedInspectionsDemo(db, clock, { coordinator: staff['dieuphoi.daknong'] as Actor, inspector: staff['kiemtra.daknong'] as Actor, officer: staff['canbo.namdong'] as Actor, provinceId: ids.get('DNO') as number, unitId: ids.get('DNO-NAMDONG') as number, unitCode: 'DNO-NAMDONG' });
+  await seedDocumentsDemo(db, clock, { officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor, unitId: ids.get('DNO-NAMDONG') as number });
   return accounts;
 }
 

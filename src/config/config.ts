@@ -28,6 +28,8 @@ const envSchema = z.object({
   AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(5),
   CATALOG_REVIEW_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   CATALOG_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(5120),
+  DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  CHECK_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(10240),
   PLUGINS: z.string().default('*'),
   PLUGINS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SMTP_URL: z.preprocess(blank, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
@@ -67,6 +69,10 @@ export interface AppConfig {
     /** Largest accepted upload (Excel import, attached form file), in bytes. */
     uploadMaxBytes: number;
   };
+  /** Largest accepted evidence file or photo of a check, in bytes. */
+  checks: { uploadMaxBytes: number };
+  /** How long a province dashboard or the national overview is reused before its figures are read again (0: never). */
+  dashboard: { cacheMs: number };
   /** Enabled plugins (`*`, ids, `-id` to leave one out), init time limit, `PLUGIN_<ID>_<NAME>` settings. */
   plugins: { enabled: string[]; initTimeoutMs: number; settings: Record<string, string> };
   /** E-mail of notifications: without SMTP_URL or SMTP_HOST, notifications stay in the app. */
@@ -113,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     setupTokenMs: e.SETUP_TOKEN_HOURS * 3600_000,
     authCacheMs: e.AUTH_CACHE_SECONDS * 1000,
     catalog: { reviewMonths: e.CATALOG_REVIEW_MONTHS, uploadMaxBytes: e.CATALOG_UPLOAD_MAX_KB * 1024 },
+    checks: { uploadMaxBytes: e.CHECK_UPLOAD_MAX_KB * 1024 },
+    dashboard: { cacheMs: e.DASHBOARD_CACHE_SECONDS * 1000 },
     plugins: {
       enabled: e.PLUGINS.trim() ? e.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : ['*'],
       initTimeoutMs: e.PLUGINS_INIT_TIMEOUT_MS,

@@ -47,11 +47,34 @@ export const errorCatalogue = {
   // Checks (issue 5).
   CHECK_LOCKED: 409,
   CHECK_INCOMPLETE: 422,
-  // Checks, more (issue 5, checks area).
+  // Checks: sign-off and its states (issue 5).
+  CHECK_NOT_SUBMITTED: 409,
+  CHECK_SIGNED: 409,
+  CHECK_NOT_STARTED: 409,
   // Corrective actions, management reviews, audit programme (issue 5, actions area).
+  ACTION_WRONG_STATE: 409,
+  ACTION_SELF_VERIFY: 403,
+  ACTION_NOT_OWNER: 403,
+  FINDING_CLOSED: 409,
+  FINDING_ACTIONS_UNVERIFIED: 422,
+  REVIEW_FINAL: 409,
   // Inspections (issue 6).
+  INSPECTION_WRONG_STATE: 409,
+  INSPECTION_UNMARKED: 422,
+  OFFICIAL_DUPLICATE: 422,
+  CORRECTION_WRONG_STATE: 409,
+  INSPECTION_FILE_TYPE: 422,
+  INSPECTION_FILE_TOO_LARGE: 422,
   // Documents (issue 7).
+  DOCUMENT_WRONG_STATE: 409,
+  DOCUMENT_NOT_APPROVED: 409,
+  DOCUMENT_NOT_ISSUED: 409,
+  DOCUMENT_NUMBER_TAKEN: 422,
+  DOCUMENT_REFUSED: 422,
+  DOCUMENT_GLYPHS: 422,
   // Dashboards and on-time figures (issue 8).
+  ONTIME_OVERLAP: 422,
+  ONTIME_SUM: 422,
   DB_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;

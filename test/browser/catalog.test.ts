@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Actor } from '../../src/lib/actor.ts';
-import { browserArtifactsDir, describeInBrowser, watchPage } from '../helpers/browser.ts';
+import { browserArtifactsDir, describeInBrowser, openPage, signInThroughForm } from '../helpers/browser.ts';
 
 /**
  * An officer writes a procedure in a real Chromium, three steps added with the "add step" button
@@ -35,22 +35,14 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
 
   /** A page of its own browser profile (own cookies), watched for script and CSP errors. */
   async function newPage(browser: Browser): Promise<Page> {
-    const context = await browser.newContext({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
+    const { context, page } = await openPage(browser, problems);
     contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    watchPage(page, problems);
     return page;
   }
 
   async function signIn(page: Page, username: string): Promise<void> {
-    await page.goto(url('/login'));
-    await page.getByLabel('Tên đăng nhập').fill(username);
-    await page.getByLabel('Mật khẩu').fill(password);
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/units'),
-      page.getByRole('button', { name: 'Đăng nhập' }).click(),
-    ]);
+    await signInThroughForm(page, ctx().app.baseUrl, username, password);
+    expect(pathOf(new URL(page.url())), 'signed in, one starts from what is due').to.equal('/home');
   }
 
   /** Presses a button of the procedure page and waits for the page to come back with "Đã lưu.". */

@@ -57,12 +57,17 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
     expect(await page.getByRole('status').innerText()).to.equal('Đã tạo quản trị viên. Hãy đăng nhập.');
   });
 
-  it('signs in with the new account and lands on the units tree', async () => {
+  it('signs in with the new account, lands on what is due and opens the empty units tree', async () => {
     await field('Tên đăng nhập').fill(admin.username);
     await field('Mật khẩu').fill(admin.password);
     await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/units'),
+      page.waitForURL((u) => pathOf(u) === '/home'),
       page.getByRole('button', { name: 'Đăng nhập' }).click(),
+    ]);
+    await page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).waitFor();
+    await Promise.all([
+      page.waitForURL((u) => pathOf(u) === '/units'),
+      page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị', exact: true }).click(),
     ]);
     await page.getByRole('heading', { name: 'Cây đơn vị', level: 1 }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).innerText()).to.contain(`Tài khoản (${admin.username})`);

@@ -4,6 +4,12 @@ import { forEachDatabase, makeAgent, testPassword, type TestContext } from '../h
 import { seedTree } from '../fixtures/tree.ts';
 import { castRoles, signInCast, type CastRole, type Member } from '../fixtures/cast.ts';
 import { send, viText, escapeHtml, type Method, type Upload } from '../fixtures/http.ts';
+import { accessPng, checkEvidence, startedCheck, submittedCheck } from '../fixtures/checks-access.ts';
+import { figureForm, figurePush } from '../fixtures/dashboard-access.ts';
+import * as insp from '../fixtures/inspections-access.ts';
+import * as act from '../fixtures/actions-access.ts';
+import { accessDocument, accessFields } from '../fixtures/documents-access.ts';
+import { pngBytes as inspectionPng } from '../fixtures/inspections-world.ts';
 import { asForm, CatalogMaker, procedureContent, type CatalogPlace, type FreshState, type Made } from '../fixtures/catalog-places.ts';
 
 /**
@@ -183,6 +189,8 @@ const answerers = ['admin', 'coordinator', 'officer', 'inspector'] as const;
 // This suite loads no plugin, so no form can be planned: a planner reaches the form's refusal (422).
 const planBody = () => ({ form: 'iso-internal-audit@1', checkDate: '2026-03-02', kind: 'planned' });
 const sectionBody = () => ({ 'a.i1': 'yes', 'was.i1': '', 'n.i1': 'Ghi chú thử quyền', 'wasn.i1': '' });
+const findingBody = () => ({ severity: 'minor', clauseRef: '7.5', description: 'Phát hiện thử quyền' });
+const checkSigners = ['admin', 'leader'] as const; // check.sign
 
 const checkRoutes: Row[] = [
   { method: 'GET', path: '/units/:unit/checks', may: 'everyone', ok: 200 },
@@ -196,13 +204,153 @@ const checkRoutes: Row[] = [
   { method: 'GET', path: '/api/v1/checks/:check', may: 'everyone', ok: 200 },
   { method: 'PUT', path: '/api/v1/checks/:check/answers/:itemId', body: () => ({ value: 'yes', note: 'Ghi chú thử quyền' }), may: answerers, ok: 200 },
   { method: 'POST', path: '/api/v1/checks/:freshCheck/submit', may: answerers, ok: 200 },
+  // Checks, second slice: province list, evidence, findings by hand, sign-off, next cycle.
+  { method: 'GET', path: '/checks', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/checks/export.xlsx', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/api/v1/checks', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/checks/:check/next', may: planners, ok: 200 },
+  { method: 'POST', path: '/checks/:freshCheck/items/:itemId/files', file: () => ({ name: 'anh.png', content: accessPng }), may: answerers, ok: 302 },
+  { method: 'GET', path: '/checks/:check/files/:checkFileId', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/checks/:freshStartedCheck/findings', body: findingBody, may: answerers, ok: 302 },
+  { method: 'POST', path: '/api/v1/checks/:freshStartedCheck/findings', body: findingBody, may: answerers, ok: 201 },
+  { method: 'POST', path: '/checks/:freshSubmittedCheck/sign-off', may: checkSigners, ok: 302 },
+  { method: 'POST', path: '/api/v1/checks/:freshSubmittedCheck/sign-off', may: checkSigners, ok: 200 },
 ];
 
 // Rows of the areas built next, each in its own list (kept apart so they can be written at once).
-const actionRoutes: Row[] = []; // issue 5, actions area: corrective actions, reviews, programme
-const inspectionRoutes: Row[] = []; // issue 6
-const documentRoutes: Row[] = []; // issue 7
-const dashboardRoutes: Row[] = []; // issue 8
+const actionRoutes: Row[] = [ // issue 5, actions area: corrective actions, reviews, programme
+  // Corrective actions: everyone in scope reads; officers and up record them; verifiers (not the owner) verify.
+  { method: 'GET', path: '/actions', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/units/:unit/actions', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/findings/:freshFinding', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/findings/:freshFinding/actions', body: act.actionBody, may: planners, ok: 302 },
+  { method: 'POST', path: '/findings/:freshFinding/close', may: planners, ok: 302 },
+  { method: 'POST', path: '/actions/:freshAction/transition', body: () => ({ to: 'in_progress' }), may: planners, ok: 302, denied: 403, deniedOutOfScope: 404 },
+  { method: 'POST', path: '/actions/:freshDoneAction/transition', body: () => ({ to: 'verified', note: 'Đã kiểm tra' }), may: ['admin', 'coordinator', 'officer', 'leader'], ok: 302 },
+  { method: 'GET', path: '/actions/:freshAction/edit', may: planners, ok: 200 },
+  { method: 'POST', path: '/actions/:freshAction/edit', body: () => ({ ...act.actionBody(), version: '1' }), may: planners, ok: 302 },
+  { method: 'GET', path: '/api/v1/findings', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/api/v1/findings/:freshFinding', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/api/v1/findings/:freshFinding/close', may: planners, ok: 200 },
+  { method: 'POST', path: '/api/v1/findings/:freshFinding/actions', body: act.actionBody, may: planners, ok: 201 },
+  { method: 'GET', path: '/api/v1/actions', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/api/v1/actions/:freshAction', may: 'everyone', ok: 200 },
+  { method: 'PUT', path: '/api/v1/actions/:freshAction', body: act.actionBody, may: planners, ok: 200 },
+  { method: 'POST', path: '/api/v1/actions/:freshAction/transition', body: () => ({ to: 'in_progress' }), may: planners, ok: 200, denied: 403, deniedOutOfScope: 404 },
+  // Management reviews.
+  { method: 'GET', path: '/units/:unit/reviews', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/units/:unit/reviews/new', may: planners, ok: 200 },
+  { method: 'POST', path: '/units/:unit/reviews', body: () => ({ reviewDate: '2026-03-02', chairedBy: 'Chủ tịch UBND' }), may: planners, ok: 302 },
+  { method: 'GET', path: '/reviews/:freshMgmtReview', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/reviews/:freshMgmtReview', body: () => ({ decisions: 'Duy trì hệ thống', attendees: 'Lãnh đạo UBND' }), may: planners, ok: 302 },
+  // The yearly audit programme. No plugin is loaded here, so no form can be planned: a planner reaches the form's refusal (422).
+  { method: 'GET', path: '/units/:unit/programme', may: 'everyone', ok: 302 },
+  { method: 'GET', path: '/units/:unit/programme/:programmeYear', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/units/:unit/programme/:programmeYear/print', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/units/:unit/programme/:programmeYear/items', body: () => ({ unitCode: '', plannedMonth: '3', formId: 'iso-internal-audit' }), may: planners, ok: 422 },
+  { method: 'POST', path: '/units/:unit/programme/:programmeYear/items/:programmeEntryId/delete', may: planners, ok: 302 },
+];
+const inspectionRoutes: Row[] = [ // issue 6
+  // None of the cast is a member of an inspection team (test/fixtures/inspections-access.ts): the
+  // administrator acts as the team; the unit's officer and leader read and answer corrections;
+  // coordinators read, conclude, review and see the statistics.
+  { method: 'GET', path: '/inspections', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/inspections/new', may: [], ok: 200 },
+  { method: 'POST', path: '/inspections', scoped: true, body: (u) => ({ unitCode: u.code }), may: [], ok: 302 },
+  { method: 'GET', path: '/inspections/corrections', may: insp.roles.managers, ok: 200 },
+  { method: 'GET', path: '/inspections/stats', may: insp.roles.managers, ok: 200 },
+  { method: 'GET', path: '/inspections/stats.xlsx', may: insp.roles.managers, ok: 200 },
+  { method: 'GET', path: '/inspections/:freshInspRead', may: insp.roles.readers, ok: 200 },
+  { method: 'GET', path: '/inspections/:freshInspRead/record', may: insp.roles.readers, ok: 200 },
+  { method: 'POST', path: '/inspections/:freshInspOnSite/arrival', body: () => ({ arrivedAt: '2026-03-02T08:00' }), may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspOnSite/attendance', body: () => ({}), may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspOnSite/people', body: () => ({ fullName: 'Người ngoài danh sách' }), may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspOnSite/people/:aid', body: () => ({ 'a.badge': 'yes' }), may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspOnSite/sections/:sectionId', body: () => ({ 'a.i1': 'yes' }), may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspOnSite/files', file: () => ({ name: 'anh.png', content: inspectionPng }), may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspOnSite/close', body: () => ({ teamLeaderName: 'Tổ trưởng', unitRepresentativeName: 'Đại diện' }), may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspClosed/conclusion', body: () => ({ text: 'Kết luận thử quyền' }), may: insp.roles.managers, ok: 302 },
+  { method: 'POST', path: '/inspections/:freshInspRead/reinspect', may: adminOnly, ok: 302 },
+  { method: 'POST', path: '/corrections/:freshCorrection/answer', body: () => ({ answer: 'Đã khắc phục' }), may: insp.roles.unit, ok: 302 },
+  { method: 'POST', path: '/corrections/:freshAnsweredCorrection/review', body: () => ({ decision: 'accept' }), may: insp.roles.managers, ok: 302 },
+  { method: 'GET', path: '/inspection-files/:freshInspFile', may: insp.roles.readers, ok: 200 },
+  { method: 'GET', path: '/teams', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/teams/new', may: insp.roles.managers, ok: 200 },
+  // A province one may not manage reads as an unknown one, on the field (as for a new unit).
+  { method: 'POST', path: '/teams', scoped: true, body: insp.teamBody, may: insp.roles.managers, ok: 302, outOfScope: 422 },
+  { method: 'GET', path: '/teams/:freshTeam', may: insp.roles.managers, ok: 200 },
+  { method: 'GET', path: '/teams/:freshTeam/edit', may: insp.roles.managers, ok: 200 },
+  { method: 'POST', path: '/teams/:freshTeam/edit', body: insp.teamBody, may: insp.roles.managers, ok: 302 },
+  { method: 'POST', path: '/teams/:freshTeam/plan', body: (u) => ({ year: '2026', unitCode: u.code, month: '4', theme: 'Thử quyền' }), may: insp.roles.managers, ok: 302 },
+  { method: 'POST', path: '/plan-items/:freshPlanItem/delete', may: insp.roles.managers, ok: 302 },
+  { method: 'GET', path: '/units/:unit/officials', may: insp.roles.readers, ok: 200 },
+  { method: 'POST', path: '/units/:unit/officials', body: (_u, f) => ({ fullName: `Cán bộ mới ${f.next()}`, position: 'Công chức' }), may: writers, ok: 302 },
+  { method: 'GET', path: '/units/:unit/officials/export.xlsx', may: insp.roles.readers, ok: 200 },
+  // No file chosen: a keeper of the list is told so (422), once the unit is found in their scope.
+  { method: 'POST', path: '/units/:unit/officials/import', may: writers, ok: 422 },
+  { method: 'GET', path: '/officials/:freshOfficial/edit', may: writers, ok: 200 },
+  { method: 'POST', path: '/officials/:freshOfficial/edit', body: (_u, f) => ({ fullName: `Cán bộ sửa ${f.next()}`, position: 'Công chức' }), may: writers, ok: 302 },
+  { method: 'POST', path: '/officials/:freshOfficial/deactivate', may: writers, ok: 302 },
+  { method: 'POST', path: '/officials/:freshOfficial/activate', may: writers, ok: 302 },
+  { method: 'GET', path: '/api/v1/inspections', may: 'everyone', ok: 200 },
+  // No team of the cast covers any unit (and no form is loaded): everyone is refused on the field.
+  { method: 'POST', path: '/api/v1/inspections', scoped: true, body: (u) => ({ unitCode: u.code }), may: 'everyone', ok: 422, outOfScope: 422 },
+  { method: 'GET', path: '/api/v1/inspections/:freshInspRead', may: insp.roles.readers, ok: 200 },
+  { method: 'PUT', path: '/api/v1/inspections/:freshInspOnSite/arrival', body: () => ({ arrivedAt: '2026-03-02T08:00' }), may: adminOnly, ok: 200 },
+  { method: 'POST', path: '/api/v1/inspections/:freshInspOnSite/people', body: () => ({ fullName: 'Người ngoài danh sách' }), may: adminOnly, ok: 201 },
+  { method: 'PUT', path: '/api/v1/inspections/:freshInspOnSite/attendance/:aid', body: () => ({ presence: 'late' }), may: adminOnly, ok: 200 },
+  { method: 'PUT', path: '/api/v1/inspections/:freshInspOnSite/answers/:itemId', body: () => ({ value: 'yes' }), may: adminOnly, ok: 200 },
+  { method: 'POST', path: '/api/v1/inspections/:freshInspOnSite/close', body: () => ({ teamLeaderName: 'Tổ trưởng', unitRepresentativeName: 'Đại diện' }), may: adminOnly, ok: 200 },
+  { method: 'POST', path: '/api/v1/inspections/:freshInspClosed/conclusion', body: () => ({ text: 'Kết luận thử quyền' }), may: insp.roles.managers, ok: 200 },
+  { method: 'POST', path: '/api/v1/corrections/:freshCorrection/answer', body: () => ({ answer: 'Đã khắc phục' }), may: insp.roles.unit, ok: 200 },
+  { method: 'POST', path: '/api/v1/corrections/:freshAnsweredCorrection/review', body: () => ({ decision: 'accept' }), may: insp.roles.managers, ok: 200 },
+  { method: 'GET', path: '/api/v1/teams', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/api/v1/teams/:freshTeam', may: insp.roles.managers, ok: 200 },
+  { method: 'POST', path: '/api/v1/teams', scoped: true, body: insp.teamBody, may: insp.roles.managers, ok: 201, denied: 422, outOfScope: 422 },
+];
+const docWriters = ['admin', 'coordinator', 'officer'] as const; // document.write, document.issue
+const docApprovers = ['admin', 'leader'] as const; // document.approve
+const docBatch = ['admin', 'coordinator'] as const; // document.batch
+const documentRoutes: Row[] = [ // issue 7
+  { method: 'GET', path: '/documents', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/units/:unit/documents', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/units/:unit/documents', body: () => ({ type: 'yearly-report', year: '2026' }), may: docWriters, ok: 302 },
+  { method: 'GET', path: '/documents/:freshDocDraft', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/documents/:freshDocDraft', body: (_u, f) => accessFields(f), may: docWriters, ok: 302 },
+  { method: 'POST', path: '/documents/:freshDocDraft/approve', may: docApprovers, ok: 302 },
+  { method: 'POST', path: '/documents/:freshDocApproved/issue', may: docWriters, ok: 302 },
+  { method: 'GET', path: '/documents/:freshDocDraft/preview.pdf', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/documents/:freshDocIssued/download', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/documents/batch?provinceId=:province', may: docBatch, ok: 200 },
+  { method: 'GET', path: '/documents/batch.zip?provinceId=:province&type=yearly-report&year=2026', may: docBatch, ok: 200 },
+  { method: 'GET', path: '/api/v1/documents', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/api/v1/documents/types', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/api/v1/units/:unit/documents', body: () => ({ type: 'yearly-report', year: 2026 }), may: docWriters, ok: 201 },
+  { method: 'GET', path: '/api/v1/documents/:freshDocDraft', may: 'everyone', ok: 200 },
+  { method: 'PUT', path: '/api/v1/documents/:freshDocDraft', body: (_u, f) => accessFields(f), may: docWriters, ok: 200 },
+  { method: 'POST', path: '/api/v1/documents/:freshDocDraft/approve', may: docApprovers, ok: 200 },
+  { method: 'POST', path: '/api/v1/documents/:freshDocApproved/issue', may: docWriters, ok: 200 },
+  { method: 'GET', path: '/api/v1/documents/:freshDocDraft/preview', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/api/v1/documents/:freshDocIssued/download', may: 'everyone', ok: 200 },
+];
+const dashboardRoutes: Row[] = [ // issue 8
+  { method: 'GET', path: '/home', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/dashboard', may: managers, ok: 200 },
+  { method: 'GET', path: '/dashboard?provinceId=:province', scoped: true, may: managers, ok: 200 },
+  { method: 'GET', path: '/dashboard/export.xlsx', may: managers, ok: 200 },
+  { method: 'GET', path: '/units/:unit/readiness', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/units/:unit/on-time', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/units/:unit/on-time', body: figureForm, may: isoSetters, ok: 302 },
+  { method: 'GET', path: '/on-time/import', may: managers, ok: 200 },
+  { method: 'GET', path: '/on-time/import-template.xlsx', may: managers, ok: 200 },
+  // No file chosen: an importer is told so (422), after the import was found open to them.
+  { method: 'POST', path: '/on-time/import', may: managers, ok: 422 },
+  { method: 'GET', path: '/api/v1/dashboard', may: managers, ok: 200 },
+  { method: 'GET', path: '/api/v1/dashboard?provinceId=:province', scoped: true, may: managers, ok: 200 },
+  { method: 'GET', path: '/api/v1/units/:unit/readiness', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/api/v1/units/:unit/on-time', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/api/v1/on-time', scoped: true, body: figurePush, may: isoSetters, ok: 201 },
+];
 
 const routes: Row[] = [
   // Pages, read.
@@ -396,6 +544,28 @@ async function fillPath(r: Row, u: Place, f: Fixture, m?: Member): Promise<{ url
       case 'reminderId': return 'qms-report-due';
       // Placeholders of issue 5 (actions area), 6, 7 and 8 below, each calling a function of its
       // own fixture file (test/fixtures/<area>-access.ts).
+      case 'freshFinding': return act.accessFinding(f, u);
+      case 'freshAction': return act.accessAction(f, u);
+      case 'freshDoneAction': return act.accessAction(f, u, 'done');
+      case 'freshMgmtReview': return act.accessReview(f, u);
+      case 'programmeYear': return 2026;
+      case 'programmeEntryId': return act.accessProgrammeEntry(f, u);
+      case 'freshInspRead': return insp.readInspection(f, u);
+      case 'freshInspOnSite': return insp.onSiteInspection(f, u);
+      case 'aid': return insp.lastAttendance(f);
+      case 'freshInspClosed': return insp.closedInspection(f, u);
+      case 'freshCorrection': return insp.correction(f, u, false);
+      case 'freshAnsweredCorrection': return insp.correction(f, u, true);
+      case 'freshInspFile': return insp.inspectionFile(f, u);
+      case 'freshTeam': return insp.team(f, u);
+      case 'freshPlanItem': return insp.planItem(f, u);
+      case 'freshOfficial': return insp.official(f, u);
+      case 'checkFileId': return checkEvidence(f.ctx, await placeCheck(f, u, false));
+      case 'freshStartedCheck': return startedCheck(f.ctx, await placeCheck(f, u, true));
+      case 'freshSubmittedCheck': return submittedCheck(f.ctx, await placeCheck(f, u, true));
+      case 'freshDocDraft': return accessDocument(f, u);
+      case 'freshDocApproved': return accessDocument(f, u, 'approved');
+      case 'freshDocIssued': return accessDocument(f, u, 'issued');
       default: throw new Error(`no value for :${name} in ${r.path}`);
     }
   };
@@ -581,6 +751,25 @@ forEachDatabase('access: every route, every role, in and out of scope', (ctx) =>
       expect(merge.body).to.nested.include({ 'error.fields.sources': viText('v.merge_unknown', { code: 'LCA-TU-PK' }) });
       const pk = (await ctx().db('units').where('code', 'LCA-TU-PK').first('active_to', 'merged_into_id')) as Record<string, unknown>;
       expect(pk).to.deep.equal({ active_to: null, merged_into_id: null });
+    });
+  });
+
+  describe('the links of a unit page', () => {
+    it('every record the unit page links to opens for each role that sees the page', async function () {
+      this.timeout(60_000);
+      const problems: string[] = [];
+      for (const role of castRoles) {
+        const page = await cast[role].agent.get(`/units/${f.inside.id}`);
+        expect(page.status, role).to.equal(200);
+        const nav = /<nav class="unit-links"[^>]*>([\s\S]*?)<\/nav>/.exec(page.text)?.[1] ?? '';
+        const links = [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+        if (links.length < 8) problems.push(`${role}: only ${links.length} links`);
+        for (const link of links) {
+          const res = await cast[role].agent.get(link);
+          if (res.status !== 200 && res.status !== 302) problems.push(`${role} ${link}: ${res.status}`);
+        }
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
     });
   });
 

@@ -11,6 +11,8 @@ import { auditApi } from '../../src/modules/audit/audit.routes.ts';
 import { pluginApi } from '../../src/plugins/routes.ts';
 import { notificationApi } from '../../src/modules/notifications/notifications.api.ts';
 import type { Clock } from '../../src/lib/clock.ts';
+import { onTimeApi } from '../../src/modules/ontime/ontime.api.ts';
+import { dashboardApi } from '../../src/modules/dashboard/dashboard.api.ts';
 
 /**
  * docs/api.md is the API's reference, and every example in it is a test: each request is sent to
@@ -22,7 +24,7 @@ describe('the API reference (docs/api.md)', () => {
   it('has an example for every route of /api/v1', () => {
     // The routers are only declared, never run: their handlers are not called here.
     const stub = {} as Services;
-    const routers: Router[] = [unitApi(stub), userApi(stub), auditApi(stub), pluginApi(stub, {} as Clock), notificationApi(stub)];
+    const routers: Router[] = [unitApi(stub), userApi(stub), auditApi(stub), pluginApi(stub, {} as Clock), notificationApi(stub), onTimeApi(stub), dashboardApi(stub)];
     const routes = routers.flatMap((r) => routesOf(r, '/api/v1'));
     expect(routes).to.include('GET /api/v1/units/:id');
     const undocumented = routes.filter((route) => !examples.some((ex) => exampleCalls(ex, route)));

@@ -59,6 +59,7 @@ export function unitRoutes(s: Services): Router {
       canManage: s.units.can(actor, d.unit, 'unit.manage'),
       canSetIso: s.units.can(actor, d.unit, 'unit.iso_state'),
       canAudit: s.units.can(actor, d.unit, 'audit.read'),
+      canSeeOfficials: s.inspections.officials.canRead(actor, d.unit),
     });
   });
 
