@@ -88,6 +88,9 @@ const allPages: PageSpec[] = [
   ['search', `/units?q=${d.searchTerm.replace(/ /g, '+')}`, 'coordinator'],
   ['commune page', `/units/${d.commune.id}`, 'coordinator'],
   ['province page', `/units/${d.coordinator.provinceId}`, 'coordinator'],
+  // On the data sets of bench:checks and bench:dashboard (--db ... --reuse) these have rows to show.
+  ['check list', '/checks', 'coordinator'],
+  ['province dashboard', '/dashboard', 'coordinator'],
   ...(d.catalog ? [
     ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'coordinator'],
     ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'officer'],

@@ -243,31 +243,33 @@ export class ChecksService {
     const note = typeof data.note === 'string' ? data.note.normalize('NFC').trim() || null : null;
     if (note && note.length > noteMax) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.too_long', params: { n: noteMax } } });
     try {
-      return await this.writeAnswer(check.form, check.id, found.sectionId, itemId, parsed.value, note, actor);
+      return await this.writeAnswer(check, found.sectionId, itemId, parsed.value, note, actor);
     } catch (err) {
       // Two first saves of the same item at once: the loser of the insert saves again as an update.
       if (!isUniqueViolation(err)) throw err;
-      return this.writeAnswer(check.form, check.id, found.sectionId, itemId, parsed.value, note, actor);
+      return this.writeAnswer(check, found.sectionId, itemId, parsed.value, note, actor);
     }
   }
 
-  private async writeAnswer(form: FormDefinition, checkId: number, sectionId: string, itemId: string, value: string | null, note: string | null, actor: Actor): Promise<SavedAnswer> {
+  private async writeAnswer(check: Check & { form: FormDefinition }, sectionId: string, itemId: string, value: string | null, note: string | null, actor: Actor): Promise<SavedAnswer> {
     const now = iso(this.clock.now());
+    const { form, id: checkId } = check;
     return this.db.transaction(async (trx) => {
       // The first answer moves the check on; the row (with its frozen form) is not rewritten by
-      // every save after it. Then the row is taken shared: saves do not wait for one another, a
-      // submit (which updates the row) waits for this save, or this save sees the check submitted.
-      // The update comes first so that two first answers at once queue on it rather than both
-      // holding the shared lock and both waiting to update (a deadlock on PostgreSQL). SQLite
-      // runs one write transaction at a time anyway.
-      await trx('checks').where({ id: checkId, status: 'planned' }).update({ status: 'in_progress', updated_at: now });
-      const q = trx('checks').where('id', checkId).first('status');
-      const row = (await (isPostgres(trx) ? q.forShare() : q)) as { status: string } | undefined;
-      if (!row || row.status === 'submitted') throw new AppError('CHECK_LOCKED');
-      // Every answer of the check in one narrow read: the one this save replaces, and the values
-      // the score and progress after it come from (the autosave shows them at once, and a save
-      // must stay cheap with 50 auditors at work).
-      const rows = (await trx('check_answers').where('check_id', checkId).select('id', 'item_id', 'value', 'answered_by', 'answered_at', 'version')) as Array<Record<string, unknown>>;
+      // every save after it, nor even visited once the check was seen in progress. The update
+      // comes before the shared lock below, so that two first answers at once queue on it rather
+      // than both holding the shared lock and both waiting to update (a deadlock on PostgreSQL).
+      if (check.status === 'planned') await trx('checks').where({ id: checkId, status: 'planned' }).update({ status: 'in_progress', updated_at: now });
+      // One read: the check's status, its row taken shared on PostgreSQL (a submit, which updates
+      // the row, waits for this save, or this save sees the check submitted; SQLite runs one write
+      // transaction at a time anyway), and every answer of the check: the one this save replaces,
+      // and the values the score and progress after it come from. Fewer statements in the
+      // transaction keep a save cheap with 50 auditors at work.
+      const q = trx('checks as c').leftJoin('check_answers as a', 'a.check_id', 'c.id').where('c.id', checkId)
+        .select('c.status', 'a.id', 'a.item_id', 'a.value', 'a.answered_by', 'a.answered_at', 'a.version');
+      const read = (await (isPostgres(trx) ? q.forShare('c') : q)) as Array<Record<string, unknown>>;
+      if (!read.length || read[0]!.status === 'submitted') throw new AppError('CHECK_LOCKED');
+      const rows = read.filter((r) => r.id !== null && r.id !== undefined);
       const prev = rows.find((r) => String(r.item_id) === itemId);
       let version = 1;
       if (prev) {

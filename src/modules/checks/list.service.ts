@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import ExcelJS from 'exceljs';
 import { scopeFor, type Scope } from '../../auth/roles.ts';
-import { wherePathPrefix, toCount } from '../../db/helpers.ts';
+import { isPostgres, wherePathPrefix, toCount } from '../../db/helpers.ts';
 import { AppError } from '../../http/errors.ts';
 import { optionalDate, optionalText, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -83,7 +83,15 @@ export class CheckListService {
   }
 
   private query(scope: Scope, f: CheckFilter, unitPath?: string): Knex.QueryBuilder {
-    const q = this.db('checks as c').join('units as u', 'u.id', 'c.unit_id');
+    // Nation-wide, the newest checks come off the (check_date, id) index; within a province or a
+    // subtree, the units come first, by their path index, then their checks. SQLite, without
+    // statistics on how few units a path range holds, would rather walk a filter's index
+    // (form_id, check_date) over the whole nation (4 ms against 1 ms): its CROSS JOIN keeps the
+    // order as written. PostgreSQL plans the join from its statistics.
+    const unitsFirst = !scope.all || !!unitPath;
+    const q = !unitsFirst ? this.db('checks as c').join('units as u', 'u.id', 'c.unit_id')
+      : isPostgres(this.db) ? this.db('units as u').join('checks as c', 'c.unit_id', 'u.id')
+        : this.db('units as u').crossJoin('checks as c', 'c.unit_id', 'u.id');
     whereUnitInScope(q, 'u.path', scope);
     if (unitPath) q.where((w) => wherePathPrefix(w, 'u.path', unitPath));
     if (f.status) q.where('c.status', f.status);
@@ -100,25 +108,14 @@ export class CheckListService {
     const scope = scopeFor(actor.user, 'unit.read');
     const q = this.query(scope, filter, unitPath);
     const order = [{ column: 'c.check_date', order: 'desc' }, { column: 'c.id', order: 'desc' }];
-    if (scope.all && !unitPath) {
-      // The whole nation (33,000+ checks over five years): the newest 50 come off the
-      // (check_date, id) index at once, and a plain count is cheaper than numbering every row.
-      const [rows, [{ n } = { n: 0 }]] = await Promise.all([
-        q.clone().select(listColumns).orderBy(order).limit(pageSize).offset(offsetOf(filter.page, pageSize)) as Promise<Array<Record<string, unknown>>>,
-        q.clone().count({ n: '*' }) as Promise<Array<{ n: unknown }>>,
-      ]);
-      return { filter, page: pageOf(rows.map(toRow), toCount(n), filter.page, pageSize) };
-    }
-    // Within a province or a unit's subtree the page and the total come in one pass
-    // (`count(*) over ()`, as the catalog list does): the units' path index narrows the rows first.
-    const rows = (await q.clone().select([...listColumns, this.db.raw('count(*) over () as full_count')])
-      .orderBy(order).limit(pageSize).offset(offsetOf(filter.page, pageSize))) as Array<Record<string, unknown>>;
-    let total = rows.length ? toCount(rows[0]?.full_count) : 0;
-    if (!rows.length && filter.page > 1) {
-      const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
-      total = toCount(n);
-    }
-    return { filter, page: pageOf(rows.map(toRow), total, filter.page, pageSize) };
+    // The page (a top-50 sort) and the count (index only) apart: for a province's 1,680 checks they
+    // take 0.9 + 0.2 ms on SQLite where one `count(*) over ()` pass takes 3 ms, since the window
+    // makes every row with all its columns before the limit; nation-wide, 1 + 4 ms against 34 ms.
+    const [rows, [{ n } = { n: 0 }]] = await Promise.all([
+      q.clone().select(listColumns).orderBy(order).limit(pageSize).offset(offsetOf(filter.page, pageSize)) as Promise<Array<Record<string, unknown>>>,
+      q.clone().count({ n: '*' }) as Promise<Array<{ n: unknown }>>,
+    ]);
+    return { filter, page: pageOf(rows.map(toRow), toCount(n), filter.page, pageSize) };
   }
 
   /** The same filters as a workbook: one row per check, newest first. */
