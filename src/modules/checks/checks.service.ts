@@ -6,7 +6,7 @@ import { optionalId, optionalText, requiredDate, validate } from '../../http/val
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { insertId, isPostgres, isUniqueViolation } from '../../db/helpers.ts';
+import { insertId, isPostgres } from '../../db/helpers.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import type { FormDefinition } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
@@ -242,53 +242,42 @@ export class ChecksService {
     if ('error' in parsed) throw new AppError('VALIDATION_FAILED', {}, { value: { key: parsed.error } });
     const note = typeof data.note === 'string' ? data.note.normalize('NFC').trim() || null : null;
     if (note && note.length > noteMax) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.too_long', params: { n: noteMax } } });
-    try {
-      return await this.writeAnswer(check, found.sectionId, itemId, parsed.value, note, actor);
-    } catch (err) {
-      // Two first saves of the same item at once: the loser of the insert saves again as an update.
-      if (!isUniqueViolation(err)) throw err;
-      return this.writeAnswer(check, found.sectionId, itemId, parsed.value, note, actor);
-    }
+    return this.writeAnswer(check, found.sectionId, itemId, parsed.value, note, actor);
   }
 
   private async writeAnswer(check: Check & { form: FormDefinition }, sectionId: string, itemId: string, value: string | null, note: string | null, actor: Actor): Promise<SavedAnswer> {
     const now = iso(this.clock.now());
     const { form, id: checkId } = check;
-    return this.db.transaction(async (trx) => {
-      // The first answer moves the check on; the row (with its frozen form) is not rewritten by
-      // every save after it, nor even visited once the check was seen in progress. The update
-      // comes before the shared lock below, so that two first answers at once queue on it rather
-      // than both holding the shared lock and both waiting to update (a deadlock on PostgreSQL).
-      if (check.status === 'planned') await trx('checks').where({ id: checkId, status: 'planned' }).update({ status: 'in_progress', updated_at: now });
-      // One read: the check's status, its row taken shared on PostgreSQL (a submit, which updates
-      // the row, waits for this save, or this save sees the check submitted; SQLite runs one write
-      // transaction at a time anyway), and every answer of the check: the one this save replaces,
-      // and the values the score and progress after it come from. Fewer statements in the
-      // transaction keep a save cheap with 50 auditors at work.
-      const q = trx('checks as c').leftJoin('check_answers as a', 'a.check_id', 'c.id').where('c.id', checkId)
-        .select('c.status', 'a.id', 'a.item_id', 'a.value', 'a.answered_by', 'a.answered_at', 'a.version');
-      const read = (await (isPostgres(trx) ? q.forShare('c') : q)) as Array<Record<string, unknown>>;
-      if (!read.length || read[0]!.status === 'submitted') throw new AppError('CHECK_LOCKED');
-      const rows = read.filter((r) => r.id !== null && r.id !== undefined);
-      const prev = rows.find((r) => String(r.item_id) === itemId);
-      let version = 1;
-      if (prev) {
-        version = Number(prev.version) + 1;
-        await trx('check_answers').where('id', Number(prev.id)).update({ value, note, answered_by: actor.user.id, answered_at: now, version });
-      } else {
-        await trx('check_answers').insert({ check_id: checkId, section_id: sectionId, item_id: itemId, value, note, answered_by: actor.user.id, answered_at: now, version });
-      }
-      const answer: StoredAnswer = { sectionId, itemId, value, note, answeredBy: actor.user.id, answeredByName: actor.user.fullName, answeredAt: now, version };
-      let replaced: Replaced | undefined;
-      if (prev && Number(prev.answered_by) !== actor.user.id) {
-        const who = (await trx('users').where('id', Number(prev.answered_by)).first('full_name')) as { full_name: string } | undefined;
-        replaced = { itemId, userId: Number(prev.answered_by), fullName: String(who?.full_name ?? ''), answeredAt: String(prev.answered_at), value: (prev.value as string | null) ?? null };
-      }
-      const byItem = new Map(rows.map((r) => [String(r.item_id), { value: (r.value as string | null) ?? null } as StoredAnswer]));
-      byItem.set(itemId, answer);
-      const after = { scoring: scoreCheck(form, byItem), progress: progressOf(form, byItem) };
-      return replaced ? { answer, replaced, ...after } : { answer, ...after };
-    });
+    // The first answer moves the check on; the row (with its frozen form) is not rewritten by
+    // every save after it, nor even visited once the check was seen in progress.
+    if (check.status === 'planned') await this.db('checks').where({ id: checkId, status: 'planned' }).update({ status: 'in_progress', updated_at: now });
+    const before = (await this.db('check_answers').where({ check_id: checkId, item_id: itemId }).first('answered_by', 'answered_at', 'value')) as Record<string, unknown> | undefined;
+    // One statement writes the answer, and only while the check is not submitted: no transaction
+    // holds the connection between statements (SQLite has one, and 50 auditors saving at once
+    // would queue behind each other's round trips). The version grows in the statement itself.
+    // On PostgreSQL the check's row is read shared: a submit (which updates the row) waits for
+    // this save, or this save waits for the submit and then sees the check submitted.
+    const share = isPostgres(this.db) ? ' for share' : '';
+    const written = await this.db.raw(
+      `insert into check_answers (check_id, section_id, item_id, value, note, answered_by, answered_at, version)
+       select ?, ?, ?, ?, ?, ?, ?, 1 where (select status from checks where id = ?${share}) <> 'submitted'
+       on conflict (check_id, item_id) do update set value = excluded.value, note = excluded.note,
+         answered_by = excluded.answered_by, answered_at = excluded.answered_at, version = check_answers.version + 1
+       returning version`,
+      [checkId, sectionId, itemId, value, note, actor.user.id, now, checkId],
+    ) as Array<{ version: number }> | { rows: Array<{ version: number }> };
+    const [row] = Array.isArray(written) ? written : written.rows;
+    if (!row) throw new AppError('CHECK_LOCKED');
+    const answer: StoredAnswer = { sectionId, itemId, value, note, answeredBy: actor.user.id, answeredByName: actor.user.fullName, answeredAt: now, version: Number(row.version) };
+    // The score and progress after this save come from every answer of the check as stored now.
+    const rows = (await this.db('check_answers').where('check_id', checkId).select('item_id', 'value')) as Array<Record<string, unknown>>;
+    const byItem = new Map(rows.map((r) => [String(r.item_id), { value: (r.value as string | null) ?? null } as StoredAnswer]));
+    byItem.set(itemId, answer);
+    const after = { scoring: scoreCheck(form, byItem), progress: progressOf(form, byItem) };
+    if (!before || Number(before.answered_by) === actor.user.id) return { answer, ...after };
+    const who = (await this.db('users').where('id', Number(before.answered_by)).first('full_name')) as { full_name: string } | undefined;
+    const replaced: Replaced = { itemId, userId: Number(before.answered_by), fullName: String(who?.full_name ?? ''), answeredAt: String(before.answered_at), value: (before.value as string | null) ?? null };
+    return { answer, replaced, ...after };
   }
 
   /**
