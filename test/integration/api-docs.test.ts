@@ -1,8 +1,9 @@
+import crypto from 'node:crypto';
 import { expect } from 'chai';
 import type { Router } from 'express';
 import { forEachDatabase } from '../helpers/app.ts';
 import {
-  arrangeApiFixtures, exampleCalls, mismatches, parseApiExamples, readApiExamples, routesOf, runExample, type ApiFixtures,
+  arrangeApiFixtures, captures, exampleCalls, mismatches, parseApiExamples, pdfMismatches, readApiExamples, routesOf, runExample, type ApiFixtures,
 } from '../helpers/api-examples.ts';
 import type { Services } from '../../src/app.ts';
 import { unitApi } from '../../src/modules/units/units.api.ts';
@@ -13,6 +14,11 @@ import { notificationApi } from '../../src/modules/notifications/notifications.a
 import type { Clock } from '../../src/lib/clock.ts';
 import { onTimeApi } from '../../src/modules/ontime/ontime.api.ts';
 import { dashboardApi } from '../../src/modules/dashboard/dashboard.api.ts';
+import { catalogApi } from '../../src/modules/catalog/catalog.api.ts';
+import { checkApi } from '../../src/modules/checks/checks.api.ts';
+import { actionApi } from '../../src/modules/actions/actions.api.ts';
+import { inspectionApi } from '../../src/modules/inspections/inspections.api.ts';
+import { documentApi } from '../../src/modules/documents/documents.api.ts';
 
 /**
  * docs/api.md is the API's reference, and every example in it is a test: each request is sent to
@@ -24,7 +30,10 @@ describe('the API reference (docs/api.md)', () => {
   it('has an example for every route of /api/v1', () => {
     // The routers are only declared, never run: their handlers are not called here.
     const stub = {} as Services;
-    const routers: Router[] = [unitApi(stub), userApi(stub), auditApi(stub), pluginApi(stub, {} as Clock), notificationApi(stub), onTimeApi(stub), dashboardApi(stub)];
+    const routers: Router[] = [
+      unitApi(stub), userApi(stub), auditApi(stub), catalogApi(stub), pluginApi(stub, {} as Clock), notificationApi(stub),
+      checkApi(stub), actionApi(stub), inspectionApi(stub), documentApi(stub), onTimeApi(stub), dashboardApi(stub),
+    ];
     const routes = routers.flatMap((r) => routesOf(r, '/api/v1'));
     expect(routes).to.include('GET /api/v1/units/:id');
     const undocumented = routes.filter((route) => !examples.some((ex) => exampleCalls(ex, route)));
@@ -58,6 +67,23 @@ describe('the API reference (docs/api.md)', () => {
     expect(mismatches(body, { meta: { pages: '<any>' } })).to.deep.equal(['body.meta.pages: missing']);
     expect(mismatches(body, { meta: '<absent>' })).to.have.length(1);
   });
+
+  it('keeps the values an expected body marks "<id:NAME>", which match like "<any>"', () => {
+    const body = { data: { id: 7, findings: [{ id: 12 }, { id: 13 }] } };
+    const expected = { data: { id: '<id:check>', findings: ['<any>', { id: '<id:finding>' }] } };
+    expect(mismatches(body, expected)).to.deep.equal([]);
+    expect(captures(body, expected)).to.deep.equal({ check: '7', finding: '13' });
+    expect(mismatches({ data: {} }, { data: { id: '<id:check>' } })).to.deep.equal(['body.data.id: missing']);
+  });
+
+  it('checks a PDF by its first bytes, the headers shown and its stated SHA-256', () => {
+    const pdf = Buffer.from('%PDF-1.7\n%%EOF\n');
+    const headers = { 'content-type': 'application/pdf', 'x-content-sha256': crypto.createHash('sha256').update(pdf).digest('hex') };
+    expect(pdfMismatches({ body: pdf, headers }, 'Content-Type: application/pdf\nX-Content-SHA256: <any>')).to.deep.equal([]);
+    expect(pdfMismatches({ body: Buffer.from('<html>'), headers: { 'content-type': 'text/html' } }, 'Content-Type: application/pdf')).to.have.length(2);
+    expect(pdfMismatches({ body: Buffer.from('%PDF-1.7 other'), headers }, '')).to.have.length(1);
+    expect(parseApiExamples('## P\n```http\nGET /x\n```\n```pdf status=200\n```\n')[0]).to.include({ format: 'pdf', status: 200 });
+  });
 });
 
 forEachDatabase('the examples of docs/api.md', (ctx) => {
@@ -70,7 +96,9 @@ forEachDatabase('the examples of docs/api.md', (ctx) => {
     it(ex.title, async () => {
       const { response, problems } = await runExample(ctx(), fx, ex);
       const where = `docs/api.md line ${ex.line}: ${ex.method} ${ex.target}`;
-      expect(problems, `${where}\nactual ${response.status}: ${response.text.slice(0, 1500)}`).to.deep.equal([]);
+      // A PDF is read as bytes: it has no text to show.
+      const shown = typeof response.text === 'string' ? response.text.slice(0, 1500) : `${String(response.headers['content-type'])}, ${JSON.stringify(response.headers)}`;
+      expect(problems, `${where}\nactual ${response.status}: ${shown}`).to.deep.equal([]);
     });
   }
 });

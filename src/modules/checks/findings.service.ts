@@ -27,7 +27,7 @@ const findingInput = z.object({
 
 /** The findings of a check (automatic and by hand, removed ones left out), oldest first. */
 export async function findingsOf(db: Db, checkId: number): Promise<Finding[]> {
-  const actions = db('corrective_actions').groupBy('finding_id')
+  const actions = db('corrective_actions').whereNull('deleted_at').groupBy('finding_id')
     .select('finding_id', db.raw('count(*) as action_count'), db.raw("sum(case when status = 'verified' then 1 else 0 end) as verified_count")).as('a');
   const rows = (await db('check_findings as f').leftJoin('procedures as p', 'p.id', 'f.procedure_id').leftJoin(actions, 'a.finding_id', 'f.id')
     .where('f.check_id', checkId).whereNull('f.deleted_at')
