@@ -14,3 +14,8 @@ export function isCalendarDate(s: string): boolean {
 export function vnDate(d: Date): string {
   return new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** A day `YYYY-MM-DD` as Vietnamese text writes it, `DD/MM/YYYY` (in messages). */
+export function dayText(day: string): string {
+  return day.split('-').reverse().join('/');
+}

@@ -166,7 +166,7 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
       text: 'Đơn vị chấp hành chưa nghiêm kỷ luật hành chính.', 'c.0.text': 'Đeo thẻ công chức', 'c.0.responsible': 'Văn phòng UBND', 'c.0.deadline': '2026-03-01',
     });
     expect(bad.status).to.equal(422);
-    expect(bad.text).to.include(viHtml('v.insp_deadline_before', { date: '2026-03-02' }));
+    expect(bad.text).to.include(viHtml('v.insp_deadline_before', { date: '02/03/2026' }));
     expect(bad.text).to.include('Đơn vị chấp hành chưa nghiêm');
     expect(await tables()).to.deep.equal(before);
     const ok = await form(w.inspector, `/inspections/${id}/conclusion`, {

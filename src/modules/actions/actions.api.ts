@@ -3,6 +3,7 @@ import type { Services } from '../../app.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../http/validation.ts';
+import { pageBody } from '../units/units.api.ts';
 import type { ActionView } from './actions.service.ts';
 
 /** What a client needs of an action: the row, whether it is overdue, the moves open to the caller. */
@@ -20,8 +21,8 @@ export function actionApi(s: Services): Router {
   r.use(['/findings', '/actions'], requireApiUser);
 
   r.get('/findings', async (req, res) => {
-    const page = await s.actions.listFindings(actorOf(req), req.query);
-    res.json({ data: page.items.map(({ unitPath: _p, ...f }) => f), page: { page: page.page, pages: page.pages, total: page.total, pageSize: page.pageSize } });
+    const page = await s.actions.listFindings(actorOf(req), req.query, true);
+    res.json(pageBody({ ...page, items: page.items.map(({ unitPath: _p, ...f }) => f) }));
   });
   r.get('/findings/:id', async (req, res) => {
     const d = await s.actions.finding(actorOf(req), parseId(req.params.id));
@@ -38,8 +39,8 @@ export function actionApi(s: Services): Router {
   });
 
   r.get('/actions', async (req, res) => {
-    const { page } = await s.actions.list(actorOf(req), req.query);
-    res.json({ data: page.items.map(actionBody), page: { page: page.page, pages: page.pages, total: page.total, pageSize: page.pageSize } });
+    const { page } = await s.actions.list(actorOf(req), req.query, true);
+    res.json(pageBody({ ...page, items: page.items.map(actionBody) }));
   });
   r.get('/actions/:id', async (req, res) => {
     res.json({ data: actionBody(await s.actions.action(actorOf(req), parseId(req.params.id))) });

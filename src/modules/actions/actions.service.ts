@@ -6,7 +6,7 @@ import { optionalId, optionalText, requiredDate, requiredText, validate } from '
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Page } from '../../lib/pagination.ts';
-import { iso, vnDate } from '../../lib/time.ts';
+import { dayText, iso, vnDate } from '../../lib/time.ts';
 import type { FormDefinition, LocalizedText } from '../../plugins/contract.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { findItem } from '../checks/checks.logic.ts';
@@ -36,7 +36,8 @@ export interface FindingDetails {
   blocking: ActionView[];
 }
 
-const pageSize = 25;
+/** The lists' page size unless one is asked for (as every list of the API). */
+const pageSize = 50;
 const textMax = 4000;
 
 const actionInput = z.object({
@@ -55,21 +56,40 @@ const transitionInput = z.object({
   version: optionalId,
 });
 
-const pageParam = z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number().int().positive().max(100_000).catch(1));
+const blankAsDefault = (v: unknown) => (v === '' ? undefined : v);
+const pageParam = z.preprocess(blankAsDefault, z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).positive({ error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1));
+const pageSizeParam = z.preprocess(blankAsDefault, z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(pageSize));
 const listQuery = z.object({
-  status: z.enum(actionStatuses).optional().catch(undefined),
-  severity: z.enum(severities).optional().catch(undefined),
+  status: z.preprocess(blankAsDefault, z.enum(actionStatuses, { error: 'v.choose' }).optional()),
+  severity: z.preprocess(blankAsDefault, z.enum(severities, { error: 'v.choose' }).optional()),
   overdue: z.preprocess((v) => v === '1' || v === 'true' || v === true, z.boolean()),
-  unit: optionalId.catch(undefined),
+  unit: optionalId,
   page: pageParam,
+  pageSize: pageSizeParam,
 });
 const findingQuery = z.object({
-  status: z.enum(findingStatuses).optional().catch(undefined),
-  severity: z.enum(severities).optional().catch(undefined),
-  unit: optionalId.catch(undefined),
-  check: optionalId.catch(undefined),
+  status: z.preprocess(blankAsDefault, z.enum(findingStatuses, { error: 'v.choose' }).optional()),
+  severity: z.preprocess(blankAsDefault, z.enum(severities, { error: 'v.choose' }).optional()),
+  unit: optionalId,
+  check: optionalId,
   page: pageParam,
+  pageSize: pageSizeParam,
 });
+
+/**
+ * A list's filters: the API refuses one it cannot read (422, per field); a page, where they come
+ * from links and the filter form, leaves such a filter out and shows the rest.
+ */
+function listFilters<S extends z.ZodType>(schema: S, query: unknown, strict: boolean): z.infer<S> {
+  try {
+    return validate(schema, query ?? {});
+  } catch (err) {
+    if (strict || !(err instanceof AppError) || !err.fields) throw err;
+    const kept = { ...(query as Record<string, unknown>) };
+    for (const f of Object.keys(err.fields)) delete kept[f];
+    return validate(schema, kept);
+  }
+}
 
 export type ActionListQuery = z.infer<typeof listQuery>;
 
@@ -150,7 +170,7 @@ export class ActionsService {
     const fields: FieldErrors = {};
     const owner = await this.ownerFor(finding.unitPath, d, fields);
     // The finding dates from its check: an action cannot be due before the problem was found.
-    if (d.dueDate < finding.checkDate) fields.dueDate = { key: 'v.actions_due_before', params: { date: finding.checkDate.split('-').reverse().join('/') } };
+    if (d.dueDate < finding.checkDate) fields.dueDate = { key: 'v.actions_due_before', params: { date: dayText(finding.checkDate) } };
     if (Object.keys(fields).length || !owner) throw new AppError('VALIDATION_FAILED', {}, fields);
     return { cause: d.cause, action: d.action, ownerId: owner.id, dueDate: d.dueDate, version: d.version };
   }
@@ -261,15 +281,15 @@ export class ActionsService {
   }
 
   /** Actions of every unit in the caller's scope, filtered (the province list, `/actions`). */
-  async list(actor: Actor, query: unknown): Promise<{ query: ActionListQuery; page: Page<ActionView>; unit?: Unit }> {
-    const q = listQuery.parse(query ?? {});
+  async list(actor: Actor, query: unknown, strict = false): Promise<{ query: ActionListQuery; page: Page<ActionView>; unit?: Unit }> {
+    const q = listFilters(listQuery, query, strict);
     const today = this.today();
     // An unknown or out-of-scope unit filters to nothing rather than failing: it is a search.
     const unit = q.unit ? await findUnit(this.db, q.unit, scopeFor(actor.user, 'unit.read')) : undefined;
-    if (q.unit && !unit) return { query: q, page: { items: [], total: 0, page: 1, pageSize, pages: 1 } };
+    if (q.unit && !unit) return { query: q, page: { items: [], total: 0, page: 1, pageSize: q.pageSize, pages: 1 } };
     const page = await repo.listActions(this.db, {
       scope: scopeFor(actor.user, 'unit.read'), unitPath: unit?.path, status: q.status, severity: q.severity,
-      overdueOn: q.overdue ? today : undefined, page: q.page, pageSize,
+      overdueOn: q.overdue ? today : undefined, page: q.page, pageSize: q.pageSize,
     });
     return { query: q, unit, page: { ...page, items: page.items.map((a) => this.view(actor, a, today)) } };
   }
@@ -278,8 +298,8 @@ export class ActionsService {
   async forUnit(actor: Actor, unitId: number, query: Record<string, unknown> = {}) {
     const unit = await this.unitIn(actor, unitId);
     const scope = scopeFor(actor.user, 'unit.read');
-    const fp = pageParam.parse(query.fpage);
-    const ap = pageParam.parse(query.page);
+    const fp = pageParam.catch(1).parse(query.fpage);
+    const ap = pageParam.catch(1).parse(query.page);
     const today = this.today();
     const [findings, actions] = await Promise.all([
       repo.listFindings(this.db, { scope, unitPath: unit.path, status: 'open', page: fp, pageSize }),
@@ -288,12 +308,12 @@ export class ActionsService {
     return { unit, findings, actions: { ...actions, items: actions.items.map((a) => this.view(actor, a, today)) } };
   }
 
-  async listFindings(actor: Actor, query: unknown): Promise<Page<FindingRow>> {
-    const q = findingQuery.parse(query ?? {});
+  async listFindings(actor: Actor, query: unknown, strict = false): Promise<Page<FindingRow>> {
+    const q = listFilters(findingQuery, query, strict);
     const scope = scopeFor(actor.user, 'unit.read');
     const unit = q.unit ? await findUnit(this.db, q.unit, scope) : undefined;
-    if (q.unit && !unit) return { items: [], total: 0, page: 1, pageSize, pages: 1 };
-    return repo.listFindings(this.db, { scope, unitPath: unit?.path, checkId: q.check, status: q.status, severity: q.severity, page: q.page, pageSize });
+    if (q.unit && !unit) return { items: [], total: 0, page: 1, pageSize: q.pageSize, pages: 1 };
+    return repo.listFindings(this.db, { scope, unitPath: unit?.path, checkId: q.check, status: q.status, severity: q.severity, page: q.page, pageSize: q.pageSize });
   }
 
   /** Reminder reads (no actor: reminders look at every unit). Unfinished actions due from today to `days` ahead. */

@@ -10,9 +10,15 @@ import type { Progress, Scoring } from './checks.logic.ts';
 const scoreBody = (s: Scoring) => ({ overall: s.overall.percent, sections: Object.fromEntries(Object.entries(s.sections).map(([k, v]) => [k, v.percent])) });
 const progressBody = (p: Progress) => ({ answered: p.answered, items: p.items, mandatory: p.mandatory, mandatoryLeft: p.missing.length, missing: p.missing });
 
+/** A check as the API shows it: the unit's internal tree path stays inside. */
+function plain<T extends { unitPath?: string }>(c: T): Omit<T, 'unitPath'> {
+  const { unitPath: _p, ...rest } = c;
+  return rest;
+}
+
 function checkBody(d: CheckDetails) {
   return {
-    ...d.check,
+    ...plain(d.check),
     auditors: d.auditors,
     form: d.form,
     answers: [...d.answers.values()],
@@ -34,11 +40,11 @@ export function checkApi(s: Services): Router {
 
   r.get('/units/:id/checks', async (req, res) => {
     const { checks } = await s.checks.listForUnit(actorOf(req), parseId(req.params.id));
-    res.json({ data: checks });
+    res.json({ data: checks.map(plain) });
   });
   r.post('/units/:id/checks', async (req, res) => {
     const check = await s.checks.plan(actorOf(req), parseId(req.params.id), req.body);
-    res.status(201).json({ data: check });
+    res.status(201).json({ data: plain(check) });
   });
   // Every check in the caller's scope: `unit` (a code: its subtree), status, form, from, to,
   // scoreMin, scoreMax, page (50 a page).

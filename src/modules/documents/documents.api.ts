@@ -39,7 +39,7 @@ export function documentApi(s: Services): Router {
     res.json({ data: body(await s.documents.get(actorOf(req), parseId(req.params.id))) });
   });
   r.put('/documents/:id', async (req, res) => {
-    res.json({ data: body(await s.documents.update(actorOf(req), parseId(req.params.id), req.body)) });
+    res.json({ data: body(await s.documents.update(actorOf(req), parseId(req.params.id), req.body, true)) });
   });
   r.post('/documents/:id/approve', async (req, res) => {
     res.json({ data: body(await s.documents.approve(actorOf(req), parseId(req.params.id))) });

@@ -261,19 +261,25 @@ export class DocumentsService {
    * Saves the draft's fields and number. A number already used for that unit, year and type is
    * refused on its field; so is text the font cannot print. Saving an approved document sends it
    * back to draft: the leader approved other words. An issued document never changes.
+   * `partial` (the API): a field left out keeps its value; the page always sends the whole form.
    */
-  async update(actor: Actor, id: number, input: unknown): Promise<DocumentRecord> {
+  async update(actor: Actor, id: number, input: unknown, partial = false): Promise<DocumentRecord> {
     const d = await this.withCap(actor, id, 'document.write');
     const def = this.definition(d.type);
     if (d.status === 'issued' || !def) throw new AppError('DOCUMENT_WRONG_STATE');
-    const body = (input ?? {}) as Record<string, unknown>;
+    const given = (typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
+    const { parts: keptParts, ...keptFields } = d.fields;
+    const body: Record<string, unknown> = partial
+      ? { numberSeq: d.numberSeq, numberSuffix: d.numberSuffix, issueDate: d.issueDate ?? undefined, ...keptFields, ...given,
+        parts: { ...keptParts, ...(typeof given.parts === 'object' && given.parts !== null ? given.parts : {}) } }
+      : given;
     const data = validate(fieldsInput, body);
     const fieldErrors: FieldErrors = {};
     // Free-text parts: `parts` (API) or `part_<id>` (pages).
-    const given = (typeof body.parts === 'object' && body.parts !== null ? body.parts : {}) as Record<string, unknown>;
+    const givenParts = (typeof body.parts === 'object' && body.parts !== null ? body.parts : {}) as Record<string, unknown>;
     const parts: Record<string, string> = {};
     for (const p of def.textParts ?? []) {
-      const raw = given[p.id] ?? body[`part_${p.id}`];
+      const raw = givenParts[p.id] ?? body[`part_${p.id}`];
       const text = typeof raw === 'string' ? raw.normalize('NFC').trim() : '';
       if (text.length > 8000) fieldErrors[`part_${p.id}`] = { key: 'v.too_long', params: { n: 8000 } };
       if (p.options && text && !p.options.some((o) => o.value === text)) fieldErrors[`part_${p.id}`] = { key: 'v.choose' };

@@ -6,7 +6,8 @@ import type { FormDefinition } from '../../plugins/contract.ts';
 type Db = Knex | Knex.Transaction;
 
 export type InspectionKind = 'planned' | 'unannounced';
-export type InspectionStatus = 'on_site' | 'record_closed' | 'concluded';
+export const inspectionStatuses = ['on_site', 'record_closed', 'concluded'] as const;
+export type InspectionStatus = (typeof inspectionStatuses)[number];
 
 export interface Inspection {
   id: number;

@@ -5,7 +5,7 @@ import { AppError, type FieldErrors } from '../../http/errors.ts';
 import { optionalText, requiredText, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { isCalendarDate, iso, vnDate } from '../../lib/time.ts';
+import { dayText, isCalendarDate, iso, vnDate } from '../../lib/time.ts';
 import type { FormDefinition, Severity } from '../../plugins/contract.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
@@ -189,7 +189,7 @@ export class RecordService {
       else if (c.responsible.length > 200) fields[`c.${n}.responsible`] = { key: 'v.too_long', params: { n: 200 } };
       if (!c.deadline) fields[`c.${n}.deadline`] = { key: 'v.required' };
       else if (!isCalendarDate(c.deadline)) fields[`c.${n}.deadline`] = { key: 'v.date' };
-      else if (c.deadline < inspection.inspectionDate) fields[`c.${n}.deadline`] = { key: 'v.insp_deadline_before', params: { date: inspection.inspectionDate } };
+      else if (c.deadline < inspection.inspectionDate) fields[`c.${n}.deadline`] = { key: 'v.insp_deadline_before', params: { date: dayText(inspection.inspectionDate) } };
     });
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
     const now = iso(this.clock.now());
