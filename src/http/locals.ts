@@ -26,8 +26,6 @@ export function queryWith(query: Record<string, unknown>, changes: Record<string
   return s ? `?${s}` : '';
 }
 
-const notices = new Set(['saved', 'created', 'moved', 'merged', 'password_changed', 'token_revoked', 'role_added', 'role_removed', 'signed_out', 'setup_done']);
-
 export function viewLocals(translator: Translator) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const t = translator.bind(req.locale);
@@ -38,7 +36,8 @@ export function viewLocals(translator: Translator) {
       user: req.user,
       isAdmin: isAdmin(req.user),
       csrf: () => (token ??= req.csrfToken ? req.csrfToken() : ''),
-      notice: typeof req.query.notice === 'string' && notices.has(req.query.notice) ? req.query.notice : undefined,
+      // Only a notice the app words (`notices.*` of the locale files): the query string is the user's.
+      notice: typeof req.query.notice === 'string' && /^[a-z_]{1,40}$/.test(req.query.notice) && translator.has(req.locale, `notices.${req.query.notice}`) ? req.query.notice : undefined,
       currentPath: req.path,
       query: req.query,
       fmtDay,

@@ -107,16 +107,18 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
   it('the leader approves it; the officer issues it and the page shows the SHA-256 and the download', async () => {
     await leaderPage.goto(url(docUrl));
     await Promise.all([
-      leaderPage.waitForURL((u) => u.searchParams.get('notice') === 'saved'),
+      leaderPage.waitForURL((u) => u.searchParams.get('notice') === 'approved'),
       leaderPage.getByRole('button', { name: 'Duyệt văn bản' }).click(),
     ]);
+    expect(await leaderPage.getByRole('status').innerText()).to.equal('Đã phê duyệt.');
     expect(await leaderPage.locator('dl.facts').innerText()).to.contain('Đã duyệt');
     const page = officerPage;
     await page.goto(url(docUrl));
     await Promise.all([
-      page.waitForURL((u) => u.searchParams.get('notice') === 'saved'),
+      page.waitForURL((u) => u.searchParams.get('notice') === 'issued'),
       page.getByRole('button', { name: 'Ban hành', exact: true }).click(),
     ]);
+    expect(await page.getByRole('status').innerText()).to.equal('Đã ban hành. Văn bản đã được lưu trữ và không thể sửa.');
     const facts = await page.locator('dl.facts').innerText();
     expect(facts).to.contain('Đã ban hành');
     expect(facts).to.contain(`${leader.fullName} duyệt lúc`);

@@ -311,6 +311,10 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal('/account?notice=password_changed');
       expect((await agent.get('/account?notice=password_changed')).text).to.include(msg('notices.password_changed'));
+      // Only notices the app words are shown; anything else in the query string is not.
+      for (const other of ['title', 'app.name', '__proto__', '<b>x</b>']) {
+        expect((await agent.get(`/account?notice=${encodeURIComponent(other)}`)).text, other).not.to.include('class="notice"');
+      }
       expect((await signInTo(ctx().built, u.username, 'mat-khau-moi-9')).status).to.equal(302);
       expect((await signInTo(ctx().built, u.username, u.password)).status).to.equal(401);
     });

@@ -124,7 +124,7 @@ export function documentRoutes(s: Services, clock: Clock): Router {
       const id = parseId(req.params.id);
       try {
         await s.documents[step](actorOf(req), id);
-        res.redirect(withNotice(`/documents/${id}`, 'saved'));
+        res.redirect(withNotice(`/documents/${id}`, step === 'approve' ? 'approved' : 'issued'));
       } catch (err) {
         if (err instanceof AppError && err.status !== 404 && err.status < 500) {
           res.status(err.status).render('documents/show', { ...(await showLocals(req)), formError: { code: err.code, params: err.params } });
