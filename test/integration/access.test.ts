@@ -211,6 +211,7 @@ const checkRoutes: Row[] = [
   { method: 'GET', path: '/checks/:check/next', may: planners, ok: 200 },
   { method: 'POST', path: '/checks/:freshCheck/items/:itemId/files', file: () => ({ name: 'anh.png', content: accessPng }), may: answerers, ok: 302 },
   { method: 'GET', path: '/checks/:check/files/:checkFileId', may: 'everyone', ok: 200 },
+  { method: 'POST', path: '/checks/:check/files/:checkFileId/remove', may: answerers, ok: 302 },
   { method: 'POST', path: '/checks/:freshStartedCheck/findings', body: findingBody, may: answerers, ok: 302 },
   { method: 'POST', path: '/api/v1/checks/:freshStartedCheck/findings', body: findingBody, may: answerers, ok: 201 },
   { method: 'POST', path: '/checks/:freshSubmittedCheck/sign-off', may: checkSigners, ok: 302 },
@@ -560,7 +561,8 @@ async function fillPath(r: Row, u: Place, f: Fixture, m?: Member): Promise<{ url
       case 'freshTeam': return insp.team(f, u);
       case 'freshPlanItem': return insp.planItem(f, u);
       case 'freshOfficial': return insp.official(f, u);
-      case 'checkFileId': return checkEvidence(f.ctx, await placeCheck(f, u, false));
+      // A request that takes the file away gets one of its own.
+      case 'checkFileId': return checkEvidence(f.ctx, await placeCheck(f, u, false), r.method !== 'GET');
       case 'freshStartedCheck': return startedCheck(f.ctx, await placeCheck(f, u, true));
       case 'freshSubmittedCheck': return submittedCheck(f.ctx, await placeCheck(f, u, true));
       case 'freshDocDraft': return accessDocument(f, u);

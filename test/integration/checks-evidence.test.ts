@@ -77,6 +77,44 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
     expect(page.text).to.include(`>bien-ban.pdf</a>`);
   });
 
+  it('takes back a wrong photo before submit: the item is answered by the photo left, then by none', async () => {
+    const id = await plan();
+    expect((await upload(officer, id, 'photo', 'anh-dung.png', png)).status).to.equal(302);
+    expect((await upload(officer, id, 'photo', 'anh-nham.png', png)).status).to.equal(302);
+    const [right, wrong] = ((await ctx().db('check_files').where('check_id', id).orderBy('id').select('id')) as Array<{ id: number }>).map((r) => Number(r.id)) as [number, number];
+    const answerOf = async () => ((await ctx().db('check_answers').where({ check_id: id, item_id: 'photo' }).first('value')) as { value: string } | undefined)?.value;
+    expect(await answerOf()).to.equal('anh-nham.png');
+    const page = await officer.agent.get(`/checks/${id}`);
+    expect(page.text).to.include(`form="rm-${wrong}"`).and.to.include(`action="/checks/${id}/files/${wrong}/remove"`);
+    const remove = (who: Person, fileId: number, checkId = id) => who.agent.post(`/checks/${checkId}/files/${fileId}/remove`).type('form').send({ _csrf: who.token });
+    // Readers who may not answer, someone of another province, and another check's id: not found.
+    expect((await remove(viewer, wrong)).status).to.equal(404);
+    expect((await remove(outsider, wrong)).status).to.equal(404);
+    expect((await remove(officer, wrong, await plan())).status).to.equal(404);
+    const res = await remove(officer, wrong);
+    expect(res.status).to.equal(302);
+    expect(res.headers.location).to.equal(`/checks/${id}?notice=removed`);
+    expect(await answerOf()).to.equal('anh-dung.png');
+    const audit = (await ctx().db('audit_log').where({ entity: 'check', entity_id: id, action: 'detach' }).first('before')) as { before: string };
+    expect(JSON.parse(audit.before)).to.deep.include({ fileId: wrong, fileName: 'anh-nham.png', sha256: crypto.createHash('sha256').update(png).digest('hex') });
+    expect((await remove(officer, right)).status).to.equal(302);
+    expect(await answerOf(), 'no photo left: the item is unanswered again').to.equal(undefined);
+    expect(await fileCount(id)).to.equal(0);
+  });
+
+  it('keeps the evidence of a submitted check', async () => {
+    const id = await plan();
+    expect((await upload(officer, id, 'q2', 'bien-ban.pdf', pdf)).status).to.equal(302);
+    await put(officer, id, 'q1', { value: 'no' });
+    await put(officer, id, 'q2', { value: 'yes' });
+    expect((await officer.agent.post(`/api/v1/checks/${id}/submit`).set('x-csrf-token', officer.token)).status).to.equal(200);
+    const fileId = Number(((await ctx().db('check_files').where('check_id', id).first('id')) as { id: number }).id);
+    const res = await officer.agent.post(`/checks/${id}/files/${fileId}/remove`).type('form').send({ _csrf: officer.token });
+    expect(res.status).to.equal(409);
+    expect(res.text).to.include(viHtml('errors.CHECK_LOCKED'));
+    expect(await fileCount(id)).to.equal(1);
+  });
+
   it('refuses a file of a refused type, one whose content is not its extension, and an empty one: 422 next to the item, nothing stored', async () => {
     const id = await plan();
     const cases: Array<[string, Buffer, string]> = [

@@ -102,6 +102,17 @@ export function checkRoutes(s: Services): Router {
     }
   });
 
+  r.post('/checks/:id/files/:checkFileId/remove', async (req, res) => {
+    const id = parseId(req.params.id);
+    try {
+      await s.checks.files.removeFromItem(actorOf(req), id, parseId(req.params.checkFileId));
+      res.redirect(withNotice(`/checks/${id}`, 'removed'));
+    } catch (err) {
+      if (!inPlace(err)) throw err;
+      await renderCheck(s, req, res, err.status, { formError: { code: err.code, params: err.params } });
+    }
+  });
+
   r.get('/checks/:id/files/:checkFileId', async (req, res) => {
     const f = await s.checks.files.get(actorOf(req), parseId(req.params.id), parseId(req.params.checkFileId));
     // Only allow-listed types are ever stored; images and PDF open in the browser, the rest download.

@@ -92,6 +92,34 @@ export class CheckFilesService {
     else await trx('check_answers').insert({ check_id: checkId, section_id: sectionId, item_id: itemId, value: name, note: null, answered_by: actor.user.id, answered_at: at, version: 1 });
   }
 
+  /**
+   * Takes back an item's evidence file (a wrong photo) while the check is not submitted; the
+   * audit log keeps its name and SHA-256. A photo item is then answered by its latest photo left,
+   * or unanswered when none is left. A finding's evidence stays with the finding.
+   */
+  async removeFromItem(actor: Actor, checkId: number, fileId: number): Promise<void> {
+    const check = await this.checks.answerable(actor, checkId);
+    const file = (await this.db('check_files').where({ id: fileId, check_id: checkId }).whereNotNull('item_id').first('id', 'item_id', 'file_name', 'sha256')) as Record<string, unknown> | undefined;
+    if (!file) throw new AppError('NOT_FOUND');
+    if (check.status === 'submitted') throw new AppError('CHECK_LOCKED');
+    const itemId = String(file.item_id);
+    const found = findItem(check.form, itemId);
+    const at = iso(this.clock.now());
+    await this.db.transaction(async (trx) => {
+      // The check's row first, as an upload does: a submit waits for this, or this sees it submitted.
+      const open = await trx('checks').where('id', checkId).whereNot('status', 'submitted').update({ updated_at: at });
+      if (!open) throw new AppError('CHECK_LOCKED');
+      await trx('check_files').where('id', fileId).del();
+      if (found?.item.answer.type === 'photo') {
+        const left = (await trx('check_files').where({ check_id: checkId, item_id: itemId }).orderBy('id', 'desc').first('file_name')) as { file_name: string } | undefined;
+        if (left) await this.answerPhoto(trx, checkId, found.sectionId, itemId, left.file_name, actor, at);
+        else await trx('check_answers').where({ check_id: checkId, item_id: itemId }).del();
+      }
+      await writeAudit(trx, { at, userId: actor.user.id, action: 'detach', entity: 'check', entityId: checkId, unitId: check.unitId,
+        before: { itemId, fileId, fileName: String(file.file_name), sha256: String(file.sha256) }, requestId: actor.requestId });
+    });
+  }
+
   /** One file of a check the actor can read, with its content; not found otherwise. */
   async get(actor: Actor, checkId: number, fileId: number): Promise<CheckFile & { content: Buffer }> {
     await this.checks.readable(actor, checkId);
