@@ -106,6 +106,30 @@ for (const dialect of engines()) {
         expect(page.text).to.contain('Hình thành từ việc sáp nhập');
         expect(page.text).to.contain('Xã Đắk Drông');
         expect(page.text).to.contain('Cần công bố lại');
+        // Every account opens what its header and Nam Dong's page link to, and the records are there.
+        const problems: string[] = [];
+        for (const a of accounts) {
+          const who = makeAgent(built);
+          const csrf = await who.csrf();
+          const signed = await who.post('/login').type('form').send({ username: a.username, password: a.password, _csrf: csrf });
+          expect(signed.headers.location, a.username).to.equal('/');
+          const home = await who.get('/home');
+          expect(home.status, `${a.username} /home`).to.equal(200);
+          const nav = /<nav aria-label="[^"]*">([\s\S]*?)<\/nav>/.exec(home.text)?.[1] ?? '';
+          const unitPage = await who.get(`/units/${namDong.id}`);
+          const records = /<nav class="unit-links"[^>]*>([\s\S]*?)<\/nav>/.exec(unitPage.text)?.[1] ?? '';
+          const links = [...`${nav}${records}`.matchAll(/href="(\/[^"]*)"/g)].map((m) => m[1]!);
+          if (links.length < 10) problems.push(`${a.username}: only ${links.length} links`);
+          for (const link of links) {
+            const res = await who.get(link);
+            if (res.status !== 200 && res.status !== 302) problems.push(`${a.username} ${link}: ${res.status}`);
+          }
+        }
+        expect(problems, problems.join('\n')).to.deep.equal([]);
+        const officerChecks = await agent.get('/checks');
+        expect(officerChecks.text, 'the demo has checks of Nam Dong').to.match(/href="\/checks\/\d+"/);
+        const officerDocs = await agent.get(`/units/${namDong.id}/documents`);
+        expect(officerDocs.text, 'the demo has documents of Nam Dong').to.match(/href="\/documents\/\d+"/);
         const laiChau = (await tdb.db('units').where('code', 'LCA').first('id')) as { id: number };
         expect((await agent.get(`/units/${laiChau.id}`)).status).to.equal(404);
         const district = (await tdb.db('units').where('code', 'DNO-CUJUT').first('active_to')) as { active_to: string };
