@@ -87,11 +87,22 @@ forEachDatabase('documents: batch ZIP of a province', (ctx) => {
     const plan = await ctx().built.services.documents.batch.plan(ctx().admin, dno, 'yearly-report', 2026);
     let read = 0;
     const sink = new Writable({ highWaterMark: 1, write(_chunk: Buffer, _enc, cb) { read++; this.destroy(); cb(); } });
+    // Every PDF the batch reads is one query of the documents' `pdf` column: count them.
+    let pdfReads = 0;
+    const count = (q: { sql: string }) => { if (/select [`"]pdf[`"] from [`"]documents[`"]/.test(q.sql)) pdfReads++; };
+    ctx().db.on('query', count);
     const started = Date.now();
-    await ctx().built.services.documents.batch.stream(plan, 'Báo cáo năm', sink);
+    try {
+      await ctx().built.services.documents.batch.stream(plan, 'Báo cáo năm', sink);
+    } finally {
+      ctx().db.removeListener('query', count);
+    }
     expect(Date.now() - started).to.be.below(5000);
     expect(read).to.be.at.least(1);
     expect(sink.destroyed).to.equal(true);
+    const printable = plan.lines.filter((l) => l.doc).length;
+    expect(printable, 'the province has several documents to print').to.be.at.least(2);
+    expect(pdfReads, 'the batch stops reading PDFs once nobody reads the ZIP').to.be.below(printable);
   });
 
   it('does not exist for an officer, nor for a province outside the coordinator\'s scope', async () => {
