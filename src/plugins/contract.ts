@@ -232,7 +232,7 @@ export interface DocumentGatherContext {
   year: number;
   /** The check, review or inspection printed (null for unit documents); `gather` checks it belongs to the unit. */
   sourceId: number | null;
-  /** Tables of other areas may not exist yet: read them only when they do. */
+  /** For tables that may be missing: a plugin's own, or those of another plugin that may be turned off. */
   hasTable(name: string): Promise<boolean>;
   hasColumn(table: string, column: string): Promise<boolean>;
 }

@@ -33,11 +33,11 @@ describe('readiness rules', () => {
     expect(late.items.find((i) => i.key === 'internal_audit')).to.include({ status: 'not_met', reason: 'old' });
   });
 
-  it('leaves out of the score the items whose data this database does not hold', () => {
-    const r = readinessOf({ ...ready, lastReview: undefined, openMajors: undefined, yearlyReportSent: undefined, isoState: 'applying' }, c);
-    expect(r.items.filter((i) => i.status === 'unknown').map((i) => i.key)).to.deep.equal(['management_review', 'no_open_major', 'yearly_report']);
-    // Scope, procedures, internal audit met; declaration not: 3 of 4 known.
-    expect(r).to.include({ score: 75, met: 3, known: 4 });
+  it('scores met items over all seven: no review, an open major finding, no report and no declaration leave 3 of 7', () => {
+    const r = readinessOf({ ...ready, lastReview: null, openMajors: 1, yearlyReportSent: false, isoState: 'applying' }, c);
+    expect(r.items.filter((i) => i.status === 'not_met').map((i) => i.key)).to.deep.equal(['management_review', 'no_open_major', 'declaration', 'yearly_report']);
+    // Scope, procedures, internal audit met: 3 of 7 (43 %).
+    expect(r).to.include({ score: 43, met: 3, known: 7 });
   });
 
   it('names what is missing first: a TTHC without procedure before a review overdue', () => {

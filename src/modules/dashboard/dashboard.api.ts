@@ -5,17 +5,19 @@ import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../http/validation.ts';
 import type { DashboardRow } from './dashboard.service.ts';
 
-/** A row as the API gives it: the figures flat, unknown figures as null with their name in `unknown`. */
+/**
+ * A row as the API gives it: the figures flat. Every figure is known (the app's migrations create
+ * the tables behind each), so `unknown` is always empty; it stays for the clients that read it.
+ */
 export function rowBody(r: DashboardRow) {
   const f = r.facts;
-  const known = <T>(v: T | undefined) => (v === undefined ? null : v);
   return {
     id: r.id, code: r.code, name: r.name, kind: r.kind, isoState: r.isoState, isoStandard: r.isoStandard,
-    declaredOn: known(f.declaredOn), validForCurrentScope: r.isoState === 'declared',
-    lastInternalAudit: f.lastInternalAudit, lastManagementReview: known(f.lastReview), openMajorFindings: known(f.openMajors),
-    overdueCorrectiveActions: known(f.overdueActions), lastInspection: known(f.lastInspection), violationsThisYear: known(f.violationsThisYear),
+    declaredOn: f.declaredOn, validForCurrentScope: r.isoState === 'declared',
+    lastInternalAudit: f.lastInternalAudit, lastManagementReview: f.lastReview, openMajorFindings: f.openMajors,
+    overdueCorrectiveActions: f.overdueActions, lastInspection: f.lastInspection, violationsThisYear: f.violationsThisYear,
     onTimeRate: f.onTimeRate, readiness: r.readiness.score,
-    unknown: (['declaredOn', 'lastReview', 'openMajors', 'overdueActions', 'lastInspection', 'violationsThisYear', 'yearlyReportSent'] as const).filter((k) => f[k] === undefined),
+    unknown: [] as string[],
   };
 }
 

@@ -17,14 +17,12 @@ export async function dashboardWorkbook(d: ProvinceDashboard, t: ReturnType<Tran
   ws.columns = cols.map(([, width]) => ({ width }));
   ws.addRow(cols.map(([k]) => t(k)));
   ws.getRow(1).font = { bold: true };
-  const unknown = t('dashboard.unknown');
-  const val = <T>(v: T | undefined, f: (x: T) => string | number = (x) => x as unknown as string) => (v === undefined ? unknown : v === null ? '' : f(v));
   for (const r of d.rows) {
     const f = r.facts;
     ws.addRow([
-      safeText(r.code), safeText(r.name), t(`units.states.${r.isoState}`), r.isoStandard ?? '', val(f.declaredOn),
-      r.isoState === 'declared' ? t('common.yes') : t('common.no'), f.lastInternalAudit ?? '', val(f.lastReview), val(f.openMajors), val(f.overdueActions),
-      val(f.lastInspection), val(f.violationsThisYear), f.onTimeRate ?? '', r.readiness.score ?? '',
+      safeText(r.code), safeText(r.name), t(`units.states.${r.isoState}`), r.isoStandard ?? '', f.declaredOn ?? '',
+      r.isoState === 'declared' ? t('common.yes') : t('common.no'), f.lastInternalAudit ?? '', f.lastReview ?? '', f.openMajors, f.overdueActions,
+      f.lastInspection ?? '', f.violationsThisYear, f.onTimeRate ?? '', r.readiness.score ?? '',
     ]);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

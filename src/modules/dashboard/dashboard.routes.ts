@@ -29,7 +29,7 @@ export function dashboardRoutes(s: Services, cacheMs = 0): Router {
     const d = await s.dashboard.open(actorOf(req), req.query);
     if ('national' in d) return res.render('dashboard/national', { d: d.national, states: isoStates });
     const p = d.province;
-    const locals = { d: p, states: isoStates, sortKeys, links: figureLinks(p.available) };
+    const locals = { d: p, states: isoStates, sortKeys, links: figureLinks };
     // The rows are most of the page (about 1 kB a unit): rendered once for the same figures,
     // language and filter, and reused while the figures are (DASHBOARD_CACHE_SECONDS).
     const q = p.query;
@@ -52,7 +52,7 @@ export function dashboardRoutes(s: Services, cacheMs = 0): Router {
 
   r.get('/units/:id/readiness', async (req, res) => {
     const { unit, row } = await s.dashboard.unitReadiness(actorOf(req), parseId(req.params.id));
-    res.render('dashboard/readiness', { unit, row, links: figureLinks(await s.dashboard.availableData()) });
+    res.render('dashboard/readiness', { unit, row, links: figureLinks });
   });
   return r;
 }

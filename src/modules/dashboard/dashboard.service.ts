@@ -13,7 +13,6 @@ import { isoStates, type IsoState, type Unit } from '../units/units.types.ts';
 import { dashboardQuery, type DashboardQuery, type SortKey } from './dashboard.schemas.ts';
 import { gatherFacts, monthlyTrend, unitsOf, type DashboardUnit, type MonthFigures, type UnitSet } from './facts.repository.ts';
 import { bandOf, readinessOf, type Readiness, type ReadinessContext, type UnitFacts } from './readiness.ts';
-import { available, type Available } from './schema-probe.ts';
 
 export interface DashboardRow extends DashboardUnit {
   facts: UnitFacts;
@@ -32,7 +31,6 @@ export interface ProvinceDashboard {
   trend: MonthFigures[];
   query: DashboardQuery;
   dir: 'asc' | 'desc';
-  available: Available;
   asOf: string;
   /** Names the figures shown (their set, day and load): equal stamps, equal figures. */
   stamp: string;
@@ -57,7 +55,6 @@ export interface ProvinceSummary {
 export interface NationalOverview {
   provinces: ProvinceSummary[];
   totals: { units: number; byState: Record<IsoState, number>; readiness: number | null };
-  available: Available;
   asOf: string;
 }
 
@@ -104,17 +101,16 @@ export class DashboardService {
   }
 
   /** Rows with facts and readiness for a set of units. */
-  async rowsOf(set: UnitSet, kinds?: Parameters<typeof unitsOf>[4]): Promise<{ rows: DashboardRow[]; av: Available }> {
-    const av = await available(this.db);
+  async rowsOf(set: UnitSet, kinds?: Parameters<typeof unitsOf>[3]): Promise<DashboardRow[]> {
     const c = this.context();
-    const units = await unitsOf(this.db, set, c.today, av, kinds);
-    const facts = await gatherFacts(this.db, set, units, av, c);
+    const units = await unitsOf(this.db, set, c.today, kinds);
+    const facts = await gatherFacts(this.db, set, units, c);
     const rows = units.map((u) => {
       const f = facts.get(u.id)!;
       const readiness = readinessOf(f, c);
       return { ...u, facts: f, readiness, band: bandOf(readiness.score) };
     });
-    return { rows, av };
+    return rows;
   }
 
   /**
@@ -136,8 +132,8 @@ export class DashboardService {
     const set: UnitSet = { rootPath: root.path, scope };
     const c = this.context();
     const key = `province|${c.today}|${root.path}|${JSON.stringify(scope)}`;
-    const [{ rows: cachedRows, av, loadedAt }, trend, others] = await Promise.all([
-      this.cached(key, async () => ({ ...(await this.rowsOf(set)), loadedAt: Date.now() })),
+    const [{ rows: cachedRows, loadedAt }, trend, others] = await Promise.all([
+      this.cached(key, async () => ({ rows: await this.rowsOf(set), loadedAt: Date.now() })),
       this.cached(`trend|${key}`, () => monthlyTrend(this.db, set, lastTwelveMonths(c.today))),
       rootIds.length > 1 ? this.db('units').whereIn('id', rootIds).whereNot('id', root.id).orderBy('name').select('id', 'name') as Promise<Array<{ id: number; name: string }>> : Promise.resolve([]),
     ]);
@@ -151,7 +147,7 @@ export class DashboardService {
     const dir = query.dir ?? (query.sort === 'name' || query.sort === 'readiness' || query.sort === 'ontime' ? 'asc' : 'desc');
     sortRows(rows, query.sort, dir);
     return {
-      root, others: others.map((o) => ({ id: Number(o.id), name: String(o.name) })), rows, total: all.length, byState, trend, query, dir, available: av, asOf: c.today,
+      root, others: others.map((o) => ({ id: Number(o.id), name: String(o.name) })), rows, total: all.length, byState, trend, query, dir, asOf: c.today,
       stamp: `${key}|${loadedAt}`,
     };
   }
@@ -163,7 +159,7 @@ export class DashboardService {
 
   private async loadNational(): Promise<NationalOverview> {
     const c = this.context();
-    const [{ rows, av }, provinces] = await Promise.all([
+    const [rows, provinces] = await Promise.all([
       this.rowsOf({ scope: { all: true } }),
       this.db('units').whereNull('parent_id').where((w) => w.whereNull('active_to').orWhere('active_to', '>', c.today)).select('id', 'code', 'name') as Promise<Array<Record<string, unknown>>>,
     ]);
@@ -174,7 +170,8 @@ export class DashboardService {
       list.push(r);
       byProvince.set(top, list);
     }
-    const sumOf = (list: DashboardRow[], k: 'openMajors' | 'overdueActions') => (list.some((r) => r.facts[k] !== undefined) ? list.reduce((n, r) => n + (r.facts[k] ?? 0), 0) : null);
+    // A province without units has no figure (null), not zero.
+    const sumOf = (list: DashboardRow[], k: 'openMajors' | 'overdueActions') => (list.length ? list.reduce((n, r) => n + r.facts[k], 0) : null);
     const totals = { units: rows.length, byState: emptyStates(), readiness: mean(rows.flatMap((r) => (r.readiness.score === null ? [] : [r.readiness.score]))) };
     for (const r of rows) totals.byState[r.isoState]++;
     const out = provinces.map((p) => {
@@ -193,18 +190,14 @@ export class DashboardService {
     });
     // Vietnamese order (Đ after D) on both engines, whatever the database's collation.
     out.sort((x, y) => collator.compare(x.name, y.name));
-    return { provinces: out, totals, available: av, asOf: c.today };
-  }
-
-  availableData(): Promise<Available> {
-    return available(this.db);
+    return { provinces: out, totals, asOf: c.today };
   }
 
   /** One unit's readiness, explained item by item (any unit the caller can read). */
   async unitReadiness(actor: Actor, unitId: number): Promise<{ unit: Unit; row: DashboardRow }> {
     const unit = await findUnit(this.db, unitId, scopeFor(actor.user, 'unit.read'));
     if (!unit) throw new AppError('NOT_FOUND');
-    const { rows } = await this.rowsOf({ scope: { all: true }, ids: [unit.id] }, null);
+    const rows = await this.rowsOf({ scope: { all: true }, ids: [unit.id] }, null);
     if (!rows[0]) throw new AppError('NOT_FOUND');
     return { unit, row: rows[0] };
   }

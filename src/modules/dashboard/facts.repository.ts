@@ -4,7 +4,6 @@ import { toCount, wherePathPrefix } from '../../db/helpers.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import type { IsoStandard, IsoState, UnitKind } from '../units/units.types.ts';
 import { rateOf } from '../ontime/ontime.types.ts';
-import type { Available } from './schema-probe.ts';
 import type { UnitFacts } from './readiness.ts';
 
 /** The form id of an internal audit (data contract between the areas). */
@@ -52,8 +51,8 @@ function inSet(db: Db, q: Knex.QueryBuilder, column: string, set: UnitSet): Knex
 }
 
 /** The units of a set (commune-level unless `kinds` says otherwise) active today, in tree order. */
-export async function unitsOf(db: Db, set: UnitSet, today: string, av: Available, kinds: readonly UnitKind[] | null = communeKinds): Promise<Array<DashboardUnit & { declaredOn?: string | null }>> {
-  const q = db('units').select('id', 'code', 'name', 'kind', 'path', 'iso_state', 'iso_standard', 'iso_state_changed_at', ...(av.declaredOn ? ['iso_declared_on'] : []))
+export async function unitsOf(db: Db, set: UnitSet, today: string, kinds: readonly UnitKind[] | null = communeKinds): Promise<Array<DashboardUnit & { declaredOn: string | null }>> {
+  const q = db('units').select('id', 'code', 'name', 'kind', 'path', 'iso_state', 'iso_standard', 'iso_state_changed_at', 'iso_declared_on')
     .orderBy('path');
   // Units named by id are read as they are, merged or not; lists show the units active today.
   if (!set.ids) {
@@ -67,7 +66,7 @@ export async function unitsOf(db: Db, set: UnitSet, today: string, av: Available
   return ((await q) as Row[]).map((r) => ({
     id: Number(r.id), code: String(r.code), name: String(r.name), kind: r.kind as UnitKind, path: String(r.path),
     isoState: r.iso_state as IsoState, isoStandard: (r.iso_standard as IsoStandard | null) ?? null, isoStateChangedAt: (r.iso_state_changed_at as string | null) ?? null,
-    ...(av.declaredOn ? { declaredOn: (r.iso_declared_on as string | null) ?? null } : {}),
+    declaredOn: (r.iso_declared_on as string | null) ?? null,
   }));
 }
 
@@ -80,14 +79,12 @@ const text = (r: Row) => (r.v == null ? null : String(r.v));
 
 /**
  * The facts behind every figure of the dashboards and the readiness, for a whole set of units at
- * once: one grouped query per figure (never one per unit), run side by side. The data of modules
- * that do not exist here is left undefined (unknown).
+ * once: one grouped query per figure (never one per unit), run side by side.
  */
-export async function gatherFacts(db: Db, set: UnitSet, units: Array<DashboardUnit & { declaredOn?: string | null }>, av: Available, c: FactsContext): Promise<Map<number, UnitFacts>> {
+export async function gatherFacts(db: Db, set: UnitSet, units: Array<DashboardUnit & { declaredOn: string | null }>, c: FactsContext): Promise<Map<number, UnitFacts>> {
   const grouped = (q: Knex.QueryBuilder, column = 'unit_id') => inSet(db, q, column, set);
   const yearStart = `${c.year}-01-01`;
   const yearEnd = `${c.year}-12-31`;
-  const none = Promise.resolve(undefined);
 
   const [scopeRows, procedures, audits, onTime, majors, reviews, overdue, inspections, violations, reports] = await Promise.all([
     // Adopted TTHC and those without an issued procedure, in one pass over the unit's TTHC.
@@ -102,36 +99,19 @@ export async function gatherFacts(db: Db, set: UnitSet, units: Array<DashboardUn
     byUnit(grouped(db('on_time_figures').where('period_start', '>=', yearStart).where('period_start', '<=', yearEnd).groupBy('unit_id')
       .select('unit_id', db.raw('sum(received) as received'), db.raw('sum(early) as early'), db.raw('sum(on_time) as on_time'))),
     (r) => rateOf({ received: toCount(r.received), early: toCount(r.early), onTime: toCount(r.on_time) })),
-    av.findingStatus
-      ? byUnit(grouped(db('check_findings as f').join('checks as k', 'k.id', 'f.check_id').where('f.severity', 'major').where('f.status', 'open')
-        .modify((q) => { if (av.findingDeleted) q.whereNull('f.deleted_at'); })
-        .groupBy('k.unit_id').select('k.unit_id', db.raw('count(*) as v')), 'k.unit_id'), num)
-      : none,
-    av.managementReviews
-      ? byUnit(grouped(db('management_reviews').where('status', 'final').modify((q) => { if (av.reviewsDeleted) q.whereNull('deleted_at'); }).groupBy('unit_id').select('unit_id', db.raw('max(review_date) as v'))), text)
-      : none,
-    av.correctiveActions
-      ? byUnit(grouped(db('corrective_actions').where('due_date', '<', c.today).whereNotIn('status', ['done', 'verified'])
-        .modify((q) => { if (av.actionsDeleted) q.whereNull('deleted_at'); })
-        .groupBy('unit_id').select('unit_id', db.raw('count(*) as v'))), num)
-      : none,
-    av.inspections
-      ? byUnit(grouped(db('inspections').modify((q) => { if (av.inspectionsDeleted) q.whereNull('deleted_at'); })
-        .groupBy('unit_id').select('unit_id', db.raw('max(inspection_date) as v'))), text)
-      : none,
-    av.inspectionViolations
-      ? byUnit(grouped(db('inspection_violations as v').join('inspections as i', 'i.id', 'v.inspection_id')
-        .where('i.inspection_date', '>=', yearStart).where('i.inspection_date', '<=', yearEnd)
-        .modify((q) => { if (av.inspectionsDeleted) q.whereNull('i.deleted_at'); })
-        .groupBy('v.unit_id').select('v.unit_id', db.raw('count(*) as v')), 'v.unit_id'), num)
-      : none,
-    av.documents
-      // "Sent this year": the report of this year, or any yearly report issued this year.
-      ? byUnit(grouped(db('documents').where('type', 'yearly-report').where('status', 'issued')
-        .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [yearStart, yearEnd]))
-        .modify((q) => { if (av.documentsDeleted) q.whereNull('deleted_at'); })
-        .groupBy('unit_id').select('unit_id', db.raw('count(*) as v'))), num)
-      : none,
+    byUnit(grouped(db('check_findings as f').join('checks as k', 'k.id', 'f.check_id').where('f.severity', 'major').where('f.status', 'open').whereNull('f.deleted_at')
+      .groupBy('k.unit_id').select('k.unit_id', db.raw('count(*) as v')), 'k.unit_id'), num),
+    byUnit(grouped(db('management_reviews').where('status', 'final').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(review_date) as v'))), text),
+    byUnit(grouped(db('corrective_actions').where('due_date', '<', c.today).whereNotIn('status', ['done', 'verified']).whereNull('deleted_at')
+      .groupBy('unit_id').select('unit_id', db.raw('count(*) as v'))), num),
+    byUnit(grouped(db('inspections').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(inspection_date) as v'))), text),
+    byUnit(grouped(db('inspection_violations as v').join('inspections as i', 'i.id', 'v.inspection_id')
+      .where('i.inspection_date', '>=', yearStart).where('i.inspection_date', '<=', yearEnd).whereNull('i.deleted_at')
+      .groupBy('v.unit_id').select('v.unit_id', db.raw('count(*) as v')), 'v.unit_id'), num),
+    // "Sent this year": the report of this year, or any yearly report issued this year.
+    byUnit(grouped(db('documents').where('type', 'yearly-report').where('status', 'issued')
+      .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [yearStart, yearEnd]))
+      .groupBy('unit_id').select('unit_id', db.raw('count(*) as v'))), num),
   ]);
 
   const out = new Map<number, UnitFacts>();
@@ -139,16 +119,16 @@ export async function gatherFacts(db: Db, set: UnitSet, units: Array<DashboardUn
     const p = procedures.get(u.id);
     out.set(u.id, {
       unitId: u.id, isoState: u.isoState, isoStandard: u.isoStandard,
-      declaredOn: av.declaredOn ? u.declaredOn ?? null : undefined,
+      declaredOn: u.declaredOn,
       adoptedTthc: scopeRows.get(u.id)?.adopted ?? 0,
       issuedProcedures: p?.issued ?? 0, reviewOverdue: p?.overdue ?? 0, tthcWithoutProcedure: scopeRows.get(u.id)?.uncovered ?? 0,
       lastInternalAudit: audits.get(u.id) ?? null,
-      lastReview: reviews ? reviews.get(u.id) ?? null : undefined,
-      openMajors: majors ? majors.get(u.id) ?? 0 : undefined,
-      overdueActions: overdue ? overdue.get(u.id) ?? 0 : undefined,
-      lastInspection: inspections ? inspections.get(u.id) ?? null : undefined,
-      violationsThisYear: violations ? violations.get(u.id) ?? 0 : undefined,
-      yearlyReportSent: reports ? (reports.get(u.id) ?? 0) > 0 : undefined,
+      lastReview: reviews.get(u.id) ?? null,
+      openMajors: majors.get(u.id) ?? 0,
+      overdueActions: overdue.get(u.id) ?? 0,
+      lastInspection: inspections.get(u.id) ?? null,
+      violationsThisYear: violations.get(u.id) ?? 0,
+      yearlyReportSent: (reports.get(u.id) ?? 0) > 0,
       onTimeRate: onTime.get(u.id) ?? null,
     });
   }

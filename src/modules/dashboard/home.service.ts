@@ -3,7 +3,6 @@ import { scopeFor, type Scope } from '../../auth/roles.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import type { DashboardRow, DashboardService } from './dashboard.service.ts';
-import { available } from './schema-probe.ts';
 
 /** One thing due: what, of which unit, by when, and where to open it. */
 export interface DueItem {
@@ -50,7 +49,6 @@ export class HomeService {
     const weekEnd = addDays(today, 6);
     const end = monthEnd(today) > weekEnd ? monthEnd(today) : weekEnd;
     const scope = scopeFor(actor.user, 'unit.read');
-    const av = await available(this.db);
     const db = this.db;
     const scoped = (q: Knex.QueryBuilder, pathColumn = 'u.path') => whereUnitInScope(q, pathColumn, scope);
     const none = Promise.resolve([] as Row[]);
@@ -61,27 +59,19 @@ export class HomeService {
     const [checks, actions, reviews, programme, reports, notes, ownRows] = await Promise.all([
       scoped(db('checks as k').join('units as u', 'u.id', 'k.unit_id').whereIn('k.status', ['planned', 'in_progress']).where('k.check_date', '<=', end)
         .orderBy('k.check_date').limit(50).select('k.id', 'k.check_date', 'k.form_json', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
-      av.correctiveActions
-        ? scoped(db('corrective_actions as a').join('units as u', 'u.id', 'a.unit_id').whereNotIn('a.status', ['done', 'verified']).where('a.due_date', '<=', end)
-          .modify((q) => { if (av.actionsDeleted) q.whereNull('a.deleted_at'); })
-          .orderBy('a.due_date').limit(50).select('a.id', 'a.action', 'a.due_date', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>
-        : none,
-      av.managementReviews
-        ? scoped(db('management_reviews as r').join('units as u', 'u.id', 'r.unit_id').where('r.status', 'draft').where('r.review_date', '<=', end)
-          .modify((q) => { if (av.reviewsDeleted) q.whereNull('r.deleted_at'); })
-          .orderBy('r.review_date').limit(50).select('r.id', 'r.review_date', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>
-        : none,
-      av.auditProgrammes
-        ? scoped(db('audit_programme_items as i').join('audit_programmes as p', 'p.id', 'i.programme_id').join('units as u', 'u.id', 'i.unit_id')
-          .where('p.year', c.year).where('i.planned_month', '<=', Number(end.slice(5, 7))).whereNull('i.check_id')
-          .orderBy('i.planned_month').limit(50).select('i.id', 'i.planned_month', 'i.programme_id', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>
-        : none,
-      av.documents && own.length
+      scoped(db('corrective_actions as a').join('units as u', 'u.id', 'a.unit_id').whereNotIn('a.status', ['done', 'verified']).where('a.due_date', '<=', end).whereNull('a.deleted_at')
+        .orderBy('a.due_date').limit(50).select('a.id', 'a.action', 'a.due_date', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
+      scoped(db('management_reviews as r').join('units as u', 'u.id', 'r.unit_id').where('r.status', 'draft').where('r.review_date', '<=', end).whereNull('r.deleted_at')
+        .orderBy('r.review_date').limit(50).select('r.id', 'r.review_date', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
+      scoped(db('audit_programme_items as i').join('audit_programmes as p', 'p.id', 'i.programme_id').join('units as u', 'u.id', 'i.unit_id')
+        .where('p.year', c.year).where('i.planned_month', '<=', Number(end.slice(5, 7))).whereNull('i.check_id')
+        .orderBy('i.planned_month').limit(50).select('i.id', 'i.planned_month', 'i.programme_id', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
+      own.length
         ? db('documents').whereIn('unit_id', own.map(([id]) => id)).where('type', 'yearly-report').where('status', 'issued')
           .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [`${c.year}-01-01`, `${c.year}-12-31`])).select('unit_id') as Promise<Row[]>
         : none,
       db('notifications').where('user_id', actor.user.id).orderBy('id', 'desc').limit(5).select('id', 'title_vi', 'title_en', 'link', 'read_at', 'created_at') as Promise<Row[]>,
-      own.length ? this.dashboard.rowsOf({ scope, ids: own.map(([id]) => id) }, null).then((r) => r.rows) : Promise.resolve([] as DashboardRow[]),
+      own.length ? this.dashboard.rowsOf({ scope, ids: own.map(([id]) => id) }, null) : Promise.resolve([] as DashboardRow[]),
     ]);
 
     const items: DueItem[] = [];
@@ -97,12 +87,10 @@ export class HomeService {
       const m = String(r.planned_month).padStart(2, '0');
       push('programme', r, '', monthEnd(`${c.year}-${m}-01`), `/units/${Number(r.unit_id)}/programme`);
     }
-    if (av.documents) {
-      const sent = new Set(reports.map((r) => Number(r.unit_id)));
-      // The report's deadline is set by each province (DOMAIN.md: unconfirmed, most in December):
-      // an unsent report is dated the year's end, so it shows on December's list.
-      for (const [id, name] of own) if (!sent.has(id)) push('report', { unit_id: id, unit_name: name }, String(c.year), `${c.year}-12-31`, `/units/${id}/readiness`);
-    }
+    const sent = new Set(reports.map((r) => Number(r.unit_id)));
+    // The report's deadline is set by each province (DOMAIN.md: unconfirmed, most in December):
+    // an unsent report is dated the year's end, so it shows on December's list.
+    for (const [id, name] of own) if (!sent.has(id)) push('report', { unit_id: id, unit_name: name }, String(c.year), `${c.year}-12-31`, `/units/${id}/readiness`);
     items.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.kind.localeCompare(b.kind)));
     const byId = new Map(ownRows.map((r) => [r.id, r]));
     return {

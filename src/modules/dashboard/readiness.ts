@@ -3,15 +3,16 @@ import type { IsoStandard, IsoState } from '../units/units.types.ts';
 /**
  * The readiness of a unit's quality management system, item by item (issue 8). A pure function of
  * facts gathered by facts.repository.ts, so that the rules are read and tested without a database.
- * A fact that is `undefined` could not be known (its module's data does not exist here): its item
- * is "unknown" and left out of the score, which is met items over known items.
+ * Every fact is gathered (the app's migrations create the tables behind each), so every item is met
+ * or not met; the score is met items over known items, and `unknown` stays in the API's vocabulary
+ * (docs/api.md) without being produced.
  */
 export interface UnitFacts {
   unitId: number;
   isoState: IsoState;
   isoStandard: IsoStandard | null;
-  /** Date of the last declaration decision; undefined where the database does not record it. */
-  declaredOn?: string | null;
+  /** Date of the last declaration decision. */
+  declaredOn: string | null;
   /** TTHC the unit has adopted into its scope (not dropped). */
   adoptedTthc: number;
   issuedProcedures: number;
@@ -22,12 +23,12 @@ export interface UnitFacts {
   /** Check date of the last submitted internal audit. */
   lastInternalAudit: string | null;
   /** Date of the last final management review. */
-  lastReview?: string | null;
-  openMajors?: number;
-  overdueActions?: number;
-  lastInspection?: string | null;
-  violationsThisYear?: number;
-  yearlyReportSent?: boolean;
+  lastReview: string | null;
+  openMajors: number;
+  overdueActions: number;
+  lastInspection: string | null;
+  violationsThisYear: number;
+  yearlyReportSent: boolean;
   /** On-time rate of the periods that started this year (null: no dossier due). */
   onTimeRate: number | null;
 }
@@ -81,13 +82,11 @@ export function readinessOf(f: UnitFacts, c: ReadinessContext): Readiness {
   else if (f.lastInternalAudit < c.yearAgo) items.push(item('internal_audit', 'not_met', 'old', { date: f.lastInternalAudit }));
   else items.push(item('internal_audit', 'met', 'met', { date: f.lastInternalAudit }));
 
-  if (f.lastReview === undefined) items.push(item('management_review', 'unknown', 'unknown'));
-  else if (!f.lastReview) items.push(item('management_review', 'not_met', 'none'));
+  if (!f.lastReview) items.push(item('management_review', 'not_met', 'none'));
   else if (f.lastReview < c.yearAgo) items.push(item('management_review', 'not_met', 'old', { date: f.lastReview }));
   else items.push(item('management_review', 'met', 'met', { date: f.lastReview }));
 
-  if (f.openMajors === undefined) items.push(item('no_open_major', 'unknown', 'unknown'));
-  else if (f.openMajors > 0) items.push(item('no_open_major', 'not_met', 'open', { n: f.openMajors }));
+  if (f.openMajors > 0) items.push(item('no_open_major', 'not_met', 'open', { n: f.openMajors }));
   else items.push(item('no_open_major', 'met', 'met'));
 
   // ISO 9001 and QĐ 19/2014: a declaration holds for the scope it was made for; a changed scope
@@ -96,8 +95,7 @@ export function readinessOf(f: UnitFacts, c: ReadinessContext): Readiness {
   else if (f.isoState === 'needs_redeclaration') items.push(item('declaration', 'not_met', 'redeclare'));
   else items.push(item('declaration', 'not_met', 'not_declared'));
 
-  if (f.yearlyReportSent === undefined) items.push(item('yearly_report', 'unknown', 'unknown'));
-  else if (f.yearlyReportSent) items.push(item('yearly_report', 'met', 'met', { year: c.year }));
+  if (f.yearlyReportSent) items.push(item('yearly_report', 'met', 'met', { year: c.year }));
   else items.push(item('yearly_report', 'not_met', 'none', { year: c.year }));
 
   const known = items.filter((i) => i.status !== 'unknown').length;

@@ -199,7 +199,6 @@ export class DocumentsService {
   async sourcesOf(unitId: number): Promise<Array<{ id: number; kind: 'check' | 'review' | 'inspection'; date: string; status: string }>> {
     const out: Array<{ id: number; kind: 'check' | 'review' | 'inspection'; date: string; status: string }> = [];
     for (const [kind, s] of Object.entries(DocumentsService.sources) as Array<['check' | 'review' | 'inspection', { table: string; date: string; soft: boolean }]>) {
-      if (!(await this.db.schema.hasTable(s.table))) continue;
       const q = this.db(s.table).where('unit_id', unitId).orderBy(s.date, 'desc').limit(200).select('id', `${s.date} as day`, 'status');
       if (s.soft) q.whereNull('deleted_at');
       for (const r of (await q) as Array<Record<string, unknown>>) out.push({ id: Number(r.id), kind, date: String(r.day), status: String(r.status) });
@@ -210,7 +209,7 @@ export class DocumentsService {
   /** The source a document prints, of the unit (undefined when it is not one of the unit's). */
   private async source(kind: 'check' | 'review' | 'inspection', id: number | undefined, unitId: number): Promise<{ id: number; year: number } | undefined> {
     const s = DocumentsService.sources[kind];
-    if (!id || !(await this.db.schema.hasTable(s.table))) return undefined;
+    if (!id) return undefined;
     const q = this.db(s.table).where({ id, unit_id: unitId });
     if (s.soft) q.whereNull('deleted_at');
     const row = (await q.first('id', `${s.date} as day`)) as Record<string, unknown> | undefined;

@@ -35,7 +35,7 @@ const severityVi: Record<string, string> = { major: 'Nặng', minor: 'Nhẹ', ob
 
 async function reviewFacts(ctx: DocumentGatherContext): Promise<ReviewFacts> {
   const none = refusal('Chỉ in biên bản từ một cuộc họp xem xét của lãnh đạo đã chốt của chính đơn vị này.', 'Minutes are printed only from a final management review of this unit.');
-  if (ctx.sourceId === null || !(await ctx.hasTable('management_reviews'))) throw none;
+  if (ctx.sourceId === null) throw none;
   const r = (await ctx.db('management_reviews').where({ id: ctx.sourceId, unit_id: ctx.unit.id }).whereNull('deleted_at').first()) as Record<string, unknown> | undefined;
   if (!r || r.status !== 'final') throw none;
   // The inputs as the review compiled them (their shape belongs to the reviews module: read defensively).
@@ -140,7 +140,7 @@ async function inspectionFacts(ctx: DocumentGatherContext, need: 'record' | 'con
   const none = need === 'record'
     ? refusal('Chỉ in biên bản từ một cuộc kiểm tra của đơn vị này đã khép biên bản tại chỗ.', 'A record is printed only from an inspection of this unit whose record has been closed.')
     : refusal('Chỉ in thông báo kết luận từ một cuộc kiểm tra của đơn vị này đã có kết luận.', 'A conclusion notice is printed only from a concluded inspection of this unit.');
-  if (ctx.sourceId === null || !(await ctx.hasTable('inspections'))) throw none;
+  if (ctx.sourceId === null) throw none;
   const { db } = ctx;
   const i = (await db('inspections as i').leftJoin('inspection_teams as t', 't.id', 'i.team_id').where({ 'i.id': ctx.sourceId, 'i.unit_id': ctx.unit.id }).whereNull('i.deleted_at')
     .first('i.*', 't.name as team_name')) as Record<string, unknown> | undefined;

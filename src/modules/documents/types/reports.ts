@@ -13,10 +13,9 @@ const inYear = (year: number) => `${year}-%`;
 export interface YearlyFacts {
   procedures: { inForce: number; issuedInYear: number; revisedInYear: number };
   audits: Array<{ date: string; score: number | null }>;
-  /** null: the management reviews are not kept in this installation yet. */
-  reviews: Array<{ date: string; status: string }> | null;
+  reviews: Array<{ date: string; status: string }>;
   findings: Record<Severity, number>;
-  actions: { open: number; closed: number; overdue: number } | null;
+  actions: { open: number; closed: number; overdue: number };
   /** null: no on-time figures were entered for the year. */
   onTime: (OnTimeCounts & { rate: number | null }) | null;
   objectives: { total: number; achieved: number };
@@ -34,28 +33,20 @@ async function yearlyFacts(ctx: DocumentGatherContext): Promise<YearlyFacts> {
     .orderBy('check_date').select('check_date', 'score')) as Array<Record<string, unknown>>)
     .map((r) => ({ date: String(r.check_date), score: r.score === null || r.score === undefined ? null : Number(r.score) }));
 
-  const findingsQ = db('check_findings as f').join('checks as c', 'c.id', 'f.check_id').where('c.unit_id', unit.id).where('c.check_date', 'like', inYear(year));
-  if (await ctx.hasColumn('check_findings', 'deleted_at')) findingsQ.whereNull('f.deleted_at');
-  const bySeverity = (await findingsQ.groupBy('f.severity').select('f.severity', db.raw('count(*) as n'))) as Array<Record<string, unknown>>;
+  const bySeverity = (await db('check_findings as f').join('checks as c', 'c.id', 'f.check_id').where('c.unit_id', unit.id).where('c.check_date', 'like', inYear(year))
+    .whereNull('f.deleted_at').groupBy('f.severity').select('f.severity', db.raw('count(*) as n'))) as Array<Record<string, unknown>>;
   const findings: Record<Severity, number> = { major: 0, minor: 0, observation: 0 };
   for (const r of bySeverity) if (String(r.severity) in findings) findings[r.severity as Severity] = count(r);
 
-  let reviews: YearlyFacts['reviews'] = null;
-  if (await ctx.hasTable('management_reviews')) {
-    reviews = ((await db('management_reviews').where('unit_id', unit.id).where('review_date', 'like', inYear(year)).orderBy('review_date').select('review_date', 'status')) as Array<Record<string, unknown>>)
-      .map((r) => ({ date: String(r.review_date), status: String(r.status) }));
-  }
+  const reviews = ((await db('management_reviews').where('unit_id', unit.id).whereNull('deleted_at').where('review_date', 'like', inYear(year)).orderBy('review_date').select('review_date', 'status')) as Array<Record<string, unknown>>)
+    .map((r) => ({ date: String(r.review_date), status: String(r.status) }));
 
-  let actions: YearlyFacts['actions'] = null;
-  if (await ctx.hasTable('corrective_actions')) {
-    const q = db('corrective_actions').where('unit_id', unit.id).where('created_at', 'like', inYear(year));
-    if (await ctx.hasColumn('corrective_actions', 'deleted_at')) q.whereNull('deleted_at');
-    const rows = (await q.select('status', 'due_date')) as Array<Record<string, unknown>>;
-    const closed = rows.filter((r) => r.status === 'done' || r.status === 'verified').length;
-    const yearEnd = `${year}-12-31`;
-    const overdue = rows.filter((r) => r.status !== 'done' && r.status !== 'verified' && typeof r.due_date === 'string' && r.due_date < yearEnd).length;
-    actions = { open: rows.length - closed, closed, overdue };
-  }
+  const actionRows = (await db('corrective_actions').where('unit_id', unit.id).where('created_at', 'like', inYear(year)).whereNull('deleted_at')
+    .select('status', 'due_date')) as Array<Record<string, unknown>>;
+  const closed = actionRows.filter((r) => r.status === 'done' || r.status === 'verified').length;
+  const yearEnd = `${year}-12-31`;
+  const overdue = actionRows.filter((r) => r.status !== 'done' && r.status !== 'verified' && typeof r.due_date === 'string' && r.due_date < yearEnd).length;
+  const actions = { open: actionRows.length - closed, closed, overdue };
 
   // The same totals the management review inputs quote (issue 8), from the periods that start in the year.
   const figures = await onTimeSummary(db, unit.id, `${year}-01-01`, `${year}-12-31`);
@@ -107,11 +98,10 @@ export const yearlyReport: DocumentDefinition<YearlyFacts> = {
           rows: f.audits.map((a, i) => [String(i + 1), shortDate(a.date), a.score === null ? '—' : `${String(a.score).replace('.', ',')}%`]) }
         : p(`Trong năm ${year} chưa thực hiện đánh giá nội bộ.`),
       p(`Số điểm không phù hợp phát hiện qua đánh giá, kiểm tra: ${totalFindings} (nặng: ${f.findings.major}; nhẹ: ${f.findings.minor}; khuyến nghị: ${f.findings.observation}).`),
-      ...(f.actions ? [p(`Hành động khắc phục: đã hoàn thành ${f.actions.closed}; đang thực hiện ${f.actions.open}${f.actions.overdue ? ` (quá hạn ${f.actions.overdue})` : ''}.`)] : []),
+      p(`Hành động khắc phục: đã hoàn thành ${f.actions.closed}; đang thực hiện ${f.actions.open}${f.actions.overdue ? ` (quá hạn ${f.actions.overdue})` : ''}.`),
       { kind: 'heading', text: '3. Xem xét của lãnh đạo' },
-      p(f.reviews === null ? 'Chưa có dữ liệu về các cuộc họp xem xét của lãnh đạo.'
-        : f.reviews.length ? `Đã tổ chức ${f.reviews.length} cuộc họp xem xét của lãnh đạo, vào các ngày: ${f.reviews.map((r) => shortDate(r.date)).join('; ')}.`
-          : `Trong năm ${year} chưa tổ chức họp xem xét của lãnh đạo.`),
+      p(f.reviews.length ? `Đã tổ chức ${f.reviews.length} cuộc họp xem xét của lãnh đạo, vào các ngày: ${f.reviews.map((r) => shortDate(r.date)).join('; ')}.`
+        : `Trong năm ${year} chưa tổ chức họp xem xét của lãnh đạo.`),
       { kind: 'heading', text: '4. Mục tiêu chất lượng và kết quả giải quyết hồ sơ' },
       p(`Mục tiêu chất lượng năm ${year}: ${f.objectives.total}; đạt: ${f.objectives.achieved}.`),
       p(f.onTime
@@ -151,17 +141,14 @@ async function auditFacts(ctx: DocumentGatherContext): Promise<AuditFacts> {
   const form = JSON.parse(String(c.form_json)) as FormDefinition;
   const itemText = new Map(form.sections.flatMap((s) => s.items.map((i) => [i.id, i.text.vi] as const)));
   const auditors = ((await db('check_auditors as a').join('users as u', 'u.id', 'a.user_id').where('a.check_id', checkId).orderBy('u.full_name').select('u.full_name')) as Array<Record<string, unknown>>).map((r) => String(r.full_name));
-  const hasDescription = await ctx.hasColumn('check_findings', 'description');
-  const fq = db('check_findings').where('check_id', checkId).orderBy('id');
-  if (await ctx.hasColumn('check_findings', 'deleted_at')) fq.whereNull('deleted_at');
-  const rows = (await fq.select()) as Array<Record<string, unknown>>;
+  const rows = (await db('check_findings').where('check_id', checkId).whereNull('deleted_at').orderBy('id').select()) as Array<Record<string, unknown>>;
   const order: Severity[] = ['major', 'minor', 'observation'];
   return {
     check: { date: String(c.check_date), formTitle: form.title.vi, kind: String(c.kind), score: c.score === null || c.score === undefined ? null : Number(c.score) },
     auditors,
     findings: rows.map((r) => ({
       clauseRef: String(r.clause_ref ?? ''), item: itemText.get(String(r.item_id)) ?? String(r.item_id), severity: r.severity as Severity,
-      note: hasDescription ? String(r.description ?? '') : '',
+      note: String(r.description ?? ''),
     })).sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity)),
   };
 }
