@@ -230,6 +230,16 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     expect(one.body.data.itemText.vi).to.equal('Các bước được thực hiện như quy trình');
     const detail = await officer.agent.get(`/findings/${finding}`);
     expect(detail.text).to.include('Các bước được thực hiện như quy trình');
+    // The unit's checks page shows what is still open, and how many actions are overdue.
+    const late = await insertAction(c.db, finding, owner.id, { dueDate: '2026-01-15' });
+    const overdue = Number(((await api(officer, 'get', `/api/v1/actions?unit=${nd}&overdue=1&pageSize=1`)).body.meta.total));
+    const checksPage = await officer.agent.get(`/units/${nd}/checks`);
+    expect(checksPage.status).to.equal(200);
+    const openWork = /<section class="card open-work"[\s\S]*?<\/section>/.exec(checksPage.text)![0];
+    expect(openWork).to.include(`href="/findings/${finding}"`);
+    expect(openWork).to.include(escapeHtml(viActions('checks.open_overdue', { n: overdue })));
+    expect(openWork).to.include(`href="/units/${nd}/actions"`);
+    await c.db('corrective_actions').where('id', late).update({ deleted_at: '2026-03-02T03:00:00.000Z' });
     // The owner field suggests the people of the unit (and above), not those of another province.
     expect(detail.text).to.include(`<option value="${owner.username}">`);
     expect(detail.text).to.include(`<option value="${coordinator.username}">`);

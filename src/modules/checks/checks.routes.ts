@@ -56,7 +56,9 @@ export function checkRoutes(s: Services): Router {
   r.get('/units/:id/checks', async (req, res) => {
     const actor = actorOf(req);
     const { unit, checks } = await s.checks.listForUnit(actor, parseId(req.params.id));
-    res.render('checks/list', { unit, checks, canPlan: s.checks.canPlan(actor, unit), chart: trendChart(s.checks.cycles.trend(checks)) });
+    // What is still open beside the checks: the first page of the unit's open findings and unfinished actions.
+    const [open, late] = await Promise.all([s.actions.forUnit(actor, unit.id), s.actions.list(actor, { unit: String(unit.id), overdue: '1', pageSize: '1' })]);
+    res.render('checks/list', { unit, checks, canPlan: s.checks.canPlan(actor, unit), chart: trendChart(s.checks.cycles.trend(checks)), open, overdue: late.page.total });
   });
 
   const planPage = async (req: Request, unitId = parseId(req.params.id)) => {
