@@ -129,7 +129,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
     reviews: new ReviewsService(db, clock),
     programme: new ProgrammeService(db, clock, () => plugins),
     documents: new DocumentsService(db, clock, () => plugins),
-    inspections: createInspectionServices(db, clock, () => plugins),
+    inspections: createInspectionServices(db, clock, () => plugins, config.inspections.uploadMaxBytes),
     ...dashboardServices(db, clock, config.catalog.reviewMonths, config.dashboard.cacheMs),
     ...createReminderServices({ db, clock, config, logger, translator, plugins, services: () => services, mailSender: deps.mailSender }),
   };
@@ -221,7 +221,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   // Multipart uploads are read before the CSRF check, which needs their `_csrf` field.
   app.use(uploadsBeforeCsrf([
     ...catalogUploadForms(config),
-    ...inspectionUploadForms(),
+    ...inspectionUploadForms(config),
     onTimeUploadForm(config.catalog.uploadMaxBytes),
     ...checkUploadForms(config),
   ]));
@@ -241,7 +241,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   app.use(checkRoutes(services));
   app.use(actionRoutes(services), reviewRoutes(services), programmeRoutes(services));
   app.use(documentRoutes(services, clock));
-  app.use(inspectionRoutes(services), teamRoutes(services), officialRoutes(services));
+  app.use(inspectionRoutes(services), teamRoutes(services), officialRoutes(services, config.catalog.uploadMaxBytes));
   app.use(onTimeRoutes(services, config.catalog.uploadMaxBytes), dashboardRoutes(services, config.dashboard.cacheMs));
   app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services));
   app.use('/api/v1', checkApi(services), actionApi(services), documentApi(services), inspectionApi(services), onTimeApi(services), dashboardApi(services));

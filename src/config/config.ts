@@ -30,6 +30,7 @@ const envSchema = z.object({
   CATALOG_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(5120),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   CHECK_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(10240),
+  INSPECTION_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(8192),
   PLUGINS: z.string().default('*'),
   PLUGINS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SMTP_URL: z.preprocess(blank, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
@@ -71,6 +72,8 @@ export interface AppConfig {
   };
   /** Largest accepted evidence file or photo of a check, in bytes. */
   checks: { uploadMaxBytes: number };
+  /** Largest accepted photo of an inspection or evidence of a correction, in bytes. */
+  inspections: { uploadMaxBytes: number };
   /** How long a province dashboard or the national overview is reused before its figures are read again (0: never). */
   dashboard: { cacheMs: number };
   /** Enabled plugins (`*`, ids, `-id` to leave one out), init time limit, `PLUGIN_<ID>_<NAME>` settings. */
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authCacheMs: e.AUTH_CACHE_SECONDS * 1000,
     catalog: { reviewMonths: e.CATALOG_REVIEW_MONTHS, uploadMaxBytes: e.CATALOG_UPLOAD_MAX_KB * 1024 },
     checks: { uploadMaxBytes: e.CHECK_UPLOAD_MAX_KB * 1024 },
+    inspections: { uploadMaxBytes: e.INSPECTION_UPLOAD_MAX_KB * 1024 },
     dashboard: { cacheMs: e.DASHBOARD_CACHE_SECONDS * 1000 },
     plugins: {
       enabled: e.PLUGINS.trim() ? e.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : ['*'],

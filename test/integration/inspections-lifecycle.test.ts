@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import { forEachDatabase } from '../helpers/app.ts';
-import { addOfficials, buildWorld, form, pngBytes, post, put, viHtml, viMsg, type World } from '../fixtures/inspections-world.ts';
+import pino from 'pino';
+import { buildApp } from '../../src/app.ts';
+import { forEachDatabase, makeAgent, testConfig, testPassword } from '../helpers/app.ts';
+import { csrfOfSignedIn } from '../fixtures/http.ts';
+import { addOfficials, buildWorld, form, inspectionRegistry, pngBytes, post, put, viHtml, viMsg, type World } from '../fixtures/inspections-world.ts';
 
 interface Rec {
   id: number; status: string; arrivedAt: string | null; closedAt: string | null; earlierInspectionId: number | null; inspectionDate: string;
@@ -114,6 +117,17 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     const big = await up('lon.png', Buffer.concat([pngBytes, Buffer.alloc(9 * 1024 * 1024)]));
     expect(big.status).to.equal(422);
     expect(big.text).to.include(viHtml('errors.INSPECTION_FILE_TOO_LARGE', { size: '8 MB' }));
+    expect((await rec()).files).to.have.length(0);
+    // The limit is a setting: the same photo over 1 KB is refused by an app started with INSPECTION_UPLOAD_MAX_KB=1.
+    const c = ctx();
+    const small = buildApp({ config: testConfig(c.url, { INSPECTION_UPLOAD_MAX_KB: '1' }), db: c.db, clock: c.clock, logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret-test-secret-0123', plugins: inspectionRegistry() });
+    const agent = makeAgent(small);
+    const csrf = await agent.csrf();
+    expect((await agent.post('/login').type('form').send({ username: w.inspector.username, password: testPassword, _csrf: csrf })).status).to.equal(302);
+    const token = await csrfOfSignedIn(agent);
+    const tight = await agent.post(`/inspections/${id}/files`).field('_csrf', token).attach('file', Buffer.concat([pngBytes, Buffer.alloc(2048)]), 'anh.png');
+    expect(tight.status).to.equal(422);
+    expect(tight.text).to.include(viHtml('errors.INSPECTION_FILE_TOO_LARGE', { size: '1 KB' }));
     expect((await rec()).files).to.have.length(0);
     const ok = await up('phong-lam-viec.png', pngBytes);
     expect(ok.status).to.equal(302);

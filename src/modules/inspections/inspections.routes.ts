@@ -5,17 +5,19 @@ import { AppError } from '../../http/errors.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../http/validation.ts';
-import type { UploadForm } from '../../http/uploads.ts';
+import type { AppConfig } from '../../config/config.ts';
+import { sizeText, type UploadForm } from '../../http/uploads.ts';
 import { isoToVnLocal, kindLabel, personalItems, presences, unitSections } from './inspections.logic.ts';
 import type { FormDefinition } from '../../plugins/contract.ts';
-import { fileMaxBytes } from './inspections.service.ts';
-
-/** Photos on site, evidence of a correction, a staff list to import (read before the CSRF check). */
-export function inspectionUploadForms(): UploadForm[] {
+/**
+ * Photos on site, evidence of a correction (`INSPECTION_UPLOAD_MAX_KB`), a staff list to import
+ * (an Excel import, `CATALOG_UPLOAD_MAX_KB` as the catalog's), read before the CSRF check.
+ */
+export function inspectionUploadForms(config: AppConfig): UploadForm[] {
   return [
-    { path: /^\/inspections\/\d+\/files$/, maxBytes: fileMaxBytes },
-    { path: /^\/corrections\/\d+\/answer$/, maxBytes: fileMaxBytes },
-    { path: /^\/units\/\d+\/officials\/import$/, maxBytes: 5 * 1024 * 1024 },
+    { path: /^\/inspections\/\d+\/files$/, maxBytes: config.inspections.uploadMaxBytes },
+    { path: /^\/corrections\/\d+\/answer$/, maxBytes: config.inspections.uploadMaxBytes },
+    { path: /^\/units\/\d+\/officials\/import$/, maxBytes: config.catalog.uploadMaxBytes },
   ];
 }
 
@@ -32,7 +34,7 @@ export async function renderInspection(s: Services, req: Request, res: Response,
   const leader = members.find((m) => m.isLeader);
   res.status(status).render('inspections/show', {
     ...rec, presences, personalItems: personalItems(rec.form), unitSections: unitSections(rec.form), teamMembers: members,
-    leaderName: leader?.fullName ?? '', arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt), fileMax: `${fileMaxBytes / 1024 / 1024} MB`,
+    leaderName: leader?.fullName ?? '', arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt), fileMax: sizeText(s.inspections.onSite.fileMaxBytes),
     closeErrors: {}, kindText: kindTextFor(rec.form, req.locale), ...extra,
   });
 }

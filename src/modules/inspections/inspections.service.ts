@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { inScope, isAdmin, scopeFor } from '../../auth/roles.ts';
 import { insertId, isUniqueViolation } from '../../db/helpers.ts';
 import { AppError, type FieldErrors } from '../../http/errors.ts';
+import { sizeText } from '../../http/uploads.ts';
 import { optionalText, requiredText, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -35,7 +36,8 @@ export interface InspectionAnswer { attendanceId: number | null; itemId: string;
 export interface InspectionFile { id: number; itemId: string | null; fileName: string; mime: string; size: number; sha256: string; createdAt: string }
 
 /** Photos and evidence: what a phone takes and what an office scans. */
-export const fileMaxBytes = 8 * 1024 * 1024;
+/** The photo and evidence limit when none is configured (`INSPECTION_UPLOAD_MAX_KB`). */
+export const defaultFileMaxBytes = 8 * 1024 * 1024;
 const fileTypes: Array<{ mime: string; ext: RegExp; magic: (b: Buffer) => boolean }> = [
   { mime: 'image/jpeg', ext: /\.(jpe?g)$/i, magic: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   { mime: 'image/png', ext: /\.png$/i, magic: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
@@ -72,7 +74,8 @@ const answerInput = z.object({
  * Every entry is saved as it is made (one row each), so a reload loses nothing.
  */
 export class InspectionsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry, private readonly changed: () => void = () => {}) {}
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry, private readonly changed: () => void = () => {},
+    readonly fileMaxBytes = defaultFileMaxBytes) {}
 
   /** The ethics-inspection forms that can be used now (latest versions). */
   forms(): FormDefinition[] {
@@ -350,9 +353,10 @@ export class InspectionsService {
 
   /** Checks and stores one file (type by name and magic bytes, size, sha256). */
   async storeFile(db: Db, actor: Actor, inspectionId: number, file: { name: string; buffer: Buffer } | undefined, problem: string | undefined, itemId?: string): Promise<InspectionFile> {
-    if (problem === 'too_large') throw new AppError('INSPECTION_FILE_TOO_LARGE', { size: `${fileMaxBytes / 1024 / 1024} MB` });
+    const tooLarge = () => new AppError('INSPECTION_FILE_TOO_LARGE', { size: sizeText(this.fileMaxBytes) });
+    if (problem === 'too_large') throw tooLarge();
     if (!file || problem) throw new AppError('UPLOAD_MISSING');
-    if (file.buffer.length > fileMaxBytes) throw new AppError('INSPECTION_FILE_TOO_LARGE', { size: `${fileMaxBytes / 1024 / 1024} MB` });
+    if (file.buffer.length > this.fileMaxBytes) throw tooLarge();
     const mime = fileTypeOf(file.name, file.buffer);
     if (!mime) throw new AppError('INSPECTION_FILE_TYPE');
     const name = file.name.normalize('NFC').replace(/[\\/\0]/g, '_').slice(0, 255);

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { InspectionsService } from './inspections.service.ts';
+import { defaultFileMaxBytes, InspectionsService } from './inspections.service.ts';
 import { OfficialsService } from './officials.service.ts';
 import { RecordService } from './record.service.ts';
 import { StatsService } from './stats.service.ts';
@@ -16,11 +16,11 @@ export interface InspectionServices {
   stats: StatsService;
 }
 
-export function createInspectionServices(db: Knex, clock: Clock, plugins: () => PluginRegistry): InspectionServices {
+export function createInspectionServices(db: Knex, clock: Clock, plugins: () => PluginRegistry, fileMaxBytes = defaultFileMaxBytes): InspectionServices {
   const stats = new StatsService(db, clock, plugins);
   // Every write that changes a figure of the statistics clears their cache.
   const changed = () => stats.invalidate();
-  const onSite = new InspectionsService(db, clock, plugins, changed);
+  const onSite = new InspectionsService(db, clock, plugins, changed, fileMaxBytes);
   return {
     teams: new TeamsService(db, clock, changed),
     officials: new OfficialsService(db, clock),

@@ -4,11 +4,12 @@ import { actorOf } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
+import { sizeText } from '../../http/uploads.ts';
 import { parseId } from '../../http/validation.ts';
 import { ImportReportError } from '../catalog/excel.read.ts';
 
 /** A unit's staff list: add, edit, deactivate, import from .xlsx, export. */
-export function officialRoutes(s: Services): Router {
+export function officialRoutes(s: Services, importMaxBytes: number): Router {
   const r = Router();
   r.use(['/officials', '/units/:id/officials'], requireUser);
   const off = s.inspections.officials;
@@ -42,7 +43,7 @@ export function officialRoutes(s: Services): Router {
     const id = parseId(req.params.id);
     const actor = actorOf(req);
     try {
-      if (res.locals.uploadProblem === 'too_large') throw new AppError('INSPECTION_FILE_TOO_LARGE', { size: '5 MB' });
+      if (res.locals.uploadProblem === 'too_large') throw new AppError('INSPECTION_FILE_TOO_LARGE', { size: sizeText(importMaxBytes) });
       const file = req.file ? { name: req.file.originalname, buffer: req.file.buffer } : undefined;
       const out = await off.importXlsx(actor, id, file);
       await listPage(req, res, 200, { imported: out });
