@@ -62,8 +62,8 @@ forEachDatabase('documents: batch ZIP of a province', (ctx) => {
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.equal('application/zip');
     expect(res.headers['content-disposition']).to.equal('attachment; filename="DNO-yearly-report-2026.zip"');
-    // Streamed while built: no length known in advance.
-    expect(res.headers['content-length']).to.equal(undefined);
+    // Streamed while built, with its exact size announced first (the browser's progress).
+    expect(Number(res.headers['content-length'])).to.equal((res.body as Buffer).length);
     const zip = unzip(res.body as Buffer);
     expect(zip.names).to.have.length(3);
     expect(zip.names[0]).to.match(/^DNO-CJ-ET-Thi-tran-Ea-T-ling-01-BC-UBND\.pdf$/);

@@ -30,6 +30,26 @@ export interface BatchPlan {
  * subtree). The ZIP is streamed while it is built: each PDF is read from the database only when
  * the one before has gone into the archive, so memory stays flat however many units there are.
  */
+const listName = 'danh-sach.txt';
+const entryName = (l: BatchLine) => `${asciiName(`${l.code}-${l.name}-${l.doc!.number}`)}.pdf`;
+
+/** `danh-sach.txt`: the units with their document, then those with nothing to print (UTF-8 with BOM, CRLF). */
+function listOf(plan: BatchPlan, typeTitle: string): Buffer {
+  const withDoc = plan.lines.filter((l) => l.doc);
+  const without = plan.lines.filter((l) => !l.doc);
+  const lines = [
+    `${typeTitle} - năm ${plan.year} - ${plan.province.name}`,
+    '',
+    `Đơn vị có văn bản đã ban hành (${withDoc.length}):`,
+    ...withDoc.map((l) => `  ${l.code}  ${l.name}  Số ${l.doc!.number}  ngày ${l.doc!.issueDate}`),
+    '',
+    `Đơn vị chưa có văn bản để in (${without.length}):`,
+    ...without.map((l) => `  ${l.code}  ${l.name}`),
+    '',
+  ];
+  return Buffer.from(`\ufeff${lines.join('\r\n')}`, 'utf8');
+}
+
 export class DocumentBatch {
   constructor(private readonly db: Knex) {}
 
@@ -48,9 +68,20 @@ export class DocumentBatch {
     };
   }
 
+  /**
+   * The ZIP's size in bytes, known before its first byte, so that the browser shows the download's
+   * real progress (`Content-Length`). Entries are stored, not compressed (a PDF's streams are
+   * compressed already): each is a 30-byte local header, its name and its bytes, then a 46-byte
+   * central directory record with its name again, and the 22-byte end record.
+   */
+  size(plan: BatchPlan, typeTitle: string): number {
+    const entries: Array<[string, number]> = [[listName, listOf(plan, typeTitle).length], ...plan.lines.filter((l) => l.doc).map((l) => [entryName(l), l.doc!.size] as [string, number])];
+    return entries.reduce((sum, [name, bytes]) => sum + 30 + 46 + 2 * Buffer.byteLength(name) + bytes, 0) + 22;
+  }
+
   /** Writes the ZIP to `out`; `danh-sach.txt` inside lists every unit, those with nothing to print too. */
   async stream(plan: BatchPlan, typeTitle: string, out: Writable): Promise<void> {
-    const zip = new ZipArchive({ zlib: { level: 6 } });
+    const zip = new ZipArchive({ store: true });
     const failed = new Promise<never>((_, reject) => zip.on('error', reject));
     failed.catch(() => undefined);
     // The client went away: nobody reads the archive any more, so an entry would never finish.
@@ -58,29 +89,18 @@ export class DocumentBatch {
     const next = async (): Promise<boolean> => (await Promise.race([once(zip, 'entry').then(() => 'entry' as const), gone, failed])) === 'entry';
     zip.pipe(out);
     const withDoc = plan.lines.filter((l) => l.doc);
-    const without = plan.lines.filter((l) => !l.doc);
-    const list = [
-      `${typeTitle} - năm ${plan.year} - ${plan.province.name}`,
-      '',
-      `Đơn vị có văn bản đã ban hành (${withDoc.length}):`,
-      ...withDoc.map((l) => `  ${l.code}  ${l.name}  Số ${l.doc!.number}  ngày ${l.doc!.issueDate}`),
-      '',
-      `Đơn vị chưa có văn bản để in (${without.length}):`,
-      ...without.map((l) => `  ${l.code}  ${l.name}`),
-      '',
-    ].join('\r\n');
     const stop = () => {
       zip.unpipe(out);
       zip.abort();
     };
     // Each wait is set up before its append, so an entry done at once is not missed.
     let entered = next();
-    zip.append(Buffer.from(`\ufeff${list}`, 'utf8'), { name: 'danh-sach.txt' });
+    zip.append(listOf(plan, typeTitle), { name: listName });
     if (!(await entered)) return stop();
     for (const l of withDoc) {
       const row = (await this.db('documents').where('id', l.doc!.id).first('pdf')) as { pdf: Buffer | Uint8Array };
       entered = next();
-      zip.append(Buffer.from(row.pdf), { name: `${asciiName(`${l.code}-${l.name}-${l.doc!.number}`)}.pdf` });
+      zip.append(Buffer.from(row.pdf), { name: entryName(l) });
       if (!(await entered)) return stop();
     }
     await Promise.race([zip.finalize(), failed]);

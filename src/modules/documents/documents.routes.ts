@@ -75,6 +75,8 @@ export function documentRoutes(s: Services, clock: Clock): Router {
     if (!def) throw new AppError('NOT_FOUND');
     const plan = await batch.plan(actorOf(req), p.provinceId, p.type, p.year);
     res.type('application/zip').setHeader('Content-Disposition', `attachment; filename="${plan.province.code}-${def.id}-${p.year}.zip"`);
+    // Streamed while it is built, yet of a size known in advance: the browser shows how far it is.
+    res.setHeader('Content-Length', String(batch.size(plan, def.title.vi)));
     await batch.stream(plan, def.title.vi, res);
   });
 
