@@ -128,6 +128,9 @@ for (const dialect of engines()) {
         expect(problems, problems.join('\n')).to.deep.equal([]);
         const officerChecks = await agent.get('/checks');
         expect(officerChecks.text, 'the demo has checks of Nam Dong').to.match(/href="\/checks\/\d+"/);
+        const concluded = (await tdb.db('inspections').where('status', 'concluded').select('id')) as Array<{ id: number }>;
+        expect(concluded, 'the demo has a concluded spot check of Nam Dong').to.have.length(1);
+        expect((await agent.get(`/inspections/${concluded[0]!.id}`)).status, 'its unit reads it').to.equal(200);
         const officerDocs = await agent.get(`/units/${namDong.id}/documents`);
         expect(officerDocs.text, 'the demo has documents of Nam Dong').to.match(/href="\/documents\/\d+"/);
         const laiChau = (await tdb.db('units').where('code', 'LCA').first('id')) as { id: number };

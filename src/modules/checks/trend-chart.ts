@@ -24,7 +24,7 @@ export function trendChart(points: TrendPoint[]): TrendChart | undefined {
   const width = 640;
   const height = 220;
   const left = 44;
-  const right = width - 16;
+  const right = width - 28; // room for half of the last date label (YYYY-MM, centred on its point)
   const top = 12;
   const bottom = height - 28;
   const step = points.length > 1 ? (right - left) / (points.length - 1) : 0;
