@@ -10,6 +10,7 @@ import { generateChecks, saveItems } from './generate-checks.ts';
 import { checkPage, measure, signIn, type LoadOptions, type Measurement } from './load.ts';
 import { freePort, repoRoot, startNode, waitForOk } from './processes.ts';
 import { machine } from './report.ts';
+import { copyToPostgres, dropPostgres } from './dashboard-pg.ts';
 
 /**
  * `npm run bench:checks` (issue 5): on a fresh national data set with five years of checks,
@@ -19,10 +20,12 @@ import { machine } from './report.ts';
  *  2. the province check list (`/checks`, 10 connections) of the largest province's coordinator,
  *     filtered and not, against the EJS baseline (target: >= 40 % of its requests/s, p99 < 100 ms).
  * Options: --duration N (default 10), --warmup N (default 2), --connections N for the list (10),
- * --save-connections N (50). Always builds its own data set in bench/data/isotrack-bench-checks.sqlite.
+ * --save-connections N (50), --pg URL (the same on PostgreSQL too: the data set is copied into a
+ * fresh database on that server, as bench:dashboard does, and dropped at the end). Always builds its
+ * own data set in bench/data/isotrack-bench-checks.sqlite.
  */
 
-const { values } = parseArgs({ options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, 'save-connections': { type: 'string' } } });
+const { values } = parseArgs({ options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, 'save-connections': { type: 'string' }, pg: { type: 'string' } } });
 const duration = Number(values.duration ?? 10);
 const warmup = Number(values.warmup ?? 2);
 const listConnections = Number(values.connections ?? 10);
@@ -39,7 +42,7 @@ interface SaveResult { p50: number; p99: number; max: number; reqPerSec: number;
  * save bumps its item's by one, in the same transaction) must add up to the acknowledged saves:
  * a save acknowledged but not kept would show as a missing version.
  */
-async function saveLoad(base: string, cookie: string, token: string, checkIds: number[]): Promise<SaveResult> {
+async function saveLoad(base: string, cookie: string, token: string, checkIds: number[], databaseUrl: string): Promise<SaveResult> {
   let seq = 0;
   const slots = checkIds.length * saveItems;
   const acked = new Map<string, Set<string>>();
@@ -80,7 +83,7 @@ async function saveLoad(base: string, cookie: string, token: string, checkIds: n
     }],
   });
   // Read back what was stored.
-  const db = createDb({ url: `sqlite:${file}` });
+  const db = createDb({ url: databaseUrl });
   let lost = 0;
   try {
     const rows = (await db('check_answers').whereIn('check_id', checkIds).select('check_id', 'item_id', 'value', 'version')) as Array<{ check_id: number; item_id: string; value: string; version: number }>;
@@ -96,6 +99,43 @@ async function saveLoad(base: string, cookie: string, token: string, checkIds: n
   }
   if (firstFailure) log(`first failed save: ${firstFailure}`);
   return { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, reqPerSec: r.requests.average, acknowledged, failed: Math.max(failed, r.non2xx), lost, errors: r.errors + r.timeouts };
+}
+
+interface EngineResult { engine: string; rows: Array<{ name: string; m: Measurement }>; save: SaveResult }
+
+/** The app on one database: the province list, filtered and not, then the answer saves. */
+async function measureEngine(engine: string, databaseUrl: string, d: Awaited<ReturnType<typeof generateDataset>>, saveCheckIds: number[], load: LoadOptions): Promise<EngineResult> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = startNode('isotrack', 'src/server.ts', {
+    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl,
+    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'), TRUST_PROXY: 'false', SCHEDULER_ENABLED: 'false',
+  });
+  const rows: Array<{ name: string; m: Measurement }> = [];
+  try {
+    await waitForOk(`${base}/healthz`, app, 30_000);
+    const cookie = await signIn(base, d.coordinator.username, d.password);
+    const lists: Array<[string, string, string]> = [
+      ['province check list', '/checks', 'rel="next"'],
+      ['province check list, filtered', '/checks?status=submitted&form=iso-internal-audit&from=2024-01-01&to=2026-12-31&scoreMin=50', 'rel="next"'],
+    ];
+    for (const [name, p, expect] of lists) {
+      await checkPage(`${base}${p}`, cookie, expect);
+      log(`${engine}: ${name} (${p}) ...`);
+      rows.push({ name, m: await measure(`${base}${p}`, { cookie }, load) });
+    }
+    // The page that carries the token also sets the CSRF cookie it pairs with.
+    const account = await fetch(`${base}/account`, { headers: { cookie } });
+    const token = /name="_csrf" value="([^"]+)"/.exec(await account.text())?.[1];
+    const csrfCookie = account.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('isotrack.csrf='));
+    if (!token) throw new Error('no CSRF token on /account');
+    const pageCookie = csrfCookie ? cookie.replace(/isotrack\.csrf=[^;]*/, csrfCookie) : cookie;
+    log(`${engine}: answer saves, ${saveConnections} connections, ${duration} s ...`);
+    const save = await saveLoad(base, pageCookie, token, saveCheckIds, databaseUrl);
+    return { engine, rows, save };
+  } finally {
+    await app.stop();
+  }
 }
 
 async function baseline(load: LoadOptions): Promise<Measurement> {
@@ -114,7 +154,7 @@ async function main(): Promise<void> {
   setTimeout(() => {
     process.stderr.write('bench:checks: still running after its budget, giving up\n');
     process.exit(2);
-  }, 120_000 + 6 * (duration + warmup + 5) * 1000).unref();
+  }, (120_000 + 6 * (duration + warmup + 5) * 1000) * (values.pg ? 2 : 1) + (values.pg ? 120_000 : 0)).unref();
   const m = machine();
   log(`isotrack checks bench: ${m.cpus} cores (${m.cpuModel}), node ${m.node}, load average ${os.loadavg()[0]?.toFixed(2)}`);
   const d = await generateDataset({ file, log });
@@ -127,56 +167,36 @@ async function main(): Promise<void> {
   log('baseline: Express + EJS, 50 rows ...');
   const ejs = await baseline(load);
 
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const app = startNode('isotrack', 'src/server.ts', {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: `sqlite:${file}`,
-    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'), TRUST_PROXY: 'false', SCHEDULER_ENABLED: 'false',
-  });
-  const rows: Array<{ name: string; m: Measurement }> = [];
-  let save: SaveResult | undefined;
-  try {
-    await waitForOk(`${base}/healthz`, app, 30_000);
-    const cookie = await signIn(base, d.coordinator.username, d.password);
-    const lists: Array<[string, string, string]> = [
-      ['province check list', '/checks', 'rel="next"'],
-      ['province check list, filtered', '/checks?status=submitted&form=iso-internal-audit&from=2024-01-01&to=2026-12-31&scoreMin=50', 'rel="next"'],
-    ];
-    for (const [name, p, expect] of lists) {
-      await checkPage(`${base}${p}`, cookie, expect);
-      log(`${name} (${p}) ...`);
-      rows.push({ name, m: await measure(`${base}${p}`, { cookie }, load) });
+  const results: EngineResult[] = [await measureEngine('sqlite', `sqlite:${file}`, d, info.saveCheckIds, load)];
+  if (values.pg) {
+    const dbName = 'isotrack_bench_checks';
+    const pgUrl = await copyToPostgres(file, values.pg, dbName, log);
+    try {
+      results.push(await measureEngine('postgres', pgUrl, d, info.saveCheckIds, load));
+    } finally {
+      await dropPostgres(values.pg, dbName);
     }
-    // The page that carries the token also sets the CSRF cookie it pairs with.
-    const account = await fetch(`${base}/account`, { headers: { cookie } });
-    const token = /name="_csrf" value="([^"]+)"/.exec(await account.text())?.[1];
-    const csrfCookie = account.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('isotrack.csrf='));
-    if (!token) throw new Error('no CSRF token on /account');
-    const pageCookie = csrfCookie ? cookie.replace(/isotrack\.csrf=[^;]*/, csrfCookie) : cookie;
-    log(`answer saves, ${saveConnections} connections, ${duration} s ...`);
-    save = await saveLoad(base, pageCookie, token, info.saveCheckIds);
-  } finally {
-    await app.stop();
   }
 
   log('');
-  log(`| what | req/s | p50 ms | p99 ms | vs EJS | non-2xx | verdict |`);
-  log(`| --- | ---: | ---: | ---: | ---: | ---: | --- |`);
-  log(`| baseline: Express + EJS, 50 rows | ${ejs.reqPerSec.toFixed(0)} | ${ejs.latencyP50} | ${ejs.latencyP99} | 100 % | ${ejs.non2xx} | |`);
-  for (const r of rows) {
-    const ratio = r.m.reqPerSec / ejs.reqPerSec;
-    const ok = ratio >= 0.4 && r.m.latencyP99 < 100 && r.m.non2xx === 0 && r.m.errors === 0;
-    log(`| ${r.name} | ${r.m.reqPerSec.toFixed(0)} | ${r.m.latencyP50} | ${r.m.latencyP99} | ${(ratio * 100).toFixed(0)} % | ${r.m.non2xx} | ${ok ? 'PASS' : 'MISS'} |`);
-  }
-  if (save) {
+  log(`| engine | what | req/s | p50 ms | p99 ms | vs EJS | non-2xx | verdict |`);
+  log(`| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |`);
+  log(`| | baseline: Express + EJS, 50 rows | ${ejs.reqPerSec.toFixed(0)} | ${ejs.latencyP50} | ${ejs.latencyP99} | 100 % | ${ejs.non2xx} | |`);
+  for (const e of results) {
+    for (const r of e.rows) {
+      const ratio = r.m.reqPerSec / ejs.reqPerSec;
+      const ok = ratio >= 0.4 && r.m.latencyP99 < 100 && r.m.non2xx === 0 && r.m.errors === 0;
+      log(`| ${e.engine} | ${r.name} | ${r.m.reqPerSec.toFixed(0)} | ${r.m.latencyP50} | ${r.m.latencyP99} | ${(ratio * 100).toFixed(0)} % | ${r.m.non2xx} | ${ok ? 'PASS' : 'MISS'} |`);
+    }
+    const save = e.save;
     const ok = save.p99 < 150 && save.lost === 0 && save.failed === 0 && save.errors === 0;
-    log(`| answer saves (${saveConnections} connections) | ${save.reqPerSec.toFixed(0)} | ${save.p50} | ${save.p99} | | ${save.failed} | ${ok ? 'PASS' : 'MISS'} |`);
-    log(`answer saves: ${save.acknowledged} acknowledged, ${save.failed} failed, ${save.errors} errors/timeouts, ${save.lost} lost (read back from the database)`);
+    log(`| ${e.engine} | answer saves (${saveConnections} connections) | ${save.reqPerSec.toFixed(0)} | ${save.p50} | ${save.p99} | | ${save.failed} | ${ok ? 'PASS' : 'MISS'} |`);
   }
+  for (const e of results) log(`${e.engine} answer saves: ${e.save.acknowledged} acknowledged, ${e.save.failed} failed, ${e.save.errors} errors/timeouts, ${e.save.lost} lost (read back from the database)`);
   const out = path.join(repoRoot, 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
   const target = path.join(out, `checks-${at.replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(target, `${JSON.stringify({ machine: m, duration, warmup, listConnections, saveConnections, ejs, lists: rows, save, checks: info.checks }, null, 2)}\n`);
+  fs.writeFileSync(target, `${JSON.stringify({ machine: m, duration, warmup, listConnections, saveConnections, ejs, engines: results, checks: info.checks }, null, 2)}\n`);
   log(`results: ${path.relative(repoRoot, target)}`);
 }
 

@@ -40,7 +40,9 @@ export async function copyToPostgres(sqliteFile: string, adminUrl: string, dbNam
         if (all.length && 'id' in (all[0] ?? {})) await trx.raw(`select setval(pg_get_serial_sequence(?, 'id'), (select max(id) from ??))`, [t, t]);
       }
     });
-    await target.raw('analyze');
+    // As autovacuum leaves a database in use: statistics, and the visibility map without which
+    // PostgreSQL will not use index-only scans (a province's check count: 5.6 ms seq scan before, 0.8 ms after).
+    await target.raw('vacuum analyze');
   } finally {
     await source.destroy();
     await target.destroy();

@@ -83,17 +83,27 @@ export class CheckListService {
   }
 
   private query(scope: Scope, f: CheckFilter, unitPath?: string): Knex.QueryBuilder {
-    // Nation-wide, the newest checks come off the (check_date, id) index; within a province or a
-    // subtree, the units come first, by their path index, then their checks. SQLite, without
-    // statistics on how few units a path range holds, would rather walk a filter's index
-    // (form_id, check_date) over the whole nation (4 ms against 1 ms): its CROSS JOIN keeps the
-    // order as written. PostgreSQL plans the join from its statistics.
+    // Nation-wide, the newest checks come off the (check_date, id) index. Within a province or a
+    // subtree the units come first, by their path index, then their checks by (unit_id, ...):
+    // left to themselves, both engines would rather walk a filter's index (form_id, check_date)
+    // over the whole nation. SQLite keeps a CROSS JOIN's order as written (1 ms against 4 ms);
+    // PostgreSQL takes the units' ids as one array (`= any(array(...))`, a filtered province:
+    // 2.9 ms for page and count against 7.7 ms).
     const unitsFirst = !scope.all || !!unitPath;
-    const q = !unitsFirst ? this.db('checks as c').join('units as u', 'u.id', 'c.unit_id')
-      : isPostgres(this.db) ? this.db('units as u').join('checks as c', 'c.unit_id', 'u.id')
-        : this.db('units as u').crossJoin('checks as c', 'c.unit_id', 'u.id');
-    whereUnitInScope(q, 'u.path', scope);
-    if (unitPath) q.where((w) => wherePathPrefix(w, 'u.path', unitPath));
+    let q: Knex.QueryBuilder;
+    if (!unitsFirst) {
+      q = this.db('checks as c').join('units as u', 'u.id', 'c.unit_id');
+    } else if (isPostgres(this.db)) {
+      const ids = this.db('units as su').select('su.id');
+      whereUnitInScope(ids, 'su.path', scope);
+      if (unitPath) ids.where((w) => wherePathPrefix(w, 'su.path', unitPath));
+      q = this.db('checks as c').join('units as u', 'u.id', 'c.unit_id').whereRaw('c.unit_id = any(array(?))', [ids]);
+    } else {
+      q = this.db('units as u').crossJoin('checks as c', 'c.unit_id', 'u.id');
+      whereUnitInScope(q, 'u.path', scope);
+      if (unitPath) q.where((w) => wherePathPrefix(w, 'u.path', unitPath));
+    }
+    if (!unitsFirst) whereUnitInScope(q, 'u.path', scope);
     if (f.status) q.where('c.status', f.status);
     if (f.form) q.where('c.form_id', f.form);
     if (f.from) q.where('c.check_date', '>=', f.from);
