@@ -124,7 +124,9 @@ export function buildApp(deps: AppDeps): BuiltApp {
     audit: new AuditService(db),
     catalog: createCatalogServices(db, clock, config),
     plugins,
-    checks: new ChecksService(db, clock, () => plugins, config.checks.uploadMaxBytes),
+    // A notice that cannot be delivered is logged; the save it follows has been kept already.
+    checks: new ChecksService(db, clock, () => plugins, config.checks.uploadMaxBytes, (drafts) => services.notifications.deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
+      .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered'))),
     actions: new ActionsService(db, clock),
     reviews: new ReviewsService(db, clock),
     programme: new ProgrammeService(db, clock, () => plugins),

@@ -212,6 +212,16 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     expect((second.body as { data: { replaced: { userId: number; fullName: string; value: string } } }).data.replaced).to.deep.include({ userId: officer.userId, fullName: officer.fullName, value: 'no' });
     const answer = (await read(officer, id)).data.answers.find((a) => a.itemId === 'i-yes');
     expect(answer).to.deep.include({ value: 'yes', answeredBy: inspector.userId });
+    // The earlier author hears of it in the inbox: which item, by whom, what they had answered.
+    const told = async () => (await officer.agent.get('/api/v1/notifications').set('Accept', 'application/json')).body as { data: Array<{ title: string; body: string; link: string; source: string }> };
+    const notes = (await told()).data.filter((n) => n.source === 'checks/answer-replaced' && n.link === `/checks/${id}#i-i-yes`);
+    expect(notes).to.have.length(1);
+    expect(notes[0]!.title).to.match(/^Câu trả lời của bạn đã được thay: .*\(Xã Nam Dong, \d\d\/\d\d\/\d{4}\)$/);
+    expect(notes[0]!.body).to.equal(`${inspector.fullName} đã trả lời lại câu “Câu i-yes”. Trước đó bạn trả lời “no”.`);
+    await put(officer, id, 'i-yes', { value: 'no' });
+    await put(inspector, id, 'i-yes', { value: 'yes' });
+    expect((await told()).data.filter((n) => n.link === `/checks/${id}#i-i-yes`), 'once per item and day').to.have.length(1);
+    expect((await ctx().db('notifications').where({ user_id: inspector.userId, source: 'checks/answer-replaced' }).count({ n: '*' }))[0]!.n, 'the inspector was replaced once too').to.satisfy((n: unknown) => Number(n) === 1);
     // Saving one's own answer again replaces nobody.
     const again = await put(inspector, id, 'i-yes', { value: 'na' });
     expect((again.body as { data: { replaced: unknown } }).data.replaced).to.equal(null);

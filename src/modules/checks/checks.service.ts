@@ -5,10 +5,10 @@ import { AppError, type FieldErrors } from '../../http/errors.ts';
 import { optionalId, optionalText, requiredDate, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { iso } from '../../lib/time.ts';
+import { dayText, iso, vnDate } from '../../lib/time.ts';
 import { insertId, isPostgres } from '../../db/helpers.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
-import type { FormDefinition } from '../../plugins/contract.ts';
+import type { FormDefinition, NotificationDraft } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { unitFor } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
@@ -73,6 +73,32 @@ function toCheck(r: Record<string, unknown>, known?: FormDefinition): Check & { 
  * Checks and internal audits of a unit: plan, answer item by item, score, submit, findings.
  * Scope as for units: a check of a unit outside the caller's scope does not exist (404).
  */
+/**
+ * The earlier author of an answer another auditor replaced is told so in the inbox (issue 5:
+ * "the later one wins and the earlier author is told"): which item, by whom, what it now says.
+ * Once per item, person replaced and day, however often the two go back and forth.
+ */
+function replacedNotice(check: Check & { form: FormDefinition }, itemId: string, r: Replaced, by: Actor, day: string): NotificationDraft {
+  const item = findItem(check.form, itemId)?.item;
+  const ref = item ? `${item.ref} ` : '';
+  const what = { vi: item ? item.text.vi : itemId, en: item ? item.text.en : itemId };
+  const was = (v: string | null, none: string) => (v === null || v === '' ? none : `“${v.length > 200 ? `${v.slice(0, 200)}…` : v}”`);
+  const date = dayText(check.checkDate);
+  return {
+    recipient: { userId: r.userId },
+    title: {
+      vi: `Câu trả lời của bạn đã được thay: ${ref}(${check.unitName}, ${date})`,
+      en: `Your answer was replaced: ${ref}(${check.unitName}, ${date})`,
+    },
+    body: {
+      vi: `${by.user.fullName} đã trả lời lại câu “${what.vi}”. Trước đó bạn trả lời ${was(r.value, 'để trống')}.`,
+      en: `${by.user.fullName} answered “${what.en}” again. Your answer was ${was(r.value, 'empty')}.`,
+    },
+    link: `/checks/${check.id}#i-${encodeURIComponent(itemId)}`,
+    dedupeKey: `answer-replaced:${check.id}:${itemId}:${r.userId}:${day}`,
+  };
+}
+
 export class ChecksService {
   readonly files: CheckFilesService;
   readonly findings: CheckFindingsService;
@@ -81,7 +107,12 @@ export class ChecksService {
   /** Frozen forms by check id (see load). */
   private readonly forms = new Map<number, FormDefinition>();
 
-  constructor(readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry, uploadMaxBytes = 10240 * 1024) {
+  /**
+   * `tell` hands notifications to the inbox (the app wires it to the notifications service): the
+   * author of an answer another auditor replaced hears of it.
+   */
+  constructor(readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry, uploadMaxBytes = 10240 * 1024,
+    private readonly tell: (drafts: NotificationDraft[]) => Promise<unknown> = async () => undefined) {
     this.files = new CheckFilesService(db, clock, this, uploadMaxBytes);
     this.findings = new CheckFindingsService(db, clock, this);
     this.cycles = new CheckCyclesService(db, clock, this, plugins);
@@ -277,6 +308,7 @@ export class ChecksService {
     if (!before || Number(before.answered_by) === actor.user.id) return { answer, ...after };
     const who = (await this.db('users').where('id', Number(before.answered_by)).first('full_name')) as { full_name: string } | undefined;
     const replaced: Replaced = { itemId, userId: Number(before.answered_by), fullName: String(who?.full_name ?? ''), answeredAt: String(before.answered_at), value: (before.value as string | null) ?? null };
+    await this.tell([replacedNotice(check, itemId, replaced, actor, vnDate(this.clock.now()))]);
     return { answer, replaced, ...after };
   }
 
