@@ -1,4 +1,4 @@
-import type { DocumentDefinition, DocumentGatherContext, DocumentUnit } from '../../../plugins/contract.ts';
+import type { DocumentBlock, DocumentContent, DocumentDefinition, DocumentFields, DocumentGatherContext, DocumentUnit } from '../../../plugins/contract.ts';
 import { DocumentRefusal } from '../../../plugins/contract.ts';
 import { bodyName, longDate, recipientsWithArchive, shortDate, signerDefaults } from '../documents.text.ts';
 
@@ -53,6 +53,34 @@ const decisionBody = (bases: string[], articles: string[]) => [
 const annexSubtitle = (number: string, issueDate: string, authority: string) =>
   `(Kèm theo Quyết định số ${number} ${longDate(issueDate)} của ${authority.charAt(0).toUpperCase()}${authority.slice(1)})`;
 
+/**
+ * What the three decisions propose alike: the subject, the signer, the legal bases, three
+ * articles (the decision's own, when it takes effect, who carries it out) and the recipients.
+ */
+function decisionDefaults(unit: DocumentUnit, subject: string, first: (body: string) => string, takesEffect = ''): Partial<DocumentFields> {
+  const body = bodyName(unit.name, unit.kind);
+  return {
+    subject, ...signerDefaults(unit), legalBases: legalBases(unit),
+    articles: [
+      first(body),
+      `Quyết định này có hiệu lực thi hành kể từ ngày ký${takesEffect}.`,
+      `Văn phòng ${body}, các công chức và các bộ phận có liên quan chịu trách nhiệm thi hành Quyết định này.`,
+    ],
+    recipients: recipients(unit),
+  };
+}
+
+/** A decision with its annex on a new page after the signature, as the three decisions print. */
+function decisionWithAnnex(fields: DocumentFields, number: string, issueDate: string, body: DocumentBlock[], annexTitle: string, annex: DocumentBlock[]): DocumentContent {
+  return {
+    typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority, body,
+    signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+    annex: { title: annexTitle, subtitle: annexSubtitle(number, issueDate, fields.authority), blocks: annex },
+  };
+}
+
+const scopeAnnexTitle = 'Phụ lục\nDanh mục thủ tục hành chính và hoạt động nội bộ áp dụng Hệ thống quản lý chất lượng';
+
 export const declaration: DocumentDefinition<{ procedures: ScopeRow[] }> = {
   id: 'declaration',
   title: { vi: 'Quyết định công bố Hệ thống quản lý chất lượng', en: 'Decision declaring the quality management system' },
@@ -63,32 +91,10 @@ export const declaration: DocumentDefinition<{ procedures: ScopeRow[] }> = {
     if (!procedures.length) throw noProcedures;
     return { procedures };
   },
-  defaults({ unit }) {
-    const body = bodyName(unit.name, unit.kind);
-    return {
-      subject: `Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
-      ...signerDefaults(unit),
-      legalBases: legalBases(unit),
-      articles: [
-        `Công bố Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động xử lý công việc liên quan đến thủ tục hành chính và hoạt động nội bộ tại Phụ lục kèm theo Quyết định này.`,
-        'Quyết định này có hiệu lực thi hành kể từ ngày ký.',
-        `Văn phòng ${body}, các công chức và các bộ phận có liên quan chịu trách nhiệm thi hành Quyết định này.`,
-      ],
-      recipients: recipients(unit),
-    };
-  },
-  build({ facts, fields, number, issueDate }) {
-    return {
-      typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority,
-      body: decisionBody(fields.legalBases, fields.articles),
-      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
-      annex: {
-        title: 'Phụ lục\nDanh mục thủ tục hành chính và hoạt động nội bộ áp dụng Hệ thống quản lý chất lượng',
-        subtitle: annexSubtitle(number, issueDate, fields.authority),
-        blocks: [scopeTable(facts.procedures)],
-      },
-    };
-  },
+  defaults: ({ unit }) => decisionDefaults(unit, `Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
+    (body) => `Công bố Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động xử lý công việc liên quan đến thủ tục hành chính và hoạt động nội bộ tại Phụ lục kèm theo Quyết định này.`),
+  build: ({ facts, fields, number, issueDate }) =>
+    decisionWithAnnex(fields, number, issueDate, decisionBody(fields.legalBases, fields.articles), scopeAnnexTitle, [scopeTable(facts.procedures)]),
 };
 
 export interface RedeclarationFacts {
@@ -132,18 +138,10 @@ export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
     };
   },
   defaults({ unit, facts }) {
-    const body = bodyName(unit.name, unit.kind);
     const replaces = facts.previous ? ` và thay thế Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}` : '';
     return {
-      subject: `Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
-      ...signerDefaults(unit),
-      legalBases: legalBases(unit),
-      articles: [
-        `Công bố lại Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động tại Phụ lục kèm theo Quyết định này.`,
-        `Quyết định này có hiệu lực thi hành kể từ ngày ký${replaces}.`,
-        `Văn phòng ${body}, các công chức và các bộ phận có liên quan chịu trách nhiệm thi hành Quyết định này.`,
-      ],
-      recipients: recipients(unit),
+      ...decisionDefaults(unit, `Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
+        (body) => `Công bố lại Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động tại Phụ lục kèm theo Quyết định này.`, replaces),
       parts: { reason: 'scope_change' },
     };
   },
@@ -151,25 +149,17 @@ export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
     const reason = reasons[fields.parts.reason ?? ''] ?? fields.parts.reason ?? '';
     const since = facts.previous ? `so với Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}` : '(chưa có quyết định công bố trước đó trong hệ thống)';
     const changes = [...facts.added.map((r) => ['Bổ sung', r.code, r.title, r.tthcCode ?? '']), ...facts.removed.map((r) => ['Bãi bỏ', r.code, r.title, r.tthcCode ?? ''])];
-    return {
-      typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority,
-      body: [...fields.legalBases.map((text) => ({ kind: 'paragraph' as const, text, italic: true })),
-        { kind: 'paragraph', text: `Lý do công bố lại: ${reason}.`, italic: true },
-        ...decisionBody([], fields.articles)],
-      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
-      annex: {
-        title: 'Phụ lục\nDanh mục thủ tục hành chính và hoạt động nội bộ áp dụng Hệ thống quản lý chất lượng',
-        subtitle: annexSubtitle(number, issueDate, fields.authority),
-        blocks: [
-          { kind: 'heading', text: 'I. Phạm vi áp dụng' },
-          scopeTable(facts.procedures),
-          { kind: 'heading', text: `II. Những thay đổi ${since}` },
-          changes.length
-            ? { kind: 'table', columns: [{ header: 'Thay đổi', width: 16, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên quy trình', width: 46 }, { header: 'Mã TTHC', width: 18, align: 'center' }], rows: changes }
-            : { kind: 'paragraph', text: 'Không có thay đổi về danh mục quy trình.' },
-        ],
-      },
-    };
+    const body: DocumentBlock[] = [...fields.legalBases.map((text) => ({ kind: 'paragraph' as const, text, italic: true })),
+      { kind: 'paragraph', text: `Lý do công bố lại: ${reason}.`, italic: true },
+      ...decisionBody([], fields.articles)];
+    return decisionWithAnnex(fields, number, issueDate, body, scopeAnnexTitle, [
+      { kind: 'heading', text: 'I. Phạm vi áp dụng' },
+      scopeTable(facts.procedures),
+      { kind: 'heading', text: `II. Những thay đổi ${since}` },
+      changes.length
+        ? { kind: 'table', columns: [{ header: 'Thay đổi', width: 16, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên quy trình', width: 46 }, { header: 'Mã TTHC', width: 18, align: 'center' }], rows: changes }
+        : { kind: 'paragraph', text: 'Không có thay đổi về danh mục quy trình.' },
+    ]);
   },
 };
 
@@ -183,34 +173,12 @@ export const documentSetDecision: DocumentDefinition<{ procedures: ScopeRow[] }>
     if (!procedures.length) throw noProcedures;
     return { procedures };
   },
-  defaults({ unit }) {
-    const body = bodyName(unit.name, unit.kind);
-    return {
-      subject: `Về việc ban hành bộ tài liệu Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia ${standard}`,
-      ...signerDefaults(unit),
-      legalBases: legalBases(unit),
-      articles: [
-        `Ban hành kèm theo Quyết định này bộ tài liệu Hệ thống quản lý chất lượng của ${body} theo Tiêu chuẩn quốc gia ${standard} (danh mục tại Phụ lục).`,
-        'Quyết định này có hiệu lực thi hành kể từ ngày ký.',
-        `Văn phòng ${body}, các công chức và các bộ phận có liên quan chịu trách nhiệm thi hành Quyết định này.`,
-      ],
-      recipients: recipients(unit),
-    };
-  },
-  build({ facts, fields, number, issueDate }) {
-    return {
-      typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority,
-      body: decisionBody(fields.legalBases, fields.articles),
-      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
-      annex: {
-        title: 'Phụ lục\nDanh mục tài liệu Hệ thống quản lý chất lượng',
-        subtitle: annexSubtitle(number, issueDate, fields.authority),
-        blocks: [{
-          kind: 'table',
-          columns: [{ header: 'TT', width: 8, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên tài liệu', width: 44 }, { header: 'Lần ban hành', width: 13, align: 'center' }, { header: 'Ngày ban hành', width: 15, align: 'center' }],
-          rows: facts.procedures.map((r, i) => [String(i + 1), r.code, r.title, r.revisionNo === null ? '' : String(r.revisionNo).padStart(2, '0'), shortDate(r.issueDate)]),
-        }],
-      },
-    };
-  },
+  defaults: ({ unit }) => decisionDefaults(unit, `Về việc ban hành bộ tài liệu Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia ${standard}`,
+    (body) => `Ban hành kèm theo Quyết định này bộ tài liệu Hệ thống quản lý chất lượng của ${body} theo Tiêu chuẩn quốc gia ${standard} (danh mục tại Phụ lục).`),
+  build: ({ facts, fields, number, issueDate }) =>
+    decisionWithAnnex(fields, number, issueDate, decisionBody(fields.legalBases, fields.articles), 'Phụ lục\nDanh mục tài liệu Hệ thống quản lý chất lượng', [{
+      kind: 'table',
+      columns: [{ header: 'TT', width: 8, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên tài liệu', width: 44 }, { header: 'Lần ban hành', width: 13, align: 'center' }, { header: 'Ngày ban hành', width: 15, align: 'center' }],
+      rows: facts.procedures.map((r, i) => [String(i + 1), r.code, r.title, r.revisionNo === null ? '' : String(r.revisionNo).padStart(2, '0'), shortDate(r.issueDate)]),
+    }]),
 };
