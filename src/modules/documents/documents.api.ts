@@ -3,7 +3,7 @@ import type { Services } from '../../app.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../http/validation.ts';
-import { sendPdf } from './documents.routes.ts';
+import { pdfRoutes } from './documents.routes.ts';
 import type { DocumentRecord } from './documents.service.ts';
 
 const pick = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -47,13 +47,8 @@ export function documentApi(s: Services): Router {
   r.post('/documents/:id/issue', async (req, res) => {
     res.json({ data: body(await s.documents.issue(actorOf(req), parseId(req.params.id))) });
   });
-  r.get('/documents/:id/preview', async (req, res) => {
-    const out = await s.documents.preview(actorOf(req), parseId(req.params.id));
-    sendPdf(res, out.pdf, out.fileName, 'inline', out.doc.sha256);
-  });
-  r.get('/documents/:id/download', async (req, res) => {
-    const out = await s.documents.download(actorOf(req), parseId(req.params.id));
-    sendPdf(res, out.pdf, out.fileName, 'attachment', out.doc.sha256);
-  });
+  const pdf = pdfRoutes(s);
+  r.get('/documents/:id/preview', pdf.preview);
+  r.get('/documents/:id/download', pdf.download);
   return r;
 }

@@ -32,6 +32,20 @@ export function sendPdf(res: Response, pdf: Buffer, fileName: string, dispositio
   res.send(pdf);
 }
 
+/** A draft's preview (inline) and an issued document's bytes (attachment), alike for pages and the API. */
+export function pdfRoutes(s: Services) {
+  return {
+    preview: async (req: Request, res: Response) => {
+      const out = await s.documents.preview(actorOf(req), parseId(req.params.id));
+      sendPdf(res, out.pdf, out.fileName, 'inline', out.doc.sha256);
+    },
+    download: async (req: Request, res: Response) => {
+      const out = await s.documents.download(actorOf(req), parseId(req.params.id));
+      sendPdf(res, out.pdf, out.fileName, 'attachment', out.doc.sha256);
+    },
+  };
+}
+
 /** Pages of the printable documents: lists, prepare, edit, approve, issue, preview, download, batch ZIP. */
 export function documentRoutes(s: Services, clock: Clock): Router {
   const r = Router();
@@ -137,15 +151,9 @@ export function documentRoutes(s: Services, clock: Clock): Router {
     });
   }
 
-  r.get('/documents/:id/preview.pdf', async (req, res) => {
-    const out = await s.documents.preview(actorOf(req), parseId(req.params.id));
-    sendPdf(res, out.pdf, out.fileName, 'inline', out.doc.sha256);
-  });
-
-  r.get('/documents/:id/download', async (req, res) => {
-    const out = await s.documents.download(actorOf(req), parseId(req.params.id));
-    sendPdf(res, out.pdf, out.fileName, 'attachment', out.doc.sha256);
-  });
+  const pdf = pdfRoutes(s);
+  r.get('/documents/:id/preview.pdf', pdf.preview);
+  r.get('/documents/:id/download', pdf.download);
 
   return r;
 }
