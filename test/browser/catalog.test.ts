@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/lib/actor.ts';
-import { browserArtifactsDir, describeInBrowser, openPage, signInThroughForm } from '../helpers/browser.ts';
+import { browserArtifactsDir, describeInBrowser, journey, signInThroughForm } from '../helpers/browser.ts';
 
 /**
  * An officer writes a procedure in a real Chromium, three steps added with the "add step" button
@@ -24,21 +24,15 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
 
   let unitId = 0;
   let procedureUrl = '';
-  const contexts: BrowserContext[] = [];
   let officerPage: Page;
   let leaderPage: Page;
   const problems: string[] = [];
-  let broken = false;
 
   const url = (p: string) => `${ctx().app.baseUrl}${p}`;
   const pathOf = (u: URL) => u.pathname;
 
   /** A page of its own browser profile (own cookies), watched for script and CSP errors. */
-  async function newPage(browser: Browser): Promise<Page> {
-    const { context, page } = await openPage(browser, problems);
-    contexts.push(context);
-    return page;
-  }
+  const trip = journey(() => ctx().browser, problems);
 
   async function signIn(page: Page, username: string): Promise<void> {
     await signInThroughForm(page, ctx().app.baseUrl, username, password);
@@ -70,19 +64,10 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
       const u = await s.users.create(admin, { username: who.username, fullName: who.fullName, password });
       await s.users.addRole(admin, u.id, { role, unitId: nd.id });
     }
-    officerPage = await newPage(ctx().browser);
-    leaderPage = await newPage(ctx().browser);
+    officerPage = await trip.page();
+    leaderPage = await trip.page();
     await signIn(officerPage, officer.username);
     await signIn(leaderPage, leader.username);
-  });
-  after(async () => {
-    for (const c of contexts) await c.close();
-  });
-  beforeEach(() => {
-    if (broken) throw new Error('an earlier step of the journey failed; see above');
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') broken = true;
   });
 
   it('the officer opens a new procedure from the unit\'s catalog and adds three steps, keeping what was typed', async () => {

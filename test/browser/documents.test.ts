@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/lib/actor.ts';
-import { browserArtifactsDir, describeInBrowser, openPage, signInThroughForm } from '../helpers/browser.ts';
+import { browserArtifactsDir, describeInBrowser, journey, signInThroughForm } from '../helpers/browser.ts';
 
 /**
  * An officer prepares the unit's declaration decision from the header's "Văn bản", changes the
@@ -16,20 +16,14 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
   const leader = { username: 'lanhdao.vanban', fullName: 'Lê Văn Lãnh' };
   let unitId = 0;
   let docUrl = '';
-  const contexts: BrowserContext[] = [];
   let officerPage: Page;
   let leaderPage: Page;
   const problems: string[] = [];
-  let broken = false;
 
   const url = (p: string) => `${ctx().app.baseUrl}${p}`;
   const pathOf = (u: URL) => u.pathname;
 
-  async function newPage(browser: Browser): Promise<Page> {
-    const { context, page } = await openPage(browser, problems);
-    contexts.push(context);
-    return page;
-  }
+  const trip = journey(() => ctx().browser, problems);
 
   const signIn = (page: Page, username: string) => signInThroughForm(page, ctx().app.baseUrl, username, password);
 
@@ -50,19 +44,10 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
       const u = await s.users.create(admin, { username: who.username, fullName: who.fullName, password });
       await s.users.addRole(admin, u.id, { role, unitId: nd.id });
     }
-    officerPage = await newPage(ctx().browser);
-    leaderPage = await newPage(ctx().browser);
+    officerPage = await trip.page();
+    leaderPage = await trip.page();
     await signIn(officerPage, officer.username);
     await signIn(leaderPage, leader.username);
-  });
-  after(async () => {
-    for (const c of contexts) await c.close();
-  });
-  beforeEach(() => {
-    if (broken) throw new Error('an earlier step failed; see above');
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') broken = true;
   });
 
   it('the officer reaches the unit\'s documents from the header and prepares the declaration', async () => {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/lib/actor.ts';
 import { vnDate } from '../../src/lib/time.ts';
-import { browserArtifactsDir, describeInBrowser, openPage, phone, signInThroughForm } from '../helpers/browser.ts';
+import { browserArtifactsDir, describeInBrowser, journey, phone, signInThroughForm } from '../helpers/browser.ts';
 
 /**
  * An unannounced inspection on a phone (390 x 844): the team member starts it at a commune of 12
@@ -27,18 +27,13 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
   ];
   const late = 'Lê Văn Cường';
 
-  const contexts: BrowserContext[] = [];
   const problems: string[] = [];
-  let broken = false;
   let page: Page;
   let inspectionPath = '';
   const url = (p: string) => `${ctx().app.baseUrl}${p}`;
 
-  async function onPhone(browser: Browser): Promise<Page> {
-    const { context, page: p } = await openPage(browser, problems, phone);
-    contexts.push(context);
-    return p;
-  }
+  const trip = journey(() => ctx().browser, problems);
+  const onPhone = () => trip.page(phone);
 
   const signIn = (p: Page, username: string) => signInThroughForm(p, ctx().app.baseUrl, username, password);
 
@@ -71,18 +66,9 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
     await s.inspections.teams.create(admin, { unitId: dno.id, name: 'Tổ kiểm tra công vụ tỉnh', year: 2026, leader: inspector.username, units: 'DNO' });
   });
 
-  beforeEach(function () {
-    if (broken) throw new Error('an earlier step of the journey failed; see above');
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === 'failed') broken = true;
-  });
-  after(async () => {
-    for (const c of contexts) await c.close();
-  });
 
   it('the team member starts an unannounced inspection in a few taps', async () => {
-    page = await onPhone(ctx().browser);
+    page = await onPhone();
     await signIn(page, inspector.username);
     await page.goto(url('/inspections'));
     await page.getByRole('link', { name: 'Kiểm tra đột xuất' }).click();
@@ -159,7 +145,7 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
   });
 
   it('the commune\'s officer answers one correction', async () => {
-    const p = await onPhone(ctx().browser);
+    const p = await onPhone();
     await signIn(p, officer.username);
     await p.goto(url(inspectionPath));
     const first = p.locator('article.correction').first();

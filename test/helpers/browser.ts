@@ -193,3 +193,29 @@ export async function signInThroughForm(page: Page, baseUrl: string, username: s
   await page.getByLabel('Mật khẩu').fill(password);
   await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
 }
+
+/**
+ * The steps of a journey build on one another: once one fails, the next ones fail at once
+ * pointing back to it (instead of failing for a reason the reader would chase). Pages opened
+ * through it get browser profiles of their own, closed after the suite.
+ */
+export function journey(browser: () => Browser, problems: string[]): { page(options?: BrowserContextOptions): Promise<Page> } {
+  const contexts: BrowserContext[] = [];
+  let broken = false;
+  beforeEach(() => {
+    if (broken) throw new Error('an earlier step of the journey failed; see above');
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') broken = true;
+  });
+  after(async () => {
+    for (const c of contexts) await c.close();
+  });
+  return {
+    async page(options = {}) {
+      const { context, page } = await openPage(browser(), problems, options);
+      contexts.push(context);
+      return page;
+    },
+  };
+}
