@@ -102,6 +102,22 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
     expect(/id="st-violations">(\d+)</.exec(after.text)![1]).to.equal('6');
   });
 
+  it('lists the inspections a page at a time, newest first, in the API and on the page', async () => {
+    const list = async (q: string) => (await w.coordinator.agent.get(`/api/v1/inspections?${q}`)).body as { data: Array<{ id: number; inspectionDate: string }>; meta: { total: number; page: number; pageSize: number; pages: number } };
+    const all = await list('pageSize=200');
+    expect(all.meta.total).to.equal(3);
+    expect(all.data.map((i) => i.id)).to.deep.equal([...inspections].reverse());
+    const second = await list('pageSize=1&page=2');
+    expect(second.meta).to.deep.equal({ total: 3, page: 2, pageSize: 1, pages: 3 });
+    expect(second.data.map((i) => i.id)).to.deep.equal([all.data[1]!.id]);
+    expect((await w.coordinator.agent.get('/api/v1/inspections?pageSize=500')).status).to.equal(422);
+    const page = await w.coordinator.agent.get('/inspections?page=2&pageSize=1');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('rel="prev"').and.to.include('rel="next"');
+    // The page's own links make its filters: one it cannot read shows the whole list.
+    expect((await w.coordinator.agent.get('/inspections?status=finished&page=abc')).status).to.equal(200);
+  });
+
   it('exports the same figures to .xlsx', async () => {
     const res = await w.coordinator.agent.get('/inspections/stats.xlsx?year=2026').buffer(true).parse((r, cb) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))); });
     expect(res.status).to.equal(200);

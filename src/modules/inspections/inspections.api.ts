@@ -2,12 +2,8 @@ import { Router } from 'express';
 import type { Services } from '../../app.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
-import { z } from 'zod';
-import { parseId, validate } from '../../http/validation.ts';
-import { inspectionStatuses } from './inspections.access.ts';
-
-// A status the list does not know is refused (422), not read as "no inspection has it".
-const listQuery = z.object({ status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(inspectionStatuses, { error: 'v.choose' }).optional()) });
+import { parseId } from '../../http/validation.ts';
+import { pageBody } from '../units/units.api.ts';
 import type { InspectionRecord } from './record.service.ts';
 
 /** The record as the API gives it: personal data only to those the privacy rule allows. */
@@ -35,8 +31,7 @@ export function inspectionApi(s: Services): Router {
   const full = async (actor: ReturnType<typeof actorOf>, id: number) => recordBody(await svc.record.record(actor, id));
 
   r.get('/inspections', async (req, res) => {
-    const { status } = validate(listQuery, req.query);
-    res.json({ data: await svc.onSite.list(actorOf(req), { status }) });
+    res.json(pageBody((await svc.onSite.list(actorOf(req), req.query)).page));
   });
   r.post('/inspections', async (req, res) => {
     const actor = actorOf(req);

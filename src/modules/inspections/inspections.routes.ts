@@ -61,9 +61,13 @@ export function inspectionRoutes(s: Services): Router {
 
   r.get('/inspections', async (req, res) => {
     const actor = actorOf(req);
-    const status = typeof req.query.status === 'string' && ['on_site', 'record_closed', 'concluded'].includes(req.query.status) ? req.query.status : undefined;
+    // The filter comes from the page's own links: one it cannot read shows the whole list.
+    const { filter, page } = await svc.onSite.list(actor, req.query).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'VALIDATION_FAILED') return svc.onSite.list(actor, {});
+      throw err;
+    });
     res.render('inspections/list', {
-      inspections: await svc.onSite.list(actor, { status }), canStart: (await svc.onSite.myTeams(actor)).length > 0, canManage: svc.teams.canManage(actor), status,
+      inspections: page.items, page, canStart: (await svc.onSite.myTeams(actor)).length > 0, canManage: svc.teams.canManage(actor), status: filter.status,
     });
   });
 

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, isAdmin, scopeFor } from '../../auth/roles.ts';
-import { insertId, isUniqueViolation } from '../../db/helpers.ts';
+import { insertId, isUniqueViolation, toCount } from '../../db/helpers.ts';
+import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
 import { AppError, type FieldErrors } from '../../http/errors.ts';
 import { sizeText } from '../../http/uploads.ts';
 import { optionalText, requiredText, validate } from '../../http/validation.ts';
@@ -14,7 +15,7 @@ import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { noteMax } from '../checks/checks.logic.ts';
 import {
-  accessTo, covers, inspectionColumns, inspectionQuery, loadInspection, readableInspection, teamPaths, teamsOf, toInspection, whereReadable,
+  accessTo, covers, inspectionColumns, inspectionQuery, inspectionStatuses, loadInspection, readableInspection, teamPaths, teamsOf, toInspection, whereReadable,
   type Inspection, type InspectionAccess,
 } from './inspections.access.ts';
 import { checkAnswer, personalItem, presences, unitItem, vnLocalToIso, type Presence } from './inspections.logic.ts';
@@ -58,6 +59,13 @@ const startInput = z.object({
   planItemId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
 });
 
+const listQuery = z.object({
+  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(inspectionStatuses, { error: 'v.choose' }).optional()),
+  page: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1)),
+  pageSize: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(50)),
+});
+export type InspectionListQuery = z.infer<typeof listQuery>;
+
 const personInput = z.object({ fullName: requiredText(200), position: optionalText(200), badgeNo: optionalText(60) });
 const presenceInput = z.object({
   presence: z.enum(presences, { error: 'v.choose' }),
@@ -90,12 +98,19 @@ export class InspectionsService {
     return Promise.all(rows.map(async (r) => ({ id: Number(r.id), name: String(r.name), year: Number(r.year), paths: await teamPaths(this.db, Number(r.id)) })));
   }
 
-  async list(actor: Actor, filter: { status?: string; unitId?: number } = {}): Promise<Inspection[]> {
-    const q = inspectionQuery(this.db).select(inspectionColumns).orderBy([{ column: 'i.inspection_date', order: 'desc' }, { column: 'i.id', order: 'desc' }]).limit(500);
+  /** The inspections the actor may read, newest first, a page at a time; `status` filters (a bad filter: 422). */
+  async list(actor: Actor, query: unknown): Promise<{ filter: InspectionListQuery; page: Page<Inspection> }> {
+    const filter = validate(listQuery, query ?? {});
+    const q = inspectionQuery(this.db);
     whereReadable(q, actor.user, await teamsOf(this.db, actor.user.id), [scopeFor(actor.user, 'inspection.manage'), scopeFor(actor.user, 'inspection.unit')]);
     if (filter.status) q.where('i.status', filter.status);
-    if (filter.unitId) q.where('i.unit_id', filter.unitId);
-    return ((await q) as Array<Record<string, unknown>>).map((r) => { const { form: _f, ...i } = toInspection(r); return i; });
+    const [rows, [{ n } = { n: 0 }]] = await Promise.all([
+      q.clone().select(inspectionColumns).orderBy([{ column: 'i.inspection_date', order: 'desc' }, { column: 'i.id', order: 'desc' }])
+        .limit(filter.pageSize).offset(offsetOf(filter.page, filter.pageSize)) as Promise<Array<Record<string, unknown>>>,
+      q.clone().count({ n: '*' }) as Promise<Array<{ n: unknown }>>,
+    ]);
+    const items = rows.map((r) => { const { form: _f, ...i } = toInspection(r); return i; });
+    return { filter, page: pageOf(items, toCount(n), filter.page, filter.pageSize) };
   }
 
   /**
