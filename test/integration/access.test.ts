@@ -222,6 +222,7 @@ const checkRoutes: Row[] = [
 const actionRoutes: Row[] = [ // issue 5, actions area: corrective actions, reviews, programme
   // Corrective actions: everyone in scope reads; officers and up record them; verifiers (not the owner) verify.
   { method: 'GET', path: '/actions', may: 'everyone', ok: 200 },
+  { method: 'GET', path: '/actions/export.xlsx', may: 'everyone', ok: 200 },
   { method: 'GET', path: '/units/:unit/actions', may: 'everyone', ok: 200 },
   { method: 'GET', path: '/findings/:freshFinding', may: 'everyone', ok: 200 },
   { method: 'POST', path: '/findings/:freshFinding/actions', body: act.actionBody, may: planners, ok: 302 },

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import { forEachDatabase, type Agent, type TestContext } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { csrfOfSignedIn, escapeHtml } from '../fixtures/http.ts';
@@ -187,6 +188,22 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     expect(minor.body.data.every((a: { severity: string }) => a.severity === 'minor')).to.equal(true);
     // The officer of Nam Dong sees nothing of Ea T'ling.
     expect((await officer.agent.get('/actions').query({ overdue: '1' })).text).not.to.include(`row-a-${late}"`);
+    // The same list, filtered alike, to Excel: one row per action, in Vietnamese.
+    expect(page.text).to.include('href="/actions/export.xlsx?overdue=true"');
+    const sheet = async (who: Who, q: Record<string, string>) => {
+      const res = await who.agent.get('/actions/export.xlsx').query(q).buffer(true).parse((r, cb) => { const parts: Buffer[] = []; r.on('data', (b: Buffer) => parts.push(b)); r.on('end', () => cb(null, Buffer.concat(parts))); });
+      expect(res.status).to.equal(200);
+      expect(res.headers['content-type']).to.match(/spreadsheetml/);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.body as ArrayBuffer);
+      const rows: string[][] = [];
+      wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+      return rows;
+    };
+    const rows = await sheet(coordinator, { overdue: '1' });
+    expect(rows[0]).to.deep.equal(['Đơn vị', 'Phát hiện', 'Mức độ', 'Đợt kiểm tra', 'Phân tích nguyên nhân', 'Hành động khắc phục', 'Người thực hiện', 'Hạn hoàn thành', 'Trạng thái', 'Quá hạn']);
+    expect(rows.slice(1).map((r) => [r[7], r[8], r[9]])).to.deep.equal([['01/02/2026', 'Đang thực hiện', 'Quá hạn']]);
+    expect((await sheet(officer, { overdue: '1' })).length, 'the officer of Nam Dong: the header row only').to.equal(1);
   });
 
   it('answers bad input with 422 or an empty list, never an error page', async () => {

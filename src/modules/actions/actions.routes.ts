@@ -43,6 +43,11 @@ export function actionRoutes(s: Services): Router {
     res.render('actions/list', { ...out, statuses: actionStatuses, severities, today: s.actions.today() });
   });
 
+  r.get('/actions/export.xlsx', async (req, res) => {
+    const buffer = await s.actions.exportXlsx(actorOf(req), req.query, res.locals.t as (key: string, params?: Record<string, string | number>) => string);
+    res.attachment('hanh-dong-khac-phuc.xlsx').type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
+  });
+
   r.get('/units/:id/actions', async (req, res) => {
     const out = await s.actions.forUnit(actorOf(req), parseId(req.params.id), req.query as Record<string, unknown>);
     res.render('actions/unit', { ...out, today: s.actions.today() });

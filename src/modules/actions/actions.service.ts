@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
 import { AppError, type FieldErrors } from '../../http/errors.ts';
@@ -38,6 +39,8 @@ export interface FindingDetails {
 
 /** The lists' page size unless one is asked for (as every list of the API). */
 const pageSize = 50;
+/** An export holds at most this many actions. */
+const exportMax = 100_000;
 const textMax = 4000;
 
 const actionInput = z.object({
@@ -281,8 +284,10 @@ export class ActionsService {
   }
 
   /** Actions of every unit in the caller's scope, filtered (the province list, `/actions`). */
-  async list(actor: Actor, query: unknown, strict = false): Promise<{ query: ActionListQuery; page: Page<ActionView>; unit?: Unit }> {
+  async list(actor: Actor, query: unknown, strict = false, all = false): Promise<{ query: ActionListQuery; page: Page<ActionView>; unit?: Unit }> {
     const q = listFilters(listQuery, query, strict);
+    // The export: every matching action on one page.
+    if (all) Object.assign(q, { page: 1, pageSize: exportMax });
     const today = this.today();
     // An unknown or out-of-scope unit filters to nothing rather than failing: it is a search.
     const unit = q.unit ? await findUnit(this.db, q.unit, scopeFor(actor.user, 'unit.read')) : undefined;
@@ -292,6 +297,37 @@ export class ActionsService {
       overdueOn: q.overdue ? today : undefined, page: q.page, pageSize: q.pageSize,
     });
     return { query: q, unit, page: { ...page, items: page.items.map((a) => this.view(actor, a, today)) } };
+  }
+
+  /**
+   * The same list as a workbook, every matching action (at most `exportMax`), for a coordinator
+   * to send the units what is still open. A filter the page could not read is left out, as there.
+   */
+  async exportXlsx(actor: Actor, query: unknown, t: (key: string, params?: Record<string, string | number>) => string): Promise<Buffer> {
+    const { page } = await this.list(actor, query, false, true);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet(t('actions.sheet'));
+    ws.columns = [
+      { header: t('actions.unit'), key: 'unit', width: 30 },
+      { header: t('actions.finding'), key: 'finding', width: 14 },
+      { header: t('actions.severity'), key: 'severity', width: 14 },
+      { header: t('actions.check'), key: 'check', width: 12 },
+      { header: t('actions.cause'), key: 'cause', width: 40 },
+      { header: t('actions.action'), key: 'action', width: 40 },
+      { header: t('actions.owner'), key: 'owner', width: 24 },
+      { header: t('actions.due_date'), key: 'due', width: 12 },
+      { header: t('actions.status'), key: 'status', width: 18 },
+      { header: t('actions.overdue'), key: 'overdue', width: 10 },
+    ];
+    ws.getRow(1).font = { bold: true };
+    for (const a of page.items) {
+      ws.addRow({
+        unit: a.unitName, finding: `#${a.findingId} ${a.clauseRef}`, severity: t(`checks.severities.${a.severity}`), check: dayText(a.checkDate),
+        cause: a.cause, action: a.action, owner: a.ownerName, due: dayText(a.dueDate), status: t(`actions.statuses.${a.status}`), overdue: a.overdue ? t('actions.overdue') : '',
+      });
+    }
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+    return Buffer.from(await wb.xlsx.writeBuffer());
   }
 
   /** A unit's open findings and its unfinished actions (with its sub-units). */
