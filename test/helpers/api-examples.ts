@@ -265,8 +265,18 @@ export async function runExample(ctx: TestContext, fx: ApiFixtures, ex: ApiExamp
   const target = await fillPlaceholders(ex.target, resolve);
   const method = ex.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
   let req = request(fx.app)[method](target);
-  for (const [name, value] of ex.headers) req = req.set(name, await fillPlaceholders(value, resolve));
-  if (ex.body) req = req.send(await fillPlaceholders(ex.body, resolve));
+  const multipart = ex.headers.some(([name, value]) => name.toLowerCase() === 'content-type' && value.startsWith('multipart/form-data'));
+  for (const [name, value] of ex.headers) {
+    // A multipart body gets its boundary from the request builder.
+    if (!(multipart && name.toLowerCase() === 'content-type')) req = req.set(name, await fillPlaceholders(value, resolve));
+  }
+  if (multipart) {
+    // One `name=value` field or `name=@file.ext` file a line; the file's bytes are a sample of its type.
+    for (const line of (await fillPlaceholders(ex.body, resolve)).split('\n').filter((l) => l.trim())) {
+      const [name, value] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)];
+      req = value.startsWith('@') ? req.attach(name, sampleFile(value.slice(1)), value.slice(1)) : req.field(name, value);
+    }
+  } else if (ex.body) req = req.send(await fillPlaceholders(ex.body, resolve));
   if (ex.format === 'pdf') req = req.buffer(true).parse(binary);
   const response = await req;
 
@@ -292,6 +302,13 @@ export async function runExample(ctx: TestContext, fx: ApiFixtures, ex: ApiExamp
     }
   }
   return { response, expectedBody, problems };
+}
+
+/** The bytes of `@name.ext` in a multipart example: a tiny PNG, a minimal PDF, or else a line of text. */
+export function sampleFile(name: string): Buffer {
+  if (name.endsWith('.png')) return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  if (name.endsWith('.pdf')) return Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  return Buffer.from('Không phải ảnh, chỉ là một dòng chữ.\n');
 }
 
 /** Collects a response body as bytes, whatever its type. */

@@ -212,6 +212,8 @@ const checkRoutes: Row[] = [
   { method: 'POST', path: '/checks/:freshCheck/items/:itemId/files', file: () => ({ name: 'anh.png', content: accessPng }), may: answerers, ok: 302 },
   { method: 'GET', path: '/checks/:check/files/:checkFileId', may: 'everyone', ok: 200 },
   { method: 'POST', path: '/checks/:check/files/:checkFileId/remove', may: answerers, ok: 302 },
+  { method: 'POST', path: '/api/v1/checks/:check/items/:itemId/files', file: () => ({ name: 'anh.png', content: accessPng }), may: answerers, ok: 201 },
+  { method: 'DELETE', path: '/api/v1/checks/:check/files/:checkFileId', may: answerers, ok: 204 },
   { method: 'POST', path: '/checks/:freshStartedCheck/findings', body: findingBody, may: answerers, ok: 302 },
   { method: 'POST', path: '/api/v1/checks/:freshStartedCheck/findings', body: findingBody, may: answerers, ok: 201 },
   { method: 'POST', path: '/checks/:freshSubmittedCheck/sign-off', may: checkSigners, ok: 302 },

@@ -62,6 +62,19 @@ export function checkApi(s: Services): Router {
     const out = await s.checks.saveAnswer(actor, id, String(req.params.itemId), req.body);
     res.json({ data: { answer: out.answer, replaced: out.replaced ?? null, progress: progressBody(out.progress), score: scoreBody(out.scoring) } });
   });
+  // An item's evidence file or photo: multipart, field `file` (JPG, PNG, WebP, PDF, DOCX, XLSX by
+  // their first bytes, CHECK_UPLOAD_MAX_KB); refused once the check is submitted.
+  r.post('/checks/:id/items/:itemId/files', async (req, res) => {
+    const id = parseId(req.params.id);
+    const file = req.file ? { name: req.file.originalname, buffer: req.file.buffer } : undefined;
+    const f = await s.checks.files.uploadForItem(actorOf(req), id, String(req.params.itemId), file, res.locals.uploadProblem);
+    res.status(201).json({ data: { ...f, url: `/checks/${id}/files/${f.id}` } });
+  });
+  // Takes an item's evidence back while the check is not submitted.
+  r.delete('/checks/:id/files/:checkFileId', async (req, res) => {
+    await s.checks.files.removeFromItem(actorOf(req), parseId(req.params.id), parseId(req.params.checkFileId));
+    res.status(204).end();
+  });
   r.post('/checks/:id/submit', async (req, res) => {
     const actor = actorOf(req);
     const id = parseId(req.params.id);
