@@ -66,11 +66,26 @@ function pluginMigrationSource(dir: string, prefix: string): Knex.MigrationSourc
 
 /**
  * Another process starting at the same time holds the ledger's lock, or is creating the ledger:
- * waiting is right, failing the plugin is not.
+ * waiting is right, failing the plugin is not. On SQLite, taking the lock may also find the
+ * database busy with the other process's migration (`SQLITE_BUSY` on the lock table's update):
+ * the update did not happen, so nothing is held, and trying again is safe.
  */
 function isStartRace(err: unknown): boolean {
   const m = (err as Error)?.message ?? '';
-  return /already locked/i.test(m) || (/knex_migrations__/.test(m) && /already exists|duplicate key/i.test(m));
+  return /already locked/i.test(m) || (/knex_migrations__/.test(m) && /already exists|duplicate key/i.test(m))
+    || (/knex_migrations__\S*_lock\W/.test(m) && /SQLITE_BUSY/.test(m));
+}
+
+/**
+ * Two processes creating a plugin's ledger at once may both find its lock table empty and both
+ * insert the lock row (knex reads, then inserts). With two rows, taking the lock updates two rows
+ * and knex reads that as "already locked", for ever. Every row then reads unlocked (such an update
+ * is rolled back), so the extra rows can go; the first one stays the lock.
+ */
+async function dropDuplicateLockRows(db: Knex, id: string): Promise<void> {
+  const table = `${ledgerTable(id)}_lock`;
+  const rows = (await db(table).orderBy('index').select('index')) as Array<{ index: number }>;
+  if (rows.length > 1) await db(table).where('index', '>', rows[0]!.index).del();
 }
 
 /** Runs a plugin's pending migrations; returns the names applied. Throws on any failure. */
@@ -88,6 +103,7 @@ export async function migratePlugin(db: Knex, id: string, pluginDir: string, wai
       return applied;
     } catch (err) {
       if (!isStartRace(err) || Date.now() > giveUpAt) throw err;
+      if (/already locked/i.test((err as Error).message)) await dropDuplicateLockRows(db, id).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 300));
     }
   }

@@ -63,7 +63,10 @@ for (const dialect of engines()) {
       expect(await tdb.db('knex_migrations__good').count({ n: '*' })).to.deep.equal([{ n: dialect === 'postgres' ? '1' : 1 }]);
     });
 
-    it('migrates once when two processes start at the same time on one database, and loads in both', async () => {
+    it('migrates once when two processes start at the same time on one database, and loads in both', async function () {
+      // Both "processes" share this one's thread pool: on SQLite one may wait out a busy timeout
+      // (5 s) or two before the other's migration is through.
+      this.timeout(60_000);
       const fresh = await freshDb(dialect);
       const second = createDb({ url: fresh.url, schema: fresh.schema });
       try {
@@ -75,6 +78,22 @@ for (const dialect of engines()) {
         expect(await fresh.db('good__notes').pluck('body')).to.deep.equal(['đã khởi động', 'đã khởi động']);
       } finally {
         await second.destroy();
+        await fresh.drop();
+      }
+    });
+
+    it('recovers a ledger whose lock row two starting processes both inserted', async () => {
+      const fresh = await freshDb(dialect);
+      try {
+        await fresh.db.migrate.latest({ tableName: 'knex_migrations__good', migrationSource: { getMigrations: async () => [], getMigrationName: (n: string) => n, getMigration: async () => ({ up: async () => undefined }) } });
+        // The race of two first starts: knex found the lock table empty in both and inserted twice.
+        await fresh.db('knex_migrations__good_lock').insert({ is_locked: 0 });
+        expect(await fresh.db('knex_migrations__good_lock').count({ n: '*' }).then((r) => Number((r[0] as { n: unknown }).n))).to.equal(2);
+        const reg = await loadPlugins({ db: fresh.db, logger: pino({ level: 'silent' }), clock, translator: new Translator(), dir: fixtures, enabled: ['good'] });
+        expect(reg.get('good')?.status, reg.get('good')?.error).to.equal('loaded');
+        expect(reg.get('good')?.migrationsApplied).to.deep.equal(['20260101000000_notes.ts']);
+        expect(await fresh.db('knex_migrations__good_lock').pluck('is_locked')).to.deep.equal([0]);
+      } finally {
         await fresh.drop();
       }
     });
