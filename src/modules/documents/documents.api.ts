@@ -4,7 +4,7 @@ import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../http/validation.ts';
 import { pdfRoutes } from './documents.routes.ts';
-import type { DocumentRecord } from './documents.service.ts';
+import type { DocumentRecord } from './documents.repository.ts';
 
 const pick = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 const body = (d: DocumentRecord) => {

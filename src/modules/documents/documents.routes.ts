@@ -7,9 +7,8 @@ import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../http/validation.ts';
 import { vnDate } from '../../lib/time.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { DocumentRecord } from './documents.service.ts';
+import { documentStatuses, type DocumentRecord } from './documents.repository.ts';
 
-export const documentStatuses = ['draft', 'approved', 'issued'] as const;
 
 /** The draft's fields as the form shows them (lines joined, parts as `part_<id>`). */
 export function formValues(d: DocumentRecord): Record<string, string> {

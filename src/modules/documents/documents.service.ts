@@ -12,63 +12,16 @@ import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { DocumentBatch } from './documents.batch.ts';
+import { listDocuments, loadDocument, nextSeq, sourceOf, sourcesOf, type DocumentRecord, type DocumentSource, type ListFilter } from './documents.repository.ts';
 import { allDefinitions } from './documents.registry.ts';
 import { fieldsInput, prepareInput } from './documents.schemas.ts';
 import { asciiName, bodyAbbreviation, formAbbreviation, formTitle, issuingBody, numberText, parentBody, placeDate } from './documents.text.ts';
 import { missingGlyphs, renderDocument, textsOf } from './nd30.layout.ts';
 
-export type DocumentStatus = 'draft' | 'approved' | 'issued';
-
-export interface DocumentRecord {
-  id: number;
-  unitId: number;
-  unitName: string;
-  unitPath: string;
-  type: string;
-  year: number;
-  numberSeq: number;
-  numberText: string;
-  numberSuffix: string;
-  status: DocumentStatus;
-  fields: DocumentFields;
-  issueDate: string | null;
-  approvedBy: number | null;
-  approvedAt: string | null;
-  approvedByName: string | null;
-  issuedBy: number | null;
-  issuedByName: string | null;
-  issuedAt: string | null;
-  sha256: string | null;
-  pdfSize: number | null;
-  sourceId: number | null;
-  createdAt: string;
-}
-
 type Db = Knex | Knex.Transaction;
-const columns = ['d.id', 'd.unit_id', 'd.type', 'd.year', 'd.number_seq', 'd.number_text', 'd.status', 'd.data_json', 'd.issue_date', 'd.approved_by', 'd.approved_at',
-  'd.issued_by', 'd.issued_at', 'd.sha256', 'd.pdf_size', 'd.source_id', 'd.created_at', 'u.name as unit_name', 'u.path as unit_path',
-  'ua.full_name as approved_by_name', 'ui.full_name as issued_by_name'];
-
-/** The documents with their unit and the names of who approved and issued them. */
-const withNames = (db: Db) => db('documents as d').join('units as u', 'u.id', 'd.unit_id')
-  .leftJoin('users as ua', 'ua.id', 'd.approved_by').leftJoin('users as ui', 'ui.id', 'd.issued_by');
-
-function toRecord(r: Record<string, unknown>): DocumentRecord {
-  const data = JSON.parse(String(r.data_json)) as { fields: DocumentFields; numberSuffix: string };
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return {
-    id: Number(r.id), unitId: Number(r.unit_id), unitName: String(r.unit_name), unitPath: String(r.unit_path), type: String(r.type), year: Number(r.year),
-    numberSeq: Number(r.number_seq), numberText: String(r.number_text), numberSuffix: data.numberSuffix, status: r.status as DocumentStatus, fields: data.fields,
-    issueDate: (r.issue_date as string | null) ?? null, approvedBy: num(r.approved_by), approvedAt: (r.approved_at as string | null) ?? null,
-    approvedByName: (r.approved_by_name as string | null) ?? null, issuedBy: num(r.issued_by), issuedByName: (r.issued_by_name as string | null) ?? null,
-    issuedAt: (r.issued_at as string | null) ?? null, sha256: (r.sha256 as string | null) ?? null, pdfSize: num(r.pdf_size),
-    sourceId: num(r.source_id), createdAt: String(r.created_at),
-  };
-}
 
 const emptyFields: DocumentFields = { subject: '', authority: '', legalBases: [], articles: [], signerOnBehalf: '', signerTitle: '', signerName: '', recipients: [], parts: {} };
 
-export interface ListFilter { unitId?: number; type?: string; year?: number; status?: string }
 
 /**
  * Printable documents: a draft prepared from the unit's data with editable fields, approved by
@@ -152,25 +105,19 @@ export class DocumentsService {
     }
   }
 
-  async list(actor: Actor, f: ListFilter): Promise<DocumentRecord[]> {
-    const scope = scopeFor(actor.user, 'unit.read');
-    const q = withNames(this.db).orderBy([{ column: 'd.year', order: 'desc' }, { column: 'd.id', order: 'desc' }]).limit(500);
-    if (!scope.all) q.where((w) => { for (const p of scope.paths) w.orWhere('u.path', 'like', `${p}%`); if (!scope.paths.length) w.whereRaw('1 = 0'); });
-    if (f.unitId) q.where('d.unit_id', f.unitId);
-    if (f.type) q.where('d.type', f.type);
-    if (f.year) q.where('d.year', f.year);
-    if (f.status) q.where('d.status', f.status);
-    return ((await q.select(columns)) as Array<Record<string, unknown>>).map(toRecord);
+  /** The documents the actor may read, newest year first (at most 500). */
+  list(actor: Actor, f: ListFilter): Promise<DocumentRecord[]> {
+    return listDocuments(this.db, scopeFor(actor.user, 'unit.read'), f);
   }
 
-  private async load(db: Db, id: number): Promise<DocumentRecord | undefined> {
-    const row = (await withNames(db).where('d.id', id).first(columns)) as Record<string, unknown> | undefined;
-    return row ? toRecord(row) : undefined;
+  /** The checks, management reviews and inspections of a unit a document can be printed from. */
+  sourcesOf(unitId: number): Promise<DocumentSource[]> {
+    return sourcesOf(this.db, unitId);
   }
 
   /** A document the actor may read (404 otherwise). */
   async get(actor: Actor, id: number, db: Db = this.db): Promise<DocumentRecord> {
-    const d = await this.load(db, id);
+    const d = await loadDocument(db, id);
     if (!d || !this.can(actor, 'unit.read', d.unitPath)) throw new AppError('NOT_FOUND');
     return d;
   }
@@ -180,40 +127,6 @@ export class DocumentsService {
     const d = await this.get(actor, id, db);
     if (!this.can(actor, cap, d.unitPath)) throw new AppError('NOT_FOUND');
     return d;
-  }
-
-  /** The next free number of a unit, year and type. */
-  private async nextSeq(db: Db, unitId: number, year: number, type: string): Promise<number> {
-    const row = (await db('documents').where({ unit_id: unitId, year, type }).max({ m: 'number_seq' }).first()) as { m: unknown } | undefined;
-    return Number(row?.m ?? 0) + 1;
-  }
-
-  /** Where each kind of source lives, and its date column (the document's year). */
-  private static readonly sources = {
-    check: { table: 'checks', date: 'check_date', soft: false },
-    review: { table: 'management_reviews', date: 'review_date', soft: true },
-    inspection: { table: 'inspections', date: 'inspection_date', soft: true },
-  } as const;
-
-  /** The checks, management reviews and inspections of a unit a document can be printed from. */
-  async sourcesOf(unitId: number): Promise<Array<{ id: number; kind: 'check' | 'review' | 'inspection'; date: string; status: string }>> {
-    const out: Array<{ id: number; kind: 'check' | 'review' | 'inspection'; date: string; status: string }> = [];
-    for (const [kind, s] of Object.entries(DocumentsService.sources) as Array<['check' | 'review' | 'inspection', { table: string; date: string; soft: boolean }]>) {
-      const q = this.db(s.table).where('unit_id', unitId).orderBy(s.date, 'desc').limit(200).select('id', `${s.date} as day`, 'status');
-      if (s.soft) q.whereNull('deleted_at');
-      for (const r of (await q) as Array<Record<string, unknown>>) out.push({ id: Number(r.id), kind, date: String(r.day), status: String(r.status) });
-    }
-    return out;
-  }
-
-  /** The source a document prints, of the unit (undefined when it is not one of the unit's). */
-  private async source(kind: 'check' | 'review' | 'inspection', id: number | undefined, unitId: number): Promise<{ id: number; year: number } | undefined> {
-    const s = DocumentsService.sources[kind];
-    if (!id) return undefined;
-    const q = this.db(s.table).where({ id, unit_id: unitId });
-    if (s.soft) q.whereNull('deleted_at');
-    const row = (await q.first('id', `${s.date} as day`)) as Record<string, unknown> | undefined;
-    return row ? { id: Number(row.id), year: Number(String(row.day).slice(0, 4)) } : undefined;
   }
 
   /** Prepares a draft from the unit's data: facts read, fields proposed, the next number reserved. */
@@ -227,7 +140,7 @@ export class DocumentsService {
     let year = data.year ?? Number(vnDate(now).slice(0, 4));
     let sourceId: number | null = null;
     if (def.appliesTo !== 'unit') {
-      const src = await this.source(def.appliesTo, data.sourceId, unit.id);
+      const src = await sourceOf(this.db, def.appliesTo, data.sourceId, unit.id);
       if (!src) throw new AppError('VALIDATION_FAILED', {}, { sourceId: { key: 'v.doc_source' } });
       sourceId = src.id;
       year = src.year;
@@ -240,7 +153,7 @@ export class DocumentsService {
     for (let attempt = 0; ; attempt++) {
       try {
         const id = await this.db.transaction(async (trx) => {
-          const seq = await this.nextSeq(trx, unit.id, year, def.id);
+          const seq = await nextSeq(trx, unit.id, year, def.id);
           const newId = await insertId(trx('documents').insert({
             unit_id: unit.id, type: def.id, year, number_seq: seq, number_text: numberText(seq, suffix), status: 'draft',
             data_json: JSON.stringify({ fields, numberSuffix: suffix }), issue_date: vnDate(now), source_id: sourceId, created_by: actor.user.id, created_at: at, updated_at: at,
@@ -248,7 +161,7 @@ export class DocumentsService {
           await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'document', entityId: newId, unitId: unit.id, after: { type: def.id, year, number: numberText(seq, suffix), sourceId }, requestId: actor.requestId });
           return newId;
         });
-        return (await this.load(this.db, id))!;
+        return (await loadDocument(this.db, id))!;
       } catch (err) {
         // Two drafts prepared at once took the same number: the later one takes the next.
         if (!isUniqueViolation(err) || attempt >= 3) throw err;
@@ -316,7 +229,7 @@ export class DocumentsService {
       if (isUniqueViolation(err)) throw numberTaken();
       throw err;
     }
-    return (await this.load(this.db, d.id))!;
+    return (await loadDocument(this.db, d.id))!;
   }
 
   /** The leader's approval of a draft. */
@@ -328,7 +241,7 @@ export class DocumentsService {
       if (!changed) throw new AppError('DOCUMENT_WRONG_STATE');
       await writeAudit(trx, { at, userId: actor.user.id, action: 'approve', entity: 'document', entityId: d.id, unitId: d.unitId, after: { number: d.numberText }, requestId: actor.requestId });
     });
-    return (await this.load(this.db, d.id))!;
+    return (await loadDocument(this.db, d.id))!;
   }
 
   /** Renders the document as it stands now: a draft from today's data, an issued one from its stored bytes. */
@@ -375,7 +288,7 @@ export class DocumentsService {
       // Takes the row first: two issues at once, or an edit meanwhile, cannot both pass.
       const held = await trx('documents').where({ id: d.id, status: 'approved' }).update({ updated_at: at });
       if (!held) throw new AppError('DOCUMENT_WRONG_STATE');
-      const current = (await this.load(trx, d.id))!;
+      const current = (await loadDocument(trx, d.id))!;
       const { pdf, facts } = await this.render(trx, current, now);
       const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
       const issueDate = current.issueDate ?? vnDate(now);
@@ -395,7 +308,7 @@ export class DocumentsService {
           after: { isoState: 'declared', declarationNumber: current.numberText, declaredOn: issueDate, documentId: d.id }, requestId: actor.requestId });
       }
     });
-    return (await this.load(this.db, d.id))!;
+    return (await loadDocument(this.db, d.id))!;
   }
 
   /** The stored bytes of an issued document, exactly as issued. */
