@@ -200,7 +200,10 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
       wb.worksheets[0]!.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
       return rows;
     };
+    // What a user typed never becomes a formula in the file.
+    await c.db('corrective_actions').where('id', late).update({ cause: '=HYPERLINK("http://x","bấm")' });
     const rows = await sheet(coordinator, { overdue: '1' });
+    expect(rows[1]![4]).to.equal('\'=HYPERLINK("http://x","bấm")');
     expect(rows[0]).to.deep.equal(['Đơn vị', 'Phát hiện', 'Mức độ', 'Đợt kiểm tra', 'Phân tích nguyên nhân', 'Hành động khắc phục', 'Người thực hiện', 'Hạn hoàn thành', 'Trạng thái', 'Quá hạn']);
     expect(rows.slice(1).map((r) => [r[7], r[8], r[9]])).to.deep.equal([['01/02/2026', 'Đang thực hiện', 'Quá hạn']]);
     expect((await sheet(officer, { overdue: '1' })).length, 'the officer of Nam Dong: the header row only').to.equal(1);

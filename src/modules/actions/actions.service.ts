@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
 import { AppError, type FieldErrors } from '../../http/errors.ts';
@@ -10,6 +9,7 @@ import type { Page } from '../../lib/pagination.ts';
 import { dayText, iso, vnDate } from '../../lib/time.ts';
 import type { FormDefinition, LocalizedText } from '../../plugins/contract.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
+import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { findItem } from '../checks/checks.logic.ts';
 import { findUnit } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
@@ -305,29 +305,15 @@ export class ActionsService {
    */
   async exportXlsx(actor: Actor, query: unknown, t: (key: string, params?: Record<string, string | number>) => string): Promise<Buffer> {
     const { page } = await this.list(actor, query, false, true);
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet(t('actions.sheet'));
-    ws.columns = [
-      { header: t('actions.unit'), key: 'unit', width: 30 },
-      { header: t('actions.finding'), key: 'finding', width: 14 },
-      { header: t('actions.severity'), key: 'severity', width: 14 },
-      { header: t('actions.check'), key: 'check', width: 12 },
-      { header: t('actions.cause'), key: 'cause', width: 40 },
-      { header: t('actions.action'), key: 'action', width: 40 },
-      { header: t('actions.owner'), key: 'owner', width: 24 },
-      { header: t('actions.due_date'), key: 'due', width: 12 },
-      { header: t('actions.status'), key: 'status', width: 18 },
-      { header: t('actions.overdue'), key: 'overdue', width: 10 },
-    ];
-    ws.getRow(1).font = { bold: true };
-    for (const a of page.items) {
-      ws.addRow({
-        unit: a.unitName, finding: `#${a.findingId} ${a.clauseRef}`, severity: t(`checks.severities.${a.severity}`), check: dayText(a.checkDate),
-        cause: a.cause, action: a.action, owner: a.ownerName, due: dayText(a.dueDate), status: t(`actions.statuses.${a.status}`), overdue: a.overdue ? t('actions.overdue') : '',
-      });
-    }
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    return Buffer.from(await wb.xlsx.writeBuffer());
+    return listWorkbook(t('actions.sheet'), [
+      { header: t('actions.unit'), width: 30 }, { header: t('actions.finding'), width: 14 }, { header: t('actions.severity'), width: 14 },
+      { header: t('actions.check'), width: 12 }, { header: t('actions.cause'), width: 40 }, { header: t('actions.action'), width: 40 },
+      { header: t('actions.owner'), width: 24 }, { header: t('actions.due_date'), width: 12 }, { header: t('actions.status'), width: 18 },
+      { header: t('actions.overdue'), width: 10 },
+    ], page.items.map((a) => [
+      a.unitName, `#${a.findingId} ${a.clauseRef}`, t(`checks.severities.${a.severity}`), dayText(a.checkDate), a.cause, a.action, a.ownerName,
+      dayText(a.dueDate), t(`actions.statuses.${a.status}`), a.overdue ? t('actions.overdue') : '',
+    ]));
   }
 
   /** A unit's open findings and its unfinished actions (with its sub-units). */

@@ -1,4 +1,4 @@
-import type ExcelJS from 'exceljs';
+import ExcelJS from 'exceljs';
 import { foldForSearch, nfc } from '../../lib/text.ts';
 import { onlineLevels, procedureKinds, tthcLevels, type OnlineLevel, type ProcedureKind, type TthcLevel } from './catalog.types.ts';
 
@@ -86,6 +86,20 @@ const formulaStart = /^[=+\-@\t\r]/;
 export function safeText(v: string | null | undefined): string {
   const s = v ?? '';
   return formulaStart.test(s) ? `'${s}` : s;
+}
+
+/**
+ * A list as users exchange it: one sheet, a bold header row kept in view, then a row per record.
+ * Every text goes through `safeText`, so what a user typed never becomes a formula.
+ */
+export async function listWorkbook(name: string, columns: Array<{ header: string; width: number }>, rows: Array<Array<string | number | null>>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'isotrack';
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ width: c.width }));
+  ws.addRow(columns.map((c) => c.header)).font = { bold: true };
+  for (const r of rows) ws.addRow(r.map((v) => (typeof v === 'string' ? safeText(v) : v)));
+  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import ExcelJS from 'exceljs';
+import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { scopeFor, type Scope } from '../../auth/roles.ts';
 import { isPostgres, wherePathPrefix, toCount } from '../../db/helpers.ts';
 import { AppError } from '../../http/errors.ts';
@@ -134,27 +134,14 @@ export class CheckListService {
     const rows = ((await this.query(scopeFor(actor.user, 'unit.read'), filter, unitPath).select(listColumns)
       .orderBy([{ column: 'c.check_date', order: 'desc' }, { column: 'c.id', order: 'desc' }]).limit(exportMax)) as Array<Record<string, unknown>>).map(toRow);
     const titles = new Map(this.plugins().latestForms('iso-check').map((f) => [f.id, f.title[locale]]));
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet(t('checks.province.sheet'));
-    ws.columns = [
-      { header: t('checks.province.unit_code'), key: 'unitCode', width: 16 },
-      { header: t('checks.province.unit'), key: 'unitName', width: 36 },
-      { header: t('checks.date'), key: 'checkDate', width: 12 },
-      { header: t('checks.form'), key: 'form', width: 36 },
-      { header: t('checks.kind'), key: 'kind', width: 14 },
-      { header: t('checks.status'), key: 'status', width: 16 },
-      { header: t('checks.score'), key: 'score', width: 10 },
-      { header: t('checks.province.signed_off'), key: 'signedOff', width: 12 },
-    ];
-    ws.getRow(1).font = { bold: true };
-    for (const r of rows) {
-      ws.addRow({
-        unitCode: r.unitCode, unitName: r.unitName, checkDate: r.checkDate, form: `${titles.get(r.formId) ?? r.formId} (v${r.formVersion})`,
-        kind: t(`checks.kinds.${r.kind}`), status: t(`checks.statuses.${r.status}`), score: r.score, signedOff: r.signedOffAt ? r.signedOffAt.slice(0, 10) : '',
-      });
-    }
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    return Buffer.from(await wb.xlsx.writeBuffer());
+    return listWorkbook(t('checks.province.sheet'), [
+      { header: t('checks.province.unit_code'), width: 16 }, { header: t('checks.province.unit'), width: 36 }, { header: t('checks.date'), width: 12 },
+      { header: t('checks.form'), width: 36 }, { header: t('checks.kind'), width: 14 }, { header: t('checks.status'), width: 16 },
+      { header: t('checks.score'), width: 10 }, { header: t('checks.province.signed_off'), width: 12 },
+    ], rows.map((r) => [
+      r.unitCode, r.unitName, r.checkDate, `${titles.get(r.formId) ?? r.formId} (v${r.formVersion})`, t(`checks.kinds.${r.kind}`), t(`checks.statuses.${r.status}`),
+      r.score, r.signedOffAt ? r.signedOffAt.slice(0, 10) : '',
+    ]));
   }
 
   /** The forms a filter can name: every iso-check form installed. */
