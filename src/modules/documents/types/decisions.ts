@@ -79,6 +79,13 @@ function decisionWithAnnex(fields: DocumentFields, number: string, issueDate: st
   };
 }
 
+/** The procedures in force of the unit; a decision with none to list is refused. */
+async function scopeFacts(ctx: DocumentGatherContext): Promise<{ procedures: ScopeRow[] }> {
+  const procedures = await proceduresInForce(ctx);
+  if (!procedures.length) throw noProcedures;
+  return { procedures };
+}
+
 const scopeAnnexTitle = 'Phụ lục\nDanh mục thủ tục hành chính và hoạt động nội bộ áp dụng Hệ thống quản lý chất lượng';
 
 export const declaration: DocumentDefinition<{ procedures: ScopeRow[] }> = {
@@ -86,11 +93,7 @@ export const declaration: DocumentDefinition<{ procedures: ScopeRow[] }> = {
   title: { vi: 'Quyết định công bố Hệ thống quản lý chất lượng', en: 'Decision declaring the quality management system' },
   form: 'decision',
   appliesTo: 'unit',
-  async gather(ctx) {
-    const procedures = await proceduresInForce(ctx);
-    if (!procedures.length) throw noProcedures;
-    return { procedures };
-  },
+  gather: scopeFacts,
   defaults: ({ unit }) => decisionDefaults(unit, `Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
     (body) => `Công bố Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động xử lý công việc liên quan đến thủ tục hành chính và hoạt động nội bộ tại Phụ lục kèm theo Quyết định này.`),
   build: ({ facts, fields, number, issueDate }) =>
@@ -168,11 +171,7 @@ export const documentSetDecision: DocumentDefinition<{ procedures: ScopeRow[] }>
   title: { vi: 'Quyết định ban hành bộ tài liệu Hệ thống quản lý chất lượng', en: 'Decision issuing the QMS document set' },
   form: 'decision',
   appliesTo: 'unit',
-  async gather(ctx) {
-    const procedures = await proceduresInForce(ctx);
-    if (!procedures.length) throw noProcedures;
-    return { procedures };
-  },
+  gather: scopeFacts,
   defaults: ({ unit }) => decisionDefaults(unit, `Về việc ban hành bộ tài liệu Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia ${standard}`,
     (body) => `Ban hành kèm theo Quyết định này bộ tài liệu Hệ thống quản lý chất lượng của ${body} theo Tiêu chuẩn quốc gia ${standard} (danh mục tại Phụ lục).`),
   build: ({ facts, fields, number, issueDate }) =>
