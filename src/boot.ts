@@ -42,7 +42,7 @@ export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; cl
   const stage = (name: string) => logger.info({ stage: name }, `boot: ${name}`);
 
   stage('database');
-  const db = createDb({ url: config.databaseUrl });
+  const db = createDb({ url: config.databaseUrl, synchronous: config.sqliteSynchronous });
   try {
     await db.raw('select 1');
   } catch (err) {

@@ -14,6 +14,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).default('sqlite:data/isotrack.sqlite'),
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL', 'EXTRA']).default('FULL'),
   BASE_URL: z.string().url().optional(),
   SESSION_SECRET: z.string().min(32).optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().default(12),
@@ -51,6 +52,8 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string;
+  /** SQLite's PRAGMA synchronous: FULL syncs every commit, so an acknowledged save survives a power loss. */
+  sqliteSynchronous: 'NORMAL' | 'FULL' | 'EXTRA';
   baseUrl: string;
   sessionSecret?: string;
   sessionMaxAgeMs: number;
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     baseUrl: (e.BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     sessionSecret: e.SESSION_SECRET,
     sessionMaxAgeMs: e.SESSION_MAX_AGE_HOURS * 3600_000,
