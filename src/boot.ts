@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import http, { type RequestListener, type Server } from 'node:http';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { loadConfig, type AppConfig } from './config/config.ts';
@@ -35,6 +35,24 @@ export async function sessionSecretFor(db: Knex, config: AppConfig, clock: Clock
   return row.value;
 }
 
+/**
+ * Listens on host:port, or fails with a one-line reason. Express 5's `app.listen` hands a listen
+ * error to its callback as if it were success, so a second instance on a taken port would log
+ * "listening" with no address and serve nothing: the server is made here and its error awaited.
+ */
+export function listen(app: RequestListener, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = http.createServer(app);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new Error(`port ${port} on ${host} is already in use`, { cause: err }));
+      else if (err.code === 'EACCES') reject(new Error(`port ${port} on ${host} needs privileges this process does not have`, { cause: err }));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`address ${host} is not one of this machine's (port ${port})`, { cause: err }));
+      else reject(new Error(`cannot listen on port ${port} on ${host}: ${err.message}`, { cause: err }));
+    });
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
 export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; clock?: Clock } = {}): Promise<Booted> {
   const config = loadConfig(opts.env);
   const logger = createLogger(config.logLevel);
@@ -69,10 +87,14 @@ export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; cl
   let server: Server | undefined;
   if (opts.listen !== false) {
     stage('listen');
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = built.app.listen(config.port, config.host, () => resolve(s));
-      s.on('error', reject);
-    });
+    try {
+      server = await listen(built.app, config.port, config.host);
+    } catch (err) {
+      // Nothing may run on a port this process does not hold: no scheduler, no open database.
+      clearInterval(pruneTimer);
+      await db.destroy();
+      throw err;
+    }
     const addr = server.address();
     // PORT=0 lets the OS pick a free port; the link and the log must show the one it picked.
     if (config.port === 0 && addr && typeof addr === 'object') {

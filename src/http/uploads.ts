@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import { AppError } from './errors.ts';
 
 /** A form that uploads files: where it posts, and its limits. */
 export interface UploadForm {
@@ -13,8 +14,9 @@ export interface UploadForm {
  * Reads a multipart upload into memory before the CSRF check runs, so that the `_csrf` field of
  * the form (placed before the file input) is where the check looks for it, and pages can upload
  * without JavaScript. Only for signed-in users on the listed forms. A file over the size limit is
- * not an error here: the route says so next to the form (`res.locals.uploadProblem`: `too_large`
- * or `bad`). Files arrive in `req.file` (one) or `req.files` (several), field name `file`.
+ * not an error here: the route says so next to the form (`res.locals.uploadProblem` is
+ * `too_large`). A body that cannot be read is `UPLOAD_MALFORMED` (400). Files arrive in
+ * `req.file` (one) or `req.files` (several), field name `file`.
  */
 export function uploadsBeforeCsrf(forms: UploadForm[]): RequestHandler {
   const parsers = forms.map((f) => ({
@@ -28,11 +30,20 @@ export function uploadsBeforeCsrf(forms: UploadForm[]): RequestHandler {
     const form = parsers.find((p) => p.path.test(req.path));
     if (!form) return next();
     form.parse(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError) {
-        res.locals.uploadProblem = err.code === 'LIMIT_FILE_SIZE' ? 'too_large' : 'bad';
+      if (!err) return next();
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+        res.locals.uploadProblem = 'too_large';
         return next();
       }
-      next(err);
+      // Anything else is a body that cannot be read as the form sent it: busboy's own errors
+      // ("Unexpected end of form", "Malformed part header", "Multipart: Boundary not found", a
+      // NUL in a header), a client gone half-way, or multer's limits (a second file in the one
+      // file field, too many parts). It is the client's 400, raised before the CSRF check
+      // because the body, `_csrf` included, is not trustworthy. Files are read into memory and
+      // only stored by the route, so nothing half-read is ever kept.
+      req.file = undefined;
+      req.files = undefined;
+      next(new AppError('UPLOAD_MALFORMED'));
     });
   };
 }

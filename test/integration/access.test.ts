@@ -11,6 +11,7 @@ import * as act from '../fixtures/actions-access.ts';
 import { accessDocument, accessFields } from '../fixtures/documents-access.ts';
 import { pngBytes as inspectionPng } from '../fixtures/inspections-world.ts';
 import { asForm, CatalogMaker, procedureContent, type CatalogPlace, type FreshState, type Made } from '../fixtures/catalog-places.ts';
+import { wordFile } from '../fixtures/files.ts';
 
 /**
  * Every route of the app, for every role, on a unit inside the role's scope and on one outside
@@ -121,7 +122,7 @@ const catalogRoutes: Row[] = [
   { method: 'POST', path: '/units/:unit/procedures', body: (u, f) => ({ ...asForm(newProcedure(u, f)), op: 'add:steps' }), may: writers, ok: 200 },
   { method: 'GET', path: '/procedures/:draft/edit', may: writers, ok: 200 },
   { method: 'POST', path: '/procedures/:freshDraft/edit', body: (u, f, m) => asForm(editedDraft(u, f, m)), may: writers, ok: 302 },
-  { method: 'POST', path: '/procedures/:freshDraft/forms/:index/file', body: (_u, _f, m) => ({ version: m.version }), file: () => ({ name: 'Tờ khai.docx', content: Buffer.from('tờ khai') }), may: writers, ok: 302 },
+  { method: 'POST', path: '/procedures/:freshDraft/forms/:index/file', body: (_u, _f, m) => ({ version: m.version }), file: () => ({ name: 'Tờ khai.docx', content: wordFile('tờ khai') }), may: writers, ok: 302 },
   // No file chosen: a writer is told so (422), but only once the procedure is found in their scope.
   { method: 'POST', path: '/procedures/:freshDraft/forms/:index/file', body: (_u, _f, m) => ({ version: m.version }), may: writers, ok: 422 },
   { method: 'POST', path: '/procedures/:freshDraft/discard', may: writers, ok: 302 },

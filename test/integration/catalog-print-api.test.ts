@@ -9,6 +9,7 @@ import { forEachDatabase } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { csrfOfSignedIn } from '../fixtures/http.ts';
 import { binaryBody, issueAll, khaiSinhContent, seedTthc } from '../fixtures/catalog.ts';
+import { wordFile } from '../fixtures/files.ts';
 
 forEachDatabase('catalog print, PDF, API and attached files', (ctx) => {
   let tthc: Record<string, number>;
@@ -108,7 +109,7 @@ forEachDatabase('catalog print, PDF, API and attached files', (ctx) => {
     const rev = await c.procedures.revise(officer, procedureId);
     const agent = await ctx().signIn(officer.username, officer.password);
     const token = await csrfOfSignedIn(agent);
-    const content = Buffer.from('Tờ khai đăng ký khai sinh (mẫu)');
+    const content = wordFile('Tờ khai đăng ký khai sinh (mẫu)');
     const up = await agent.post(`/procedures/${procedureId}/forms/0/file`).field('_csrf', token).field('version', String(rev.version)).attach('file', content, 'Tờ khai.docx');
     expect(up.status).to.equal(302);
     const { head } = await c.procedures.details(officer, procedureId);

@@ -4,6 +4,7 @@ import { actorOf } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { withNotice } from '../../http/render.ts';
 import { parseId } from '../../http/validation.ts';
+import { dispositionOf } from '../../kernel/files/file-name.ts';
 import type { Unit } from '../units/units.types.ts';
 import { ImportReportError, type UploadedFile } from './excel.read.ts';
 import { proceduresTemplate, tthcTemplate } from './excel.export.ts';
@@ -11,9 +12,6 @@ import { isFormError } from './procedures.routes.ts';
 import { sizeText } from './upload.ts';
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-// Types a browser may open itself; anything else (HTML, SVG, scripts) is only ever downloaded.
-const safeTypes = new Set(['application/pdf', 'image/png', 'image/jpeg', xlsxType, 'application/msword', 'application/vnd.ms-excel',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/vnd.oasis.opendocument.text']);
 
 function sendXlsx(res: Response, fileName: string, buffer: Buffer): void {
   res.attachment(fileName).type(xlsxType).send(buffer);
@@ -78,13 +76,17 @@ export function excelRoutes(s: Services, maxBytes: number): Router {
     const index = Number(req.params.index);
     const file = uploaded(req, res, maxBytes);
     const version = Number((req.body as { version?: string } | undefined)?.version);
-    await s.catalog.files.attach(actorOf(req), id, index, version, file && req.file ? { ...file, mime: req.file.mimetype } : undefined);
+    await s.catalog.files.attach(actorOf(req), id, index, version, file);
     res.redirect(withNotice(`/procedures/${id}`, 'saved'));
   });
 
   r.get('/catalog/files/:id', async (req, res) => {
     const f = await s.catalog.files.get(actorOf(req), parseId(req.params.id));
-    res.attachment(f.fileName).type(safeTypes.has(f.mime) ? f.mime : 'application/octet-stream').send(f.content);
+    // Always a download, with the type sniffed from the bytes, and the browser told not to guess
+    // another one: an attached form never opens as a page of this site.
+    res.setHeader('Content-Disposition', dispositionOf('attachment', f.fileName));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.type(f.mime).send(f.content);
   });
   return r;
 }

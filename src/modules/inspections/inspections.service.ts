@@ -6,6 +6,7 @@ import { insertId, isUniqueViolation, toCount } from '../../db/helpers.ts';
 import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
 import { AppError, type FieldErrors } from '../../http/errors.ts';
 import { sizeText } from '../../http/uploads.ts';
+import { cleanFileName } from '../../kernel/files/file-name.ts';
 import { optionalText, requiredText, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -372,9 +373,10 @@ export class InspectionsService {
     if (problem === 'too_large') throw tooLarge();
     if (!file || problem) throw new AppError('UPLOAD_MISSING');
     if (file.buffer.length > this.fileMaxBytes) throw tooLarge();
-    const mime = fileTypeOf(file.name, file.buffer);
+    // The name is cleaned first, so that a direction mark after ".png" cannot hide the extension.
+    const name = cleanFileName(file.name, 255);
+    const mime = fileTypeOf(name, file.buffer);
     if (!mime) throw new AppError('INSPECTION_FILE_TYPE');
-    const name = file.name.normalize('NFC').replace(/[\\/\0]/g, '_').slice(0, 255);
     const sha256 = crypto.createHash('sha256').update(file.buffer).digest('hex');
     const now = iso(this.clock.now());
     const newId = await insertId(db('inspection_files').insert({
