@@ -29,15 +29,16 @@ export function configurePassport(passport: Authenticator, users: UsersService):
   });
 }
 
-/** `Authorization: Bearer <token>` on the API: a personal token stands for its owner. */
+/** `Authorization: Bearer <token>` on the API: a personal token stands for its owner. Wrong
+ *  tokens are counted per client address and throttled (UsersService.authenticateToken). */
 export function tokenAuth(users: UsersService) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const header = req.headers.authorization;
     if (!header || !req.path.startsWith('/api/')) return next();
     const m = /^Bearer\s+(\S{10,200})$/i.exec(header);
     if (!m) return next(new AppError('TOKEN_INVALID'));
-    users.userForToken(m[1] as string).then((user) => {
-      if (!user) return next(new AppError('TOKEN_INVALID'));
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    users.authenticateToken(m[1] as string, address).then((user) => {
       req.user = user;
       req.authVia = 'token';
       next();

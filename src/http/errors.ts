@@ -23,6 +23,7 @@ export const errorCatalogue = {
   SETUP_CLOSED: 404,
   PASSWORD_WRONG: 422,
   TOKEN_INVALID: 401,
+  TOKEN_THROTTLED: 429,
   // Catalog (issue 3).
   STALE_EDIT: 409,
   TTHC_CODE_TAKEN: 422,

@@ -39,7 +39,7 @@ export function accountRoutes(s: Services, _translator: Translator): Router {
 
   r.post('/account/password', async (req, res) => {
     await handleForm(req, res, 'account/account', async () => ({ ...(await page(req)), passwordForm: true }), async () => {
-      await s.users.changeOwnPassword(actorOf(req), req.body);
+      await s.users.changeOwnPassword(actorOf(req), req.body, { sessionId: req.sessionID });
       res.redirect(withNotice('/account', 'password_changed'));
     });
   });

@@ -44,7 +44,7 @@ export function userRoutes(s: Services): Router {
   r.post('/admin/users/:id/password', async (req, res) => {
     const p = await page(req);
     await handleForm(req, res, 'users/show', () => ({ ...p, values: { fullName: p.target.fullName, email: p.target.email ?? '', isActive: p.target.isActive } }), async () => {
-      await s.users.resetPassword(actorOf(req), p.target.id, req.body);
+      await s.users.resetPassword(actorOf(req), p.target.id, req.body, { sessionId: req.sessionID });
       res.redirect(withNotice(`/admin/users/${p.target.id}`, 'password_changed'));
     });
   });

@@ -43,6 +43,8 @@ export const changePasswordInput = z.object({
   current: z.string({ error: 'v.required' }).min(1, { error: 'v.required' }),
   password,
   confirm: z.string({ error: 'v.required' }),
+  /** The box "revoke every API token" on the form. */
+  revokeTokens: z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === '1', z.boolean()),
 }).refine((d) => d.password === d.confirm, { error: 'v.password_mismatch', path: ['confirm'] });
 
 export const preferencesInput = z.object({

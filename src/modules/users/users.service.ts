@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/config.ts';
 import { AppError } from '../../http/errors.ts';
 import { validate } from '../../http/validation.ts';
-import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../../auth/password.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from '../../auth/password.ts';
 import { isAdmin, type SessionUser } from '../../auth/roles.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -12,7 +12,8 @@ import { writeAudit } from '../audit/audit.repository.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import { findUnit, findUnitByCode } from '../units/units.repository.ts';
 import * as repo from './users.repository.ts';
-import * as throttle from './throttle.repository.ts';
+import { SignInService } from './sign-in.service.ts';
+import * as access from './access.repository.ts';
 import {
   changePasswordInput, newUserInput, preferencesInput, resetPasswordInput, roleInput, setupInput, tokenInput,
   userListQuery, userUpdateInput,
@@ -30,9 +31,11 @@ export class UsersService {
   readonly sessionUsers: TtlCache<number, SessionUser | null>;
   /** Set by the app: forgets cached session rows once sessions are deleted in the database. */
   onSessionsEnded: () => void = () => undefined;
+  private readonly signIn: SignInService;
 
   constructor(private readonly db: Knex, private readonly clock: Clock, private readonly config: AppConfig) {
     this.sessionUsers = new TtlCache(config.authCacheMs);
+    this.signIn = new SignInService(db, clock, config, (id) => this.sessionUser(id), (token) => this.userForToken(token));
   }
 
   private requireAdmin(actor: Actor): void {
@@ -48,27 +51,35 @@ export class UsersService {
     return u ?? undefined;
   }
 
-  /** Checks a user name and password with throttling per account and per address. Wrong user and
-   *  wrong password get the same answer and cost the same time. */
-  async authenticate(rawUsername: string, password: string, address: string): Promise<SessionUser> {
-    const username = String(rawUsername ?? '').trim().toLowerCase().slice(0, 60);
-    const now = this.clock.now().getTime();
-    const acctKey = `acct:${username}`;
-    const addrKey = `addr:${address}`;
-    const until = await throttle.lockedUntil(this.db, [acctKey, addrKey], now);
-    if (until) throw new AppError('LOGIN_THROTTLED', { minutes: Math.ceil((until - now) / 60000) });
-    const cred = username ? await repo.findCredentials(this.db, username) : undefined;
-    const ok = cred
-      ? await verifyPassword(String(password ?? ''), cred.passwordHash)
-      : (await verifyPassword(String(password ?? ''), await dummyPasswordHash(this.config.scryptCost)), false);
-    if (!ok || !cred || !cred.isActive) {
-      await throttle.recordFailure(this.db, acctKey, this.config.login.maxPerAccount, this.config.login.windowMs, now);
-      await throttle.recordFailure(this.db, addrKey, this.config.login.maxPerAddress, this.config.login.windowMs, now);
-      throw new AppError('UNAUTHENTICATED');
+  /** Sign-in by password (throttled per account and address); see sign-in.service.ts. */
+  authenticate(username: string, password: string, address: string): Promise<SessionUser> {
+    return this.signIn.authenticate(username, password, address);
+  }
+
+  /** The owner of a bearer token (guessing throttled per address); see sign-in.service.ts. */
+  authenticateToken(token: string, address: string): Promise<SessionUser> {
+    return this.signIn.authenticateToken(token, address);
+  }
+
+  /** Passwords hashed by sign-in attempts since start: what throttling bounds (read by tests). */
+  get passwordChecks(): number {
+    return this.signIn.passwordChecks;
+  }
+
+  /** Ends a user's sessions (but `keepSid`) and, when asked, revokes their API tokens, with an
+   *  audit row for the revocation. The caller clears the caches once the transaction is over. */
+  private async shutOut(trx: Knex.Transaction, userId: number, at: string, opts: { keepSid?: string; revokeTokens: boolean; actor: Actor }): Promise<void> {
+    const ended = await access.endSessionsOf(trx, userId, opts.keepSid);
+    const revoked = opts.revokeTokens ? await access.revokeTokensOf(trx, userId, at) : [];
+    if (ended > 0 || revoked.length > 0) {
+      await writeAudit(trx, { at, userId: opts.actor.user.id, action: 'end_access', entity: 'user', entityId: userId, unitId: null,
+        after: { sessionsEnded: ended, tokensRevoked: revoked }, requestId: opts.actor.requestId });
     }
-    await throttle.clearFailures(this.db, acctKey);
-    await repo.updateUserRow(this.db, cred.id, { lastLoginAt: iso(this.clock.now()) }, iso(this.clock.now()));
-    return (await this.sessionUser(cred.id)) as SessionUser;
+  }
+
+  private afterShutOut(userId: number): void {
+    this.sessionUsers.delete(userId);
+    this.onSessionsEnded();
   }
 
   async list(actor: Actor, query: unknown) {
@@ -121,14 +132,17 @@ export class UsersService {
         const after = (await repo.findUserById(trx, id)) as repo.UserRecord;
         await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'user', entityId: id, unitId: null,
           before: auditView(before), after: auditView(after), requestId: actor.requestId });
+        // A deactivated user is out for good: reactivating the account later brings back neither
+        // an old browser session nor an old API token.
+        if (before.isActive && !data.isActive) await this.shutOut(trx, id, at, { revokeTokens: true, actor });
         return after;
       });
     } finally {
-      this.sessionUsers.delete(id);
+      this.afterShutOut(id);
     }
   }
 
-  async resetPassword(actor: Actor, id: number, input: unknown): Promise<void> {
+  async resetPassword(actor: Actor, id: number, input: unknown, opts: { sessionId?: string } = {}): Promise<void> {
     this.requireAdmin(actor);
     const data = validate(resetPasswordInput, input);
     const hash = await hashPassword(data.password, this.config.scryptCost);
@@ -137,13 +151,13 @@ export class UsersService {
         if (!(await repo.findUserById(trx, id))) throw new AppError('NOT_FOUND');
         const at = iso(this.clock.now());
         await repo.updateUserRow(trx, id, { passwordHash: hash }, at);
-        // Sessions of that user end: whoever knew the old password is out.
-        await trx('sessions').where('sess', 'like', `%"user":${id}}%`).delete();
         await writeAudit(trx, { at, userId: actor.user.id, action: 'reset_password', entity: 'user', entityId: id, unitId: null, requestId: actor.requestId });
+        // Whoever knew the old password, or holds a cookie or token of that user, is out.
+        // The administrator's own session stays when they reset their own password.
+        await this.shutOut(trx, id, at, { keepSid: id === actor.user.id ? opts.sessionId : undefined, revokeTokens: true, actor });
       });
     } finally {
-      this.sessionUsers.delete(id);
-      this.onSessionsEnded();
+      this.afterShutOut(id);
     }
   }
 
@@ -198,7 +212,9 @@ export class UsersService {
     }
   }
 
-  async changeOwnPassword(actor: Actor, input: unknown): Promise<void> {
+  /** Changes one's own password. Every other session of the user ends (this one, `sessionId`,
+   *  stays); API tokens are revoked too when the user ticks the box. */
+  async changeOwnPassword(actor: Actor, input: unknown, opts: { sessionId?: string } = {}): Promise<void> {
     const data = validate(changePasswordInput, input);
     const stored = await repo.passwordHashOf(this.db, actor.user.id);
     if (!stored || !(await verifyPassword(data.current, stored))) {
@@ -209,7 +225,9 @@ export class UsersService {
       const at = iso(this.clock.now());
       await repo.updateUserRow(trx, actor.user.id, { passwordHash: hash }, at);
       await writeAudit(trx, { at, userId: actor.user.id, action: 'change_password', entity: 'user', entityId: actor.user.id, unitId: null, requestId: actor.requestId });
+      await this.shutOut(trx, actor.user.id, at, { keepSid: opts.sessionId, revokeTokens: data.revokeTokens, actor });
     });
+    this.afterShutOut(actor.user.id);
   }
 
   async updatePreferences(actor: Actor, input: unknown): Promise<void> {
@@ -235,11 +253,8 @@ export class UsersService {
 
   // --- API tokens: shown once, stored as SHA-256, scoped exactly like their owner. ---
 
-  async listTokens(actor: Actor) {
-    const rows = (await this.db('api_tokens').where('user_id', actor.user.id).orderBy('id', 'desc')
-      .select('id', 'name', 'prefix', 'last_used_at', 'revoked_at', 'created_at')) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ id: Number(r.id), name: String(r.name), prefix: String(r.prefix),
-      lastUsedAt: (r.last_used_at as string | null) ?? null, revokedAt: (r.revoked_at as string | null) ?? null, createdAt: String(r.created_at) }));
+  async listTokens(actor: Actor): Promise<access.TokenRow[]> {
+    return access.tokensOf(this.db, actor.user.id);
   }
 
   async createToken(actor: Actor, input: unknown): Promise<{ id: number; token: string }> {
@@ -265,15 +280,14 @@ export class UsersService {
   }
 
   async userForToken(token: string): Promise<SessionUser | undefined> {
-    const row = (await this.db('api_tokens').where('token_hash', sha256(token)).whereNull('revoked_at').first('id', 'user_id', 'last_used_at')) as
-      { id: number; user_id: number; last_used_at: string | null } | undefined;
+    const row = await access.activeToken(this.db, sha256(token));
     if (!row) return undefined;
     const now = this.clock.now();
     // Written at most once a minute per token, so API reads stay reads.
-    if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
+    if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) > 60_000) {
       await this.db('api_tokens').where('id', row.id).update({ last_used_at: iso(now) });
     }
-    return this.sessionUser(Number(row.user_id));
+    return this.sessionUser(row.userId);
   }
 
   // --- First-run setup: a one-time link, no default password anywhere. ---
