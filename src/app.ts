@@ -34,6 +34,7 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { catalogApi } from './modules/catalog/catalog.api.ts';
 import { catalogUploadForms } from './modules/catalog/upload.ts';
 import { uploadsBeforeCsrf } from './http/uploads.ts';
+import { inputRule } from './http/input-rule.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 import { pluginApi, pluginRoutes } from './plugins/routes.ts';
 import { createReminderServices } from './modules/scheduler/scheduler.services.ts';
@@ -227,6 +228,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
     onTimeUploadForm(config.catalog.uploadMaxBytes),
     ...checkUploadForms(config),
   ]));
+  // Every text of every request, checked and put in NFC once (body, query, path, file names).
+  app.use(inputRule());
   app.use(csrf.doubleCsrfProtection);
   app.use(viewLocals(translator));
   app.use(unreadBadge(services.notifications));

@@ -8,10 +8,13 @@ import { viewLocals } from './locals.ts';
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; code?: string; status?: number; statusCode?: number };
-  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
-  if (e?.type === 'entity.parse.failed' || e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError('BAD_REQUEST');
   if (e?.code === 'CSRF_INVALID') return new AppError('CSRF_INVALID');
-  if ((e?.status ?? e?.statusCode) === 400) return new AppError('BAD_REQUEST');
+  const status = e?.status ?? e?.statusCode;
+  // body-parser's errors carry a `type` and a 4xx status: too many form fields
+  // (`parameters.too.many`) and a body over the limit are 413, the rest (malformed JSON, an
+  // unknown charset or encoding, an aborted body, nesting past the depth) are the client's 400.
+  if (e?.type === 'entity.too.large' || e?.type === 'parameters.too.many' || status === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (typeof status === 'number' && status >= 400 && status < 500 && (typeof e?.type === 'string' || status === 400)) return new AppError('BAD_REQUEST');
   return new AppError('INTERNAL');
 }
 

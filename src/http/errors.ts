@@ -7,6 +7,8 @@ export const errorCatalogue = {
   NOT_FOUND: 404,
   VALIDATION_FAILED: 422,
   BAD_REQUEST: 400,
+  // NUL and other C0 control characters in any text of a request (src/http/input-rule.ts).
+  INPUT_CONTROL_CHARS: 422,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   CSRF_INVALID: 403,

@@ -78,7 +78,8 @@ export const contentInput = z.object({
 export type ContentInput = z.infer<typeof contentInput>;
 
 /** A save of a draft names the version it was read at (optimistic concurrency). */
-export const versionInput = z.object({ version: z.coerce.number({ error: 'v.required' }).int().positive() });
+// Bounded: a version past PostgreSQL's integer range failed the save with 500.
+export const versionInput = z.object({ version: z.coerce.number({ error: 'v.required' }).int().positive().max(2 ** 31 - 1) });
 
 const flag = z.preprocess((v) => v === '1' || v === 'true' || v === true || v === 'on', z.boolean()).optional().default(false);
 const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);

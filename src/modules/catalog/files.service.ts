@@ -31,6 +31,8 @@ export class FilesService {
     await this.db.transaction(async (trx) => {
       // Access first: a procedure out of scope (or unknown) is not found, file or no file.
       const p = await procedureFor(trx, actor, procedureId, ['catalog.write']);
+      // A form number past the integer column failed the save with 500 on PostgreSQL.
+      if (!Number.isInteger(index) || index < 0 || index >= 2 ** 31 - 1) throw new AppError('NOT_FOUND');
       if (!file || file.buffer.length === 0) throw new AppError('UPLOAD_MISSING');
       const name = cleanFileName(file.name, 255);
       // The type the browser claimed is never kept: the bytes decide, or the file is refused.

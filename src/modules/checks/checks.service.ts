@@ -30,7 +30,7 @@ const planInput = z.object({
   // Pages send `form` as `<id>@<version>`; the API sends formId and formVersion.
   form: optionalText(120),
   formId: optionalText(80),
-  formVersion: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).positive({ error: 'v.invalid' }).optional()),
+  formVersion: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).positive({ error: 'v.invalid' }).max(2 ** 31 - 1, { error: 'v.invalid' }).optional()),
   checkDate: requiredDate,
   kind: z.preprocess((v) => (v === '' || v === undefined ? 'planned' : v), z.enum(checkKinds, { error: 'v.choose' })),
   auditorIds: z.preprocess((v) => (v === '' || v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' })).max(50, { error: 'v.too_many|50' })),

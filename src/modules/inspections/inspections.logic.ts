@@ -1,6 +1,7 @@
 import type { FormDefinition, FormItem, FormSection, Severity } from '../../plugins/contract.ts';
 import { findingFor } from '../../plugins/findings.ts';
 import { normaliseAnswer, typedValue } from '../checks/checks.logic.ts';
+import { isCalendarDate } from '../../lib/time.ts';
 
 /**
  * The rules of an inspection that need no database: how attendance maps onto the form's
@@ -125,6 +126,8 @@ export function kindLabel(forms: FormDefinition[], kind: string, locale: 'vi' | 
 /** A local date-time as typed in a `datetime-local` field (Viet Nam time) to an ISO instant. */
 export function vnLocalToIso(text: string): string | undefined {
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  // Date.parse rolls 2026-02-30 over to 2 March: the day must exist as typed.
+  if (!isCalendarDate(text.trim().slice(0, 10))) return undefined;
   if (!m) {
     const t = Date.parse(text);
     return /Z$|[+-]\d{2}:\d{2}$/.test(text.trim()) && !Number.isNaN(t) ? new Date(t).toISOString() : undefined;
