@@ -35,6 +35,7 @@ import { catalogApi } from './modules/catalog/catalog.api.ts';
 import { catalogUploadForms } from './modules/catalog/upload.ts';
 import { uploadsBeforeCsrf } from './http/uploads.ts';
 import { inputRule } from './http/input-rule.ts';
+import { useExcelLimits } from './kernel/excel/index.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 import { pluginApi, pluginRoutes } from './plugins/routes.ts';
 import { createReminderServices } from './modules/scheduler/scheduler.services.ts';
@@ -119,6 +120,8 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const { config, db, clock, logger } = deps;
   const translator = deps.translator ?? new Translator();
   const plugins = deps.plugins ?? new PluginRegistry();
+  // Every Excel import of this process is read within the configured bounds (EXCEL_*).
+  useExcelLimits(config.excel);
   const services: Services = {
     users: new UsersService(db, clock, config),
     units: undefined as unknown as UnitsService,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ExcelLimits } from '../kernel/excel/limits.ts';
 
 /**
  * Every setting the app reads, in one place. The README's settings table mirrors this list;
@@ -32,6 +33,15 @@ const envSchema = z.object({
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   CHECK_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(10240),
   INSPECTION_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(8192),
+  EXCEL_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(1024).default(50),
+  EXCEL_MAX_DECLARED_ROWS: z.coerce.number().int().min(1).max(1_048_576).default(100_000),
+  EXCEL_MAX_ROWS: z.coerce.number().int().min(1).max(1_048_576).default(20_000),
+  EXCEL_MAX_COLUMNS: z.coerce.number().int().min(1).max(16_384).default(100),
+  EXCEL_MAX_CELLS: z.coerce.number().int().min(1).default(500_000),
+  EXCEL_MAX_EMPTY_ROWS: z.coerce.number().int().min(1).default(50),
+  EXCEL_WORKER_MEMORY_MB: z.coerce.number().int().min(32).max(4096).default(256),
+  EXCEL_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  IMPORT_MAX_REPORTED_PROBLEMS: z.coerce.number().int().min(1).max(10_000).default(200),
   PLUGINS: z.string().default('*'),
   PLUGINS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SMTP_URL: z.preprocess(blank, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
@@ -77,6 +87,8 @@ export interface AppConfig {
   checks: { uploadMaxBytes: number };
   /** Largest accepted photo of an inspection or evidence of a correction, in bytes. */
   inspections: { uploadMaxBytes: number };
+  /** Bounds of every Excel import (src/kernel/excel). */
+  excel: ExcelLimits;
   /** How long a province dashboard or the national overview is reused before its figures are read again (0: never). */
   dashboard: { cacheMs: number };
   /** Enabled plugins (`*`, ids, `-id` to leave one out), init time limit, `PLUGIN_<ID>_<NAME>` settings. */
@@ -128,6 +140,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     catalog: { reviewMonths: e.CATALOG_REVIEW_MONTHS, uploadMaxBytes: e.CATALOG_UPLOAD_MAX_KB * 1024 },
     checks: { uploadMaxBytes: e.CHECK_UPLOAD_MAX_KB * 1024 },
     inspections: { uploadMaxBytes: e.INSPECTION_UPLOAD_MAX_KB * 1024 },
+    excel: {
+      maxInflatedBytes: e.EXCEL_MAX_INFLATED_MB * 1024 * 1024, maxDeclaredRows: e.EXCEL_MAX_DECLARED_ROWS, maxRows: e.EXCEL_MAX_ROWS,
+      maxColumns: e.EXCEL_MAX_COLUMNS, maxCells: e.EXCEL_MAX_CELLS, maxEmptyRows: e.EXCEL_MAX_EMPTY_ROWS, maxProblems: e.IMPORT_MAX_REPORTED_PROBLEMS,
+      workerMemoryMb: e.EXCEL_WORKER_MEMORY_MB, timeoutMs: e.EXCEL_PARSE_TIMEOUT_MS,
+    },
     dashboard: { cacheMs: e.DASHBOARD_CACHE_SECONDS * 1000 },
     plugins: {
       enabled: e.PLUGINS.trim() ? e.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : ['*'],

@@ -49,6 +49,13 @@ export const errorCatalogue = {
   IMPORT_SHEET_MISSING: 422,
   IMPORT_HEADERS: 422,
   IMPORT_ROWS: 422,
+  // The bounded Excel reader (src/kernel/excel): a file past one of its limits.
+  IMPORT_TOO_BIG: 422,
+  IMPORT_DIMENSION: 422,
+  IMPORT_TOO_MANY_ROWS: 422,
+  IMPORT_TOO_MANY_COLUMNS: 422,
+  IMPORT_TOO_MANY_CELLS: 422,
+  IMPORT_TOO_COMPLEX: 422,
   // Checks (issue 5).
   CHECK_LOCKED: 409,
   CHECK_INCOMPLETE: 422,

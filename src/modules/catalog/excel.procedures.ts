@@ -1,11 +1,10 @@
-import type ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { AppError } from '../../http/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Unit } from '../units/units.types.ts';
 import { contentInput } from './catalog.schemas.ts';
 import type { RevisionContent, Tthc } from './catalog.types.ts';
-import { ImportReportError, problemOf, readSheet, zodProblems, type ImportProblem, type ReadSheet, type SheetRow } from './excel.read.ts';
+import { ImportReportError, problemOf, readSheet, zodProblems, type ImportProblem, type ReadSheet, type SheetRow, type Workbook } from './excel.read.ts';
 import { formSheet, kindFrom, procedureSheet, recordSheet, stepSheet } from './excel.sheets.ts';
 import { headOf, procedureFor } from './procedures.access.ts';
 import { findByCode } from './procedures.repository.ts';
@@ -22,7 +21,7 @@ interface Entry {
 export interface ProcedureImport {
   actor: Actor;
   unit: Unit;
-  wb: ExcelJS.Workbook;
+  wb: Workbook;
   procedures: ProceduresService;
   tthcOf(codes: string[]): Promise<Map<string, Tthc>>;
 }
@@ -31,7 +30,7 @@ const childSheets = { steps: stepSheet, forms: formSheet, records: recordSheet }
 type ChildList = keyof typeof childSheets;
 
 /** Reads the four sheets into one entry per procedure code, noting every problem of shape. */
-function gather(wb: ExcelJS.Workbook, problems: ImportProblem[]) {
+function gather(wb: Workbook, problems: ImportProblem[]) {
   const main = readSheet(wb, procedureSheet, ['tthcCode']);
   const sheets = Object.fromEntries(Object.entries(childSheets).map(([k, d]) => [k, readSheet(wb, d)])) as Record<ChildList, ReadSheet>;
   if (main.rows.length === 0) throw new AppError('IMPORT_EMPTY');

@@ -1,45 +1,21 @@
-import ExcelJS from 'exceljs';
-import type { z } from 'zod';
 import { AppError } from '../../http/errors.ts';
+import { columnLetter, ImportReportError, rawText, readWorkbook, type ImportProblem, type ParsedWorkbook, type UploadedFile } from '../../kernel/excel/index.ts';
+import type { z } from 'zod';
 import { cellText, headerKey, type SheetDef } from './excel.sheets.ts';
 
-/** One problem of an import, as the report lists it: where, and what (a message key). */
-export interface ImportProblem {
-  sheet: string;
-  row: number;
-  column: string;
-  key: string;
-  params?: Record<string, string | number>;
-}
+export { ImportReportError, type ImportProblem, type UploadedFile };
 
-/** The import changed nothing; here is every problem found, row by row. */
-export class ImportReportError extends AppError {
-  constructor(readonly problems: ImportProblem[]) {
-    super('IMPORT_ROWS', { count: problems.length });
-  }
-}
-
-export interface UploadedFile {
-  name: string;
-  buffer: Buffer;
+/** An uploaded workbook, read by the bounded reader: the sheets of the templates it was opened for. */
+export interface Workbook {
+  sheets: ParsedWorkbook;
 }
 
 /**
- * Opens an uploaded workbook, refusing in turn: a name that is not .xlsx, an empty file, a file
- * that is not a zip (every .xlsx is one), and one that exceljs cannot read.
+ * Opens an uploaded workbook for these templates' sheets (src/kernel/excel: refused when it is
+ * not an .xlsx, damaged, or past a limit; parsed in a worker thread, only the sheets named).
  */
-export async function openWorkbook(file: UploadedFile | undefined): Promise<ExcelJS.Workbook> {
-  if (!file) throw new AppError('UPLOAD_MISSING');
-  if (!/\.xlsx$/i.test(file.name)) throw new AppError('IMPORT_NOT_XLSX');
-  if (file.buffer.length === 0) throw new AppError('IMPORT_EMPTY');
-  if (file.buffer.length < 4 || file.buffer.readUInt32LE(0) !== 0x04034b50) throw new AppError('IMPORT_CORRUPT');
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(file.buffer as unknown as ArrayBuffer);
-  } catch {
-    throw new AppError('IMPORT_CORRUPT');
-  }
-  return wb;
+export async function openWorkbook(file: UploadedFile | undefined, defs: SheetDef[]): Promise<Workbook> {
+  return { sheets: await readWorkbook(file, defs.map((d) => d.name)) };
 }
 
 export interface SheetRow {
@@ -55,36 +31,37 @@ export interface ReadSheet {
 }
 
 /** Reads one sheet by its template name: its headers must be the template's (in any order). */
-export function readSheet(wb: ExcelJS.Workbook, def: SheetDef, codeKeys: string[] = []): ReadSheet {
-  const ws = wb.worksheets.find((w) => headerKey(w.name) === headerKey(def.name));
+export function readSheet(wb: Workbook, def: SheetDef, codeKeys: string[] = []): ReadSheet {
+  const ws = wb.sheets[def.name];
   if (!ws) throw new AppError('IMPORT_SHEET_MISSING', { sheet: def.name });
   const byHeader = new Map(def.columns.map((c) => [headerKey(c.header), c]));
   const at = new Map<string, number>();
   const unknown: string[] = [];
-  ws.getRow(1).eachCell({ includeEmpty: false }, (cell, colNumber) => {
-    const text = cellText(cell.value);
-    if (!text) return;
+  const header = ws.rows[0]?.row === 1 ? ws.rows[0].cells : {};
+  for (const [col, v] of Object.entries(header)) {
+    const text = cellText(v);
+    if (!text) continue;
     const c = byHeader.get(headerKey(text));
-    if (c) at.set(c.key, colNumber);
+    if (c) at.set(c.key, Number(col));
     else unknown.push(text);
-  });
+  }
   const missing = def.columns.filter((c) => !c.info && !at.has(c.key)).map((c) => c.header);
   if (missing.length || unknown.length) {
     throw new AppError('IMPORT_HEADERS', { sheet: def.name, missing: missing.join(', ') || '-', unknown: unknown.join(', ') || '-' });
   }
   const rows: SheetRow[] = [];
-  for (let r = 2; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
+  for (const r of ws.rows) {
+    if (r.row < 2) continue;
     const cells: Record<string, string> = {};
-    for (const [key, colNumber] of at) cells[key] = cellText(row.getCell(colNumber).value, { code: codeKeys.includes(key) });
-    if (Object.values(cells).some((v) => v !== '')) rows.push({ row: r, cells });
+    for (const [key, colNumber] of at) cells[key] = rawText(r.cells[colNumber], { code: codeKeys.includes(key) });
+    if (Object.values(cells).some((v) => v !== '')) rows.push({ row: r.row, cells });
   }
   return {
     def, rows,
     columnName(key) {
       const n = at.get(key);
       const header = def.columns.find((c) => c.key === key)?.header ?? key;
-      return n ? `${ws.getColumn(n).letter} · ${header}` : header;
+      return n ? `${columnLetter(n)} · ${header}` : header;
     },
   };
 }

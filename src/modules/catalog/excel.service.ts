@@ -11,7 +11,7 @@ import { tthcInput, type TthcInput } from './catalog.schemas.ts';
 import type { Tthc } from './catalog.types.ts';
 import { catalogWorkbook } from './excel.export.ts';
 import { ImportReportError, openWorkbook, problemOf, readSheet, zodProblems, type ImportProblem, type UploadedFile } from './excel.read.ts';
-import { levelFrom, onlineFrom, tthcSheet } from './excel.sheets.ts';
+import { levelFrom, onlineFrom, procedureSheets, tthcSheet } from './excel.sheets.ts';
 import { importProcedures } from './excel.procedures.ts';
 import { listProcedures } from './procedures.list.ts';
 import { contentsOf } from './procedures.repository.ts';
@@ -52,7 +52,7 @@ export class CatalogExcelService {
    */
   async importTthc(actor: Actor, provinceId: number | undefined, file: UploadedFile | undefined): Promise<ImportResult> {
     const province = await this.tthc.managedProvince(actor, provinceId);
-    const wb = await openWorkbook(file);
+    const wb = await openWorkbook(file, [tthcSheet]);
     const sheet = readSheet(wb, tthcSheet, ['code']);
     if (sheet.rows.length === 0) throw new AppError('IMPORT_EMPTY');
     const problems: ImportProblem[] = [];
@@ -99,7 +99,7 @@ export class CatalogExcelService {
   /** Imports procedures into a unit (see excel.procedures.ts), all or nothing. */
   async importProcedures(actor: Actor, unitId: number, file: UploadedFile | undefined): Promise<ImportResult> {
     const unit = await unitFor(this.db, actor, unitId, 'catalog.write');
-    const wb = await openWorkbook(file);
+    const wb = await openWorkbook(file, procedureSheets);
     const province = await provinceOf(this.db, unit);
     return importProcedures(this.db, { actor, unit, wb, procedures: this.procedures, tthcOf: (codes) => (province ? tthcRepo.tthcByCodes(this.db, province.id, codes) : Promise.resolve(new Map<string, Tthc>())) });
   }

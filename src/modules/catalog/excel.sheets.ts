@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { foldForSearch, nfc } from '../../lib/text.ts';
+import { foldForSearch } from '../../lib/text.ts';
 import { onlineLevels, procedureKinds, tthcLevels, type OnlineLevel, type ProcedureKind, type TthcLevel } from './catalog.types.ts';
 
 /**
@@ -102,25 +102,7 @@ export async function listWorkbook(name: string, columns: Array<{ header: string
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-/**
- * A cell as text, as an import reads it. Rich text is joined, a formula gives its computed value
- * (never the formula), and the apostrophe `safeText` added is taken off again, so an exported
- * file imports back unchanged. A national TTHC code (`1.000890`) that Excel turned into a number
- * gets its six decimals back.
- */
-export function cellText(v: ExcelJS.CellValue, opts: { code?: boolean } = {}): string {
-  let s: string;
-  if (v === null || v === undefined) s = '';
-  else if (typeof v === 'string') s = v;
-  else if (typeof v === 'number') s = opts.code && Number.isFinite(v) && v > 0 && v < 10 && !Number.isInteger(v) ? v.toFixed(6) : String(v);
-  else if (typeof v === 'boolean') s = v ? 'TRUE' : 'FALSE';
-  else if (v instanceof Date) s = v.toISOString().slice(0, 10);
-  else if (typeof v === 'object' && 'richText' in v) s = v.richText.map((p) => p.text).join('');
-  else if (typeof v === 'object' && 'formula' in v) s = cellText((v as { result?: ExcelJS.CellValue }).result ?? '', opts);
-  else if (typeof v === 'object' && 'text' in v) s = String((v as { text: unknown }).text);
-  else s = '';
-  s = nfc(s).trim();
-  return /^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s;
-}
+// The import's reading of a cell lives with the bounded reader; exports and tests import it from here too.
+export { cellText } from '../../kernel/excel/index.ts';
 
 export const headerKey = (h: string): string => foldForSearch(h);

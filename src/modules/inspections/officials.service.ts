@@ -169,7 +169,7 @@ export class OfficialsService {
    */
   async importXlsx(actor: Actor, unitId: number, file: UploadedFile | undefined): Promise<{ added: number; skipped: number }> {
     const unit = await this.unit(actor, unitId, true);
-    const sheet = readSheet(await openWorkbook(file), officialsSheet, ['badgeNo']);
+    const sheet = readSheet(await openWorkbook(file, [officialsSheet]), officialsSheet, ['badgeNo']);
     if (!sheet.rows.length) throw new AppError('IMPORT_EMPTY');
     const problems: ImportProblem[] = [];
     const seenKeys = new Map<string, number>();

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
-import { ImportReportError, openWorkbook, readSheet, zodProblems, type ImportProblem, type ReadSheet, type UploadedFile } from '../catalog/excel.read.ts';
+import { ImportReportError, openWorkbook, readSheet, zodProblems, type ImportProblem, type ReadSheet, type UploadedFile, type Workbook } from '../catalog/excel.read.ts';
 import type { SheetDef } from '../catalog/excel.sheets.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import { figureInput, type FigureInput } from './ontime.schemas.ts';
@@ -43,14 +43,18 @@ export interface ImportRow {
   figure: FigureInput;
 }
 
+/** Parses an import's workbook (in a worker, within the Excel limits): before any transaction opens. */
+export function openFigureBook(file: UploadedFile | undefined): Promise<Workbook> {
+  return openWorkbook(file, [figureSheet]);
+}
+
 type Overlap = (unitId: number, start: string, end: string) => Promise<OnTimeFigure | undefined>;
 
 /**
  * Reads and checks every row of an import. Units are looked up in one query; the problems of all
  * rows are gathered, and any problem refuses the whole file (ImportReportError).
  */
-export async function readFigureRows(db: Knex | Knex.Transaction, file: UploadedFile | undefined, scope: Scope, overlap: Overlap): Promise<ImportRow[]> {
-  const wb = await openWorkbook(file);
+export async function readFigureRows(db: Knex | Knex.Transaction, wb: Workbook, scope: Scope, overlap: Overlap): Promise<ImportRow[]> {
   const sheet = readSheet(wb, figureSheet, ['unitCode']);
   if (sheet.rows.length === 0) throw new ImportReportError([{ sheet: figureSheet.name, row: 2, column: sheet.columnName('unitCode'), key: 'v.required' }]);
   const codes = [...new Set(sheet.rows.map((r) => r.cells.unitCode ?? '').filter(Boolean))];

@@ -10,7 +10,7 @@ import { writeAudit } from '../audit/audit.repository.ts';
 import { findUnit, findUnitByCode } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
 import type { UploadedFile } from '../catalog/excel.read.ts';
-import { readFigureRows } from './ontime.excel.ts';
+import { openFigureBook, readFigureRows } from './ontime.excel.ts';
 import * as repo from './ontime.repository.ts';
 import { apiFigureInput, figureInput, type FigureInput } from './ontime.schemas.ts';
 import { rateOf, type OnTimeFigure, type OnTimeSource, type TrendPoint } from './ontime.types.ts';
@@ -109,8 +109,10 @@ export class OnTimeService {
   async importFile(actor: Actor, file: UploadedFile | undefined): Promise<{ created: number }> {
     const scope = scopeFor(actor.user, 'ontime.import');
     if (!scope.all && scope.paths.length === 0) throw new AppError('NOT_FOUND');
+    // The file is parsed first: a transaction waiting on a parse would hold SQLite's writes back.
+    const wb = await openFigureBook(file);
     return this.db.transaction(async (trx) => {
-      const rows = await readFigureRows(trx, file, scope, (unitId, start, end) => repo.overlapping(trx, unitId, start, end));
+      const rows = await readFigureRows(trx, wb, scope, (unitId, start, end) => repo.overlapping(trx, unitId, start, end));
       const at = iso(this.clock.now());
       for (const r of rows) {
         const id = await repo.insertFigure(trx, r.unitId, r.figure, 'import', actor.user.id, at);
