@@ -63,7 +63,7 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     expect(res.body.error.fields).to.have.property('ownerId');
     const page = await form(officer, `/findings/${finding}/actions`, { cause: 'x', action: 'y', owner: 'khong-co-ai', dueDate: '2026-04-01' });
     expect(page.status).to.equal(422);
-    expect(page.text).to.include(escapeHtml(viActions('v.actions_owner_unknown', { name: 'khong-co-ai' })));
+    expect(page.text).to.include(escapeHtml(viActions('v.person_not_in_scope')));
   });
 
   it('follows open, in progress, done, reopened, done, verified, with each move in the audit log', async () => {

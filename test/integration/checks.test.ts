@@ -101,7 +101,7 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     const res = await page(officer, `/units/${nd}/checks`, { form: 'kiem-tra-thu@1', checkDate: '2026-03-10', kind: 'planned', auditors: 'khong-ai-ca' });
     // The auditor field names an unknown user: the form says so and nothing is planned.
     expect(res.status).to.equal(422);
-    expect(res.text).to.include(escapeHtml(viText('v.auditor_unknown', { name: 'khong-ai-ca' })));
+    expect(res.text).to.include(escapeHtml(viText('v.person_not_in_scope')));
     const ok = await page(officer, `/units/${nd}/checks`, { form: 'kiem-tra-thu@1', checkDate: '2026-03-10', kind: 'planned', auditors: '' });
     expect(ok.status).to.equal(302);
     const id = Number(/\/checks\/(\d+)/.exec(ok.headers.location as string)![1]);

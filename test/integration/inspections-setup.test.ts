@@ -24,7 +24,7 @@ forEachDatabase('inspections: teams, yearly plans and staff lists', (ctx) => {
     const teams = await count('inspection_teams');
     const bad = await form(w.coordinator, '/teams', { unitId: String(w.dno), name: 'Tổ 2', year: '2026', leader: 'khong-co-ai', members: '', units: 'DNO-CJ-ET' });
     expect(bad.status).to.equal(422);
-    expect(bad.text).to.include(viHtml('v.insp_user_unknown', { name: 'khong-co-ai' }));
+    expect(bad.text).to.include(viHtml('v.person_not_in_scope'));
     // A unit of another province cannot be assigned.
     const other = await form(w.coordinator, '/teams', { unitId: String(w.dno), name: 'Tổ 2', year: '2026', leader: w.member.username, members: '', units: 'LCA-TU-PK' });
     expect(other.status).to.equal(422);

@@ -210,26 +210,6 @@ export async function updateAction(db: Db, id: number, version: number, changes:
   return db('corrective_actions').where({ id, version }).whereNull('deleted_at').update({ ...changes, version: version + 1, updated_at: at });
 }
 
-/** An active user holding a role on the unit or above it (or an administrator), by id or user name. */
-export async function ownerCandidate(db: Db, unitPath: string, by: { id?: number; username?: string }): Promise<{ id: number; fullName: string } | undefined> {
-  const q = db('users as us').where('us.is_active', true).select('us.id', 'us.full_name');
-  if (by.id) q.where('us.id', by.id);
-  else q.where('us.username', by.username ?? '');
-  const user = (await q.first()) as { id: number; full_name: string } | undefined;
-  if (!user) return undefined;
-  const roles = (await db('user_roles as r').leftJoin('units as u', 'u.id', 'r.unit_id').where('r.user_id', user.id).select('r.role', 'u.path')) as Array<{ role: string; path: string | null }>;
-  const holds = roles.some((r) => r.role === 'admin' || (r.path !== null && unitPath.startsWith(r.path)));
-  return holds ? { id: Number(user.id), fullName: String(user.full_name) } : undefined;
-}
-
-/** Active users holding a role on the unit or one above it: whom an action may be given to. */
-export async function ownerCandidates(db: Db, unitPath: string, limit = 200): Promise<Array<{ username: string; fullName: string }>> {
-  const ids = unitPath.split('/').filter(Boolean).map(Number);
-  const rows = (await db('users as us').join('user_roles as r', 'r.user_id', 'us.id').where('us.is_active', true).whereIn('r.unit_id', ids)
-    .distinct('us.username', 'us.full_name').orderBy('us.full_name').limit(limit)) as Array<{ username: string; full_name: string }>;
-  return rows.map((r) => ({ username: String(r.username), fullName: String(r.full_name) }));
-}
-
 /** Reminder reads: unfinished actions of every unit whose due date falls in a range (inclusive). */
 export async function unfinishedDueBetween(db: Db, from: string | null, to: string): Promise<ActionRow[]> {
   const q = actionQuery(db).whereNotIn('a.status', finishedStatuses as ActionStatus[]).where('a.due_date', '<=', to);

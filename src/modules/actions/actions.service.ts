@@ -12,6 +12,7 @@ import { writeAudit } from '../audit/audit.repository.ts';
 import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { findItem } from '../checks/checks.logic.ts';
 import { findUnit } from '../units/units.repository.ts';
+import { peopleWithin, personNotInScope, resolvePeople, type PeopleWithin } from '../users/people-in-scope.ts';
 import type { Unit } from '../units/units.types.ts';
 import { actionStatuses, addDays, findingStatuses, isOverdue, moverOf, nextStatuses, severities, type ActionStatus } from './actions.logic.ts';
 import * as repo from './actions.repository.ts';
@@ -42,6 +43,9 @@ const pageSize = 50;
 /** An export holds at most this many actions. */
 const exportMax = 100_000;
 const textMax = 4000;
+
+/** Whom an action may be given to: someone holding a role on the finding's unit or a unit above it, in its province. */
+const ownersOf = (unitPath: string): PeopleWithin => ({ lineOf: unitPath });
 
 const actionInput = z.object({
   cause: requiredText(textMax),
@@ -150,7 +154,7 @@ export class ActionsService {
 
   /** Whom an action on this unit may be given to (for the owner field's suggestions). */
   ownerCandidates(unitPath: string): Promise<Array<{ username: string; fullName: string }>> {
-    return repo.ownerCandidates(this.db, unitPath);
+    return peopleWithin(this.db, ownersOf(unitPath));
   }
 
   async action(actor: Actor, id: number): Promise<ActionView> {
@@ -162,9 +166,9 @@ export class ActionsService {
       fields.owner = { key: 'v.required' };
       return undefined;
     }
-    const found = await repo.ownerCandidate(this.db, unitPath, d.ownerId ? { id: d.ownerId } : { username: d.owner });
-    if (!found) fields[d.ownerId ? 'ownerId' : 'owner'] = { key: 'v.actions_owner_unknown', params: { name: String(d.owner ?? d.ownerId) } };
-    return found;
+    const { found } = await resolvePeople(this.db, ownersOf(unitPath), d.ownerId ? { ids: [d.ownerId] } : { usernames: [d.owner ?? ''] });
+    if (!found[0]) fields[d.ownerId ? 'ownerId' : 'owner'] = personNotInScope;
+    return found[0];
   }
 
   /** Checks an action's fields against its finding: an owner of the unit, a due date not before the finding. */

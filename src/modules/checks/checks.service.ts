@@ -11,6 +11,7 @@ import { writeAudit } from '../audit/audit.repository.ts';
 import type { FormDefinition, NotificationDraft } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { unitFor } from '../units/units.repository.ts';
+import { idsInScope, personNotInScope, provincePathOf, resolvePeople } from '../users/people-in-scope.ts';
 import type { Unit } from '../units/units.types.ts';
 import { CheckFilesService, filesOf } from './files.service.ts';
 import { CheckFindingsService, findingsOf } from './findings.service.ts';
@@ -159,12 +160,11 @@ export class ChecksService {
     if (!formId) fields.form = { key: 'v.required' };
     else if (!form || form.kind !== 'iso-check') fields.form = { key: 'v.form_unknown' };
 
+    // Auditors may come from any unit of the province (cross audits), never from another one.
     const names = (data.auditors ?? '').split(/[\s,;]+/).filter(Boolean);
-    const byName = names.length ? ((await this.db('users').whereIn('username', names).where('is_active', true).select('id', 'username')) as Array<{ id: number; username: string }>) : [];
-    const unknownName = names.find((n) => !byName.some((u) => u.username === n));
-    const byId = data.auditorIds.length ? ((await this.db('users').whereIn('id', data.auditorIds).where('is_active', true).select('id')) as Array<{ id: number }>) : [];
-    if (unknownName) fields.auditors = { key: 'v.auditor_unknown', params: { name: unknownName } };
-    if (byId.length !== new Set(data.auditorIds).size) fields.auditorIds = { key: 'v.auditor_unknown', params: { name: data.auditorIds.filter((id) => !byId.some((u) => Number(u.id) === id)).join(', ') } };
+    const auditors = await resolvePeople(this.db, { subtrees: [provincePathOf(unit.path)] }, { usernames: names, ids: data.auditorIds });
+    if (auditors.missingNames.length) fields.auditors = personNotInScope;
+    if (auditors.missingIds.length) fields.auditorIds = personNotInScope;
     if (Object.keys(fields).length || !form) throw new AppError('VALIDATION_FAILED', {}, fields);
 
     const procedureIds = [...new Set(data.procedureIds)];
@@ -177,7 +177,7 @@ export class ChecksService {
     }
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
 
-    const auditorIds = [...new Set([...byName.map((u) => Number(u.id)), ...data.auditorIds])];
+    const auditorIds = auditors.found.map((u) => u.id);
     const now = iso(this.clock.now());
     const id = await this.db.transaction(async (trx) => {
       const newId = await insertId(trx('checks').insert({
@@ -248,10 +248,12 @@ export class ChecksService {
       this.db('check_procedures as cp').join('procedures as p', 'p.id', 'cp.procedure_id').where('cp.check_id', id).orderBy('p.code').select('p.id', 'p.code', 'p.title') as Promise<Array<Record<string, unknown>>>,
       check.signedOffBy ? this.db('users').where('id', check.signedOffBy).first('full_name') as Promise<{ full_name: string } | undefined> : Promise.resolve(undefined),
     ]);
+    const shownAuditors = await idsInScope(this.db, { subtrees: [provincePathOf(check.unitPath)] }, auditors.map((a) => Number(a.id)));
     const { form, ...plain } = check;
     return {
       check: plain, form, answers, canAnswer: canAnswer && check.status !== 'submitted',
-      auditors: auditors.map((a) => ({ id: Number(a.id), username: String(a.username), fullName: String(a.full_name) })),
+      // Older checks may name an auditor of another province: such a name is not shown.
+      auditors: auditors.filter((a) => shownAuditors.has(Number(a.id))).map((a) => ({ id: Number(a.id), username: String(a.username), fullName: String(a.full_name) })),
       scoring: scoreCheck(form, answers), progress: progressOf(form, answers), findings, files,
       procedures: procedures.map((p) => ({ id: Number(p.id), code: String(p.code), title: String(p.title) })),
       signOff: check.signedOffBy && check.signedOffAt ? { userId: check.signedOffBy, fullName: String(signer?.full_name ?? ''), at: check.signedOffAt } : null,

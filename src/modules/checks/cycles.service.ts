@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
+import { provincePathOf, resolvePeople } from '../users/people-in-scope.ts';
 import type { Check, ChecksService, Finding } from './checks.service.ts';
 import { findingsOf } from './findings.service.ts';
 import { issuedProcedures } from './iso-state.ts';
@@ -71,11 +72,14 @@ export class CheckCyclesService {
     const { check } = await this.checks.readable(actor, checkId);
     if (!inScope(scopeFor(actor.user, 'check.plan'), check.unitPath)) throw new AppError('NOT_FOUND');
     const latest = this.plugins().form(check.formId);
-    const [auditors, scope] = await Promise.all([
-      this.db('check_auditors as ca').join('users as u', 'u.id', 'ca.user_id').where('ca.check_id', checkId).where('u.is_active', true).orderBy('u.username').pluck('u.username') as Promise<string[]>,
+    const [auditorIds, scope] = await Promise.all([
+      this.db('check_auditors').where('check_id', checkId).pluck('user_id') as Promise<number[]>,
       this.db('check_procedures').where('check_id', checkId).pluck('procedure_id') as Promise<number[]>,
     ]);
     const inForce = await issuedProcedures(this.db, check.unitId, scope.map(Number));
+    // The same auditors, as far as they may still audit the unit (the plan checks them again).
+    const kept = (await resolvePeople(this.db, { subtrees: [provincePathOf(check.unitPath)] }, { ids: auditorIds.map(Number) })).found;
+    const auditors = kept.map((p) => p.username).sort();
     const { form: _form, ...plain } = check;
     return {
       check: plain,

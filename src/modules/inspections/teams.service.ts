@@ -9,7 +9,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
-import { covers, isTeamMember, teamPaths } from './inspections.access.ts';
+import { idsInScope, personNotInScope, resolvePeople } from '../users/people-in-scope.ts';
+import { covers, teamPaths } from './inspections.access.ts';
 
 export interface TeamMember { userId: number; username: string; fullName: string; isLeader: boolean }
 export interface TeamUnit { id: number; code: string; name: string; path: string }
@@ -79,7 +80,8 @@ export class TeamsService {
       });
     }
     const ids = ((await q) as Array<{ id: number }>).map((r) => Number(r.id));
-    return Promise.all(ids.map((id) => this.load(this.db, id) as Promise<Team>));
+    const teams = await Promise.all(ids.map((id) => this.load(this.db, id) as Promise<Team>));
+    return teams.filter((t) => this.readableBy(actor, t));
   }
 
   private async load(db: Knex | Knex.Transaction, id: number): Promise<Team | undefined> {
@@ -91,9 +93,12 @@ export class TeamsService {
         .select('m.user_id', 'us.username', 'us.full_name', 'm.is_leader') as Promise<Array<Record<string, unknown>>>,
       db('inspection_team_units as tu').join('units as u', 'u.id', 'tu.unit_id').where('tu.team_id', id).orderBy('u.path').select('u.id', 'u.code', 'u.name', 'u.path') as Promise<Array<Record<string, unknown>>>,
     ]);
+    // A team formed before members were checked may hold someone of another province: whoever
+    // reads the team (its coordinator, its members, the record's signatures) never sees that name.
+    const shown = await idsInScope(db, { subtrees: [String(t.unit_path)] }, members.map((m) => Number(m.user_id)));
     return {
       id: Number(t.id), unitId: Number(t.unit_id), unitName: String(t.unit_name), unitPath: String(t.unit_path), name: String(t.name), year: Number(t.year),
-      members: members.map((m) => ({ userId: Number(m.user_id), username: String(m.username), fullName: String(m.full_name), isLeader: !!m.is_leader })),
+      members: members.filter((m) => shown.has(Number(m.user_id))).map((m) => ({ userId: Number(m.user_id), username: String(m.username), fullName: String(m.full_name), isLeader: !!m.is_leader })),
       units: units.map((u) => ({ id: Number(u.id), code: String(u.code), name: String(u.name), path: String(u.path) })),
     };
   }
@@ -107,9 +112,13 @@ export class TeamsService {
   async get(actor: Actor, id: number): Promise<{ team: Team; canManage: boolean }> {
     const team = await this.load(this.db, id);
     if (!team) throw new AppError('NOT_FOUND');
-    const canManage = inScope(scopeFor(actor.user, 'inspection.manage'), team.unitPath);
-    if (!canManage && !(await isTeamMember(this.db, id, actor.user.id))) throw new AppError('NOT_FOUND');
-    return { team, canManage };
+    if (!this.readableBy(actor, team)) throw new AppError('NOT_FOUND');
+    return { team, canManage: inScope(scopeFor(actor.user, 'inspection.manage'), team.unitPath) };
+  }
+
+  /** Its coordinators read a team, and so do its members, but only those of the team's province. */
+  private readableBy(actor: Actor, team: Team): boolean {
+    return inScope(scopeFor(actor.user, 'inspection.manage'), team.unitPath) || team.members.some((m) => m.userId === actor.user.id);
   }
 
   private async manageable(actor: Actor, id: number): Promise<Team> {
@@ -123,9 +132,10 @@ export class TeamsService {
     const fields: FieldErrors = {};
     const names = split(data.members);
     if (!names.includes(data.leader)) names.unshift(data.leader);
-    const users = (await this.db('users').whereIn('username', names).where('is_active', true).select('id', 'username')) as Array<{ id: number; username: string }>;
-    const unknownUser = names.find((n) => !users.some((u) => u.username === n));
-    if (unknownUser) fields[unknownUser === data.leader ? 'leader' : 'members'] = { key: 'v.insp_user_unknown', params: { name: unknownUser } };
+    // Leader and members hold a role within the team's province, which lies in the coordinator's scope.
+    const { found: users, missingNames } = await resolvePeople(this.db, { subtrees: [provincePath] }, { usernames: names });
+    if (missingNames.includes(data.leader)) fields.leader = personNotInScope;
+    if (missingNames.some((n) => n !== data.leader)) fields.members = personNotInScope;
     const codes = split(data.units);
     // Unit codes are upper case; people type them in any case.
     const units = codes.length ? ((await this.db('units').whereIn('code', [...new Set([...codes, ...codes.map((c) => c.toUpperCase())])]).select('id', 'code', 'path')) as Array<{ id: number; code: string; path: string }>) : [];
@@ -134,8 +144,8 @@ export class TeamsService {
     if (badCode) fields.units = { key: 'v.insp_unit_unknown', params: { code: badCode } };
     if (!codes.length) fields.units = { key: 'v.required' };
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
-    const leaderId = Number(users.find((u) => u.username === data.leader)!.id);
-    return { members: users.map((u) => ({ userId: Number(u.id), isLeader: Number(u.id) === leaderId })), unitIds: [...new Set(codes.map((c) => Number(match(c)!.id)))] };
+    const leaderId = users.find((u) => u.username === data.leader)!.id;
+    return { members: users.map((u) => ({ userId: u.id, isLeader: u.id === leaderId })), unitIds: [...new Set(codes.map((c) => Number(match(c)!.id)))] };
   }
 
   private async province(actor: Actor, unitId: number) {
