@@ -10,6 +10,7 @@ import { Passport } from 'passport';
 import { doubleCsrf } from 'csrf-csrf';
 import crypto from 'node:crypto';
 import type { AppConfig } from './config/config.ts';
+import { buildServices, type Services } from './services.ts';
 import type { Clock } from './lib/clock.ts';
 import { Translator, type Locale } from './lib/i18n.ts';
 import { KnexSessionStore } from './auth/session-store.ts';
@@ -17,9 +18,6 @@ import { configurePassport, tokenAuth } from './auth/passport.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { AppError } from './http/errors.ts';
 import { viewLocals } from './http/locals.ts';
-import { UnitsService } from './modules/units/units.service.ts';
-import { UsersService } from './modules/users/users.service.ts';
-import { AuditService } from './modules/audit/audit.service.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { authRoutes } from './modules/account/auth.routes.ts';
 import { accountRoutes } from './modules/account/account.routes.ts';
@@ -29,7 +27,6 @@ import { unitApi } from './modules/units/units.api.ts';
 import { userRoutes } from './modules/users/users.routes.ts';
 import { userApi } from './modules/users/users.api.ts';
 import { auditRoutes, auditApi } from './modules/audit/audit.routes.ts';
-import { createCatalogServices, type CatalogServices } from './modules/catalog/catalog.services.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { catalogApi } from './modules/catalog/catalog.api.ts';
 import { catalogUploadForms } from './modules/catalog/upload.ts';
@@ -38,33 +35,22 @@ import { inputRule } from './http/input-rule.ts';
 import { useExcelLimits } from './kernel/excel/index.ts';
 import { PluginRegistry } from './plugins/registry.ts';
 import { pluginApi, pluginRoutes } from './plugins/routes.ts';
-import { createReminderServices } from './modules/scheduler/scheduler.services.ts';
-import type { Scheduler } from './modules/scheduler/scheduler.ts';
-import type { NotificationsService } from './modules/notifications/notifications.service.ts';
-import type { ReminderReads } from './modules/notifications/reads.service.ts';
 import type { MailSender } from './modules/notifications/email.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { notificationApi } from './modules/notifications/notifications.api.ts';
 import { unreadBadge } from './modules/notifications/unread-badge.ts';
-import { ChecksService } from './modules/checks/checks.service.ts';
 import { checkRoutes } from './modules/checks/checks.routes.ts';
 import { checkApi } from './modules/checks/checks.api.ts';
-import { ActionsService } from './modules/actions/actions.service.ts';
 import { actionRoutes } from './modules/actions/actions.routes.ts';
 import { actionApi } from './modules/actions/actions.api.ts';
-import { ReviewsService } from './modules/reviews/reviews.service.ts';
 import { reviewRoutes } from './modules/reviews/reviews.routes.ts';
-import { ProgrammeService } from './modules/programme/programme.service.ts';
 import { programmeRoutes } from './modules/programme/programme.routes.ts';
-import { DocumentsService } from './modules/documents/documents.service.ts';
 import { documentRoutes } from './modules/documents/documents.routes.ts';
 import { documentApi } from './modules/documents/documents.api.ts';
-import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.services.ts';
 import { inspectionRoutes, inspectionUploadForms } from './modules/inspections/inspections.routes.ts';
 import { teamRoutes } from './modules/inspections/teams.routes.ts';
 import { officialRoutes } from './modules/inspections/officials.routes.ts';
 import { inspectionApi } from './modules/inspections/inspections.api.ts';
-import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.services.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { dashboardApi } from './modules/dashboard/dashboard.api.ts';
 import { onTimeRoutes, onTimeUploadForm } from './modules/ontime/ontime.routes.ts';
@@ -85,27 +71,6 @@ export interface AppDeps {
   mailSender?: MailSender;
 }
 
-export interface Services {
-  units: UnitsService;
-  users: UsersService;
-  audit: AuditService;
-  catalog: CatalogServices;
-  plugins: PluginRegistry;
-  /** Read-only queries for reminder handlers (no actor: reminders look at every unit). */
-  reads: ReminderReads;
-  notifications: NotificationsService;
-  scheduler: Scheduler;
-  checks: ChecksService;
-  actions: ActionsService;
-  reviews: ReviewsService;
-  programme: ProgrammeService;
-  documents: DocumentsService;
-  inspections: InspectionServices;
-  onTime: OnTimeService;
-  dashboard: DashboardService;
-  home: HomeService;
-}
-
 export interface BuiltApp {
   app: Express;
   services: Services;
@@ -122,25 +87,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const plugins = deps.plugins ?? new PluginRegistry();
   // Every Excel import of this process is read within the configured bounds (EXCEL_*).
   useExcelLimits(config.excel);
-  const services: Services = {
-    users: new UsersService(db, clock, config),
-    units: undefined as unknown as UnitsService,
-    audit: new AuditService(db),
-    catalog: createCatalogServices(db, clock, config),
-    plugins,
-    // A notice that cannot be delivered is logged; the save it follows has been kept already.
-    checks: new ChecksService(db, clock, () => plugins, config.checks.uploadMaxBytes, (drafts) => services.notifications.deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
-      .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered'))),
-    actions: new ActionsService(db, clock),
-    reviews: new ReviewsService(db, clock),
-    programme: new ProgrammeService(db, clock, () => plugins),
-    documents: new DocumentsService(db, clock, () => plugins),
-    inspections: createInspectionServices(db, clock, () => plugins, config.inspections.uploadMaxBytes),
-    ...dashboardServices(db, clock, config.catalog.reviewMonths, config.dashboard.cacheMs),
-    ...createReminderServices({ db, clock, config, logger, translator, plugins, services: () => services, mailSender: deps.mailSender }),
-  };
-  // A move rewrites unit paths that cached signed-in users carry in their role assignments.
-  services.units = new UnitsService(db, clock, () => services.users.sessionUsers.clear());
+  const services = buildServices({ config, db, clock, logger, translator, plugins, mailSender: deps.mailSender });
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');

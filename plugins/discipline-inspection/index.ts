@@ -33,11 +33,8 @@ export default definePlugin({
       // leader and to the team leader, deduplicated by `correction:<id>:<band>`: each hears of a
       // correction once when it comes due and once when it passes its deadline.
       handler: async (ctx) => {
-        // A host without the inspections area has no corrections to remind of.
-        const inspections = (ctx.services as Partial<typeof ctx.services>).inspections;
-        if (!inspections) return [];
-        const day = ctx.services.reads.dayOf(ctx.scheduledFor);
-        const due = await inspections.record.correctionsDue(day, Number(ctx.settings.leadDays));
+        const day = ctx.reads.dayOf(ctx.scheduledFor);
+        const due = await ctx.reads.correctionsDue(day, Number(ctx.settings.leadDays));
         const fmt = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
         return due.flatMap((c): NotificationDraft[] => {
           const key = c.band === 'overdue' ? 'notify.correction_overdue' : 'notify.correction_due';

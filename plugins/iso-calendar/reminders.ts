@@ -1,9 +1,9 @@
-import type { LocalizedText, NotificationDraft, PluginSettings, ReminderContext, ReminderDefinition } from '../../src/plugins/contract.ts';
+import type { DueAction, LocalizedText, NotificationDraft, PluginSettings, ReminderContext, ReminderDefinition } from '../../src/plugins/contract.ts';
 import { addDays, dayInYear, dmy, isoWeek, parseDatesByProvince } from './dates.ts';
 
 /**
  * The ISO calendar of a province: what falls due across all its units. Handlers read through
- * `ctx.services.reads` and `ctx.services.actions` (every unit, no user scope) and return one notification per record and
+ * `ctx.reads` (every unit, no user scope) and return one notification per record and
  * period. The dedupe key names both (`qms-report:<unitId>:<year>:<band>`,
  * `redeclaration:<unitId>:<since>:<isoWeek>`, `procedure-review:<unitId>:<month>`,
  * `action-due:<actionId>:<due>`, `action-overdue:<actionId>:<isoWeek>`, `action-escalated:<actionId>:<due>`),
@@ -34,7 +34,7 @@ function deadline(day: string, mmdd: string): { due: string; reportYear: number 
 }
 
 async function qmsReportDue(ctx: ReminderContext, s: PluginSettings): Promise<NotificationDraft[]> {
-  const reads = ctx.services.reads;
+  const reads = ctx.reads;
   const day = reads.dayOf(ctx.scheduledFor);
   const byProvince = parseDatesByProvince(String(s.reportDueDates));
   const lead = Number(s.reportLeadDays);
@@ -54,7 +54,7 @@ async function qmsReportDue(ctx: ReminderContext, s: PluginSettings): Promise<No
 }
 
 async function redeclarationNeeded(ctx: ReminderContext): Promise<NotificationDraft[]> {
-  const reads = ctx.services.reads;
+  const reads = ctx.reads;
   const day = reads.dayOf(ctx.scheduledFor);
   const units = await reads.activeUnits({ on: day, isoStates: ['needs_redeclaration'] });
   return units.flatMap((u) => {
@@ -73,7 +73,7 @@ async function redeclarationNeeded(ctx: ReminderContext): Promise<NotificationDr
 const listed = 3;
 
 async function procedureReviewDue(ctx: ReminderContext): Promise<NotificationDraft[]> {
-  const reads = ctx.services.reads;
+  const reads = ctx.reads;
   const day = reads.dayOf(ctx.scheduledFor);
   const units = await reads.proceduresDueForReview(day, listed);
   // One reminder per unit and month, naming the longest-waiting procedures: an officer with forty
@@ -94,9 +94,6 @@ async function procedureReviewDue(ctx: ReminderContext): Promise<NotificationDra
   });
 }
 
-/** The few facts of a corrective action a reminder words (as `ctx.services.actions` returns them). */
-interface DueAction { id: number; findingId: number; unitId: number; unitName: string; action: string; ownerId: number; dueDate: string; clauseRef: string }
-
 function actionTexts(ctx: ReminderContext, key: 'action_due' | 'action_overdue', a: DueAction, day: string) {
   return texts(ctx, key, { action: a.action, finding: `#${a.findingId} (${a.clauseRef})`, unit: a.unitName, due: dmy(a.dueDate), days: daysLate(a.dueDate, day) });
 }
@@ -107,8 +104,8 @@ function daysLate(due: string, day: string): number {
 
 /** Unfinished actions due from today to `dueSoonDays` ahead: their owners, once per action and due date. */
 async function actionsDue(ctx: ReminderContext, s: PluginSettings): Promise<NotificationDraft[]> {
-  const day = ctx.services.reads.dayOf(ctx.scheduledFor);
-  const due = (await ctx.services.actions.dueSoon(day, Number(s.dueSoonDays))) as DueAction[];
+  const day = ctx.reads.dayOf(ctx.scheduledFor);
+  const due = await ctx.reads.actionsDueSoon(day, Number(s.dueSoonDays));
   return due.map((a) => ({
     recipient: { userId: a.ownerId }, ...actionTexts(ctx, 'action_due', a, day), link: `/findings/${a.findingId}#a-${a.id}`, dueDate: a.dueDate,
     // A new due date (the action was rescheduled) is worth a new reminder.
@@ -121,8 +118,8 @@ async function actionsDue(ctx: ReminderContext, s: PluginSettings): Promise<Noti
  * `escalateAfterDays`, the unit's leaders once per action and due date.
  */
 async function actionsOverdue(ctx: ReminderContext, s: PluginSettings): Promise<NotificationDraft[]> {
-  const day = ctx.services.reads.dayOf(ctx.scheduledFor);
-  const late = (await ctx.services.actions.overdue(day)) as DueAction[];
+  const day = ctx.reads.dayOf(ctx.scheduledFor);
+  const late = await ctx.reads.actionsOverdue(day);
   return late.flatMap((a) => {
     const t = actionTexts(ctx, 'action_overdue', a, day);
     const link = `/findings/${a.findingId}#a-${a.id}`;

@@ -24,7 +24,7 @@ const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice
 type Kind = 'internal_audit_due' | 'management_review_due';
 
 async function cycleDrafts(ctx: ReminderContext, kind: Kind, month: number, roles: Array<'officer' | 'leader'>): Promise<NotificationDraft[]> {
-  const reads = ctx.services.reads;
+  const reads = ctx.reads;
   const day = reads.dayOf(ctx.scheduledFor);
   const year = Number(day.slice(0, 4));
   const due = lastDayOf(year, month);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { actorOf } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { requireAdmin, requireApiUser, requireUser } from '../http/guards.ts';

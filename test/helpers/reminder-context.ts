@@ -1,13 +1,11 @@
 import { pino } from 'pino';
-import type { Services } from '../../src/app.ts';
 import { Translator } from '../../src/lib/i18n.ts';
-import type { PluginSettings, ReminderContext } from '../../src/plugins/contract.ts';
+import type { PluginSettings, ReminderContext, ReminderQueries, UnitBrief, UnitFilter, UnitReviews } from '../../src/plugins/contract.ts';
 import type { InspectedPlugin } from '../../src/plugins/testing.ts';
-import type { UnitBrief, UnitFilter, UnitReviews } from '../../src/modules/notifications/reads.service.ts';
 
 /**
  * A reminder handler's context for a plugin's own tests: the plugin's real texts, and
- * `services.reads` answering from lists the test gives (filtered as the real reads filter), so
+ * `reads` answering from lists the test gives (filtered as the real reads filter), so
  * that a handler can be run for any day without a database.
  */
 export interface World {
@@ -28,11 +26,14 @@ export function unitBrief(id: number, over: Partial<UnitBrief> = {}): UnitBrief 
 export function reminderContext(p: InspectedPlugin, reminderId: string, scheduledFor: Date | string, world: World = {}, settings: PluginSettings = p.settings): ReminderContext {
   const translator = new Translator();
   translator.addNamespace(`p.${p.manifest.id}`, p.locales);
-  const reads = {
+  const reads: ReminderQueries = {
     dayOf: vnDay,
     activeUnits: async (f: UnitFilter) => (world.units ?? []).filter((u) => (!f.kinds || f.kinds.includes(u.kind)) && (!f.isoStates || f.isoStates.includes(u.isoState))),
     holders: async () => new Map(),
     proceduresDueForReview: async (_on: string, sample = 3) => (world.reviews ?? []).map((u) => ({ ...u, first: u.first.slice(0, sample) })),
+    actionsDueSoon: async () => [],
+    actionsOverdue: async () => [],
+    correctionsDue: async () => [],
   };
   const slot = new Date(scheduledFor);
   return {
@@ -42,7 +43,7 @@ export function reminderContext(p: InspectedPlugin, reminderId: string, schedule
     now: () => slot,
     settings,
     logger: pino({ level: 'silent' }),
-    services: { reads } as unknown as Services,
+    reads,
     db: undefined as never,
     t: (locale, key, params) => translator.t(locale, `p.${p.manifest.id}.${key}`, params),
     signal: new AbortController().signal,

@@ -5,7 +5,7 @@ import { forEachDatabase } from '../helpers/app.ts';
 import {
   arrangeApiFixtures, captures, exampleCalls, mismatches, parseApiExamples, pdfMismatches, readApiExamples, routesOf, runExample, type ApiFixtures,
 } from '../helpers/api-examples.ts';
-import type { Services } from '../../src/app.ts';
+import type { Services } from '../../src/services.ts';
 import { unitApi } from '../../src/modules/units/units.api.ts';
 import { userApi } from '../../src/modules/users/users.api.ts';
 import { auditApi } from '../../src/modules/audit/audit.routes.ts';

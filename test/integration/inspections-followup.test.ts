@@ -34,7 +34,7 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
 
   const run = async (at: string): Promise<NotificationDraft[]> => {
     const r = plugin.reminders.find((x) => x.id === 'conclusion-deadlines')!;
-    return r.handler({ ...reminderContext(plugin, r.id, at), services: w.built.services });
+    return r.handler({ ...reminderContext(plugin, r.id, at), reads: w.built.services.reads });
   };
 
   before(async function () {

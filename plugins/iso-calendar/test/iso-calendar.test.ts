@@ -132,15 +132,15 @@ describe('plugin iso-calendar: what its reminders find', () => {
 
   describe('corrective actions', () => {
     const action = (id: number, dueDate: string) => ({ id, findingId: 40 + id, unitId: 11, unitName: 'Xã Nam Dong', action: 'Lập danh mục hồ sơ', ownerId: 7, dueDate, clauseRef: '7.5.3' });
-    // What `ctx.services.actions` answers, filtered on the day as the real service filters it.
+    // What `ctx.reads` answers of actions, filtered on the day as the real service filters it.
     const run = (id: string, at: string, rows: ReturnType<typeof action>[]) => {
       const ctx = reminderContext(p, id, at, { units });
       const asked: unknown[] = [];
-      const actions = {
-        dueSoon: async (day: string, days: number) => { asked.push(['dueSoon', day, days]); return rows.filter((a) => a.dueDate >= day && a.dueDate <= addDays(day, days)); },
-        overdue: async (day: string) => { asked.push(['overdue', day]); return rows.filter((a) => a.dueDate < day); },
+      ctx.reads = {
+        ...ctx.reads,
+        actionsDueSoon: async (day: string, days: number) => { asked.push(['dueSoon', day, days]); return rows.filter((a) => a.dueDate >= day && a.dueDate <= addDays(day, days)); },
+        actionsOverdue: async (day: string) => { asked.push(['overdue', day]); return rows.filter((a) => a.dueDate < day); },
       };
-      ctx.services = { ...ctx.services, actions } as unknown as typeof ctx.services;
       return p.reminders.find((r) => r.id === id)!.handler(ctx).then((drafts) => ({ drafts, asked }));
     };
 

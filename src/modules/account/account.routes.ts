@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';

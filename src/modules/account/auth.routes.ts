@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Passport } from 'passport';
 type Authenticator = InstanceType<typeof Passport>;
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import type { SessionUser } from '../../auth/roles.ts';
 
 /** Only a local path may follow sign-in: `/units/5`, never `//evil.example` or a full URL. */

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { withNotice } from '../../http/render.ts';
 import { parseId } from '../../http/validation.ts';

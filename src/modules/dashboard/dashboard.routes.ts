@@ -1,6 +1,6 @@
 import { Router, type Application } from 'express';
 import { TtlCache } from '../../lib/ttl-cache.ts';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
 import { parseId } from '../../http/validation.ts';

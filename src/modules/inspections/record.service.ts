@@ -6,7 +6,7 @@ import { optionalText, requiredText, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { dayText, isCalendarDate, iso, vnDate } from '../../lib/time.ts';
-import type { FormDefinition, Severity } from '../../plugins/contract.ts';
+import type { DueCorrection, FormDefinition, Severity } from '../../plugins/contract.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import { loadInspection, readableInspection, type Inspection, type InspectionAccess } from './inspections.access.ts';
@@ -274,7 +274,7 @@ export class RecordService {
    * For the reminder of the discipline-inspection plugin: corrections still to do whose deadline
    * is within `leadDays` of `day` or past, with the unit and the team leader to tell.
    */
-  async correctionsDue(day: string, leadDays: number): Promise<Array<{ id: number; unitId: number; unitName: string; inspectionId: number; inspectionDate: string; text: string; deadline: string; band: 'soon' | 'overdue'; teamLeaderIds: number[] }>> {
+  async correctionsDue(day: string, leadDays: number): Promise<DueCorrection[]> {
     const until = new Date(Date.parse(`${day}T00:00:00Z`) + leadDays * 86_400_000).toISOString().slice(0, 10);
     const rows = (await this.db('inspection_corrections as c').join('inspections as i', 'i.id', 'c.inspection_id').join('units as u', 'u.id', 'c.unit_id')
       .whereIn('c.status', ['open', 'returned']).where('c.deadline', '<=', until).whereNull('i.deleted_at')

@@ -1,32 +1,10 @@
 import type { Knex } from 'knex';
 import type { Role } from '../../auth/roles.ts';
 import type { IsoStandard, IsoState, UnitKind } from '../units/units.types.ts';
+import type { DueProcedure, UnitBrief, UnitFilter } from '../../plugins/contract.ts';
 import { chunks } from './recipients.repository.ts';
 
 type Db = Knex | Knex.Transaction;
-
-/** What a reminder needs to know about a unit. */
-export interface UnitBrief {
-  id: number;
-  code: string;
-  name: string;
-  kind: UnitKind;
-  path: string;
-  /** The top of the unit's tree (its province) and that unit's code. */
-  provinceId: number;
-  provinceCode: string;
-  isoState: IsoState;
-  isoStandard: IsoStandard | null;
-  isoStateReason: string | null;
-  isoStateChangedAt: string | null;
-}
-
-export interface UnitFilter {
-  /** Active on this day (`YYYY-MM-DD`): started, not ended, not merged away. */
-  on: string;
-  kinds?: readonly UnitKind[];
-  isoStates?: readonly IsoState[];
-}
 
 /** Every unit active on a day, of some kinds and ISO states: one scan, no user scope (the scheduler reads for everyone). */
 export async function activeUnits(db: Db, f: UnitFilter): Promise<UnitBrief[]> {
@@ -61,15 +39,6 @@ export async function holders(db: Db, role: Role, unitIds: number[]): Promise<Ma
     for (const r of rows) out.get(Number(r.unit_id))?.push({ id: Number(r.id), fullName: String(r.full_name) });
   }
   return out;
-}
-
-export interface DueProcedure {
-  id: number;
-  code: string;
-  title: string;
-  revisionNo: number | null;
-  issueDate: string | null;
-  lastReviewedOn: string;
 }
 
 /** A unit's procedures due for periodic review: how many, and the longest-waiting few. */

@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Services } from '../../app.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Translator } from '../../lib/i18n.ts';
 import { iso } from '../../lib/time.ts';
-import type { ReminderContext } from '../../plugins/contract.ts';
+import type { ReminderContext, ReminderQueries } from '../../plugins/contract.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import * as runs from './runs.repository.ts';
 import type { Job, RunView } from './scheduler.types.ts';
@@ -14,7 +13,7 @@ export interface RunDeps {
   clock: Clock;
   logger: Logger;
   translator: Translator;
-  services: () => Services;
+  reads: ReminderQueries;
   notifications: NotificationsService;
   runTimeoutMs: number;
 }
@@ -53,7 +52,7 @@ export async function executeRun(deps: RunDeps, job: Job, runId: number, schedul
     now: () => clock.now(),
     settings: job.settings,
     logger,
-    services: deps.services(),
+    reads: deps.reads,
     db,
     t: (locale, key, params) => translator.t(locale, `p.${job.pluginId}.${key}`, params),
     signal: controller.signal,

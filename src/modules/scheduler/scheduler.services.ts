@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Services } from '../../app.ts';
 import type { AppConfig } from '../../config/config.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Translator } from '../../lib/i18n.ts';
@@ -10,7 +9,7 @@ import type { PluginRegistry } from '../../plugins/registry.ts';
 import { createMailSender, type MailSender } from '../notifications/email.ts';
 import { EmailQueue } from '../notifications/email-queue.ts';
 import { NotificationsService } from '../notifications/notifications.service.ts';
-import { ReminderReads } from '../notifications/reads.service.ts';
+import { ReminderReads, type DueSources } from '../notifications/reads.service.ts';
 import { Scheduler } from './scheduler.ts';
 
 export interface ReminderServices {
@@ -26,8 +25,8 @@ export interface ReminderDeps {
   logger: Logger;
   translator: Translator;
   plugins: PluginRegistry;
-  /** All services, for the handlers' context (read lazily: they are being built alongside). */
-  services: () => Services;
+  /** What the reminders read from other areas (corrective actions, inspection corrections). */
+  due: DueSources;
   /** Replaces the SMTP sender built from the configuration. */
   mailSender?: MailSender;
 }
@@ -37,9 +36,10 @@ export function createReminderServices(d: ReminderDeps): ReminderServices {
   const sender = d.mailSender ?? createMailSender(d.config.mail);
   const instanceId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const notifications = new NotificationsService(d.db, d.clock, () => !!sender);
+  const reads = new ReminderReads(d.db, d.config.catalog.reviewMonths, d.due);
   const email = new EmailQueue(d.db, d.clock, d.logger, d.translator, sender, { maxAttempts: d.config.mail.maxAttempts, baseUrl: () => d.config.baseUrl, instanceId });
   const scheduler = new Scheduler(d.plugins, {
-    db: d.db, clock: d.clock, logger: d.logger, translator: d.translator, services: d.services, notifications, runTimeoutMs: d.config.scheduler.runTimeoutMs,
+    db: d.db, clock: d.clock, logger: d.logger, translator: d.translator, reads, notifications, runTimeoutMs: d.config.scheduler.runTimeoutMs,
   }, email, { catchUpMs: d.config.scheduler.catchUpMs, runTimeoutMs: d.config.scheduler.runTimeoutMs, instanceId });
-  return { reads: new ReminderReads(d.db, d.config.catalog.reviewMonths), notifications, scheduler };
+  return { reads, notifications, scheduler };
 }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { AppError } from '../../http/errors.ts';
 import { handleForm } from '../../http/render.ts';
 

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { Services } from '../../app.ts';
+import type { Services } from '../../services.ts';
 import { isAdmin } from '../../auth/roles.ts';
 import { actorOf } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
