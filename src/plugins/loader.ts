@@ -10,6 +10,7 @@ import type { Plugin, PluginContext, PluginManifest } from './contract.ts';
 import { migratePlugin, tablePrefix } from './migrations.ts';
 import { checkManifest, hostVersion, importPlugin, PhaseError, registerPlugin, resolveSettings } from './prepare.ts';
 import { PluginRegistry, type PluginRecord } from './registry.ts';
+import { withTimeout } from '../kernel/timeout.ts';
 
 /**
  * Loads the plugins at start: discover the folders, keep the enabled ones, import them, check the
@@ -105,21 +106,6 @@ function dependencyOrder(cands: Candidate[]): { order: Candidate[]; cyclic: Cand
     }
   }
   return { order, cyclic: cands.filter((c) => !done.has(c.id)) };
-}
-
-async function withTimeout<T>(work: () => Promise<T>, ms: number, controller: AbortController, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`${what} did not finish within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(work), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function readLocales(dir: string): Partial<Record<'vi' | 'en', Record<string, unknown>>> {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.ts';
 import type { Translator } from '../../lib/i18n.ts';
 import { iso } from '../../lib/time.ts';
+import { TimedOut, withTimeout } from '../../kernel/timeout.ts';
 import type { ReminderContext, ReminderQueries } from '../../plugins/contract.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import * as runs from './runs.repository.ts';
@@ -16,24 +17,6 @@ export interface RunDeps {
   reads: ReminderQueries;
   notifications: NotificationsService;
   runTimeoutMs: number;
-}
-
-class RunTimeout extends Error {}
-
-/** Runs `work` until it settles or `ms` pass; on time-out the signal is aborted and the result dropped. */
-async function withTimeout<T>(work: () => Promise<T>, ms: number, controller: AbortController): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new RunTimeout(`the handler did not finish within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([Promise.resolve().then(work), limit]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**
@@ -61,14 +44,14 @@ export async function executeRun(deps: RunDeps, job: Job, runId: number, schedul
   const finish = (r: Omit<Parameters<typeof runs.finish>[2], 'at' | 'durationMs'>) =>
     runs.finish(db, runId, { ...r, at: iso(clock.now()), durationMs: performance.now() - started });
   try {
-    const drafts = await withTimeout(() => job.reminder.handler(ctx), deps.runTimeoutMs, controller);
+    const drafts = await withTimeout(() => job.reminder.handler(ctx), deps.runTimeoutMs, controller, 'the handler');
     if (!Array.isArray(drafts)) throw new Error('the handler must return an array of notifications');
     const out = await deps.notifications.deliver(drafts, { pluginId: job.pluginId, source: job.id, runId });
     const error = out.invalid.length ? `${out.invalid.length} notification(s) refused: ${out.invalid.slice(0, 5).join(' | ')}` : null;
     await finish({ status: error ? 'failed' : 'ok', found: out.drafts, delivered: out.created, duplicates: out.duplicates, error });
     logger.info({ slot: iso(scheduledFor), found: out.drafts, created: out.created, duplicates: out.duplicates, emails: out.emails, unaddressed: out.unaddressed }, `reminder ${job.id} ran`);
   } catch (err) {
-    const timedOut = err instanceof RunTimeout;
+    const timedOut = err instanceof TimedOut;
     const message = (err as Error)?.message ?? String(err);
     await finish({ status: timedOut ? 'timeout' : 'failed', error: message });
     logger.warn({ slot: iso(scheduledFor), err: message }, `reminder ${job.id} ${timedOut ? 'timed out' : 'failed'}`);
