@@ -18,44 +18,14 @@ import { configurePassport, tokenAuth } from './auth/passport.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { AppError } from './http/errors.ts';
 import { viewLocals } from './http/locals.ts';
+import { modules } from './modules/index.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
-import { authRoutes } from './modules/account/auth.routes.ts';
-import { accountRoutes } from './modules/account/account.routes.ts';
-import { setupRoutes } from './modules/setup/setup.routes.ts';
-import { unitRoutes } from './modules/units/units.routes.ts';
-import { unitApi } from './modules/units/units.api.ts';
-import { userRoutes } from './modules/users/users.routes.ts';
-import { userApi } from './modules/users/users.api.ts';
-import { auditRoutes, auditApi } from './modules/audit/audit.routes.ts';
-import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
-import { catalogApi } from './modules/catalog/catalog.api.ts';
-import { catalogUploadForms } from './modules/catalog/upload.ts';
 import { uploadsBeforeCsrf } from './http/uploads.ts';
 import { inputRule } from './http/input-rule.ts';
 import { useExcelLimits } from './kernel/excel/index.ts';
 import { PluginRegistry } from './plugins/registry.ts';
-import { pluginApi, pluginRoutes } from './plugins/routes.ts';
 import type { MailSender } from './modules/notifications/email.ts';
-import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
-import { notificationApi } from './modules/notifications/notifications.api.ts';
 import { unreadBadge } from './modules/notifications/unread-badge.ts';
-import { checkRoutes } from './modules/checks/checks.routes.ts';
-import { checkApi } from './modules/checks/checks.api.ts';
-import { actionRoutes } from './modules/actions/actions.routes.ts';
-import { actionApi } from './modules/actions/actions.api.ts';
-import { reviewRoutes } from './modules/reviews/reviews.routes.ts';
-import { programmeRoutes } from './modules/programme/programme.routes.ts';
-import { documentRoutes } from './modules/documents/documents.routes.ts';
-import { documentApi } from './modules/documents/documents.api.ts';
-import { inspectionRoutes, inspectionUploadForms } from './modules/inspections/inspections.routes.ts';
-import { teamRoutes } from './modules/inspections/teams.routes.ts';
-import { officialRoutes } from './modules/inspections/officials.routes.ts';
-import { inspectionApi } from './modules/inspections/inspections.api.ts';
-import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
-import { dashboardApi } from './modules/dashboard/dashboard.api.ts';
-import { onTimeRoutes, onTimeUploadForm } from './modules/ontime/ontime.routes.ts';
-import { onTimeApi } from './modules/ontime/ontime.api.ts';
-import { checkUploadForms } from './modules/checks/upload.ts';
 
 export interface AppDeps {
   config: AppConfig;
@@ -172,34 +142,16 @@ export function buildApp(deps: AppDeps): BuiltApp {
     errorConfig: { code: 'CSRF_INVALID', statusCode: 403 },
   });
   // Multipart uploads are read before the CSRF check, which needs their `_csrf` field.
-  app.use(uploadsBeforeCsrf([
-    ...catalogUploadForms(config),
-    ...inspectionUploadForms(config),
-    onTimeUploadForm(config.catalog.uploadMaxBytes),
-    ...checkUploadForms(config),
-  ]));
+  app.use(uploadsBeforeCsrf(modules.flatMap((m) => m.uploads?.(config) ?? [])));
   // Every text of every request, checked and put in NFC once (body, query, path, file names).
   app.use(inputRule());
   app.use(csrf.doubleCsrfProtection);
   app.use(viewLocals(translator));
   app.use(unreadBadge(services.notifications));
 
-  app.use(setupRoutes(services));
-  app.use(authRoutes(passport, services));
-  app.use(accountRoutes(services, translator));
-  app.use(unitRoutes(services));
-  app.use(userRoutes(services));
-  app.use(auditRoutes(services));
-  app.use(catalogRoutes(services, config.catalog.uploadMaxBytes));
-  app.use(pluginRoutes(services, clock));
-  app.use(notificationRoutes(services));
-  app.use(checkRoutes(services));
-  app.use(actionRoutes(services), reviewRoutes(services), programmeRoutes(services));
-  app.use(documentRoutes(services, clock));
-  app.use(inspectionRoutes(services), teamRoutes(services), officialRoutes(services, config.catalog.uploadMaxBytes));
-  app.use(onTimeRoutes(services, config.catalog.uploadMaxBytes), dashboardRoutes(services, config.dashboard.cacheMs));
-  app.use('/api/v1', unitApi(services), userApi(services), auditApi(services), catalogApi(services), pluginApi(services, clock), notificationApi(services));
-  app.use('/api/v1', checkApi(services), actionApi(services), documentApi(services), inspectionApi(services), onTimeApi(services), dashboardApi(services));
+  const env = { config, clock, translator, passport };
+  for (const m of modules) for (const r of m.pages?.(services, env) ?? []) app.use(r);
+  for (const m of modules) for (const r of m.api?.(services, env) ?? []) app.use('/api/v1', r);
   // Signed in, one starts from what is due.
   app.get('/', (req, res) => res.redirect(req.user ? '/home' : '/login'));
 
