@@ -13,7 +13,7 @@ import { machine } from './report.ts';
 import { copyToPostgres, dropPostgres } from './dashboard-pg.ts';
 
 /**
- * `npm run bench:checks` (issue 5): on a fresh national data set with five years of checks,
+ * `npm run bench:checks`: on a fresh national data set with five years of checks,
  *  1. answers saved by 50 connections at once for --duration seconds (PUT of one item each, as
  *     the page's autosave does): p99, and every acknowledged save read back from the database
  *     (target: p99 < 150 ms, not one save lost or failed);

@@ -12,7 +12,7 @@ import { machine } from './report.ts';
 import { copyToPostgres, dropPostgres } from './dashboard-pg.ts';
 
 /**
- * `npm run bench:dashboard` (issue 8): on a fresh national data set with five years of history
+ * `npm run bench:dashboard`: on a fresh national data set with five years of history
  * (checks, findings, corrective actions, reviews, inspections, reports, on-time figures), the
  * province dashboard of the largest province's coordinator (target p99 < 150 ms) and the national
  * overview of the administrator (34 provinces, every unit's figures: target p99 < 300 ms), on

@@ -3,7 +3,7 @@ import { createDb } from '../src/db/knex.ts';
 import { migrateCore } from '../src/db/migrator.ts';
 
 /**
- * The same data set on PostgreSQL (issue 8's bench: "and the same on PostgreSQL"): a fresh database
+ * The same data set on PostgreSQL (the dashboards are measured on both engines): a fresh database
  * on the server of `adminUrl`, migrated by the app's own migrations, then every table's rows copied
  * from the SQLite file as they are (ids kept, sequences moved past them). Foreign keys are not
  * checked during the copy (`session_replication_role = replica`, which needs a superuser), since

@@ -15,7 +15,7 @@ import { declaration } from '../src/modules/documents/types/decisions.ts';
 import { machine } from './report.ts';
 
 /**
- * `node --import tsx bench/documents-bench.ts` (issue 7), on a fresh SQLite file:
+ * `node --import tsx bench/documents-bench.ts`, on a fresh SQLite file:
  *  1. one declaration with an annex of --rows procedures (default 120) rendered --renders times
  *     (default 30) after a first, cold one: median and p95 per document (target < 100 ms) and the
  *     heap it leaves behind;

@@ -6,7 +6,7 @@ import {
 import { seededRandom } from './national-data.ts';
 
 /**
- * The national-scale process catalog of the benchmark (issue 3): every province keeps a list of
+ * The national-scale process catalog of the benchmark: every province keeps a list of
  * 120 commune-level TTHC; every commune-level unit adopts about 112 of them and keeps 120
  * procedures (one per adopted TTHC, the five system procedures, three others), each with its
  * revisions, steps, forms and records, in the states a real catalog has them.

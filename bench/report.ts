@@ -9,7 +9,7 @@ export const targets = { minRatioToEjs: 0.4, maxP99Ms: 100 } as const;
 /** What one page must meet: a share of the EJS baseline's requests/s (if any) and a p99. */
 export interface Target { minRatioToEjs?: number; maxP99Ms: number }
 
-/** The catalog's own targets (issue 3): the province-wide search has a p99 only; an export of a
+/** The catalog's own targets: the province-wide search has a p99 only; an export of a
  *  unit's 120 procedures must take under a second, every time. */
 export const catalogTargets = { search: { maxP99Ms: 250 } satisfies Target, exportMaxMs: 1000 } as const;
 

@@ -83,7 +83,7 @@ function scenarios(d: Dataset): Scenario[] {
   ];
 }
 
-/** The catalog's pages (issue 3), when the data set has the national catalog. */
+/** The catalog's pages, when the data set has the national catalog. */
 function catalogScenarios(d: Dataset): Scenario[] {
   const c = d.catalog;
   if (!c) return [];

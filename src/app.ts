@@ -50,7 +50,7 @@ export interface BuiltApp {
 
 const viewsDir = path.resolve(import.meta.dirname, '../views');
 
-/** Builds the Express app. Never listens and never connects by itself (DESIGN.md, habit 1). */
+/** Builds the Express app. Never listens and never connects by itself: server.ts listens, boot.ts connects. */
 export function buildApp(deps: AppDeps): BuiltApp {
   const { config, db, clock, logger } = deps;
   const translator = deps.translator ?? new Translator();

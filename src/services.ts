@@ -7,8 +7,8 @@ import type { PluginRegistry } from './plugins/registry.ts';
 import { UnitsService } from './modules/units/units.service.ts';
 import { UsersService } from './modules/users/users.service.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
-import { createCatalogServices, type CatalogServices } from './modules/catalog/catalog.services.ts';
-import { createReminderServices } from './modules/scheduler/scheduler.services.ts';
+import { createCatalogServices, type CatalogServices } from './modules/catalog/catalog.build.ts';
+import { createReminderServices } from './modules/scheduler/scheduler.build.ts';
 import type { Scheduler } from './modules/scheduler/scheduler.ts';
 import type { NotificationsService } from './modules/notifications/notifications.service.ts';
 import type { ReminderReads } from './modules/notifications/reads.service.ts';
@@ -18,8 +18,8 @@ import { ActionsService } from './modules/actions/actions.service.ts';
 import { ReviewsService } from './modules/reviews/reviews.service.ts';
 import { ProgrammeService } from './modules/programme/programme.service.ts';
 import { DocumentsService } from './modules/documents/documents.service.ts';
-import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.services.ts';
-import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.services.ts';
+import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.build.ts';
+import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.build.ts';
 
 /** What the areas' services are built from. */
 export interface ServiceDeps {

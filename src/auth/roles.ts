@@ -1,5 +1,5 @@
 /**
- * Roles and what each allows (DESIGN.md, Access). A user holds roles on units; a role on a unit
+ * Roles and what each allows (the access rules in docs/architecture.md and ADR 002). A user holds roles on units; a role on a unit
  * holds for that unit and its whole subtree. `admin` holds everywhere.
  */
 export const roles = ['admin', 'coordinator', 'officer', 'inspector', 'leader', 'viewer'] as const;
@@ -17,25 +17,25 @@ const capabilities = {
   'tthc.manage': ['coordinator'], // keep the province's TTHC list and publish template procedures
   'check.plan': ['coordinator', 'officer'], // plan a compliance check or internal audit of a unit
   'check.answer': ['coordinator', 'officer', 'inspector'], // answer and submit a check (auditors named on a check may too)
-  // Checks: sign-off and its states (issue 5).
+  // Checks: sign-off and its states.
   'check.sign': ['leader'], // sign off a submitted check: the unit's leader answers for its result
-  // Corrective actions, management reviews, audit programme (issue 5, actions area).
+  // Corrective actions, management reviews, audit programme (the actions area).
   'action.manage': ['coordinator', 'officer'], // record corrective actions on findings, edit them, close findings
   'action.verify': ['coordinator', 'officer', 'leader'], // verify an action effective or reopen it (never one's own: clause 10.2 asks for an independent check)
   'review.manage': ['coordinator', 'officer'], // prepare a management review record and make it final
   'programme.manage': ['coordinator', 'officer'], // plan the yearly internal audit programme of a unit or province
-  // Inspections (issue 6).
+  // Inspections.
   'inspection.manage': ['coordinator'], // form teams and plans, read every inspection and its personal violations in the province, statistics
   'inspection.inspect': ['inspector'], // record inspections, but only as a member of a team assigned to the unit
   'inspection.unit': ['officer', 'leader'], // the inspected unit: read its record and conclusion, answer corrections
   'inspection.personal': ['leader'], // the unit's leader also sees the personal violations of the unit's officials
   'officials.manage': ['coordinator', 'officer'], // keep a unit's staff list (add, edit, deactivate, import)
-  // Documents (issue 7).
+  // Documents.
   'document.write': ['coordinator', 'officer'], // prepare a document's draft and edit its fields and number
   'document.approve': ['leader'], // approve a draft: the unit leader's decision to sign
   'document.issue': ['coordinator', 'officer'], // issue an approved document (stored for good, a declaration takes effect)
   'document.batch': ['coordinator'], // one ZIP of a document type for every unit of a province
-  // Dashboards and on-time figures (issue 8).
+  // Dashboards and on-time figures.
   'dashboard.read': ['coordinator'], // the province dashboard of every unit in the subtree (admin: the national overview)
   'ontime.write': ['coordinator', 'officer'], // enter on-time figures of a unit by hand or through the API
   'ontime.import': ['coordinator'], // import the on-time figures of the province's units from Excel

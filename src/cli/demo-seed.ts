@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.ts';
 import { randomToken } from '../auth/password.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Role, SessionUser } from '../auth/roles.ts';
-import { createCatalogServices } from '../modules/catalog/catalog.services.ts';
+import { createCatalogServices } from '../modules/catalog/catalog.build.ts';
 import { UnitsService } from '../modules/units/units.service.ts';
 import { UsersService } from '../modules/users/users.service.ts';
 import type { IsoStandard, IsoState, UnitKind } from '../modules/units/units.types.ts';

@@ -19,3 +19,13 @@ export function vnDate(d: Date): string {
 export function dayText(day: string): string {
   return day.split('-').reverse().join('/');
 }
+
+/** The day `months` months before `day` (YYYY-MM-DD), clamped to the month's last day. */
+export function monthsBefore(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) - months;
+  const ny = Math.floor(total / 12);
+  const nm = total % 12;
+  const last = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();
+  return `${String(ny).padStart(4, '0')}-${String(nm + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

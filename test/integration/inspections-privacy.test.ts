@@ -3,7 +3,7 @@ import { forEachDatabase } from '../helpers/app.ts';
 import { addOfficials, buildWorld, form, post, put, type Person, type World } from '../fixtures/inspections-world.ts';
 
 /**
- * The privacy rule of issue 6: violations against a named official are seen by the team that
+ * The privacy rule of inspections: violations against a named official are seen by the team that
  * recorded them, the province's coordinators and the leader of the official's unit. The unit's
  * ISO officer sees the record and the conclusion without names; an ISO officer of another unit
  * and every other role see nothing of the inspection at all (404).

@@ -1,4 +1,4 @@
-// Saves each entry of an inspection on site as it is made (issue 6). Without this script every
+// Saves each entry of an inspection on site as it is made. Without this script every
 // section still saves with its own button. A save that fails (no signal in a commune office) is
 // queued in localStorage and sent again when the connection returns or the page is opened again,
 // so a reload or a dropped connection loses nothing already entered.

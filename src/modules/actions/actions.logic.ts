@@ -37,7 +37,7 @@ export function nextStatuses(from: ActionStatus): ActionStatus[] {
 /** Statuses in which the work is finished (no longer overdue, whatever the date). */
 export const finishedStatuses: readonly ActionStatus[] = ['done', 'verified'];
 
-/** Overdue = due before today and the work not finished (data contract of issue 5). */
+/** Overdue = due before today and the work not finished (the same rule in lists, reminders and the dashboard). */
 export function isOverdue(a: { dueDate: string; status: ActionStatus }, today: string): boolean {
   return a.dueDate < today && !finishedStatuses.includes(a.status);
 }

@@ -8,7 +8,7 @@ import { writeAudit } from '../audit/audit.repository.ts';
 import { flagScopeChange } from './catalog.scope.ts';
 import { issueInput, noteInput, reasonInput } from './catalog.schemas.ts';
 import type { Procedure, Revision } from './catalog.types.ts';
-import { checksOf } from './checks.ts';
+import { checksOf } from './drafting-rules.ts';
 import { can, headOf, pendingIn, procedureFor } from './procedures.access.ts';
 import * as repo from './procedures.repository.ts';
 

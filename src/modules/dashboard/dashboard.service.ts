@@ -5,9 +5,8 @@ import { validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { foldForSearch } from '../../lib/text.ts';
-import { vnDate } from '../../lib/time.ts';
+import { monthsBefore, vnDate } from '../../lib/time.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
-import { monthsBefore } from '../catalog/checks.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { isoStates, type IsoState, type Unit } from '../units/units.types.ts';
 import { dashboardQuery, type DashboardQuery, type SortKey } from './dashboard.schemas.ts';
@@ -66,7 +65,7 @@ export function lastTwelveMonths(today: string): string[] {
   return Array.from({ length: 12 }, (_, i) => monthsBefore(`${today.slice(0, 7)}-01`, 11 - i).slice(0, 7));
 }
 
-/** Where each unit stands (issue 8): the province dashboard, the national overview, a unit's readiness. */
+/** Where each unit stands: the province dashboard, the national overview, a unit's readiness. */
 export class DashboardService {
   /**
    * Gathered figures per set of units and day, reused for `cacheMs` (DASHBOARD_CACHE_SECONDS): the

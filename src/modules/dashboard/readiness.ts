@@ -1,7 +1,7 @@
 import type { IsoStandard, IsoState } from '../units/units.types.ts';
 
 /**
- * The readiness of a unit's quality management system, item by item (issue 8). A pure function of
+ * The readiness of a unit's quality management system, item by item. A pure function of
  * facts gathered by facts.repository.ts, so that the rules are read and tested without a database.
  * Every fact is gathered (the app's migrations create the tables behind each), so every item is met
  * or not met; the score is met items over known items, and `unknown` stays in the API's vocabulary

@@ -33,7 +33,7 @@ export interface Inspection {
 }
 
 /**
- * What one user may do with one inspection. The privacy rule of issue 6: the personal violations
+ * What one user may do with one inspection. The privacy rule: the personal violations
  * (those against a named official) are seen by the team that recorded them, the coordinators of
  * the province and the leader of the official's unit; the unit's ISO officer sees the unit's
  * findings and the record without the names (docs/architecture.md, Inspections). The system

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role } from '../../auth/roles.ts';
-import { vnDate } from '../../lib/time.ts';
+import { monthsBefore, vnDate } from '../../lib/time.ts';
 import type { DueAction, DueCorrection, ReminderQueries, UnitBrief, UnitFilter, UnitReviews } from '../../plugins/contract.ts';
-import { monthsBefore } from '../catalog/checks.ts';
 import * as repo from './reads.repository.ts';
 
 /** Where the reminders read what other areas hold: corrective actions, and the corrections of inspections. */

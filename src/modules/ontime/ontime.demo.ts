@@ -4,7 +4,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { OnTimeService } from './ontime.service.ts';
 
 /**
- * Demo data of issue 8: four quarters of on-time figures of a commune, entered as an officer
+ * Demo data: four quarters of on-time figures of a commune, entered as an officer
  * would, so that its page shows a trend and the dashboard a rate. The first quarter is the seed
  * figure of DOMAIN.md (454 dossiers, 406 early).
  */

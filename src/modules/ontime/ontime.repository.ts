@@ -36,7 +36,7 @@ export async function insertFigure(db: Db, unitId: number, c: OnTimeCounts & { p
 
 /**
  * The totals of a unit's figures whose periods start within [from, to]: what the yearly report
- * and the management review inputs quote (issue 8: "feeds the yearly report and the review").
+ * and the management review inputs quote (the figures feed the yearly report and the review).
  */
 export async function onTimeSummary(db: Db, unitId: number, from: string, to: string): Promise<OnTimeCounts & { periods: number; rate: number | null }> {
   const row = (await db('on_time_figures').where('unit_id', unitId).where('period_start', '>=', from).where('period_start', '<=', to)

@@ -6,7 +6,7 @@ import { bodyName, recipientsWithArchive, shortDate } from '../documents.text.ts
  * Records and notices printed from other areas' data: the management review minutes (actions
  * area), the inspection record and the conclusion notice (inspections area). Their tables may not
  * exist in an installation yet: each reads them only when they do. Personal violations are
- * printed as counts by kind, never with names: the names are personal data (issue 6's privacy
+ * printed as counts by kind, never with names: the names are personal data (the inspections' privacy
  * rule) and a document's readers are wider than those allowed to see them.
  */
 

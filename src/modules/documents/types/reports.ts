@@ -48,7 +48,7 @@ async function yearlyFacts(ctx: DocumentGatherContext): Promise<YearlyFacts> {
   const overdue = actionRows.filter((r) => r.status !== 'done' && r.status !== 'verified' && typeof r.due_date === 'string' && r.due_date < yearEnd).length;
   const actions = { open: actionRows.length - closed, closed, overdue };
 
-  // The same totals the management review inputs quote (issue 8), from the periods that start in the year.
+  // The same totals the management review inputs quote, from the periods that start in the year.
   const figures = await onTimeSummary(db, unit.id, `${year}-01-01`, `${year}-12-31`);
   const onTime: YearlyFacts['onTime'] = figures.periods ? figures : null;
 

@@ -7,7 +7,7 @@ import { RecordService } from './record.service.ts';
 import { StatsService } from './stats.service.ts';
 import { TeamsService } from './teams.service.ts';
 
-/** The inspections area (issue 6), split by responsibility like the catalog. */
+/** The inspections area, split by responsibility like the catalog. */
 export interface InspectionServices {
   teams: TeamsService;
   officials: OfficialsService;

@@ -2,7 +2,7 @@ import type { RevisionContent } from './catalog.types.ts';
 import { totalDays } from './procedures.repository.ts';
 
 /**
- * The checks that help the officer (issue 3). Over time is a warning: the unit may still issue
+ * The drafting rules that help the officer. Over time is a warning: the unit may still issue
  * a procedure whose steps take longer than the law allows, but it is shown on the procedure and
  * flagged in the lists. The others block submitting for review and issuing.
  */
@@ -32,14 +32,4 @@ export function checksOf(c: Pick<RevisionContent, 'steps' | 'records'>, legalDay
     recordsWithoutRetention,
     blocking: noSteps || stepsWithoutResponsible.length > 0 || recordsWithoutRetention.length > 0,
   };
-}
-
-/** The day `months` months before `day` (YYYY-MM-DD), clamped to the month's last day. */
-export function monthsBefore(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const total = y * 12 + (m - 1) - months;
-  const ny = Math.floor(total / 12);
-  const nm = total % 12;
-  const last = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();
-  return `${String(ny).padStart(4, '0')}-${String(nm + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
