@@ -19,11 +19,6 @@ export function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** `column LIKE pattern ESCAPE '\'` that works on both engines. */
-export function whereLike(qb: Knex.QueryBuilder, column: string, pattern: string): Knex.QueryBuilder {
-  return qb.whereRaw(`?? LIKE ? ESCAPE '\\'`, [column, pattern]);
-}
-
 /** Row counts come back as strings from PostgreSQL (bigint) and numbers from SQLite. */
 export function toCount(value: unknown): number {
   return Number(value ?? 0);

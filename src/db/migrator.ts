@@ -41,10 +41,3 @@ export async function migrateCore(db: Knex): Promise<string[]> {
   })) as [number, string[]];
   return applied;
 }
-
-export async function rollbackCore(db: Knex): Promise<void> {
-  await db.migrate.rollback(
-    { migrationSource: folderMigrationSource(coreMigrationsDir), tableName: 'knex_migrations' },
-    true,
-  );
-}

@@ -71,6 +71,7 @@ export type AnswerSpec =
   | { type: 'choice'; options: ChoiceOption[] }
   | { type: 'photo' };
 
+/** @public The answer types a form item may have. */
 export type AnswerType = AnswerSpec['type'];
 
 /**

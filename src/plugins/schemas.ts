@@ -155,6 +155,7 @@ export function describeIssues(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }
 
-// The schemas and the contract's types must describe the same data.
+// The schemas and the contract's types must describe the same data (checked by the compiler).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** @public Exported only so that the compiler checks it; nothing reads it. */
 export const schemasMatchContract: [Same<z.infer<typeof formSchema>, FormDefinition>, Same<z.infer<typeof manifestSchema>, PluginManifest>] = [true, true];

@@ -77,8 +77,3 @@ export async function signInAs(built: BuiltApp, username: string): Promise<Agent
   if (res.status !== 302) throw new Error(`sign-in of ${username} failed with ${res.status}`);
   return agent;
 }
-
-/** Ticks the apps at the same instant, all at once, as processes woken by one minute would. */
-export async function tickAll(apps: BuiltApp[], at: Date): Promise<void> {
-  await Promise.all(apps.map((a) => a.services.scheduler.tick(at)));
-}

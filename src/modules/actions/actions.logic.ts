@@ -42,11 +42,6 @@ export function isOverdue(a: { dueDate: string; status: ActionStatus }, today: s
   return a.dueDate < today && !finishedStatuses.includes(a.status);
 }
 
-/** Whole days from one calendar day to another (`YYYY-MM-DD`). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
-
 export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }

@@ -75,7 +75,6 @@ export const contentInput = z.object({
   forms: z.array(formInput).max(100, { error: 'v.too_many|100' }).default([]),
   records: z.array(recordInput).max(100, { error: 'v.too_many|100' }).default([]),
 });
-export type ContentInput = z.infer<typeof contentInput>;
 
 /** A save of a draft names the version it was read at (optimistic concurrency). */
 // Bounded: a version past PostgreSQL's integer range failed the save with 500.
@@ -98,7 +97,6 @@ export const procedureListQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).optional().default(1),
   pageSize: z.coerce.number().int().min(1).max(200).optional().default(50),
 });
-export type ProcedureListQuery = z.infer<typeof procedureListQuery>;
 
 export const tthcListQuery = z.object({
   q: z.string().max(200).optional().default(''),
@@ -108,7 +106,6 @@ export const tthcListQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).optional().default(1),
   pageSize: z.coerce.number().int().min(1).max(200).optional().default(50),
 });
-export type TthcListQuery = z.infer<typeof tthcListQuery>;
 
 export const issueInput = z.object({ issueDate: optionalDate });
 export const reasonInput = z.object({ reason: requiredText(2000) });

@@ -233,12 +233,6 @@ export async function deleteNeverIssued(trx: Db, procedureId: number): Promise<v
   await trx('procedures').where({ id: procedureId }).whereNull('issued_revision_id').del();
 }
 
-/** Procedures adopted from a template, for "template updated" checks and counts. */
-export async function copiesOf(db: Db, templateId: number): Promise<number> {
-  const [{ n } = { n: 0 }] = (await db('procedures').where('template_id', templateId).count({ n: '*' })) as Array<{ n: unknown }>;
-  return Number(n);
-}
-
 /**
  * The content of many revisions at once (for exports): four queries per 500 revisions instead of
  * four per revision.

@@ -15,4 +15,3 @@ export const figureLinks = {
   violations: (_id: number) => '/inspections/stats',
   documents: (id: number) => `/units/${id}/documents`,
 };
-export type FigureLinks = typeof figureLinks;

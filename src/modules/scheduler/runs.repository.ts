@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { toCount } from '../../db/helpers.ts';
 import type { RunKind, RunStatus, RunView } from './scheduler.types.ts';
 
 type Db = Knex | Knex.Transaction;
@@ -66,9 +65,4 @@ export async function recentRuns(db: Db, jobIds: string[], limit: number): Promi
 export async function runsOf(db: Db, jobId: string): Promise<RunView[]> {
   const rows = (await db('scheduler_runs').where('job_id', jobId).orderBy('scheduled_for').orderBy('id')) as Array<Record<string, unknown>>;
   return rows.map(toRun);
-}
-
-export async function countRuns(db: Db): Promise<number> {
-  const [{ n } = { n: 0 }] = (await db('scheduler_runs').count({ n: '*' })) as Array<{ n: unknown }>;
-  return toCount(n);
 }

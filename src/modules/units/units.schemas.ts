@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoStandards, isoStates, unitKinds } from './units.types.ts';
-import { optionalText, requiredText, optionalDate, requiredDate, idParam, optionalId } from '../../http/validation.ts';
+import { optionalText, requiredText, optionalDate, requiredDate, optionalId } from '../../http/validation.ts';
 
 const unitFields = z.object({
   code: requiredText(50).refine((c) => /^[\p{L}\p{N}._\-/]+$/u.test(c), { error: 'v.code_format' }),
@@ -14,10 +14,8 @@ const unitFields = z.object({
 const datesInOrder = (u: { activeFrom?: string; activeTo?: string }) => !u.activeFrom || !u.activeTo || u.activeFrom < u.activeTo;
 
 export const unitInput = unitFields.refine(datesInOrder, { error: 'v.date_order', path: ['activeTo'] });
-export type UnitInput = z.infer<typeof unitInput>;
 
 export const unitUpdate = unitFields.omit({ parentId: true }).refine(datesInOrder, { error: 'v.date_order', path: ['activeTo'] });
-export type UnitUpdate = z.infer<typeof unitUpdate>;
 
 export const moveInput = z.object({ parentId: optionalId, parentCode: optionalText(50) });
 
@@ -41,6 +39,4 @@ export const unitListQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).optional().default(1),
   pageSize: z.coerce.number().int().min(1).max(200).optional().default(50),
 });
-export type UnitListQuery = z.infer<typeof unitListQuery>;
 
-export { idParam };
