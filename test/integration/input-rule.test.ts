@@ -193,6 +193,21 @@ forEachDatabase('the input rule at the edge', (ctx) => {
       });
     }
 
+    for (const provinceId of [String(over), '9007199254740993', '1e309']) {
+      it(`refuses a TTHC list imported for province ${provinceId} as an unknown province`, async () => {
+        const res = await agent.post('/tthc/import').field('_csrf', csrf).field('provinceId', provinceId).attach('file', Buffer.from('PK\x03\x04'), 'ds.xlsx');
+        expect(res.status, res.text.slice(0, 300)).to.equal(422);
+      });
+    }
+
+    it('keeps a commune inside a province: the administrator cannot move it to the top of the tree', async () => {
+      const commune = await ctx().unitId('DNO-CJ-ND');
+      const before = await ctx().db('units').where('id', commune).first('path', 'parent_id');
+      const res = await api().post(`/api/v1/units/${commune}/move`).set('Authorization', bearer()).send({});
+      expect(res.status, JSON.stringify(res.body)).to.equal(422);
+      expect(await ctx().db('units').where('id', commune).first('path', 'parent_id')).to.deep.equal(before);
+    });
+
     it('refuses a page number or an id in a filter past the range with 422', async () => {
       expect((await api().get(`/api/v1/units?page=${over}`).set('Authorization', bearer())).status).to.equal(422);
       expect((await api().get(`/api/v1/audit?entityId=${over}`).set('Authorization', bearer())).status).to.equal(422);

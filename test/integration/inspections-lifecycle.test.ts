@@ -152,6 +152,18 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     expect(r.violations).to.deep.equal([]);
   });
 
+  it('marks a signatory left out or sent twice on the close form, and an officer of the unit may not close at all', async () => {
+    const rep = `unitRepresentativeName=${encodeURIComponent('Nguyễn Văn An')}&_csrf=${encodeURIComponent(w.inspector.token)}`;
+    for (const body of [`teamLeaderName=&${rep}`, `teamLeaderName=Mot&teamLeaderName=Hai&${rep}`]) {
+      const res = await w.inspector.agent.post(`/inspections/${id}/close`).type('form').send(body);
+      expect(res.status, res.text.slice(0, 300)).to.equal(422);
+      expect(res.text).to.match(/id="f-teamLeaderName"[^>]*aria-invalid=true/);
+    }
+    // Not of the team: no such record to close, whatever the form holds.
+    expect((await form(w.officerNd, `/inspections/${id}/close`, { teamLeaderName: '', unitRepresentativeName: '' })).status).to.equal(404);
+    expect((await rec()).status).to.equal('on_site');
+  });
+
   it('closes the record with both signatories and derives the violations; entries are locked after', async () => {
     const r0 = await rec();
     const byName = (n: string) => r0.attendance!.find((a) => a.fullName === n)!;

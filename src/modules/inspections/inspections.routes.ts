@@ -144,7 +144,10 @@ export function inspectionRoutes(s: Services): Router {
       res.redirect(withNotice(`/inspections/${id}`, 'saved'));
     } catch (err) {
       if (err instanceof AppError && (err.status === 422 || err.status === 409)) {
-        await renderInspection(s, req, res, err.status, { closeErrors: err.fields ?? {}, formError: { code: err.code, params: err.params }, values: req.body as Record<string, unknown> });
+        // The people still unmarked are listed above the form; a name left out is marked on its field.
+        const fields = err.fields ?? {};
+        const listed = err.code === 'INSPECTION_UNMARKED' ? { closeErrors: fields } : { errors: fields };
+        await renderInspection(s, req, res, err.status, { ...listed, formError: { code: err.code, params: err.params }, values: req.body as Record<string, unknown> });
         return;
       }
       throw err;

@@ -127,9 +127,10 @@ export class RecordService {
    * violations derived from the entries, in one transaction.
    */
   async close(actor: Actor, id: number, input: unknown): Promise<void> {
-    const data = validate(closeInput, input);
+    // The right first: someone who may not close the record learns nothing from its form.
     const { inspection, access } = await readableInspection(this.db, actor.user, id);
     if (!access.team) throw new AppError('NOT_FOUND');
+    const data = validate(closeInput, input);
     const now = this.clock.now();
     await this.db.transaction(async (trx) => {
       const locked = await trx('inspections').where({ id, status: 'on_site' }).update({ updated_at: iso(now) });

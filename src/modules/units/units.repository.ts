@@ -39,6 +39,8 @@ export function toUnit(r: Record<string, unknown>): Unit {
 
 /** A unit inside the scope, or undefined (the caller answers 404). */
 export async function findUnit(db: Db, id: number, scope: Scope): Promise<Unit | undefined> {
+  // An id no integer column can hold names no unit (PostgreSQL would refuse the query itself).
+  if (!Number.isInteger(id) || id < 1 || id > 2 ** 31 - 1) return undefined;
   const q = db('units').select(columns).where('id', id);
   whereUnitInScope(q, 'path', scope);
   const row = (await q.first()) as Record<string, unknown> | undefined;

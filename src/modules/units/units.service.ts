@@ -134,7 +134,9 @@ export class UnitsService {
         }
         let parentPath = '/';
         if (parentId === undefined) {
-          if (!isAdmin(actor.user)) throw new AppError('VALIDATION_FAILED', {}, { parentCode: { key: 'v.required' } });
+          // Only the administrator makes a top-level unit, and only a province stands at the top:
+          // a commune there would belong to no province and drop out of every province's figures.
+          if (!isAdmin(actor.user) || unit.kind !== 'province') throw new AppError('VALIDATION_FAILED', {}, { parentCode: { key: 'v.required' } });
         } else {
           const parent = await repo.findUnit(trx, parentId, scopeFor(actor.user, 'unit.manage'));
           const field = data.parentCode ? 'parentCode' : 'parentId';
