@@ -5,6 +5,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import { AppError } from '../http/errors.ts';
 import type { UsersService } from '../modules/users/users.service.ts';
 import type { SessionUser } from './roles.ts';
+import { addressOf } from '../http/context.ts';
 
 /**
  * One Passport instance per app (not the process-wide default), so tests can build many apps.
@@ -13,7 +14,7 @@ import type { SessionUser } from './roles.ts';
  */
 export function configurePassport(passport: Authenticator, users: UsersService): void {
   passport.use(new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const address = addressOf(req);
     users.authenticate(username, password, address).then(
       (user) => done(null, user),
       (err: unknown) => {
@@ -37,7 +38,7 @@ export function tokenAuth(users: UsersService) {
     if (!header || !req.path.startsWith('/api/')) return next();
     const m = /^Bearer\s+(\S{10,200})$/i.exec(header);
     if (!m) return next(new AppError('TOKEN_INVALID'));
-    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const address = addressOf(req);
     users.authenticateToken(m[1] as string, address).then((user) => {
       req.user = user;
       req.authVia = 'token';

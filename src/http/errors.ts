@@ -108,4 +108,3 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (): AppError => new AppError('NOT_FOUND');

@@ -18,14 +18,14 @@ import { CheckFindingsService, findingsOf } from './findings.service.ts';
 import { CheckCyclesService } from './cycles.service.ts';
 import { CheckListService } from './list.service.ts';
 import { applyingAfterAudit, internalAuditFormId, issuedProcedures } from './iso-state.ts';
-import { checkKinds, type Check, type CheckDetails, type CheckKind, type CheckStatus, type Replaced, type SavedAnswer } from './checks.types.ts';
+import { checkKinds, type Check, type CheckDetails, type CheckGate, type CheckKind, type CheckStatus, type Replaced, type SavedAnswer } from './checks.types.ts';
 import {
   findItem, findingsFrom, missingAsFields, normaliseAnswer, noteMax, progressOf, scoreCheck,
   type StoredAnswer,
 } from './checks.logic.ts';
 
 export { checkKinds };
-export type { Check, CheckDetails, CheckFile, CheckKind, CheckStatus, Finding, ProcedureRef, Replaced, SavedAnswer } from './checks.types.ts';
+export type { Check, CheckDetails, Replaced, SavedAnswer } from './checks.types.ts';
 
 const planInput = z.object({
   // Pages send `form` as `<id>@<version>`; the API sends formId and formVersion.
@@ -100,7 +100,7 @@ function replacedNotice(check: Check & { form: FormDefinition }, itemId: string,
   };
 }
 
-export class ChecksService {
+export class ChecksService implements CheckGate {
   readonly files: CheckFilesService;
   readonly findings: CheckFindingsService;
   readonly cycles: CheckCyclesService;

@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+import type { Actor } from '../../lib/actor.ts';
 import type { FormDefinition, Severity } from '../../plugins/contract.ts';
 import type { Progress, Scoring, StoredAnswer } from './checks.logic.ts';
 
@@ -94,4 +96,17 @@ export interface Replaced {
   fullName: string;
   answeredAt: string;
   value: string | null;
+}
+
+/** A check as loaded, with the frozen copy of the form it is answered against. */
+export type LoadedCheck = Check & { form: FormDefinition };
+
+/**
+ * How the parts of the checks area (files, findings, cycles) reach a check: loaded, and judged
+ * readable or answerable by the actor. ChecksService is the one implementation.
+ */
+export interface CheckGate {
+  load(db: Knex | Knex.Transaction, id: number): Promise<LoadedCheck | undefined>;
+  readable(actor: Actor, id: number): Promise<{ check: LoadedCheck; canAnswer: boolean }>;
+  answerable(actor: Actor, id: number): Promise<LoadedCheck>;
 }

@@ -7,7 +7,7 @@ import { iso } from '../../lib/time.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { provincePathOf, resolvePeople } from '../users/people-in-scope.ts';
-import type { Check, ChecksService, Finding } from './checks.service.ts';
+import type { Check, CheckGate, Finding } from './checks.types.ts';
 import { findingsOf } from './findings.service.ts';
 import { issuedProcedures } from './iso-state.ts';
 
@@ -43,7 +43,7 @@ export function diffFindings(current: Finding[], previous: Finding[]): Pick<Cycl
 
 /** Sign-off, the next cycle of a check, what changed since the previous one, and the trend. */
 export class CheckCyclesService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: ChecksService, private readonly plugins: () => PluginRegistry) {}
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: CheckGate, private readonly plugins: () => PluginRegistry) {}
 
   /**
    * The unit's leader signs the submitted result off (an administrator may too). Others, even

@@ -8,7 +8,7 @@ import { iso } from '../../lib/time.ts';
 import { insertId } from '../../db/helpers.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { findItem } from './checks.logic.ts';
-import type { CheckFile, ChecksService } from './checks.service.ts';
+import type { CheckFile, CheckGate } from './checks.types.ts';
 import { cleanFileName, evidenceTypeOf, evidenceTypes, extensionOf } from './evidence.ts';
 
 type Db = Knex | Knex.Transaction;
@@ -61,7 +61,7 @@ export async function storeFile(trx: Knex.Transaction, at: string, actor: Actor,
  * of an audit must be the file that was seen), refused once the check is submitted.
  */
 export class CheckFilesService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: ChecksService, readonly maxBytes: number) {}
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: CheckGate, readonly maxBytes: number) {}
 
   async uploadForItem(actor: Actor, checkId: number, itemId: string, file: IncomingFile | undefined, problem?: unknown): Promise<CheckFile> {
     const check = await this.checks.answerable(actor, checkId);

@@ -9,7 +9,7 @@ import { insertId } from '../../db/helpers.ts';
 import type { Severity } from '../../plugins/contract.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { findItem } from './checks.logic.ts';
-import type { ChecksService, Finding } from './checks.service.ts';
+import type { CheckGate, Finding } from './checks.types.ts';
 import { acceptFile, storeFile, type IncomingFile } from './files.service.ts';
 import { issuedProcedures } from './iso-state.ts';
 
@@ -48,7 +48,7 @@ export async function findingsOf(db: Db, checkId: number): Promise<Finding[]> {
  * those the form's rules raise: once the check has started, until its sign-off.
  */
 export class CheckFindingsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: ChecksService) {}
+  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: CheckGate) {}
 
   /**
    * Adds a finding with its evidence file (optional). A bad field or a bad file: every problem is
