@@ -7,6 +7,7 @@ import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
 import { AppError, type FieldErrors } from '../../http/errors.ts';
 import { sizeText } from '../../http/uploads.ts';
 import { cleanFileName } from '../../kernel/files/file-name.ts';
+import { sniffFile } from '../../kernel/files/sniff.ts';
 import { optionalText, requiredText, validate } from '../../http/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -37,20 +38,10 @@ export interface Attendance {
 export interface InspectionAnswer { attendanceId: number | null; itemId: string; value: string | null; note: string | null; answeredAt: string }
 export interface InspectionFile { id: number; itemId: string | null; fileName: string; mime: string; size: number; sha256: string; createdAt: string }
 
-/** Photos and evidence: what a phone takes and what an office scans. */
 /** The photo and evidence limit when none is configured (`INSPECTION_UPLOAD_MAX_KB`). */
 export const defaultFileMaxBytes = 8 * 1024 * 1024;
-const fileTypes: Array<{ mime: string; ext: RegExp; magic: (b: Buffer) => boolean }> = [
-  { mime: 'image/jpeg', ext: /\.(jpe?g)$/i, magic: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
-  { mime: 'image/png', ext: /\.png$/i, magic: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) },
-  { mime: 'image/webp', ext: /\.webp$/i, magic: (b) => b.length > 12 && b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP' },
-  { mime: 'application/pdf', ext: /\.pdf$/i, magic: (b) => b.length > 5 && b.subarray(0, 5).toString('latin1') === '%PDF-' },
-];
-
-/** The type of an uploaded file from its name and its first bytes; both must agree. */
-export function fileTypeOf(name: string, content: Buffer): string | undefined {
-  return fileTypes.find((t) => t.ext.test(name) && t.magic(content))?.mime;
-}
+/** What a phone takes and an office scans: each recognised by its extension and its first bytes. */
+const inspectionFileExtensions = ['jpg', 'jpeg', 'png', 'webp', 'pdf'] as const;
 
 const startInput = z.object({
   teamId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
@@ -375,8 +366,9 @@ export class InspectionsService {
     if (file.buffer.length > this.fileMaxBytes) throw tooLarge();
     // The name is cleaned first, so that a direction mark after ".png" cannot hide the extension.
     const name = cleanFileName(file.name, 255);
-    const mime = fileTypeOf(name, file.buffer);
-    if (!mime) throw new AppError('INSPECTION_FILE_TYPE');
+    const sniffed = sniffFile(name, file.buffer, inspectionFileExtensions);
+    if ('refused' in sniffed) throw new AppError('INSPECTION_FILE_TYPE');
+    const mime = sniffed.type.mime;
     const sha256 = crypto.createHash('sha256').update(file.buffer).digest('hex');
     const now = iso(this.clock.now());
     const newId = await insertId(db('inspection_files').insert({
