@@ -20,7 +20,12 @@ app.set('views', path.join(import.meta.dirname, 'baseline-views'));
 app.set('view cache', true);
 app.disable('x-powered-by');
 
-const states = [['declared', 'Đã công bố'], ['applying', 'Đang áp dụng'], ['building', 'Đang xây dựng'], ['not_started', 'Chưa triển khai']] as const;
+const states = [
+  ['declared', 'Đã công bố'],
+  ['applying', 'Đang áp dụng'],
+  ['building', 'Đang xây dựng'],
+  ['not_started', 'Chưa triển khai'],
+] as const;
 const rows = Array.from({ length: 50 }, (_, i) => {
   const [state, stateLabel] = states[i % states.length] as readonly [string, string];
   return { id: 1000 + i, name: `Xã Tân Phú ${i + 1}`, code: `HCM-X${String(i + 1).padStart(3, '0')}`, kind: 'Xã', state, stateLabel, childCount: i % 7 };

@@ -25,7 +25,15 @@ import { copyToPostgres, dropPostgres } from './dashboard-pg.ts';
  * own data set in bench/data/isotrack-bench-checks.sqlite.
  */
 
-const { values } = parseArgs({ options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, 'save-connections': { type: 'string' }, pg: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    'save-connections': { type: 'string' },
+    pg: { type: 'string' },
+  },
+});
 const duration = Number(values.duration ?? 10);
 const warmup = Number(values.warmup ?? 2);
 const listConnections = Number(values.connections ?? 10);
@@ -34,7 +42,16 @@ if (saveConnections > saveItems * 5) throw new Error(`at most ${saveItems * 5} s
 const file = path.join(repoRoot, 'bench', 'data', 'isotrack-bench-checks.sqlite');
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
-interface SaveResult { p50: number; p99: number; max: number; reqPerSec: number; acknowledged: number; failed: number; lost: number; errors: number }
+interface SaveResult {
+  p50: number;
+  p99: number;
+  max: number;
+  reqPerSec: number;
+  acknowledged: number;
+  failed: number;
+  lost: number;
+  errors: number;
+}
 
 /**
  * Saves go round the items of the checks, each with a value never sent before. Afterwards every
@@ -54,39 +71,56 @@ async function saveLoad(base: string, cookie: string, token: string, checkIds: n
   // autocannon hands the same context to a request's setup and its response.
   type Ctx = { key?: string; sent?: string };
   const r = await autocannon({
-    url: `${base}/`, connections: saveConnections, pipelining: 1, duration, timeout: 10,
-    requests: [{
-      method: 'PUT',
-      setupRequest: (req, context) => {
-        const c = context as Ctx;
-        const n = seq++;
-        const slot = n % slots;
-        const checkId = checkIds[slot % checkIds.length]!;
-        const item = `t${Math.floor(slot / checkIds.length)}`;
-        c.key = `${checkId}|${item}`;
-        c.sent = `lần lưu thứ ${n}`;
-        sentAll.set(c.key, (sentAll.get(c.key) ?? new Set<string>()).add(c.sent));
-        return { ...req, method: 'PUT', path: `/api/v1/checks/${checkId}/answers/${item}`, headers: { ...req.headers, cookie, 'x-csrf-token': token, 'content-type': 'application/json' }, body: JSON.stringify({ value: c.sent, note: null }) };
+    url: `${base}/`,
+    connections: saveConnections,
+    pipelining: 1,
+    duration,
+    timeout: 10,
+    requests: [
+      {
+        method: 'PUT',
+        setupRequest: (req, context) => {
+          const c = context as Ctx;
+          const n = seq++;
+          const slot = n % slots;
+          const checkId = checkIds[slot % checkIds.length]!;
+          const item = `t${Math.floor(slot / checkIds.length)}`;
+          c.key = `${checkId}|${item}`;
+          c.sent = `lần lưu thứ ${n}`;
+          sentAll.set(c.key, (sentAll.get(c.key) ?? new Set<string>()).add(c.sent));
+          return {
+            ...req,
+            method: 'PUT',
+            path: `/api/v1/checks/${checkId}/answers/${item}`,
+            headers: { ...req.headers, cookie, 'x-csrf-token': token, 'content-type': 'application/json' },
+            body: JSON.stringify({ value: c.sent, note: null }),
+          };
+        },
+        onResponse: (status, body, context) => {
+          const c = context as Ctx;
+          if (status === 200) {
+            acknowledged++;
+            const set = acked.get(c.key!) ?? new Set<string>();
+            set.add(c.sent!);
+            acked.set(c.key!, set);
+          } else {
+            failed++;
+            firstFailure ??= `${status} ${String(body).slice(0, 300)}`;
+          }
+        },
       },
-      onResponse: (status, body, context) => {
-        const c = context as Ctx;
-        if (status === 200) {
-          acknowledged++;
-          const set = acked.get(c.key!) ?? new Set<string>();
-          set.add(c.sent!);
-          acked.set(c.key!, set);
-        } else {
-          failed++;
-          firstFailure ??= `${status} ${String(body).slice(0, 300)}`;
-        }
-      },
-    }],
+    ],
   });
   // Read back what was stored.
   const db = createDb({ url: databaseUrl });
   let lost = 0;
   try {
-    const rows = (await db('check_answers').whereIn('check_id', checkIds).select('check_id', 'item_id', 'value', 'version')) as Array<{ check_id: number; item_id: string; value: string; version: number }>;
+    const rows = (await db('check_answers').whereIn('check_id', checkIds).select('check_id', 'item_id', 'value', 'version')) as Array<{
+      check_id: number;
+      item_id: string;
+      value: string;
+      version: number;
+    }>;
     const stored = new Map(rows.map((x) => [`${x.check_id}|${x.item_id}`, x]));
     // A stored value nobody sent would be a corruption; one of the unacknowledged last saves is fine.
     for (const [key] of acked) if (!sentAll.get(key)?.has(String(stored.get(key)?.value))) lost++;
@@ -98,18 +132,44 @@ async function saveLoad(base: string, cookie: string, token: string, checkIds: n
     await db.destroy();
   }
   if (firstFailure) log(`first failed save: ${firstFailure}`);
-  return { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, reqPerSec: r.requests.average, acknowledged, failed: Math.max(failed, r.non2xx), lost, errors: r.errors + r.timeouts };
+  return {
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    reqPerSec: r.requests.average,
+    acknowledged,
+    failed: Math.max(failed, r.non2xx),
+    lost,
+    errors: r.errors + r.timeouts,
+  };
 }
 
-interface EngineResult { engine: string; rows: Array<{ name: string; m: Measurement }>; save: SaveResult }
+interface EngineResult {
+  engine: string;
+  rows: Array<{ name: string; m: Measurement }>;
+  save: SaveResult;
+}
 
 /** The app on one database: the province list, filtered and not, then the answer saves. */
-async function measureEngine(engine: string, databaseUrl: string, d: Awaited<ReturnType<typeof generateDataset>>, saveCheckIds: number[], load: LoadOptions): Promise<EngineResult> {
+async function measureEngine(
+  engine: string,
+  databaseUrl: string,
+  d: Awaited<ReturnType<typeof generateDataset>>,
+  saveCheckIds: number[],
+  load: LoadOptions,
+): Promise<EngineResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const app = startNode('isotrack', 'src/server.ts', {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl,
-    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'), TRUST_PROXY: 'false', SCHEDULER_ENABLED: 'false',
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+    TRUST_PROXY: 'false',
+    SCHEDULER_ENABLED: 'false',
   });
   const rows: Array<{ name: string; m: Measurement }> = [];
   try {
@@ -127,7 +187,10 @@ async function measureEngine(engine: string, databaseUrl: string, d: Awaited<Ret
     // The page that carries the token also sets the CSRF cookie it pairs with.
     const account = await fetch(`${base}/account`, { headers: { cookie } });
     const token = /name="_csrf" value="([^"]+)"/.exec(await account.text())?.[1];
-    const csrfCookie = account.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('isotrack.csrf='));
+    const csrfCookie = account.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0]!)
+      .find((c) => c.startsWith('isotrack.csrf='));
     if (!token) throw new Error('no CSRF token on /account');
     const pageCookie = csrfCookie ? cookie.replace(/isotrack\.csrf=[^;]*/, csrfCookie) : cookie;
     log(`${engine}: answer saves, ${saveConnections} connections, ${duration} s ...`);
@@ -151,17 +214,22 @@ async function baseline(load: LoadOptions): Promise<Measurement> {
 }
 
 async function main(): Promise<void> {
-  setTimeout(() => {
-    process.stderr.write('bench:checks: still running after its budget, giving up\n');
-    process.exit(2);
-  }, (120_000 + 6 * (duration + warmup + 5) * 1000) * (values.pg ? 2 : 1) + (values.pg ? 120_000 : 0)).unref();
+  setTimeout(
+    () => {
+      process.stderr.write('bench:checks: still running after its budget, giving up\n');
+      process.exit(2);
+    },
+    (120_000 + 6 * (duration + warmup + 5) * 1000) * (values.pg ? 2 : 1) + (values.pg ? 120_000 : 0),
+  ).unref();
   const m = machine();
   log(`isotrack checks bench: ${m.cpus} cores (${m.cpuModel}), node ${m.node}, load average ${os.loadavg()[0]?.toFixed(2)}`);
   const d = await generateDataset({ file, log });
   const at = new Date().toISOString();
   const info = await generateChecks(file, d.coordinator.provinceId, at);
   log(describeDataset(d));
-  log(`  ${info.checks.toLocaleString('en')} checks (commune-level units x 5 years x 2), written in ${info.ms} ms; ${info.saveCheckIds.length} checks for the save load`);
+  log(
+    `  ${info.checks.toLocaleString('en')} checks (commune-level units x 5 years x 2), written in ${info.ms} ms; ${info.saveCheckIds.length} checks for the save load`,
+  );
 
   const load: LoadOptions = { connections: listConnections, duration, warmup };
   log('baseline: Express + EJS, 50 rows ...');
@@ -186,21 +254,34 @@ async function main(): Promise<void> {
     for (const r of e.rows) {
       const ratio = r.m.reqPerSec / ejs.reqPerSec;
       const ok = ratio >= 0.4 && r.m.latencyP99 < 100 && r.m.non2xx === 0 && r.m.errors === 0;
-      log(`| ${e.engine} | ${r.name} | ${r.m.reqPerSec.toFixed(0)} | ${r.m.latencyP50} | ${r.m.latencyP99} | ${(ratio * 100).toFixed(0)} % | ${r.m.non2xx} | ${ok ? 'PASS' : 'MISS'} |`);
+      log(
+        `| ${e.engine} | ${r.name} | ${r.m.reqPerSec.toFixed(0)} | ${r.m.latencyP50} | ${r.m.latencyP99} | ${(ratio * 100).toFixed(0)} % | ${r.m.non2xx} | ${ok ? 'PASS' : 'MISS'} |`,
+      );
     }
     const save = e.save;
     const ok = save.p99 < 150 && save.lost === 0 && save.failed === 0 && save.errors === 0;
-    log(`| ${e.engine} | answer saves (${saveConnections} connections) | ${save.reqPerSec.toFixed(0)} | ${save.p50} | ${save.p99} | | ${save.failed} | ${ok ? 'PASS' : 'MISS'} |`);
+    log(
+      `| ${e.engine} | answer saves (${saveConnections} connections) | ${save.reqPerSec.toFixed(0)} | ${save.p50} | ${save.p99} | | ${save.failed} | ${ok ? 'PASS' : 'MISS'} |`,
+    );
   }
-  for (const e of results) log(`${e.engine} answer saves: ${e.save.acknowledged} acknowledged, ${e.save.failed} failed, ${e.save.errors} errors/timeouts, ${e.save.lost} lost (read back from the database)`);
+  for (const e of results)
+    log(
+      `${e.engine} answer saves: ${e.save.acknowledged} acknowledged, ${e.save.failed} failed, ${e.save.errors} errors/timeouts, ${e.save.lost} lost (read back from the database)`,
+    );
   const out = path.join(repoRoot, 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
   const target = path.join(out, `checks-${at.replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(target, `${JSON.stringify({ machine: m, duration, warmup, listConnections, saveConnections, ejs, engines: results, checks: info.checks }, null, 2)}\n`);
+  fs.writeFileSync(
+    target,
+    `${JSON.stringify({ machine: m, duration, warmup, listConnections, saveConnections, ejs, engines: results, checks: info.checks }, null, 2)}\n`,
+  );
   log(`results: ${path.relative(repoRoot, target)}`);
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`bench:checks failed: ${String((err as Error).message ?? err).slice(0, 2000)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:checks failed: ${String((err as Error).message ?? err).slice(0, 2000)}\n`);
+    process.exit(1);
+  },
+);

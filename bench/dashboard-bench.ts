@@ -23,7 +23,9 @@ import { copyToPostgres, dropPostgres } from './dashboard-pg.ts';
  * Builds its own data set in bench/data/isotrack-bench-dashboard.sqlite.
  */
 
-const { values } = parseArgs({ options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, pg: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, pg: { type: 'string' } },
+});
 const load: LoadOptions = { duration: Number(values.duration ?? 10), warmup: Number(values.warmup ?? 2), connections: Number(values.connections ?? 10) };
 const file = path.join(repoRoot, 'bench', 'data', 'isotrack-bench-dashboard.sqlite');
 const log = (s: string) => process.stdout.write(`${s}\n`);
@@ -45,8 +47,15 @@ async function measureApp(engine: string, databaseUrl: string, d: Awaited<Return
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const app = startNode('isotrack', 'src/server.ts', {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: databaseUrl,
-    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'), TRUST_PROXY: 'false', SCHEDULER_ENABLED: 'false',
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+    TRUST_PROXY: 'false',
+    SCHEDULER_ENABLED: 'false',
   });
   const rows: Array<{ engine: string; name: string; path: string; target: number; m: Measurement; bytes: number }> = [];
   try {
@@ -72,10 +81,13 @@ async function measureApp(engine: string, databaseUrl: string, d: Awaited<Return
 }
 
 async function main(): Promise<void> {
-  setTimeout(() => {
-    process.stderr.write('bench:dashboard: still running after its budget, giving up\n');
-    process.exit(2);
-  }, 180_000 + (values.pg ? 400_000 : 0) + 12 * (load.duration + load.warmup + 5) * 1000).unref();
+  setTimeout(
+    () => {
+      process.stderr.write('bench:dashboard: still running after its budget, giving up\n');
+      process.exit(2);
+    },
+    180_000 + (values.pg ? 400_000 : 0) + 12 * (load.duration + load.warmup + 5) * 1000,
+  ).unref();
   const m = machine();
   log(`isotrack dashboard bench: ${m.cpus} cores (${m.cpuModel}), node ${m.node}, load average ${os.loadavg()[0]?.toFixed(2)}`);
   const d = await generateDataset({ file, log });
@@ -83,7 +95,9 @@ async function main(): Promise<void> {
   const checks = await generateChecks(file, d.coordinator.provinceId, at);
   const history = await generateDashboardHistory(file, at);
   log(describeDataset(d));
-  log(`  ${checks.checks.toLocaleString('en')} checks and ${history.rows.toLocaleString('en')} rows of history (5 years), written in ${checks.ms + history.ms} ms`);
+  log(
+    `  ${checks.checks.toLocaleString('en')} checks and ${history.rows.toLocaleString('en')} rows of history (5 years), written in ${checks.ms + history.ms} ms`,
+  );
 
   log('baseline: Express + EJS, 50 rows ...');
   const ejs = await baseline();
@@ -105,7 +119,9 @@ async function main(): Promise<void> {
   log(`| | baseline: Express + EJS, 50 rows | ${ejs.reqPerSec.toFixed(0)} | ${ejs.latencyP50} | ${ejs.latencyP99} | | 100 % | | ${ejs.non2xx} | |`);
   for (const r of rows) {
     const ok = r.m.requests > 0 && r.m.latencyP99 < r.target && r.m.non2xx === 0 && r.m.errors === 0 && r.m.timeouts === 0;
-    log(`| ${r.engine} | ${r.name} | ${r.m.reqPerSec.toFixed(1)} | ${r.m.latencyP50} | ${r.m.latencyP99} | ${r.target} | ${((r.m.reqPerSec / ejs.reqPerSec) * 100).toFixed(1)} % | ${(r.bytes / 1024).toFixed(0)} | ${r.m.non2xx} | ${ok ? 'PASS' : 'MISS'} |`);
+    log(
+      `| ${r.engine} | ${r.name} | ${r.m.reqPerSec.toFixed(1)} | ${r.m.latencyP50} | ${r.m.latencyP99} | ${r.target} | ${((r.m.reqPerSec / ejs.reqPerSec) * 100).toFixed(1)} % | ${(r.bytes / 1024).toFixed(0)} | ${r.m.non2xx} | ${ok ? 'PASS' : 'MISS'} |`,
+    );
   }
   const out = path.join(repoRoot, 'bench', 'results');
   fs.mkdirSync(out, { recursive: true });
@@ -114,7 +130,10 @@ async function main(): Promise<void> {
   log(`results: ${path.relative(repoRoot, target)}`);
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`bench:dashboard failed: ${String((err as Error).message ?? err).slice(0, 2000)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:dashboard failed: ${String((err as Error).message ?? err).slice(0, 2000)}\n`);
+    process.exit(1);
+  },
+);

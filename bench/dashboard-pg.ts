@@ -27,8 +27,13 @@ export async function copyToPostgres(sqliteFile: string, adminUrl: string, dbNam
   try {
     await migrateCore(target);
     const tables = ((await source('sqlite_master').where('type', 'table').select('name')) as Array<{ name: string }>)
-      .map((t) => t.name).filter((n) => !n.startsWith('knex_') && !n.startsWith('sqlite_'));
-    const present = new Set(((await target.raw(`select table_name from information_schema.tables where table_schema = current_schema()`)) as { rows: Array<{ table_name: string }> }).rows.map((r) => r.table_name));
+      .map((t) => t.name)
+      .filter((n) => !n.startsWith('knex_') && !n.startsWith('sqlite_'));
+    const present = new Set(
+      (
+        (await target.raw(`select table_name from information_schema.tables where table_schema = current_schema()`)) as { rows: Array<{ table_name: string }> }
+      ).rows.map((r) => r.table_name),
+    );
     await target.transaction(async (trx: Knex.Transaction) => {
       await trx.raw('set local session_replication_role = replica');
       for (const t of tables.filter((n) => present.has(n))) {

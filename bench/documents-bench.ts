@@ -45,17 +45,48 @@ async function main(): Promise<void> {
   const admin: Actor = { user: adminUser };
   const province = await s.units.create(admin, { code: 'TINH', name: 'Tỉnh Thử Nghiệm', kind: 'province', placeName: 'Thành phố Thử' });
   const units: number[] = [];
-  for (let i = 1; i <= unitCount; i++) units.push((await s.units.create(admin, { code: `XA-${i}`, name: `Xã Thử Nghiệm ${i}`, kind: 'commune', parentId: province.id, placeName: `Thử ${i}` })).id);
+  for (let i = 1; i <= unitCount; i++)
+    units.push(
+      (await s.units.create(admin, { code: `XA-${i}`, name: `Xã Thử Nghiệm ${i}`, kind: 'commune', parentId: province.id, placeName: `Thử ${i}` })).id,
+    );
 
   // 1. The declaration with a long annex, rendered straight by the layout (facts as the type gathers them).
   const procedures = Array.from({ length: rows }, (_, i) => ({
-    code: `QT-${String(i + 1).padStart(3, '0')}`, title: `Quy trình giải quyết thủ tục hành chính số ${i + 1} về đăng ký, chứng thực và hộ tịch`,
-    tthcCode: `1.00${1000 + i}`, revisionNo: 1, issueDate: '2026-01-15',
+    code: `QT-${String(i + 1).padStart(3, '0')}`,
+    title: `Quy trình giải quyết thủ tục hành chính số ${i + 1} về đăng ký, chứng thực và hộ tịch`,
+    tthcCode: `1.00${1000 + i}`,
+    revisionNo: 1,
+    issueDate: '2026-01-15',
   }));
-  const unit = { id: units[0]!, code: 'XA-1', name: 'Xã Thử Nghiệm 1', kind: 'commune', path: '', placeName: 'Thử 1', parentName: province.name, parentKind: 'province' };
-  const fields = { subject: '', authority: '', legalBases: [], articles: [], signerOnBehalf: '', signerTitle: '', signerName: 'Nguyễn Văn An', recipients: [], parts: {}, ...declaration.defaults({ unit, year: 2026, facts: { procedures } }) };
+  const unit = {
+    id: units[0]!,
+    code: 'XA-1',
+    name: 'Xã Thử Nghiệm 1',
+    kind: 'commune',
+    path: '',
+    placeName: 'Thử 1',
+    parentName: province.name,
+    parentKind: 'province',
+  };
+  const fields = {
+    subject: '',
+    authority: '',
+    legalBases: [],
+    articles: [],
+    signerOnBehalf: '',
+    signerTitle: '',
+    signerName: 'Nguyễn Văn An',
+    recipients: [],
+    parts: {},
+    ...declaration.defaults({ unit, year: 2026, facts: { procedures } }),
+  };
   const content = declaration.build({ unit, year: 2026, facts: { procedures }, fields: fields as never, number: '05/QĐ-UBND', issueDate: '2026-12-15' });
-  const head = { parentBody: 'ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM', issuingBody: 'ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM 1', number: '05/QĐ-UBND', placeDate: 'Thử 1, ngày 15 tháng 12 năm 2026' };
+  const head = {
+    parentBody: 'ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM',
+    issuingBody: 'ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM 1',
+    number: '05/QĐ-UBND',
+    placeDate: 'Thử 1, ngày 15 tháng 12 năm 2026',
+  };
   const opts = { createdAt: new Date('2026-12-15T02:00:00Z'), title: 'bench', author: 'bench' };
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
@@ -86,11 +117,18 @@ async function main(): Promise<void> {
   // A few units without a report: listed in the ZIP, not skipped.
   await s.units.create(admin, { code: 'XA-MOI', name: 'Xã Mới Thành Lập', kind: 'commune', parentId: province.id });
   let bytes = 0;
-  const sink = new Writable({ write(chunk: Buffer, _enc, cb) { bytes += chunk.length; cb(); } });
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      cb();
+    },
+  });
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 10);
   t = performance.now();
   const plan = await s.documents.batch.plan(admin, province.id, 'yearly-report', 2026);
   await s.documents.batch.stream(plan, 'Báo cáo năm', sink);
@@ -103,16 +141,21 @@ async function main(): Promise<void> {
   log(`declaration, ${rows}-row annex (${cold.length} bytes): cold ${ms(coldMs)}; warm median ${ms(median)}, p95 ${ms(p95)} over ${renders} (target < 100 ms)`);
   log(`  heap after ${renders + 1} renders: ${mb(heapAfter - heapBefore)} more than before${global.gc ? '' : ' (run with --expose-gc for a settled figure)'}`);
   log(`issue of ${unitCount} yearly reports (render + store): ${ms(issueMs / unitCount)} each`);
-  log(`ZIP of ${plan.lines.filter((l) => l.doc).length} reports, ${plan.lines.filter((l) => !l.doc).length} units listed with nothing: ${ms(zipMs)}, ${mb(bytes)} (target < 10 s)`);
+  log(
+    `ZIP of ${plan.lines.filter((l) => l.doc).length} reports, ${plan.lines.filter((l) => !l.doc).length} units listed with nothing: ${ms(zipMs)}, ${mb(bytes)} (target < 10 s)`,
+  );
   log(`  RSS ${mb(rssBefore)} before, peak ${mb(peak)} during the ZIP (target < 300 MB); at ${at}`);
 }
 
-main().then(async () => {
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, async (err: unknown) => {
-  process.stderr.write(`${String((err as Error).stack ?? err)}\n`);
-  await db.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
-  process.exitCode = 1;
-});
+main().then(
+  async () => {
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  async (err: unknown) => {
+    process.stderr.write(`${String((err as Error).stack ?? err)}\n`);
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.exitCode = 1;
+  },
+);

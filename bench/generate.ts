@@ -9,8 +9,16 @@ import { hashPassword, randomToken } from '../src/auth/password.ts';
 import type { IsoState, UnitKind } from '../src/modules/units/units.types.ts';
 import { generateCatalog, type CatalogCounts } from './generate-catalog.ts';
 import {
-  apportion, departments, familyNames, firstSyllables, givenNames, middleNames, nationalTotals, provinces,
-  secondSyllables, seededRandom,
+  apportion,
+  departments,
+  familyNames,
+  firstSyllables,
+  givenNames,
+  middleNames,
+  nationalTotals,
+  provinces,
+  secondSyllables,
+  seededRandom,
 } from './national-data.ts';
 
 /**
@@ -116,12 +124,24 @@ export function buildRows(seed: number, passwordHash: string, at: string) {
     const id = nextUnitId++;
     const unitPath = `${u.parent ? String(u.parent.path) : '/'}${id}/`;
     const row: Row = {
-      id, code: u.code, name: u.name, kind: u.kind, parent_id: u.parent ? Number(u.parent.id) : null,
-      path: unitPath, depth: unitPath.split('/').length - 3, place_name: u.placeName,
-      active_from: u.activeFrom ?? null, active_to: u.activeTo ?? null, merged_into_id: u.mergedIntoId ?? null,
-      iso_state: u.iso, iso_standard: u.iso === 'not_started' ? null : '2015',
-      iso_state_reason: isoReasons[u.iso], iso_state_changed_at: u.iso === 'not_started' ? null : at,
-      search_text: foldForSearch(`${u.name} ${u.code}`), created_at: at, updated_at: at,
+      id,
+      code: u.code,
+      name: u.name,
+      kind: u.kind,
+      parent_id: u.parent ? Number(u.parent.id) : null,
+      path: unitPath,
+      depth: unitPath.split('/').length - 3,
+      place_name: u.placeName,
+      active_from: u.activeFrom ?? null,
+      active_to: u.activeTo ?? null,
+      merged_into_id: u.mergedIntoId ?? null,
+      iso_state: u.iso,
+      iso_standard: u.iso === 'not_started' ? null : '2015',
+      iso_state_reason: isoReasons[u.iso],
+      iso_state_changed_at: u.iso === 'not_started' ? null : at,
+      search_text: foldForSearch(`${u.name} ${u.code}`),
+      created_at: at,
+      updated_at: at,
     };
     units.push(row);
     return row;
@@ -160,16 +180,33 @@ export function buildRows(seed: number, passwordHash: string, at: string) {
   };
   const personName = () => `${pick(familyNames)} ${pick(middleNames)} ${pick(givenNames)}`;
 
-  const sizes = apportion(nationalTotals.communes + nationalTotals.wards + nationalTotals.specialZones, provinces.map((p) => p.size));
-  const wards = apportion(nationalTotals.wards, provinces.map((p) => p.wards));
+  const sizes = apportion(
+    nationalTotals.communes + nationalTotals.wards + nationalTotals.specialZones,
+    provinces.map((p) => p.size),
+  );
+  const wards = apportion(
+    nationalTotals.wards,
+    provinces.map((p) => p.wards),
+  );
   const zones = provinces.reduce((n, p) => n + p.specialZones.length, 0);
   if (zones !== nationalTotals.specialZones) throw new Error(`special zones: ${zones}, expected ${nationalTotals.specialZones}`);
 
   const provinceRows: Row[] = [];
   const communeLevel: Row[] = [];
   const firstMergedOf = new Map<number, { row: Row; predecessors: number }>();
-  const counts = { provinces: 0, communes: 0, wards: 0, specialZones: 0, departments: 0, inactiveDistricts: 0, inactiveCommunes: 0,
-    communeLevel: 0, units: 0, users: 0, roles: 0 };
+  const counts = {
+    provinces: 0,
+    communes: 0,
+    wards: 0,
+    specialZones: 0,
+    departments: 0,
+    inactiveDistricts: 0,
+    inactiveCommunes: 0,
+    communeLevel: 0,
+    units: 0,
+    users: 0,
+    roles: 0,
+  };
 
   provinces.forEach((p, pi) => {
     const prov = addUnit({ code: p.code, name: p.name, kind: 'province', parent: null, placeName: p.name.replace(/^(Tỉnh|Thành phố) /, ''), iso: 'declared' });
@@ -190,15 +227,31 @@ export function buildRows(seed: number, passwordHash: string, at: string) {
       const place = nameFor(i);
       // The first communes are the ones formed by the 2025 mergers below.
       const merged = i < mergeGroups.length;
-      own.push(addUnit({
-        code: `${p.code}-X${String(i + 1).padStart(3, '0')}`, name: `Xã ${place}`, kind: 'commune', parent: prov, placeName: place,
-        activeFrom: merged ? mergeDate : undefined, iso: merged ? 'needs_redeclaration' : randomIso(),
-      }));
+      own.push(
+        addUnit({
+          code: `${p.code}-X${String(i + 1).padStart(3, '0')}`,
+          name: `Xã ${place}`,
+          kind: 'commune',
+          parent: prov,
+          placeName: place,
+          activeFrom: merged ? mergeDate : undefined,
+          iso: merged ? 'needs_redeclaration' : randomIso(),
+        }),
+      );
       counts.communes++;
     }
     for (let i = 0; i < nWards; i++) {
       const place = nameFor(nCommunes + i);
-      own.push(addUnit({ code: `${p.code}-P${String(i + 1).padStart(3, '0')}`, name: `Phường ${place}`, kind: 'ward', parent: prov, placeName: place, iso: randomIso() }));
+      own.push(
+        addUnit({
+          code: `${p.code}-P${String(i + 1).padStart(3, '0')}`,
+          name: `Phường ${place}`,
+          kind: 'ward',
+          parent: prov,
+          placeName: place,
+          iso: randomIso(),
+        }),
+      );
       counts.wards++;
     }
     p.specialZones.forEach((z, i) => {
@@ -212,15 +265,31 @@ export function buildRows(seed: number, passwordHash: string, at: string) {
     let old = 0;
     for (let d = 1; d <= districtsPerProvince; d++) {
       const dName = `${pick(firstSyllables)} ${pick(secondSyllables)}`;
-      const district = addUnit({ code: `${p.code}-H${d}`, name: `Huyện ${dName}`, kind: 'district', parent: prov, placeName: dName,
-        activeFrom: '2008-08-01', activeTo: mergeDate, iso: 'declared' });
+      const district = addUnit({
+        code: `${p.code}-H${d}`,
+        name: `Huyện ${dName}`,
+        kind: 'district',
+        parent: prov,
+        placeName: dName,
+        activeFrom: '2008-08-01',
+        activeTo: mergeDate,
+        iso: 'declared',
+      });
       counts.inactiveDistricts++;
       for (let c = 1; c <= oldCommunesPerDistrict; c++) {
         const place = nameFor(1000 + old);
         const target = targets[old++];
         const town = c === 1;
-        addUnit({ code: `${p.code}-H${d}-${town ? 'TT' : 'X'}${c}`, name: `${town ? 'Thị trấn' : 'Xã'} ${place}`, kind: town ? 'town' : 'commune',
-          parent: district, placeName: place, activeTo: mergeDate, mergedIntoId: target ? Number(target.id) : undefined, iso: 'declared' });
+        addUnit({
+          code: `${p.code}-H${d}-${town ? 'TT' : 'X'}${c}`,
+          name: `${town ? 'Thị trấn' : 'Xã'} ${place}`,
+          kind: town ? 'town' : 'commune',
+          parent: district,
+          placeName: place,
+          activeTo: mergeDate,
+          mergedIntoId: target ? Number(target.id) : undefined,
+          iso: 'declared',
+        });
         counts.inactiveCommunes++;
       }
     }
@@ -233,8 +302,17 @@ export function buildRows(seed: number, passwordHash: string, at: string) {
   const addUser = (username: string, fullName: string, role: string, unitId: number | null) => {
     const id = nextUserId++;
     users.push({
-      id, username, full_name: fullName, email: `${username}@isotrack.test`, password_hash: passwordHash, locale: 'vi',
-      email_notifications: true, is_active: true, last_login_at: null, created_at: at, updated_at: at,
+      id,
+      username,
+      full_name: fullName,
+      email: `${username}@isotrack.test`,
+      password_hash: passwordHash,
+      locale: 'vi',
+      email_notifications: true,
+      is_active: true,
+      last_login_at: null,
+      created_at: at,
+      updated_at: at,
     });
     roles.push({ user_id: id, role, unit_id: unitId, created_at: at, updated_at: at });
   };
@@ -291,9 +369,19 @@ export async function generateDataset(opts: { file?: string; seed?: number; cata
       opts.log?.('  writing the national catalog (about 400,000 procedures) ...');
       const officerOf = new Map(data.roles.filter((r) => r.role === 'officer').map((r) => [Number(r.unit_id), Number(r.user_id)]));
       const units = data.communeLevel.map((u) => ({
-        id: Number(u.id), code: String(u.code), name: String(u.name), provinceId: Number(u.parent_id), officerId: officerOf.get(Number(u.id)) as number,
+        id: Number(u.id),
+        code: String(u.code),
+        name: String(u.name),
+        provinceId: Number(u.parent_id),
+        officerId: officerOf.get(Number(u.id)) as number,
       }));
-      catalogCounts = await generateCatalog(file, units, data.provinceRows.map((p) => Number(p.id)), seed, at);
+      catalogCounts = await generateCatalog(
+        file,
+        units,
+        data.provinceRows.map((p) => Number(p.id)),
+        seed,
+        at,
+      );
       catalogMs = Math.round(performance.now() - t0);
     }
     // Statistics for the query planner (the app never runs ANALYZE itself).
@@ -315,7 +403,13 @@ export async function generateDataset(opts: { file?: string; seed?: number; cata
     file,
     password,
     admin: { username: 'admin' },
-    coordinator: { username: `dieuphoi.${String(province.code).toLowerCase()}`, provinceId, provinceCode: String(province.code), provinceName: String(province.name), units: unitCount },
+    coordinator: {
+      username: `dieuphoi.${String(province.code).toLowerCase()}`,
+      provinceId,
+      provinceCode: String(province.code),
+      provinceName: String(province.name),
+      units: unitCount,
+    },
     commune: { id: Number(merged.row.id), code: String(merged.row.code), name: String(merged.row.name), predecessors: merged.predecessors },
     searchTerm: 'tan phu',
     counts: data.counts,
@@ -326,11 +420,24 @@ export async function generateDataset(opts: { file?: string; seed?: number; cata
     const catalogSearch = 'dang ky khai sinh';
     const check = createDb({ url: `sqlite:${file}` });
     try {
-      const [{ n } = { n: 0 }] = (await check('procedures as p').join('units as u', 'u.id', 'p.unit_id').where('u.parent_id', provinceId).where('p.search_text', 'like', `%${catalogSearch}%`).count({ n: '*' })) as Array<{ n: number }>;
+      const [{ n } = { n: 0 }] = (await check('procedures as p')
+        .join('units as u', 'u.id', 'p.unit_id')
+        .where('u.parent_id', provinceId)
+        .where('p.search_text', 'like', `%${catalogSearch}%`)
+        .count({ n: '*' })) as Array<{ n: number }>;
       const [{ m } = { m: 0 }] = (await check('procedures').where('unit_id', Number(merged.row.id)).count({ m: '*' })) as Array<{ m: number }>;
       dataset.catalog = {
-        counts: catalogCounts, ms: catalogMs, searchTerm: catalogSearch, searchMatches: Number(n),
-        unit: { id: Number(merged.row.id), code: String(merged.row.code), name: String(merged.row.name), officer: `canbo.${String(merged.row.code).toLowerCase()}`, procedures: Number(m) },
+        counts: catalogCounts,
+        ms: catalogMs,
+        searchTerm: catalogSearch,
+        searchMatches: Number(n),
+        unit: {
+          id: Number(merged.row.id),
+          code: String(merged.row.code),
+          name: String(merged.row.name),
+          officer: `canbo.${String(merged.row.code).toLowerCase()}`,
+          procedures: Number(m),
+        },
       };
     } finally {
       await check.destroy();
@@ -357,7 +464,9 @@ function catalogSummary(c: CatalogInfo): string[] {
   const f = (x: number) => x.toLocaleString('en-US');
   return [
     `  catalog (${c.ms} ms): ${f(n.tthc)} TTHC in 34 lists, ${f(n.adopted)} adopted; ${f(n.procedures)} procedures, ${f(n.revisions)} revisions,`,
-    `    ${f(n.steps)} steps, ${f(n.forms)} forms, ${f(n.records)} records; states ${Object.entries(n.byState).map(([k, v]) => `${k} ${f(v)}`).join(', ')}`,
+    `    ${f(n.steps)} steps, ${f(n.forms)} forms, ${f(n.records)} records; states ${Object.entries(n.byState)
+      .map(([k, v]) => `${k} ${f(v)}`)
+      .join(', ')}`,
     `  catalog measured on ${c.unit.name} (${c.unit.code}, id ${c.unit.id}, ${c.unit.procedures} procedures, officer ${c.unit.officer});`,
     `    search "${c.searchTerm}" matches ${f(c.searchMatches)} procedures of the coordinator's province`,
   ];
@@ -367,7 +476,12 @@ export { summary as describeDataset };
 
 if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
   const { values } = parseArgs({ options: { out: { type: 'string' }, seed: { type: 'string' }, catalog: { type: 'boolean' } } });
-  generateDataset({ file: values.out, seed: values.seed ? Number(values.seed) : undefined, catalog: values.catalog, log: (s) => process.stdout.write(`${s}\n`) }).then(
+  generateDataset({
+    file: values.out,
+    seed: values.seed ? Number(values.seed) : undefined,
+    catalog: values.catalog,
+    log: (s) => process.stdout.write(`${s}\n`),
+  }).then(
     (d) => process.stdout.write(`${summary(d)}\n`),
     (err: unknown) => {
       // A failed bulk insert quotes its whole SQL in the message: keep the start only.

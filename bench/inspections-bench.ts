@@ -22,7 +22,9 @@ import { StatsService } from '../src/modules/inspections/stats.service.ts';
  * Builds its own data set in bench/data/isotrack-bench-inspections.sqlite (--reuse keeps it).
  */
 
-const { values } = parseArgs({ options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, reuse: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string' }, warmup: { type: 'string' }, connections: { type: 'string' }, reuse: { type: 'boolean' } },
+});
 const load: LoadOptions = { duration: Number(values.duration ?? 10), warmup: Number(values.warmup ?? 3), connections: Number(values.connections ?? 10) };
 const file = path.join(repoRoot, 'bench', 'data', 'isotrack-bench-inspections.sqlite');
 const manifest = `${file}.json`;
@@ -30,10 +32,13 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 const maxP99Ms = 200;
 
 async function main(): Promise<void> {
-  setTimeout(() => {
-    process.stderr.write('bench:inspections: still running after its budget, giving up\n');
-    process.exit(2);
-  }, 300_000 + 4 * (load.duration + load.warmup + 5) * 1000).unref();
+  setTimeout(
+    () => {
+      process.stderr.write('bench:inspections: still running after its budget, giving up\n');
+      process.exit(2);
+    },
+    300_000 + 4 * (load.duration + load.warmup + 5) * 1000,
+  ).unref();
   const m = machine();
   log(`isotrack inspections bench: ${m.cpus} cores (${m.cpuModel}), node ${m.node}, load average ${os.loadavg()[0]?.toFixed(2)}`);
   let d: Awaited<ReturnType<typeof generateDataset>>;
@@ -47,18 +52,30 @@ async function main(): Promise<void> {
     fs.writeFileSync(manifest, JSON.stringify({ d, info }));
   }
   log(describeDataset(d));
-  log(`  ${info.inspections.toLocaleString('en')} inspections, ${info.violations.toLocaleString('en')} violations, ${info.officials.toLocaleString('en')} officials, ${info.planItems.toLocaleString('en')} plan items (written in ${info.ms} ms)`);
+  log(
+    `  ${info.inspections.toLocaleString('en')} inspections, ${info.violations.toLocaleString('en')} violations, ${info.officials.toLocaleString('en')} officials, ${info.planItems.toLocaleString('en')} plan items (written in ${info.ms} ms)`,
+  );
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const app = startNode('isotrack', 'src/server.ts', {
-    ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), DATABASE_URL: `sqlite:${file}`,
-    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'), TRUST_PROXY: 'false', SCHEDULER_ENABLED: 'false',
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATABASE_URL: `sqlite:${file}`,
+    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+    TRUST_PROXY: 'false',
+    SCHEDULER_ENABLED: 'false',
   });
   const rows: Array<{ name: string; m: Measurement }> = [];
   try {
     await waitForOk(`${base}/healthz`, app, 30_000);
-    for (const [name, user] of [['statistics 2026, administrator (nation)', d.admin.username], [`statistics 2026, coordinator (${d.coordinator.provinceName}, ${d.coordinator.units} units)`, d.coordinator.username]] as const) {
+    for (const [name, user] of [
+      ['statistics 2026, administrator (nation)', d.admin.username],
+      [`statistics 2026, coordinator (${d.coordinator.provinceName}, ${d.coordinator.units} units)`, d.coordinator.username],
+    ] as const) {
       const cookie = await signIn(base, user, d.password);
       const url = `${base}/inspections/stats?year=2026`;
       await checkPage(url, cookie, 'id="st-inspections"');
@@ -92,11 +109,29 @@ async function main(): Promise<void> {
 async function coldComputations(provinceCode: string) {
   const db = createDb({ url: `sqlite:${file}` });
   try {
-    const role = (r: SessionUser['roles'][number]['role'], unitPath: string | null) => ({ id: 1, role: r, unitId: null, unitPath, unitName: null, unitCode: null });
+    const role = (r: SessionUser['roles'][number]['role'], unitPath: string | null) => ({
+      id: 1,
+      role: r,
+      unitId: null,
+      unitPath,
+      unitName: null,
+      unitCode: null,
+    });
     const province = (await db('units').where('code', provinceCode).first('path')) as { path: string };
-    const user = (roles: SessionUser['roles']): SessionUser => ({ id: 1, username: 'bench', fullName: 'Bench', email: null, locale: 'vi', emailNotifications: false, roles });
+    const user = (roles: SessionUser['roles']): SessionUser => ({
+      id: 1,
+      username: 'bench',
+      fullName: 'Bench',
+      email: null,
+      locale: 'vi',
+      emailNotifications: false,
+      roles,
+    });
     const out = [];
-    for (const [name, u] of [['administrator', user([role('admin', null)])], ['coordinator', user([role('coordinator', province.path)])]] as const) {
+    for (const [name, u] of [
+      ['administrator', user([role('admin', null)])],
+      ['coordinator', user([role('coordinator', province.path)])],
+    ] as const) {
       const times: number[] = [];
       for (let k = 0; k < 20; k++) {
         const t = performance.now();
@@ -112,7 +147,10 @@ async function coldComputations(provinceCode: string) {
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`bench:inspections failed: ${String((err as Error).message ?? err).slice(0, 2000)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:inspections failed: ${String((err as Error).message ?? err).slice(0, 2000)}\n`);
+    process.exit(1);
+  },
+);

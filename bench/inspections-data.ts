@@ -14,9 +14,22 @@ import { seededRandom } from './national-data.ts';
 export const inspectionYears = [2022, 2023, 2024, 2025, 2026] as const;
 const kinds = ['late', 'absent-unexcused', 'badge', 'dress', 'smoking', 'alcohol', 'private-business', 'door-plates', 'work-schedule', 'tidy'] as const;
 const personal = new Set(['late', 'absent-unexcused', 'badge', 'dress', 'smoking', 'alcohol', 'private-business']);
-const stubForm = JSON.stringify({ id: 'discipline-spot-check', version: 1, kind: 'ethics-inspection', appliesTo: 'unit', title: { vi: 'Phiếu kiểm tra', en: 'Spot check' }, sections: [] });
+const stubForm = JSON.stringify({
+  id: 'discipline-spot-check',
+  version: 1,
+  kind: 'ethics-inspection',
+  appliesTo: 'unit',
+  title: { vi: 'Phiếu kiểm tra', en: 'Spot check' },
+  sections: [],
+});
 
-export interface InspectionsInfo { inspections: number; violations: number; officials: number; planItems: number; ms: number }
+export interface InspectionsInfo {
+  inspections: number;
+  violations: number;
+  officials: number;
+  planItems: number;
+  ms: number;
+}
 
 export async function generateInspections(file: string, at: string, seed = 6): Promise<InspectionsInfo> {
   const t0 = performance.now();
@@ -24,7 +37,11 @@ export async function generateInspections(file: string, at: string, seed = 6): P
   const rand = seededRandom(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   try {
-    const units = (await db('units').whereIn('kind', ['commune', 'ward', 'special_zone']).whereNull('active_to').orderBy('id').select('id', 'parent_id')) as Array<{ id: number; parent_id: number }>;
+    const units = (await db('units')
+      .whereIn('kind', ['commune', 'ward', 'special_zone'])
+      .whereNull('active_to')
+      .orderBy('id')
+      .select('id', 'parent_id')) as Array<{ id: number; parent_id: number }>;
     const provinces = [...new Set(units.map((u) => Number(u.parent_id)))];
     const admin = (await db('users').orderBy('id').first('id')) as { id: number };
     let inspections = 0;
@@ -58,7 +75,16 @@ export async function generateInspections(file: string, at: string, seed = 6): P
           const id = officials.length + 1;
           const name = `Cán bộ ${k + 1} đơn vị ${u.id}`;
           list.push({ id, name });
-          officials.push({ id, unit_id: u.id, full_name: name, position: `Công chức ${k + 1}`, person_key: `can bo ${k + 1} don vi ${u.id}|cong chuc ${k + 1}`, active: true, created_at: at, updated_at: at });
+          officials.push({
+            id,
+            unit_id: u.id,
+            full_name: name,
+            position: `Công chức ${k + 1}`,
+            person_key: `can bo ${k + 1} don vi ${u.id}|cong chuc ${k + 1}`,
+            active: true,
+            created_at: at,
+            updated_at: at,
+          });
         }
         officialsOf.set(u.id, list);
       }
@@ -71,7 +97,9 @@ export async function generateInspections(file: string, at: string, seed = 6): P
         await batch('inspection_plan_items', items);
         await batch('inspections', insp);
         await batch('inspection_violations', viol);
-        insp = []; viol = []; items = [];
+        insp = [];
+        viol = [];
+        items = [];
       };
       for (const u of units) {
         const teamId = teamOf.get(Number(u.parent_id))!;
@@ -83,20 +111,53 @@ export async function generateInspections(file: string, at: string, seed = 6): P
             let planItemId: number | null = null;
             if (planned) {
               planItemId = ++planItems;
-              items.push({ id: planItemId, plan_id: planOf.get(`${teamId}:${y}`), unit_id: u.id, month, theme: 'Kỷ luật, kỷ cương hành chính', inspection_id: id, created_at: at, updated_at: at });
+              items.push({
+                id: planItemId,
+                plan_id: planOf.get(`${teamId}:${y}`),
+                unit_id: u.id,
+                month,
+                theme: 'Kỷ luật, kỷ cương hành chính',
+                inspection_id: id,
+                created_at: at,
+                updated_at: at,
+              });
             }
             insp.push({
-              id, unit_id: u.id, team_id: teamId, kind: planned ? 'planned' : 'unannounced', plan_item_id: planItemId, form_id: 'discipline-spot-check', form_version: 1, form_json: stubForm,
-              status: 'concluded', inspection_date: day, year: y, month, arrived_at: `${day}T01:00:00.000Z`, closed_at: `${day}T03:00:00.000Z`,
-              team_leader_name: 'Tổ trưởng', unit_representative_name: 'Đại diện đơn vị', created_by: admin.id, created_at: at, updated_at: at,
+              id,
+              unit_id: u.id,
+              team_id: teamId,
+              kind: planned ? 'planned' : 'unannounced',
+              plan_item_id: planItemId,
+              form_id: 'discipline-spot-check',
+              form_version: 1,
+              form_json: stubForm,
+              status: 'concluded',
+              inspection_date: day,
+              year: y,
+              month,
+              arrived_at: `${day}T01:00:00.000Z`,
+              closed_at: `${day}T03:00:00.000Z`,
+              team_leader_name: 'Tổ trưởng',
+              unit_representative_name: 'Đại diện đơn vị',
+              created_by: admin.id,
+              created_at: at,
+              updated_at: at,
             });
             const n = Math.floor(rand() * 5);
             for (let k = 0; k < n; k++) {
               const kind = pick(kinds);
               const who = personal.has(kind) ? pick(officialsOf.get(u.id)!) : undefined;
               viol.push({
-                inspection_id: id, unit_id: u.id, official_id: who?.id ?? null, full_name: who?.name ?? null, item_id: kind === 'late' || kind === 'absent-unexcused' ? 'attendance' : kind,
-                kind, severity: kind === 'alcohol' || kind === 'absent-unexcused' ? 'major' : 'minor', year: y, month, created_at: at,
+                inspection_id: id,
+                unit_id: u.id,
+                official_id: who?.id ?? null,
+                full_name: who?.name ?? null,
+                item_id: kind === 'late' || kind === 'absent-unexcused' ? 'attendance' : kind,
+                kind,
+                severity: kind === 'alcohol' || kind === 'absent-unexcused' ? 'major' : 'minor',
+                year: y,
+                month,
+                created_at: at,
               });
               violations++;
             }

@@ -27,9 +27,7 @@ export interface Measurement {
 }
 
 /** Loads one URL with autocannon: a warm-up run, then the measured run. Loopback only. */
-export async function measure(
-  url: string, headers: Record<string, string>, o: LoadOptions, around?: { start(): void; end(): void },
-): Promise<Measurement> {
+export async function measure(url: string, headers: Record<string, string>, o: LoadOptions, around?: { start(): void; end(): void }): Promise<Measurement> {
   if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) throw new Error(`bench only loads 127.0.0.1, not ${url}`);
   const base = { url, headers, connections: o.connections, pipelining: 1, timeout: 10 };
   if (o.warmup > 0) await autocannon({ ...base, duration: o.warmup });
@@ -47,7 +45,7 @@ export async function measure(
     errors: r.errors,
     timeouts: r.timeouts,
     bytesPerSec: r.throughput.average,
-    loadAverage: Math.round(os.loadavg()[0] as number * 100) / 100,
+    loadAverage: Math.round((os.loadavg()[0] as number) * 100) / 100,
   };
 }
 

@@ -50,10 +50,12 @@ export function startNode(name: string, script: string, env: NodeJS.ProcessEnv, 
   live.add(proc);
   let err = '';
   let out = '';
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => {
-    live.delete(proc);
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
+      live.delete(proc);
+      resolve();
+    }),
+  );
   proc.stderr?.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);
   });

@@ -16,9 +16,16 @@ import { signIn } from './load.ts';
  * With --catalog, on the data set with the national catalog, the catalog's pages and export too.
  */
 
-interface Sample { total: number; db: number; queries: number; render: number }
+interface Sample {
+  total: number;
+  db: number;
+  queries: number;
+  render: number;
+}
 
-const { values } = parseArgs({ options: { requests: { type: 'string' }, reuse: { type: 'boolean' }, db: { type: 'string' }, catalog: { type: 'boolean' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { requests: { type: 'string' }, reuse: { type: 'boolean' }, db: { type: 'string' }, catalog: { type: 'boolean' }, only: { type: 'string' } },
+});
 const requests = Math.min(2000, Math.max(10, Number(values.requests ?? 200)));
 const file = values.db ?? (values.catalog ? defaultCatalogDbFile : defaultDbFile);
 const reused = values.reuse ? loadDataset(file) : undefined;
@@ -26,8 +33,13 @@ const d = reused && (!values.catalog || reused.catalog) ? reused : await generat
 
 const app = await boot({
   env: {
-    NODE_ENV: 'production', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0',
-    DATABASE_URL: `sqlite:${d.file}`, SESSION_SECRET: crypto.randomBytes(32).toString('base64url'), SCHEDULER_ENABLED: 'false',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: `sqlite:${d.file}`,
+    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+    SCHEDULER_ENABLED: 'false',
   },
 });
 const server = app.server;
@@ -91,12 +103,14 @@ const allPages: PageSpec[] = [
   // On the data sets of bench:checks and bench:dashboard (--db ... --reuse) these have rows to show.
   ['check list', '/checks', 'coordinator'],
   ['province dashboard', '/dashboard', 'coordinator'],
-  ...(d.catalog ? [
-    ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'coordinator'],
-    ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'officer'],
-    ['catalog search', `/catalog?q=${d.catalog.searchTerm.replace(/ /g, '+')}`, 'coordinator'],
-    ['catalog export', `/units/${d.catalog.unit.id}/catalog/export.xlsx`, 'coordinator'],
-  ] satisfies PageSpec[] : []),
+  ...(d.catalog
+    ? ([
+        ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'coordinator'],
+        ['catalog page', `/units/${d.catalog.unit.id}/catalog`, 'officer'],
+        ['catalog search', `/catalog?q=${d.catalog.searchTerm.replace(/ /g, '+')}`, 'coordinator'],
+        ['catalog export', `/units/${d.catalog.unit.id}/catalog/export.xlsx`, 'coordinator'],
+      ] satisfies PageSpec[])
+    : []),
 ];
 const pages = allPages.filter(([name, path]) => !values.only || name.includes(values.only) || path.includes(values.only));
 
@@ -126,7 +140,9 @@ try {
     const t = median(samples.map((s) => s.total));
     const db = median(samples.map((s) => s.db));
     const r = median(samples.map((s) => s.render));
-    out.push(`| ${name} (${path}) | ${as} | ${median(samples.map((s) => s.queries))} | ${t.toFixed(2)} | ${db.toFixed(2)} | ${r.toFixed(2)} | ${Math.max(0, t - db - r).toFixed(2)} |`);
+    out.push(
+      `| ${name} (${path}) | ${as} | ${median(samples.map((s) => s.queries))} | ${t.toFixed(2)} | ${db.toFixed(2)} | ${r.toFixed(2)} | ${Math.max(0, t - db - r).toFixed(2)} |`,
+    );
   }
   process.stdout.write(`${out.join('\n')}\n\nqueries of one request:\n${sqlByPage.join('\n')}\n`);
 } finally {

@@ -45,14 +45,21 @@ try {
   const prepared = performance.now() - t0;
 
   const env = {
-    PLUGIN_ISO_INTERNAL_AUDIT_AUDIT_MONTH: '6', PLUGIN_ISO_INTERNAL_AUDIT_REVIEW_MONTH: '6', PLUGIN_ISO_CALENDAR_REPORT_DUE_DATE: '06-20',
+    PLUGIN_ISO_INTERNAL_AUDIT_AUDIT_MONTH: '6',
+    PLUGIN_ISO_INTERNAL_AUDIT_REVIEW_MONTH: '6',
+    PLUGIN_ISO_CALENDAR_REPORT_DUE_DATE: '06-20',
   };
   const clock = new ManualClock('2026-06-01T01:00:00Z');
   const logger = pino({ level: 'silent' });
   const translator = new Translator();
   const plugins = await loadPlugins({ db, logger, clock, translator, settingsEnv: env });
   let mails = 0;
-  const mailSender: MailSender = { send: async () => { mails++; }, close: () => undefined };
+  const mailSender: MailSender = {
+    send: async () => {
+      mails++;
+    },
+    close: () => undefined,
+  };
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_URL: `sqlite:${file}`, SCHEDULER_CATCH_UP_HOURS: '2', ...env });
   const built = buildApp({ config, db, clock, logger, translator, plugins, mailSender, sessionSecret: 'bench-secret-bench-secret-bench-secret-00' });
   const scheduler = built.services.scheduler;
@@ -75,7 +82,9 @@ try {
 
   // The header's badge: the unread count of the user with the most notifications.
   const top = (await db('notifications').select('user_id').count({ n: '*' }).groupBy('user_id').orderBy('n', 'desc').first()) as { user_id: number; n: number };
-  const plan = (await db.raw('explain query plan select count(*) as n from notifications where user_id = ? and read_at is null', [top.user_id])) as Array<{ detail: string }>;
+  const plan = (await db.raw('explain query plan select count(*) as n from notifications where user_id = ? and read_at is null', [top.user_id])) as Array<{
+    detail: string;
+  }>;
   const rounds = 2000;
   const b0 = performance.now();
   for (let i = 0; i < rounds; i++) await built.services.notifications.unreadCount(Number(top.user_id));
@@ -86,11 +95,17 @@ try {
     `reminder sweep on SQLite: ${units} units, ${procedures} procedures (data set ready in ${ms(prepared)})`,
     '',
     `sweep, Monday 1 June 2026 08:00 (every bundled reminder due): ${ms(sweepMs)}  (target < ${target} ms: ${sweepMs < target ? 'met' : 'MISSED'})`,
-    ...sweep.runs.map((r) => `  ${r.jobId.padEnd(44)} ${r.status.padEnd(7)} ${String(r.durationMs).padStart(5)} ms  ${String(r.found).padStart(5)} found, ${String(r.delivered).padStart(5)} new`),
+    ...sweep.runs.map(
+      (r) =>
+        `  ${r.jobId.padEnd(44)} ${r.status.padEnd(7)} ${String(r.durationMs).padStart(5)} ms  ${String(r.found).padStart(5)} found, ${String(r.delivered).padStart(5)} new`,
+    ),
     `  inbox rows written: ${notifications}, e-mails queued: ${queued}, sent in the same tick: ${sweep.mail.sent} (${handed} handed to the sender)`,
     '',
     `next morning's rerun (everything already delivered): ${ms(rerunMs)}`,
-    ...rerun.runs.map((r) => `  ${r.jobId.padEnd(44)} ${r.status.padEnd(7)} ${String(r.durationMs).padStart(5)} ms  ${String(r.found).padStart(5)} found, ${String(r.duplicates).padStart(5)} already delivered`),
+    ...rerun.runs.map(
+      (r) =>
+        `  ${r.jobId.padEnd(44)} ${r.status.padEnd(7)} ${String(r.durationMs).padStart(5)} ms  ${String(r.found).padStart(5)} found, ${String(r.duplicates).padStart(5)} already delivered`,
+    ),
     '',
     `unread badge: ${(badgeMs * 1000).toFixed(0)} µs per count for a user with ${top.n} notifications (mean of ${rounds}); plan: ${plan.map((p) => p.detail).join('; ')}`,
   ];

@@ -6,7 +6,17 @@ import { defaultCatalogDbFile, defaultDbFile, describeDataset, generateDataset, 
 import { checkPage, measure, signIn, type LoadOptions, type Measurement } from './load.ts';
 import { freePort, repoRoot, startNode, threadCpuMs, waitForOk, type Child } from './processes.ts';
 import {
-  catalogTargets, machine, percentile, sequentialTable, table, targets, verdictOf, writeResults, type PageResult, type SequentialResult, type Target,
+  catalogTargets,
+  machine,
+  percentile,
+  sequentialTable,
+  table,
+  targets,
+  verdictOf,
+  writeResults,
+  type PageResult,
+  type SequentialResult,
+  type Target,
 } from './report.ts';
 
 /**
@@ -33,9 +43,15 @@ import {
 function readOptions() {
   const { values } = parseArgs({
     options: {
-      duration: { type: 'string' }, connections: { type: 'string' }, warmup: { type: 'string' },
-      reuse: { type: 'boolean' }, db: { type: 'string' }, 'cpu-prof': { type: 'boolean' }, only: { type: 'string' },
-      catalog: { type: 'boolean' }, exports: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      warmup: { type: 'string' },
+      reuse: { type: 'boolean' },
+      db: { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      only: { type: 'string' },
+      catalog: { type: 'boolean' },
+      exports: { type: 'string' },
     },
   });
   const num = (arg: string | undefined, env: string | undefined, def: number, min: number, max: number, name: string) => {
@@ -93,7 +109,13 @@ function catalogScenarios(d: Dataset): Scenario[] {
     { name: 'catalog page', path: unitPage, as: 'coordinator', expect: 'QT-001/' },
     { name: 'catalog page', path: unitPage, as: 'officer', expect: 'QT-001/' },
     // Every procedure of the province's units matching the words, typed without diacritics.
-    { name: 'catalog search', path: `/catalog?q=${c.searchTerm.replace(/ /g, '+')}`, as: 'coordinator', expect: 'Quy trình đăng ký khai sinh', target: catalogTargets.search },
+    {
+      name: 'catalog search',
+      path: `/catalog?q=${c.searchTerm.replace(/ /g, '+')}`,
+      as: 'coordinator',
+      expect: 'Quy trình đăng ký khai sinh',
+      target: catalogTargets.search,
+    },
   ];
 }
 
@@ -128,7 +150,10 @@ async function runBaselines(load: LoadOptions): Promise<PageResult[]> {
     if (!ready.viewCache || ready.env !== 'production') throw new Error(`baseline not in production mode: ${JSON.stringify(ready)}`);
     const base = `http://127.0.0.1:${ready.port}`;
     const out: PageResult[] = [];
-    for (const [name, p, expect] of [['baseline: bare Express', '/text', 'ok'], ['baseline: Express + EJS, 50 rows', '/table', 'HCM-X050']] as const) {
+    for (const [name, p, expect] of [
+      ['baseline: bare Express', '/text', 'ok'],
+      ['baseline: Express + EJS, 50 rows', '/table', 'HCM-X050'],
+    ] as const) {
       const { bytes } = await checkPage(`${base}${p}`, undefined, expect);
       log(`  ${name} ...`);
       const { m, serverCpu } = await measureServer(child, `${base}${p}`, {}, load);
@@ -155,7 +180,8 @@ async function timeExports(base: string, d: Dataset, cookie: string, n: number):
     const res = await fetch(`${base}${p}`, { headers: { cookie } });
     const body = Buffer.from(await res.arrayBuffer());
     const ms = performance.now() - t;
-    if (res.status !== 200 || !res.headers.get('content-type')?.includes('spreadsheetml')) throw new Error(`${p} answered ${res.status} ${res.headers.get('content-type')}`);
+    if (res.status !== 200 || !res.headers.get('content-type')?.includes('spreadsheetml'))
+      throw new Error(`${p} answered ${res.status} ${res.headers.get('content-type')}`);
     return { ms, body };
   };
   const first = await get();
@@ -168,30 +194,49 @@ async function timeExports(base: string, d: Dataset, cookie: string, n: number):
   for (let i = 0; i < n; i++) times.push((await get()).ms);
   const max = Math.max(...times);
   return {
-    name: `catalog export, ${rows} procedures`, path: p, as: 'coordinator', requests: n, bytes: first.body.length,
-    p50: percentile(times, 50), p99: percentile(times, 99), max, mean: times.reduce((a, b) => a + b, 0) / n,
+    name: `catalog export, ${rows} procedures`,
+    path: p,
+    as: 'coordinator',
+    requests: n,
+    bytes: first.body.length,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    max,
+    mean: times.reduce((a, b) => a + b, 0) / n,
     verdict: max < catalogTargets.exportMaxMs ? 'PASS' : 'MISS',
   };
 }
 
-async function runApp(d: Dataset, load: LoadOptions, ejsReqPerSec: number, cpuProf: boolean, only: string, exportsN: number): Promise<{ pages: PageResult[]; downloads: SequentialResult[] }> {
+async function runApp(
+  d: Dataset,
+  load: LoadOptions,
+  ejsReqPerSec: number,
+  cpuProf: boolean,
+  only: string,
+  exportsN: number,
+): Promise<{ pages: PageResult[]; downloads: SequentialResult[] }> {
   const chosen = scenarios(d).filter((s) => !only || s.name.includes(only) || s.path.includes(only));
   if (chosen.length === 0) throw new Error(`no page matches --only "${only}"`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = startNode('isotrack', 'src/server.ts', {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    DATABASE_URL: `sqlite:${d.file}`,
-    SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
-    TRUST_PROXY: 'false',
-    // Reminders run at their hour, not while pages are served; at start the scheduler would catch
-    // up on missed runs (nation-wide sweeps of the catalog) inside the first measured page.
-    SCHEDULER_ENABLED: 'false',
-  }, cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+  const child = startNode(
+    'isotrack',
+    'src/server.ts',
+    {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: `sqlite:${d.file}`,
+      SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
+      TRUST_PROXY: 'false',
+      // Reminders run at their hour, not while pages are served; at start the scheduler would catch
+      // up on missed runs (nation-wide sweeps of the catalog) inside the first measured page.
+      SCHEDULER_ENABLED: 'false',
+    },
+    cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   try {
     await waitForOk(`${base}/healthz`, child, 30_000);
     const cookies: Record<As, string | undefined> = {
@@ -207,7 +252,14 @@ async function runApp(d: Dataset, load: LoadOptions, ejsReqPerSec: number, cpuPr
       log(`  ${s.name} as ${s.as} ...`);
       const { m, serverCpu } = await measureServer(child, `${base}${s.path}`, cookie ? { cookie } : {}, load);
       out.push({
-        name: s.name, path: s.path, as: s.as, kind: 'page', bytes, m, ratioToEjs: m.reqPerSec / ejsReqPerSec, serverCpu,
+        name: s.name,
+        path: s.path,
+        as: s.as,
+        kind: 'page',
+        bytes,
+        m,
+        ratioToEjs: m.reqPerSec / ejsReqPerSec,
+        serverCpu,
         verdict: s.as === 'anonymous' ? undefined : verdictOf(m, ejsReqPerSec, s.target),
       });
     }
@@ -236,7 +288,9 @@ async function main(): Promise<number> {
   }, budgetMs).unref();
 
   const m = machine();
-  log(`isotrack bench: ${m.cpus} cores (${m.cpuModel}), node ${m.node}; ${opts.load.connections} connections, ${opts.load.warmup} s warm-up + ${opts.load.duration} s per page`);
+  log(
+    `isotrack bench: ${m.cpus} cores (${m.cpuModel}), node ${m.node}; ${opts.load.connections} connections, ${opts.load.warmup} s warm-up + ${opts.load.duration} s per page`,
+  );
   let dataset = opts.reuse ? loadDataset(opts.db) : undefined;
   if (dataset && opts.catalog && !dataset.catalog) {
     log('the data set to reuse has no catalog: building a new one');
@@ -269,7 +323,14 @@ async function main(): Promise<number> {
   const seconds = Math.round((Date.now() - started) / 1000);
   // The password of the generated users stays in the git-ignored manifest, not in the results.
   const datasetWithoutPassword = Object.fromEntries(Object.entries(dataset).filter(([k]) => k !== 'password'));
-  const file = writeResults(path.join(repoRoot, 'bench', 'results'), { options: opts.load, dataset: datasetWithoutPassword, results, downloads: app.downloads, startedAt, seconds });
+  const file = writeResults(path.join(repoRoot, 'bench', 'results'), {
+    options: opts.load,
+    dataset: datasetWithoutPassword,
+    results,
+    downloads: app.downloads,
+    startedAt,
+    seconds,
+  });
   log(`results: ${path.relative(repoRoot, file)} (${seconds} s)`);
   return 0;
 }

@@ -118,8 +118,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const t of ['app_settings', 'setup_tokens', 'login_throttle', 'audit_log', 'sessions', 'api_tokens',
-    'user_roles', 'users', 'units']) {
+  for (const t of ['app_settings', 'setup_tokens', 'login_throttle', 'audit_log', 'sessions', 'api_tokens', 'user_roles', 'users', 'units']) {
     await knex.schema.dropTableIfExists(t);
   }
 }

@@ -190,8 +190,18 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const t of ['quality_objectives', 'quality_policies', 'procedure_records', 'procedure_forms', 'procedure_steps',
-    'procedure_revisions', 'procedures', 'catalog_files', 'unit_tthc', 'tthc']) {
+  for (const t of [
+    'quality_objectives',
+    'quality_policies',
+    'procedure_records',
+    'procedure_forms',
+    'procedure_steps',
+    'procedure_revisions',
+    'procedures',
+    'catalog_files',
+    'unit_tthc',
+    'tthc',
+  ]) {
     await knex.schema.dropTableIfExists(t);
   }
 }

@@ -192,9 +192,21 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const t of ['inspection_corrections', 'inspection_files', 'inspection_conclusions', 'inspection_violations', 'inspection_answers',
-    'inspection_attendance', 'inspections', 'unit_officials', 'inspection_plan_items', 'inspection_plans', 'inspection_team_units',
-    'inspection_team_members', 'inspection_teams']) {
+  for (const t of [
+    'inspection_corrections',
+    'inspection_files',
+    'inspection_conclusions',
+    'inspection_violations',
+    'inspection_answers',
+    'inspection_attendance',
+    'inspections',
+    'unit_officials',
+    'inspection_plan_items',
+    'inspection_plans',
+    'inspection_team_units',
+    'inspection_team_members',
+    'inspection_teams',
+  ]) {
     await knex.schema.dropTableIfExists(t);
   }
 }

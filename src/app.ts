@@ -65,37 +65,44 @@ export function buildApp(deps: AppDeps): BuiltApp {
   if (config.env === 'production') app.set('view cache', true);
   app.disable('x-powered-by');
 
-  app.use(pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : crypto.randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customProps: (req) => ({ user: (req as express.Request).user?.id }),
-    serializers: { req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url }), res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }) },
-  }));
-
-  app.use(helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
       },
-    },
-    // HSTS only makes sense behind HTTPS.
-    strictTransportSecurity: config.cookieSecure,
-  }));
+      customProps: (req) => ({ user: (req as express.Request).user?.id }),
+      serializers: {
+        req: (r: { method: string; url: string }) => ({ method: r.method, url: r.url }),
+        res: (r: { statusCode: number }) => ({ statusCode: r.statusCode }),
+      },
+    }),
+  );
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      // HSTS only makes sense behind HTTPS.
+      strictTransportSecurity: config.cookieSecure,
+    }),
+  );
 
   app.use('/static', express.static(path.join(viewsDir, 'static'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use(healthRoutes(db));
@@ -106,15 +113,17 @@ export function buildApp(deps: AppDeps): BuiltApp {
 
   const sessionStore = new KnexSessionStore(db, { ttlMs: config.sessionMaxAgeMs, cacheMs: config.authCacheMs });
   services.users.onSessionsEnded = () => sessionStore.forgetCached();
-  app.use(session({
-    name: 'isotrack.sid',
-    secret: deps.sessionSecret,
-    store: sessionStore,
-    resave: false,
-    saveUninitialized: false,
-    rolling: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, maxAge: config.sessionMaxAgeMs },
-  }));
+  app.use(
+    session({
+      name: 'isotrack.sid',
+      secret: deps.sessionSecret,
+      store: sessionStore,
+      resave: false,
+      saveUninitialized: false,
+      rolling: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, maxAge: config.sessionMaxAgeMs },
+    }),
+  );
   const passport = new Passport();
   configurePassport(passport, services.users);
   app.use(passport.initialize());

@@ -29,8 +29,10 @@ export interface Booted {
  *  every app process on the same database signs cookies alike. */
 export async function sessionSecretFor(db: Knex, config: AppConfig, clock: Clock): Promise<string> {
   if (config.sessionSecret) return config.sessionSecret;
-  await db('app_settings').insert({ key: 'session_secret', value: randomToken(48), updated_at: iso(clock.now()) })
-    .onConflict('key').ignore();
+  await db('app_settings')
+    .insert({ key: 'session_secret', value: randomToken(48), updated_at: iso(clock.now()) })
+    .onConflict('key')
+    .ignore();
   const row = (await db('app_settings').where('key', 'session_secret').first('value')) as { value: string };
   return row.value;
 }
@@ -119,7 +121,11 @@ export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; cl
   }
 
   return {
-    config, db, logger, built, server,
+    config,
+    db,
+    logger,
+    built,
+    server,
     async stop() {
       clearInterval(pruneTimer);
       await built.services.scheduler.stop();

@@ -26,7 +26,11 @@ const help = `isotrack CLI
                                   as <file>.before-restore-<time>; PostgreSQL: pg_restore --clean)`;
 
 /** Backup and restore open their own connections: a restore must find the target closed. */
-async function backupCommand(command: 'db:backup' | 'db:restore', values: { out?: string; dir?: string; keep?: string; from?: string }, databaseUrl: string): Promise<number> {
+async function backupCommand(
+  command: 'db:backup' | 'db:restore',
+  values: { out?: string; dir?: string; keep?: string; from?: string },
+  databaseUrl: string,
+): Promise<number> {
   try {
     if (command === 'db:restore') {
       if (!values.from) throw new BackupError('--from FILE is required');
@@ -55,9 +59,15 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: rest,
     options: {
-      username: { type: 'string' }, 'full-name': { type: 'string' }, password: { type: 'string' },
-      email: { type: 'string' }, admin: { type: 'boolean' }, out: { type: 'string' },
-      dir: { type: 'string' }, keep: { type: 'string' }, from: { type: 'string' },
+      username: { type: 'string' },
+      'full-name': { type: 'string' },
+      password: { type: 'string' },
+      email: { type: 'string' },
+      admin: { type: 'boolean' },
+      out: { type: 'string' },
+      dir: { type: 'string' },
+      keep: { type: 'string' },
+      from: { type: 'string' },
     },
   });
   if (!command || command === 'help' || command === '--help') {
@@ -76,7 +86,11 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'user:create': {
         const password = values.password ?? randomToken(12);
-        const u = await users.create(undefined, { username: values.username, fullName: values['full-name'], email: values.email, password }, { admin: !!values.admin });
+        const u = await users.create(
+          undefined,
+          { username: values.username, fullName: values['full-name'], email: values.email, password },
+          { admin: !!values.admin },
+        );
         process.stdout.write(`created user ${u.username}${values.admin ? ' (administrator)' : ''}\n`);
         if (!values.password) process.stdout.write(`password (shown once): ${password}\n`);
         return 0;

@@ -10,10 +10,13 @@ try {
     app.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    app.stop().then(() => process.exit(0), (err: unknown) => {
-      app.logger.error({ err }, 'shutdown failed');
-      process.exit(1);
-    });
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -68,15 +68,33 @@ export function buildServices(d: ServiceDeps): Services {
   const actions = new ActionsService(db, clock);
   const inspections = createInspectionServices(db, clock, () => plugins, config.inspections.uploadMaxBytes);
   const reminders = createReminderServices({
-    db, clock, config, logger, translator: d.translator, plugins, mailSender: d.mailSender,
+    db,
+    clock,
+    config,
+    logger,
+    translator: d.translator,
+    plugins,
+    mailSender: d.mailSender,
     due: { actions, corrections: inspections.record },
   });
   // A notice that cannot be delivered is logged; the save it follows has been kept already.
-  const checks = new ChecksService(db, clock, () => plugins, config.checks.uploadMaxBytes, (drafts) => reminders.notifications
-    .deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
-    .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered')));
+  const checks = new ChecksService(
+    db,
+    clock,
+    () => plugins,
+    config.checks.uploadMaxBytes,
+    (drafts) =>
+      reminders.notifications
+        .deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
+        .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered')),
+  );
   return {
-    users, units, actions, inspections, checks, plugins,
+    users,
+    units,
+    actions,
+    inspections,
+    checks,
+    plugins,
     audit: new AuditService(db),
     catalog: createCatalogServices(db, clock, config),
     reviews: new ReviewsService(db, clock),

@@ -14,7 +14,10 @@ export default definePlugin({
     },
     settings: {
       leadDays: {
-        type: 'integer', default: 3, min: 0, max: 30,
+        type: 'integer',
+        default: 3,
+        min: 0,
+        max: 30,
         description: { vi: 'Nhắc trước hạn khắc phục bao nhiêu ngày.', en: 'How many days before a correction deadline to remind.' },
       },
     },
@@ -39,11 +42,19 @@ export default definePlugin({
         return due.flatMap((c): NotificationDraft[] => {
           const key = c.band === 'overdue' ? 'notify.correction_overdue' : 'notify.correction_due';
           const days = Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${c.deadline}T00:00:00Z`)) / 86_400_000);
-          const params = { unit: c.unitName, item: c.text.length > 120 ? `${c.text.slice(0, 119)}…` : c.text, date: fmt(c.inspectionDate), due: fmt(c.deadline), days };
+          const params = {
+            unit: c.unitName,
+            item: c.text.length > 120 ? `${c.text.slice(0, 119)}…` : c.text,
+            date: fmt(c.inspectionDate),
+            due: fmt(c.deadline),
+            days,
+          };
           const base = {
             title: { vi: ctx.t('vi', `${key}.title`), en: ctx.t('en', `${key}.title`) },
             body: { vi: ctx.t('vi', `${key}.body`, params), en: ctx.t('en', `${key}.body`, params) },
-            link: `/inspections/${c.inspectionId}#c-${c.id}`, dueDate: c.deadline, dedupeKey: `correction:${c.id}:${c.band}`,
+            link: `/inspections/${c.inspectionId}#c-${c.id}`,
+            dueDate: c.deadline,
+            dedupeKey: `correction:${c.id}:${c.band}`,
           };
           return [
             { ...base, recipient: { role: 'officer', unitId: c.unitId } },

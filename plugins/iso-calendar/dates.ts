@@ -30,5 +30,12 @@ export function isoWeek(day: string): string {
 
 /** `HNI=12-10,HCM=11-30` -> Map(HNI => 12-10, HCM => 11-30). */
 export function parseDatesByProvince(text: string): Map<string, string> {
-  return new Map(text.split(',').map((p) => p.trim()).filter(Boolean).map((p) => p.split('=') as [string, string]).map(([code, mmdd]) => [code.trim().toUpperCase(), mmdd.trim()]));
+  return new Map(
+    text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string])
+      .map(([code, mmdd]) => [code.trim().toUpperCase(), mmdd.trim()]),
+  );
 }

@@ -43,13 +43,15 @@ async function qmsReportDue(ctx: ReminderContext, s: PluginSettings): Promise<No
     const { due, reportYear } = deadline(day, byProvince.get(u.provinceCode) ?? String(s.reportDueDate));
     if (day < addDays(due, -lead)) return [];
     const band = day >= addDays(due, -finalDays) ? 'final' : 'first';
-    return [{
-      recipient: { role: 'officer', unitId: u.id },
-      ...texts(ctx, 'qms_report_due', { unit: u.name, year: reportYear, due: dmy(due) }),
-      link: `/units/${u.id}`,
-      dueDate: due,
-      dedupeKey: `qms-report:${u.id}:${reportYear}:${band}`,
-    } satisfies NotificationDraft];
+    return [
+      {
+        recipient: { role: 'officer', unitId: u.id },
+        ...texts(ctx, 'qms_report_due', { unit: u.name, year: reportYear, due: dmy(due) }),
+        link: `/units/${u.id}`,
+        dueDate: due,
+        dedupeKey: `qms-report:${u.id}:${reportYear}:${band}`,
+      } satisfies NotificationDraft,
+    ];
   });
 }
 
@@ -60,11 +62,16 @@ async function redeclarationNeeded(ctx: ReminderContext): Promise<NotificationDr
   return units.flatMap((u) => {
     const since = u.isoStateChangedAt ? reads.dayOf(new Date(u.isoStateChangedAt)) : '';
     const t = texts(ctx, 'redeclaration_needed', (l) => ({
-      unit: u.name, since: since ? dmy(since) : '—', reason: u.isoStateReason ?? ctx.t(l, 'notify.redeclaration_needed.no_reason'),
+      unit: u.name,
+      since: since ? dmy(since) : '—',
+      reason: u.isoStateReason ?? ctx.t(l, 'notify.redeclaration_needed.no_reason'),
     }));
     // Every week until the unit re-declares: the key names the change and the week.
     return (['officer', 'leader'] as const).map((role) => ({
-      recipient: { role, unitId: u.id }, ...t, link: `/units/${u.id}`, dedupeKey: `redeclaration:${u.id}:${since || 'unknown'}:${isoWeek(day)}`,
+      recipient: { role, unitId: u.id },
+      ...t,
+      link: `/units/${u.id}`,
+      dedupeKey: `redeclaration:${u.id}:${since || 'unknown'}:${isoWeek(day)}`,
     }));
   });
 }
@@ -79,10 +86,11 @@ async function procedureReviewDue(ctx: ReminderContext): Promise<NotificationDra
   // One reminder per unit and month, naming the longest-waiting procedures: an officer with forty
   // procedures due gets one message, not forty.
   return units.map((u) => {
-    const list = (l: 'vi' | 'en') => [
-      ...u.first.map((p) => ctx.t(l, 'notify.procedure_review_due.item', { code: p.code, name: p.title, reviewed: dmy(p.lastReviewedOn) })),
-      ...(u.count > u.first.length ? [ctx.t(l, 'notify.procedure_review_due.more', { n: u.count - u.first.length })] : []),
-    ].join('; ');
+    const list = (l: 'vi' | 'en') =>
+      [
+        ...u.first.map((p) => ctx.t(l, 'notify.procedure_review_due.item', { code: p.code, name: p.title, reviewed: dmy(p.lastReviewedOn) })),
+        ...(u.count > u.first.length ? [ctx.t(l, 'notify.procedure_review_due.more', { n: u.count - u.first.length })] : []),
+      ].join('; ');
     return {
       recipient: { role: 'officer', unitId: u.unitId },
       ...texts(ctx, 'procedure_review_due', (l) => ({ count: u.count, unit: u.unitName, months: u.reviewMonths, due: dmy(u.oldestDueOn), list: list(l) })),
@@ -95,7 +103,13 @@ async function procedureReviewDue(ctx: ReminderContext): Promise<NotificationDra
 }
 
 function actionTexts(ctx: ReminderContext, key: 'action_due' | 'action_overdue', a: DueAction, day: string) {
-  return texts(ctx, key, { action: a.action, finding: `#${a.findingId} (${a.clauseRef})`, unit: a.unitName, due: dmy(a.dueDate), days: daysLate(a.dueDate, day) });
+  return texts(ctx, key, {
+    action: a.action,
+    finding: `#${a.findingId} (${a.clauseRef})`,
+    unit: a.unitName,
+    due: dmy(a.dueDate),
+    days: daysLate(a.dueDate, day),
+  });
 }
 
 function daysLate(due: string, day: string): number {
@@ -106,11 +120,17 @@ function daysLate(due: string, day: string): number {
 async function actionsDue(ctx: ReminderContext, s: PluginSettings): Promise<NotificationDraft[]> {
   const day = ctx.reads.dayOf(ctx.scheduledFor);
   const due = await ctx.reads.actionsDueSoon(day, Number(s.dueSoonDays));
-  return due.map((a) => ({
-    recipient: { userId: a.ownerId }, ...actionTexts(ctx, 'action_due', a, day), link: `/findings/${a.findingId}#a-${a.id}`, dueDate: a.dueDate,
-    // A new due date (the action was rescheduled) is worth a new reminder.
-    dedupeKey: `action-due:${a.id}:${a.dueDate}`,
-  } satisfies NotificationDraft));
+  return due.map(
+    (a) =>
+      ({
+        recipient: { userId: a.ownerId },
+        ...actionTexts(ctx, 'action_due', a, day),
+        link: `/findings/${a.findingId}#a-${a.id}`,
+        dueDate: a.dueDate,
+        // A new due date (the action was rescheduled) is worth a new reminder.
+        dedupeKey: `action-due:${a.id}:${a.dueDate}`,
+      }) satisfies NotificationDraft,
+  );
 }
 
 /**
@@ -123,7 +143,9 @@ async function actionsOverdue(ctx: ReminderContext, s: PluginSettings): Promise<
   return late.flatMap((a) => {
     const t = actionTexts(ctx, 'action_overdue', a, day);
     const link = `/findings/${a.findingId}#a-${a.id}`;
-    const out: NotificationDraft[] = [{ recipient: { userId: a.ownerId }, ...t, link, dueDate: a.dueDate, dedupeKey: `action-overdue:${a.id}:${isoWeek(day)}` }];
+    const out: NotificationDraft[] = [
+      { recipient: { userId: a.ownerId }, ...t, link, dueDate: a.dueDate, dedupeKey: `action-overdue:${a.id}:${isoWeek(day)}` },
+    ];
     if (daysLate(a.dueDate, day) > Number(s.escalateAfterDays)) {
       out.push({ recipient: { role: 'leader', unitId: a.unitId }, ...t, link, dueDate: a.dueDate, dedupeKey: `action-escalated:${a.id}:${a.dueDate}` });
     }

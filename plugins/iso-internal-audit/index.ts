@@ -15,11 +15,17 @@ export default definePlugin({
     },
     settings: {
       auditMonth: {
-        type: 'integer', default: 10, min: 1, max: 12,
+        type: 'integer',
+        default: 10,
+        min: 1,
+        max: 12,
         description: { vi: 'Tháng nhắc đánh giá nội bộ hằng năm.', en: 'Month of the yearly internal audit reminder.' },
       },
       reviewMonth: {
-        type: 'integer', default: 11, min: 1, max: 12,
+        type: 'integer',
+        default: 11,
+        min: 1,
+        max: 12,
         description: { vi: 'Tháng nhắc họp xem xét của lãnh đạo.', en: 'Month of the management review reminder.' },
       },
     },

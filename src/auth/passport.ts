@@ -13,17 +13,19 @@ import { addressOf } from '../http/context.ts';
  * revoked role or a deactivated account takes effect at once on every app process.
  */
 export function configurePassport(passport: Authenticator, users: UsersService): void {
-  passport.use(new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
-    const address = addressOf(req);
-    users.authenticate(username, password, address).then(
-      (user) => done(null, user),
-      (err: unknown) => {
-        if (err instanceof AppError && (err.code === 'UNAUTHENTICATED' || err.code === 'LOGIN_THROTTLED')) {
-          done(null, false, { message: `${err.code}:${err.params.minutes ?? 0}` });
-        } else done(err);
-      },
-    );
-  }));
+  passport.use(
+    new LocalStrategy({ passReqToCallback: true }, (req, username, password, done) => {
+      const address = addressOf(req);
+      users.authenticate(username, password, address).then(
+        (user) => done(null, user),
+        (err: unknown) => {
+          if (err instanceof AppError && (err.code === 'UNAUTHENTICATED' || err.code === 'LOGIN_THROTTLED')) {
+            done(null, false, { message: `${err.code}:${err.params.minutes ?? 0}` });
+          } else done(err);
+        },
+      );
+    }),
+  );
   passport.serializeUser((user, done) => done(null, (user as SessionUser).id));
   passport.deserializeUser((id: unknown, done) => {
     users.sessionUser(Number(id)).then((u) => done(null, u ?? false), done);

@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(crypto.scrypt) as (
-  pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions,
-) => Promise<Buffer>;
+const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, len: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 
 const KEY_LEN = 32;
 
@@ -28,7 +26,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const R = Number(r);
   const expected = Buffer.from(hashB64, 'base64');
   const actual = await scrypt(password.normalize('NFC'), Buffer.from(saltB64, 'base64'), expected.length, {
-    N, r: R, p: Number(p), maxmem: 256 * N * R + 1024 * 1024,
+    N,
+    r: R,
+    p: Number(p),
+    maxmem: 256 * N * R + 1024 * 1024,
   });
   return crypto.timingSafeEqual(actual, expected);
 }

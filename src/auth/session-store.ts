@@ -15,7 +15,10 @@ export class KnexSessionStore extends session.Store {
    *  on another process is seen here within the cache time. */
   private cache: TtlCache<string, string>;
 
-  constructor(private readonly db: Knex, private readonly opts: { ttlMs: number; touchEveryMs?: number; cacheMs?: number }) {
+  constructor(
+    private readonly db: Knex,
+    private readonly opts: { ttlMs: number; touchEveryMs?: number; cacheMs?: number },
+  ) {
     super();
     this.cache = new TtlCache(opts.cacheMs ?? 0);
   }
@@ -32,7 +35,10 @@ export class KnexSessionStore extends session.Store {
       cb(null, JSON.parse(cached) as session.SessionData);
       return;
     }
-    this.db('sessions').where('sid', sid).where('expires_at', '>', Date.now()).first('sess')
+    this.db('sessions')
+      .where('sid', sid)
+      .where('expires_at', '>', Date.now())
+      .first('sess')
       .then((row: { sess: string } | undefined) => {
         if (row) this.cache.set(sid, row.sess);
         cb(null, row ? (JSON.parse(row.sess) as session.SessionData) : null);
@@ -45,13 +51,26 @@ export class KnexSessionStore extends session.Store {
     const row = { sid, sess: JSON.stringify(sess), expires_at: this.expiry(sess), user_id: Number.isInteger(user) ? (user as number) : null };
     this.lastTouch.set(sid, Date.now());
     this.cache.delete(sid);
-    this.db('sessions').insert(row).onConflict('sid').merge().then(() => cb?.(), (e: unknown) => cb?.(e));
+    this.db('sessions')
+      .insert(row)
+      .onConflict('sid')
+      .merge()
+      .then(
+        () => cb?.(),
+        (e: unknown) => cb?.(e),
+      );
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     this.lastTouch.delete(sid);
     this.cache.delete(sid);
-    this.db('sessions').where('sid', sid).delete().then(() => cb?.(), (e: unknown) => cb?.(e));
+    this.db('sessions')
+      .where('sid', sid)
+      .delete()
+      .then(
+        () => cb?.(),
+        (e: unknown) => cb?.(e),
+      );
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
@@ -63,7 +82,13 @@ export class KnexSessionStore extends session.Store {
     }
     if (this.lastTouch.size > 50_000) this.lastTouch.clear();
     this.lastTouch.set(sid, now);
-    this.db('sessions').where('sid', sid).update({ expires_at: this.expiry(sess) }).then(() => cb?.(), (e: unknown) => cb?.(e));
+    this.db('sessions')
+      .where('sid', sid)
+      .update({ expires_at: this.expiry(sess) })
+      .then(
+        () => cb?.(),
+        (e: unknown) => cb?.(e),
+      );
   }
 
   /** Forgets every cached session row, after sessions were deleted in the database (a rare event).

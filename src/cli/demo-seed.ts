@@ -19,7 +19,12 @@ import { seedDocumentsDemo } from '../modules/documents/documents.demo.ts';
  * to show that a coordinator of one province cannot see another. The 2025 merger below is an
  * illustration for the demo, not the official reorganisation plan.
  */
-export interface DemoAccount { username: string; password: string; role: Role; unit: string }
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: Role;
+  unit: string;
+}
 
 export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promise<DemoAccount[]> {
   if (await db('units').where('code', 'DNO').first('id')) throw new Error('The demo is already loaded (unit DNO exists).');
@@ -34,7 +39,14 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
   const actor: Actor = { user: admin as SessionUser };
 
   const ids = new Map<string, number>();
-  const add = async (code: string, name: string, kind: UnitKind, parent: string | null, placeName: string, extra: { activeFrom?: string; iso?: [IsoState, IsoStandard | '', string] } = {}) => {
+  const add = async (
+    code: string,
+    name: string,
+    kind: UnitKind,
+    parent: string | null,
+    placeName: string,
+    extra: { activeFrom?: string; iso?: [IsoState, IsoStandard | '', string] } = {},
+  ) => {
     const u = await units.create(actor, { code, name, kind, parentId: parent ? ids.get(parent) : undefined, placeName, activeFrom: extra.activeFrom });
     ids.set(code, u.id);
     if (extra.iso) await units.setIsoState(actor, u.id, { state: extra.iso[0], standard: extra.iso[1], reason: extra.iso[2] });
@@ -42,8 +54,9 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
   };
 
   await add('DNO', 'Tỉnh Đắk Nông', 'province', null, 'Gia Nghĩa');
-  await add('DNO-SKHCN', 'Sở Khoa học và Công nghệ tỉnh Đắk Nông', 'department', 'DNO', 'Gia Nghĩa',
-    { iso: ['declared', '2015', 'Đã công bố HTQLCL phù hợp TCVN ISO 9001:2015'] });
+  await add('DNO-SKHCN', 'Sở Khoa học và Công nghệ tỉnh Đắk Nông', 'department', 'DNO', 'Gia Nghĩa', {
+    iso: ['declared', '2015', 'Đã công bố HTQLCL phù hợp TCVN ISO 9001:2015'],
+  });
   await add('DNO-CUJUT', 'Huyện Cư Jút', 'district', 'DNO', 'Cư Jút', { activeFrom: '2001-06-21' });
   const declared: [IsoState, IsoStandard, string] = ['declared', '2015', 'Đã công bố HTQLCL phù hợp TCVN ISO 9001:2015'];
   const moving: [IsoState, IsoStandard, string] = ['building', '2008', 'Đang chuyển đổi từ TCVN ISO 9001:2008 sang TCVN ISO 9001:2015'];
@@ -69,9 +82,20 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
   for (const [code, name, place, sources] of merged) {
     const u = await add(code, name, 'commune', 'DNO', place);
     await units.merge(actor, u.id, { sources: sources.join(','), date: '2025-07-01' });
-    await units.setIsoState(actor, u.id, { state: 'needs_redeclaration', standard: '2015', reason: 'Sáp nhập đơn vị hành chính cấp xã từ ngày 01/07/2025: phạm vi áp dụng thay đổi' });
+    await units.setIsoState(actor, u.id, {
+      state: 'needs_redeclaration',
+      standard: '2015',
+      reason: 'Sáp nhập đơn vị hành chính cấp xã từ ngày 01/07/2025: phạm vi áp dụng thay đổi',
+    });
   }
-  await units.update(actor, ids.get('DNO-CUJUT') as number, { code: 'DNO-CUJUT', name: 'Huyện Cư Jút', kind: 'district', placeName: 'Cư Jút', activeFrom: '2001-06-21', activeTo: '2025-07-01' });
+  await units.update(actor, ids.get('DNO-CUJUT') as number, {
+    code: 'DNO-CUJUT',
+    name: 'Huyện Cư Jút',
+    kind: 'district',
+    placeName: 'Cư Jút',
+    activeFrom: '2001-06-21',
+    activeTo: '2025-07-01',
+  });
 
   await add('LCA', 'Tỉnh Lai Châu', 'province', null, 'Lai Châu');
   await add('LCA-TANUYEN', 'Huyện Tân Uyên', 'district', 'LCA', 'Tân Uyên');
@@ -79,7 +103,8 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
     ['LCA-TANUYEN-TT', 'Thị trấn Tân Uyên', 'town', 'Tân Uyên'],
     ['LCA-TANUYEN-PHUCKHOA', 'Xã Phúc Khoa', 'commune', 'Phúc Khoa'],
     ['LCA-TANUYEN-MUONGKHOA', 'Xã Mường Khoa', 'commune', 'Mường Khoa'],
-  ] as Array<[string, string, UnitKind, string]>) await add(code, name, kind, 'LCA-TANUYEN', place, { iso: declared });
+  ] as Array<[string, string, UnitKind, string]>)
+    await add(code, name, kind, 'LCA-TANUYEN', place, { iso: declared });
 
   const people: Array<[string, string, Role, string]> = [
     ['dieuphoi.daknong', 'Nguyễn Văn Điều', 'coordinator', 'DNO'],
@@ -98,14 +123,32 @@ export async function seedDemo(db: Knex, clock: Clock, config: AppConfig): Promi
   }
 
   await seedCatalog(db, clock, config, {
-    coordinator: staff['dieuphoi.daknong'] as Actor, officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor,
-    provinceId: ids.get('DNO') as number, namDongId: ids.get('DNO-NAMDONG') as number,
+    coordinator: staff['dieuphoi.daknong'] as Actor,
+    officer: staff['canbo.namdong'] as Actor,
+    leader: staff['lanhdao.namdong'] as Actor,
+    provinceId: ids.get('DNO') as number,
+    namDongId: ids.get('DNO-NAMDONG') as number,
   });
   // Each area seeds its own demo records, from a function in its own module.
-  await seedChecksDemo(db, clock, { officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor, unitId: ids.get('DNO-NAMDONG') as number });
+  await seedChecksDemo(db, clock, {
+    officer: staff['canbo.namdong'] as Actor,
+    leader: staff['lanhdao.namdong'] as Actor,
+    unitId: ids.get('DNO-NAMDONG') as number,
+  });
   await seedOnTimeDemo(db, clock, { officer: staff['canbo.namdong'] as Actor, unitId: ids.get('DNO-NAMDONG') as number });
-  await seedInspectionsDemo(db, clock, { coordinator: staff['dieuphoi.daknong'] as Actor, inspector: staff['kiemtra.daknong'] as Actor, officer: staff['canbo.namdong'] as Actor, provinceId: ids.get('DNO') as number, unitId: ids.get('DNO-NAMDONG') as number, unitCode: 'DNO-NAMDONG' });
-  await seedDocumentsDemo(db, clock, { officer: staff['canbo.namdong'] as Actor, leader: staff['lanhdao.namdong'] as Actor, unitId: ids.get('DNO-NAMDONG') as number });
+  await seedInspectionsDemo(db, clock, {
+    coordinator: staff['dieuphoi.daknong'] as Actor,
+    inspector: staff['kiemtra.daknong'] as Actor,
+    officer: staff['canbo.namdong'] as Actor,
+    provinceId: ids.get('DNO') as number,
+    unitId: ids.get('DNO-NAMDONG') as number,
+    unitCode: 'DNO-NAMDONG',
+  });
+  await seedDocumentsDemo(db, clock, {
+    officer: staff['canbo.namdong'] as Actor,
+    leader: staff['lanhdao.namdong'] as Actor,
+    unitId: ids.get('DNO-NAMDONG') as number,
+  });
   return accounts;
 }
 
@@ -124,13 +167,26 @@ const demoTthc: Array<[code: string, name: string, field: string, legalDays: str
   ['2.000884', 'Chứng thực hợp đồng, giao dịch liên quan đến tài sản là động sản', 'Chứng thực', '2', '50.000 đồng/hợp đồng, giao dịch'],
 ];
 
-async function seedCatalog(db: Knex, clock: Clock, config: AppConfig, who: { coordinator: Actor; officer: Actor; leader: Actor; provinceId: number; namDongId: number }): Promise<void> {
+async function seedCatalog(
+  db: Knex,
+  clock: Clock,
+  config: AppConfig,
+  who: { coordinator: Actor; officer: Actor; leader: Actor; provinceId: number; namDongId: number },
+): Promise<void> {
   const c = createCatalogServices(db, clock, config);
   const tthcIds = new Map<string, number>();
   for (const [code, name, field, legalDays, fees] of demoTthc) {
     const t = await c.tthc.create(who.coordinator, {
-      provinceId: String(who.provinceId), code, name, field, level: 'commune', legalDays, fees, onlineLevel: 'partial',
-      legalBasis: field === 'Hộ tịch' ? '- Luật Hộ tịch năm 2014;\n- Nghị định số 123/2015/NĐ-CP' : '- Nghị định số 23/2015/NĐ-CP về cấp bản sao từ sổ gốc, chứng thực',
+      provinceId: String(who.provinceId),
+      code,
+      name,
+      field,
+      level: 'commune',
+      legalDays,
+      fees,
+      onlineLevel: 'partial',
+      legalBasis:
+        field === 'Hộ tịch' ? '- Luật Hộ tịch năm 2014;\n- Nghị định số 123/2015/NĐ-CP' : '- Nghị định số 23/2015/NĐ-CP về cấp bản sao từ sổ gốc, chứng thực',
     });
     tthcIds.set(code, t.id);
   }
@@ -140,26 +196,39 @@ async function seedCatalog(db: Knex, clock: Clock, config: AppConfig, who: { coo
   const records = [{ name: 'Hồ sơ giải quyết thủ tục hành chính', keeper: 'Công chức Tư pháp - Hộ tịch', retention: 'Vĩnh viễn' }];
   const written = [
     {
-      code: 'QT-01/ND-HT', title: 'Quy trình đăng ký khai sinh', kind: 'tthc', tthcId: String(tthcIds.get('1.001193')),
+      code: 'QT-01/ND-HT',
+      title: 'Quy trình đăng ký khai sinh',
+      kind: 'tthc',
+      tthcId: String(tthcIds.get('1.001193')),
       purpose: 'Quy định trình tự, trách nhiệm giải quyết việc đăng ký khai sinh tại UBND xã Nam Dong.',
       scopeText: 'Áp dụng cho công chức Tư pháp - Hộ tịch và Bộ phận một cửa của UBND xã.',
       steps: [
         { action: 'Tiếp nhận, kiểm tra hồ sơ; viết giấy tiếp nhận và hẹn trả kết quả', responsible: oneStop, days: '0,25', output: 'Giấy tiếp nhận hồ sơ' },
-        { action: 'Thẩm định hồ sơ, ghi Sổ đăng ký khai sinh, trình ký', responsible: 'Công chức Tư pháp - Hộ tịch', days: '0,5', output: 'Dự thảo Giấy khai sinh' },
+        {
+          action: 'Thẩm định hồ sơ, ghi Sổ đăng ký khai sinh, trình ký',
+          responsible: 'Công chức Tư pháp - Hộ tịch',
+          days: '0,5',
+          output: 'Dự thảo Giấy khai sinh',
+        },
         { action: 'Ký Giấy khai sinh', responsible: 'Chủ tịch hoặc Phó Chủ tịch UBND xã', days: '0,1', output: 'Giấy khai sinh' },
         { action: 'Trả kết quả cho người dân', responsible: oneStop, days: '0,15', output: 'Sổ theo dõi hồ sơ (mẫu 07)' },
       ],
-      forms: [{ code: 'BM.HT.01', name: 'Tờ khai đăng ký khai sinh' }], records,
+      forms: [{ code: 'BM.HT.01', name: 'Tờ khai đăng ký khai sinh' }],
+      records,
     },
     {
-      code: 'QT-05/ND-CT', title: 'Quy trình chứng thực bản sao từ bản chính', kind: 'tthc', tthcId: String(tthcIds.get('2.000815')),
+      code: 'QT-05/ND-CT',
+      title: 'Quy trình chứng thực bản sao từ bản chính',
+      kind: 'tthc',
+      tthcId: String(tthcIds.get('2.000815')),
       purpose: 'Bảo đảm bản sao được chứng thực đúng với bản chính, trả kết quả trong ngày.',
       steps: [
         { action: 'Tiếp nhận bản chính và bản sao, kiểm tra giấy tờ', responsible: oneStop, days: '0,25', output: 'Phiếu thu lệ phí' },
         { action: 'Đối chiếu, ký chứng thực, đóng dấu', responsible: 'Phó Chủ tịch UBND xã', days: '0,5', output: 'Bản sao đã chứng thực' },
         { action: 'Ghi Sổ chứng thực, trả kết quả', responsible: oneStop, days: '0,25', output: 'Sổ chứng thực bản sao' },
       ],
-      forms: [], records: [{ name: 'Sổ chứng thực bản sao từ bản chính', keeper: 'Công chức Tư pháp - Hộ tịch', retention: '20 năm' }],
+      forms: [],
+      records: [{ name: 'Sổ chứng thực bản sao từ bản chính', keeper: 'Công chức Tư pháp - Hộ tịch', retention: '20 năm' }],
     },
   ];
   for (const content of written) {
@@ -170,13 +239,17 @@ async function seedCatalog(db: Knex, clock: Clock, config: AppConfig, who: { coo
     await c.lifecycle.issue(who.officer, p.id, { issueDate: '2025-09-15' });
   }
   await c.procedures.create(who.officer, who.namDongId, {
-    code: 'QT-02/ND-HT', title: 'Quy trình đăng ký kết hôn', kind: 'tthc', tthcId: String(tthcIds.get('1.000894')),
+    code: 'QT-02/ND-HT',
+    title: 'Quy trình đăng ký kết hôn',
+    kind: 'tthc',
+    tthcId: String(tthcIds.get('1.000894')),
     purpose: 'Dự thảo: quy định trình tự đăng ký kết hôn tại UBND xã Nam Dong.',
     steps: [
       { action: 'Tiếp nhận hồ sơ, kiểm tra giấy tờ tùy thân của hai bên', responsible: oneStop, days: '0,5', output: 'Giấy tiếp nhận hồ sơ' },
       { action: 'Xác minh điều kiện kết hôn (nếu cần)', responsible: 'Công chức Tư pháp - Hộ tịch', days: '3', output: 'Báo cáo xác minh' },
       { action: 'Tổ chức trao Giấy chứng nhận kết hôn', responsible: '', days: '1', output: 'Giấy chứng nhận kết hôn' },
     ],
-    forms: [{ code: 'BM.HT.02', name: 'Tờ khai đăng ký kết hôn' }], records,
+    forms: [{ code: 'BM.HT.02', name: 'Tờ khai đăng ký kết hôn' }],
+    records,
   });
 }

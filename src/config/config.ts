@@ -5,9 +5,7 @@ import type { ExcelLimits } from '../kernel/excel/limits.ts';
  * Every setting the app reads, in one place. The README's settings table mirrors this list;
  * keep the two together. Values come from the environment; defaults make a fresh clone run.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const blank = (v: unknown) => (v === '' ? undefined : v);
 
 const envSchema = z.object({
@@ -44,7 +42,13 @@ const envSchema = z.object({
   IMPORT_MAX_REPORTED_PROBLEMS: z.coerce.number().int().min(1).max(10_000).default(200),
   PLUGINS: z.string().default('*'),
   PLUGINS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  SMTP_URL: z.preprocess(blank, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  SMTP_URL: z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
   SMTP_HOST: z.preprocess(blank, z.string().optional()),
   SMTP_PORT: z.preprocess(blank, z.coerce.number().int().min(1).max(65535).optional()),
   SMTP_SECURE: z.preprocess(blank, bool.optional()),
@@ -53,7 +57,11 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).default('isotrack <no-reply@isotrack.local>'),
   EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   SCHEDULER_ENABLED: z.preprocess(blank, bool.optional()),
-  SCHEDULER_CATCH_UP_HOURS: z.coerce.number().min(0).max(24 * 31).default(24),
+  SCHEDULER_CATCH_UP_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 31)
+    .default(24),
   SCHEDULER_RUN_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
 });
 
@@ -141,20 +149,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checks: { uploadMaxBytes: e.CHECK_UPLOAD_MAX_KB * 1024 },
     inspections: { uploadMaxBytes: e.INSPECTION_UPLOAD_MAX_KB * 1024 },
     excel: {
-      maxInflatedBytes: e.EXCEL_MAX_INFLATED_MB * 1024 * 1024, maxDeclaredRows: e.EXCEL_MAX_DECLARED_ROWS, maxRows: e.EXCEL_MAX_ROWS,
-      maxColumns: e.EXCEL_MAX_COLUMNS, maxCells: e.EXCEL_MAX_CELLS, maxEmptyRows: e.EXCEL_MAX_EMPTY_ROWS, maxProblems: e.IMPORT_MAX_REPORTED_PROBLEMS,
-      workerMemoryMb: e.EXCEL_WORKER_MEMORY_MB, timeoutMs: e.EXCEL_PARSE_TIMEOUT_MS,
+      maxInflatedBytes: e.EXCEL_MAX_INFLATED_MB * 1024 * 1024,
+      maxDeclaredRows: e.EXCEL_MAX_DECLARED_ROWS,
+      maxRows: e.EXCEL_MAX_ROWS,
+      maxColumns: e.EXCEL_MAX_COLUMNS,
+      maxCells: e.EXCEL_MAX_CELLS,
+      maxEmptyRows: e.EXCEL_MAX_EMPTY_ROWS,
+      maxProblems: e.IMPORT_MAX_REPORTED_PROBLEMS,
+      workerMemoryMb: e.EXCEL_WORKER_MEMORY_MB,
+      timeoutMs: e.EXCEL_PARSE_TIMEOUT_MS,
     },
     dashboard: { cacheMs: e.DASHBOARD_CACHE_SECONDS * 1000 },
     plugins: {
-      enabled: e.PLUGINS.trim() ? e.PLUGINS.split(',').map((p) => p.trim()).filter(Boolean) : ['*'],
+      enabled: e.PLUGINS.trim()
+        ? e.PLUGINS.split(',')
+            .map((p) => p.trim())
+            .filter(Boolean)
+        : ['*'],
       initTimeoutMs: e.PLUGINS_INIT_TIMEOUT_MS,
       settings: Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[0].startsWith('PLUGIN_') && typeof kv[1] === 'string')),
     },
     mail: {
-      smtp: e.SMTP_URL || e.SMTP_HOST
-        ? { url: e.SMTP_URL, host: e.SMTP_HOST, port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587), secure: e.SMTP_SECURE ?? false, user: e.SMTP_USER, pass: e.SMTP_PASS }
-        : undefined,
+      smtp:
+        e.SMTP_URL || e.SMTP_HOST
+          ? {
+              url: e.SMTP_URL,
+              host: e.SMTP_HOST,
+              port: e.SMTP_PORT ?? (e.SMTP_SECURE ? 465 : 587),
+              secure: e.SMTP_SECURE ?? false,
+              user: e.SMTP_USER,
+              pass: e.SMTP_PASS,
+            }
+          : undefined,
       from: e.SMTP_FROM,
       maxAttempts: e.EMAIL_MAX_ATTEMPTS,
     },

@@ -71,7 +71,10 @@ export async function backupToFile(databaseUrl: string, file: string): Promise<v
 
 /** Removes the oldest backups of one engine beyond the newest `keep`; returns the removed names. */
 export function rotateBackups(dir: string, dialect: Dialect, keep: number): string[] {
-  const ours = fs.readdirSync(dir).filter((n) => backupNamePattern.test(n) && n.endsWith(extensionOf[dialect])).sort();
+  const ours = fs
+    .readdirSync(dir)
+    .filter((n) => backupNamePattern.test(n) && n.endsWith(extensionOf[dialect]))
+    .sort();
   const removed = ours.slice(0, Math.max(0, ours.length - keep));
   for (const n of removed) fs.rmSync(path.join(dir, n));
   return removed;
@@ -99,9 +102,7 @@ async function checkSqliteBackup(file: string, shownAs: string): Promise<void> {
       throw new BackupError(`${shownAs} is not a SQLite database (${(err as Error).message})`);
     }
     if (verdict !== 'ok') throw new BackupError(`${shownAs} is damaged (integrity check: ${verdict.slice(0, 500)})`);
-    const ledger = (await db.schema.hasTable('knex_migrations'))
-      ? ((await db('knex_migrations').pluck('name')) as string[])
-      : [];
+    const ledger = (await db.schema.hasTable('knex_migrations')) ? ((await db('knex_migrations').pluck('name')) as string[]) : [];
     if (!ledger.includes(coreLedgerMark)) throw new BackupError(`${shownAs} is not an isotrack database (no core migration ledger)`);
     const known = new Set(await folderMigrationSource(coreMigrationsDir).getMigrations([]));
     const unknown = ledger.filter((n) => !known.has(n));
@@ -134,7 +135,9 @@ async function restoreSqlite(databaseUrl: string, from: string, now: Date): Prom
   // The check runs on a copy beside the target (the backup itself is never opened for writing),
   // which is then renamed into place: the target is either the old database or the whole new one.
   const staged = `${target}.restoring`;
-  const cleanStaged = () => { for (const f of [staged, `${staged}-wal`, `${staged}-shm`]) fs.rmSync(f, { force: true }); };
+  const cleanStaged = () => {
+    for (const f of [staged, `${staged}-wal`, `${staged}-shm`]) fs.rmSync(f, { force: true });
+  };
   cleanStaged();
   try {
     fs.copyFileSync(from, staged);

@@ -51,7 +51,9 @@ export function createDb(opts: DbOptions): Knex {
           // Each statement gets a callback: without one, a file that is not a database (SQLITE_NOTADB
           // on the first pragma) is an unhandled 'error' event that ends the process.
           let first: Error | null = null;
-          const keep = (err: Error | null) => { first ??= err; };
+          const keep = (err: Error | null) => {
+            first ??= err;
+          };
           conn.serialize(() => {
             conn.run('PRAGMA journal_mode = WAL', keep);
             conn.run(`PRAGMA synchronous = ${synchronous}`, keep);

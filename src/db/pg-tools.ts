@@ -25,9 +25,13 @@ export function runPgTool(tool: 'pg_dump' | 'pg_restore', args: string[], env: N
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'ENOENT'
-        ? new BackupError(`${tool} not found: install the PostgreSQL client tools of the server's major version (Debian/Ubuntu: apt-get install postgresql-client)`)
-        : new BackupError(`${tool} could not start: ${e.message}`));
+      reject(
+        e.code === 'ENOENT'
+          ? new BackupError(
+              `${tool} not found: install the PostgreSQL client tools of the server's major version (Debian/Ubuntu: apt-get install postgresql-client)`,
+            )
+          : new BackupError(`${tool} could not start: ${e.message}`),
+      );
     });
     child.on('close', (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString('utf8'));

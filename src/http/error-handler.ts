@@ -38,9 +38,7 @@ export function errorHandler(translator: Translator, logger: Logger) {
     const message = translator.t(locale, `errors.${appErr.code}`, appErr.params);
     const status = errorCatalogue[appErr.code as ErrorCode];
     if (isApiRequest(req)) {
-      const fields = appErr.fields
-        ? Object.fromEntries(Object.entries(appErr.fields).map(([k, v]) => [k, translator.t(locale, v.key, v.params)]))
-        : undefined;
+      const fields = appErr.fields ? Object.fromEntries(Object.entries(appErr.fields).map(([k, v]) => [k, translator.t(locale, v.key, v.params)])) : undefined;
       res.status(status).json({ error: { code: appErr.code, message, fields, requestId: req.id } });
       return;
     }

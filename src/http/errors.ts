@@ -107,4 +107,3 @@ export class AppError extends Error {
     this.status = errorCatalogue[code];
   }
 }
-

@@ -54,7 +54,7 @@ export function cleanInput(value: unknown, field = '', depth = 0): unknown {
   if (!isArray && !isPlainRecord(value)) return value;
   if (depth >= maxInputDepth) throw new InputRuleError({ kind: 'depth', field: field || '_' });
   if (isArray) return value.map((v, i) => cleanInput(v, join(field, String(i)), depth + 1));
-  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) as Record<string, unknown> : {};
+  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? (Object.create(null) as Record<string, unknown>) : {};
   for (const key of Object.getOwnPropertyNames(value)) {
     const path = join(field, key);
     if (forbiddenKeys.has(key)) throw new InputRuleError({ kind: 'key', field: path });

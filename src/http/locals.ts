@@ -37,7 +37,10 @@ export function viewLocals(translator: Translator) {
       isAdmin: isAdmin(req.user),
       csrf: () => (token ??= req.csrfToken ? req.csrfToken() : ''),
       // Only a notice the app words (`notices.*` of the locale files): the query string is the user's.
-      notice: typeof req.query.notice === 'string' && /^[a-z_]{1,40}$/.test(req.query.notice) && translator.has(req.locale, `notices.${req.query.notice}`) ? req.query.notice : undefined,
+      notice:
+        typeof req.query.notice === 'string' && /^[a-z_]{1,40}$/.test(req.query.notice) && translator.has(req.locale, `notices.${req.query.notice}`)
+          ? req.query.notice
+          : undefined,
       currentPath: req.path,
       query: req.query,
       fmtDay,

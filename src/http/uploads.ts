@@ -21,9 +21,16 @@ export interface UploadForm {
 export function uploadsBeforeCsrf(forms: UploadForm[]): RequestHandler {
   const parsers = forms.map((f) => ({
     path: f.path,
-    parse: (f.files ?? 1) > 1
-      ? multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: f.maxBytes, files: f.files, fields: 40, parts: 40 + (f.files ?? 1) } }).array('file', f.files)
-      : multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: f.maxBytes, files: 1, fields: 20, parts: 24 } }).single('file'),
+    parse:
+      (f.files ?? 1) > 1
+        ? multer({
+            storage: multer.memoryStorage(),
+            defParamCharset: 'utf8',
+            limits: { fileSize: f.maxBytes, files: f.files, fields: 40, parts: 40 + (f.files ?? 1) },
+          }).array('file', f.files)
+        : multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: f.maxBytes, files: 1, fields: 20, parts: 24 } }).single(
+            'file',
+          ),
   }));
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST' || !req.user || !req.is('multipart/form-data')) return next();

@@ -8,21 +8,33 @@ import { nfc } from '../lib/text.ts';
  * schema serves the Vietnamese and English pages and the JSON API.
  */
 export const requiredText = (max: number) =>
-  z.string({ error: 'v.required' }).transform(nfc).pipe(
-    z.string().trim().min(1, { error: 'v.required' }).max(max, { error: `v.too_long|${max}` }),
-  );
+  z
+    .string({ error: 'v.required' })
+    .transform(nfc)
+    .pipe(
+      z
+        .string()
+        .trim()
+        .min(1, { error: 'v.required' })
+        .max(max, { error: `v.too_long|${max}` }),
+    );
 
 export const optionalText = (max: number) =>
   z.preprocess(
     (v) => (v === '' || v === null ? undefined : v),
-    z.string().transform(nfc).pipe(z.string().trim().max(max, { error: `v.too_long|${max}` })).optional(),
+    z
+      .string()
+      .transform(nfc)
+      .pipe(
+        z
+          .string()
+          .trim()
+          .max(max, { error: `v.too_long|${max}` }),
+      )
+      .optional(),
   );
 
-export const requiredDate = z
-  .string({ error: 'v.required' })
-  .trim()
-  .min(1, { error: 'v.required' })
-  .refine(isCalendarDate, { error: 'v.date' });
+export const requiredDate = z.string({ error: 'v.required' }).trim().min(1, { error: 'v.required' }).refine(isCalendarDate, { error: 'v.date' });
 
 export const optionalDate = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),
@@ -32,10 +44,19 @@ export const optionalDate = z.preprocess(
 export const optionalId = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),
   // Bounded like idParam: a larger number overflows PostgreSQL's integer columns (500).
-  z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional(),
+  z.coerce
+    .number({ error: 'v.id' })
+    .int({ error: 'v.id' })
+    .positive({ error: 'v.id' })
+    .max(2 ** 31 - 1, { error: 'v.id' })
+    .optional(),
 );
 
-export const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);
+export const idParam = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 
 export function toFieldErrors(err: z.ZodError): FieldErrors {
   const out: FieldErrors = {};

@@ -62,7 +62,10 @@ export class Translator {
 
 /** The area files of one locale, e.g. `actions.vi.json`, in name order. */
 export function localeAreaFiles(dir: string, locale: Locale): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith(`.${locale}.json`)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(`.${locale}.json`))
+    .sort();
 }
 
 function mergeInto(target: Dict, add: Dict, file: string, prefix = ''): void {

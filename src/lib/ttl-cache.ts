@@ -7,7 +7,10 @@
 export class TtlCache<K, V> {
   private entries = new Map<K, { value: V; expires: number }>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
 
   get(key: K, now = Date.now()): V | undefined {
     const e = this.entries.get(key);

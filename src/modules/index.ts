@@ -21,6 +21,20 @@ import { dashboardModule } from './dashboard/index.ts';
  * areas in this order). A new area is a folder with an `index.ts` and one line here.
  */
 export const modules = checkModules([
-  setupModule, accountModule, unitsModule, usersModule, auditModule, catalogModule, pluginsModule, notificationsModule,
-  checksModule, actionsModule, reviewsModule, programmeModule, documentsModule, inspectionsModule, onTimeModule, dashboardModule,
+  setupModule,
+  accountModule,
+  unitsModule,
+  usersModule,
+  auditModule,
+  catalogModule,
+  pluginsModule,
+  notificationsModule,
+  checksModule,
+  actionsModule,
+  reviewsModule,
+  programmeModule,
+  documentsModule,
+  inspectionsModule,
+  onTimeModule,
+  dashboardModule,
 ]);

@@ -82,12 +82,7 @@ export type AnswerType = AnswerSpec['type'];
  * - `empty` (no answer given): text, date, number and photo items that are not mandatory.
  */
 export type FindingCondition =
-  | { equals: string | number }
-  | { in: Array<string | number> }
-  | { below: number }
-  | { above: number }
-  | { olderThanDays: number }
-  | { empty: true };
+  { equals: string | number } | { in: Array<string | number> } | { below: number } | { above: number } | { olderThanDays: number } | { empty: true };
 
 /** When several rules of an item match, the most severe one wins. */
 export interface FindingRule {
@@ -136,9 +131,7 @@ export interface FormDefinition {
 // ---------------------------------------------------------------------------------------------
 
 /** Who a notification goes to: one user, or everyone holding a role on a unit. */
-export type Recipient =
-  | { userId: number }
-  | { role: 'admin' | 'coordinator' | 'officer' | 'inspector' | 'leader' | 'viewer'; unitId: number };
+export type Recipient = { userId: number } | { role: 'admin' | 'coordinator' | 'officer' | 'inspector' | 'leader' | 'viewer'; unitId: number };
 
 /** What a reminder handler returns. The same `dedupeKey` is never delivered twice. */
 export interface NotificationDraft {
@@ -431,7 +424,10 @@ const weightBySeverity: Record<Severity, number> = { major: 3, minor: 2, observa
  */
 export function yesNoItem(id: string, ref: string, text: LocalizedText, severity: Severity, help?: LocalizedText): FormItem {
   return {
-    id, ref, text, help,
+    id,
+    ref,
+    text,
+    help,
     answer: { type: 'yes-no-na' },
     mandatory: true,
     weight: weightBySeverity[severity],

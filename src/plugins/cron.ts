@@ -16,7 +16,13 @@ export class CronError extends Error {}
 const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const dayNames = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
-interface FieldSpec { name: string; min: number; max: number; names?: string[]; namesFrom?: number }
+interface FieldSpec {
+  name: string;
+  min: number;
+  max: number;
+  names?: string[];
+  namesFrom?: number;
+}
 
 const fields: FieldSpec[] = [
   { name: 'minute', min: 0, max: 59 },

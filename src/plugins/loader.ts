@@ -41,7 +41,13 @@ export function loaderOptions(config: AppConfig): Pick<LoadOptions, 'enabled' | 
   return { enabled: config.plugins.enabled, initTimeoutMs: config.plugins.initTimeoutMs, settingsEnv: config.plugins.settings };
 }
 
-interface Candidate { id: string; dir: string; plugin: Plugin; manifest: PluginManifest; record: PluginRecord }
+interface Candidate {
+  id: string;
+  dir: string;
+  plugin: Plugin;
+  manifest: PluginManifest;
+  record: PluginRecord;
+}
 
 function blank(id: string, dir: string, status: PluginRecord['status']): PluginRecord {
   return { id, dir, status, settings: {}, forms: [], reminders: [], documents: [], migrationsApplied: [] };
@@ -61,7 +67,10 @@ function fail(record: PluginRecord, err: unknown, logger: Logger, phase?: Plugin
 /** Which folders are plugins, and which of them are enabled. */
 function discover(dir: string, patterns: string[]): { enabled: Array<{ id: string; dir: string }>; records: PluginRecord[] } {
   const folders = fs.existsSync(dir)
-    ? fs.readdirSync(dir).filter((name) => fs.statSync(path.join(dir, name)).isDirectory()).sort()
+    ? fs
+        .readdirSync(dir)
+        .filter((name) => fs.statSync(path.join(dir, name)).isDirectory())
+        .sort()
     : [];
   const all = patterns.includes('*');
   const excluded = new Set(patterns.filter((p) => p.startsWith('-')).map((p) => p.slice(1)));
@@ -82,7 +91,8 @@ function discover(dir: string, patterns: string[]): { enabled: Array<{ id: strin
     else records.push(blank(name, pdir, 'disabled'));
   }
   for (const id of named) {
-    if (!folders.includes(id)) records.push({ ...blank(id, path.join(dir, id), 'failed'), phase: 'discover', error: `enabled in configuration, but there is no folder ${id}/` });
+    if (!folders.includes(id))
+      records.push({ ...blank(id, path.join(dir, id), 'failed'), phase: 'discover', error: `enabled in configuration, but there is no folder ${id}/` });
   }
   return { enabled, records };
 }
@@ -187,7 +197,9 @@ export async function loadPlugins(opts: LoadOptions): Promise<PluginRegistry> {
         try {
           await withTimeout(() => plugin.init!(ctx), timeoutMs, controller, 'init()');
         } catch (err) {
-          throw new PhaseError('init', (err as Error).message.startsWith('init()') ? (err as Error).message : `init() threw: ${(err as Error).message}`, { cause: err });
+          throw new PhaseError('init', (err as Error).message.startsWith('init()') ? (err as Error).message : `init() threw: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
       }
 
@@ -203,7 +215,10 @@ export async function loadPlugins(opts: LoadOptions): Promise<PluginRegistry> {
 
       Object.assign(record, { status: 'loaded', forms: reg.forms, reminders: reg.reminders, documents: reg.documents });
       for (const f of reg.forms) formOwners.set(f.id, id);
-      logger.info({ plugin: id, version: manifest.version, forms: reg.forms.length, reminders: reg.reminders.length, migrations: record.migrationsApplied }, `plugin ${id} loaded`);
+      logger.info(
+        { plugin: id, version: manifest.version, forms: reg.forms.length, reminders: reg.reminders.length, migrations: record.migrationsApplied },
+        `plugin ${id} loaded`,
+      );
     } catch (err) {
       fail(record, err, logger, 'register');
     }

@@ -14,7 +14,20 @@ export const ledgerTable = (id: string): string => `knex_migrations__${id}`;
 export const tablePrefix = (id: string): string => `${id}__`;
 
 /** Schema builder methods whose first argument names a table the migration changes. */
-const tableMethods = new Set(['createTable', 'createTableIfNotExists', 'createTableLike', 'alterTable', 'table', 'dropTable', 'dropTableIfExists', 'renameTable', 'dropView', 'createView', 'createViewOrReplace', 'view']);
+const tableMethods = new Set([
+  'createTable',
+  'createTableIfNotExists',
+  'createTableLike',
+  'alterTable',
+  'table',
+  'dropTable',
+  'dropTableIfExists',
+  'renameTable',
+  'dropView',
+  'createView',
+  'createViewOrReplace',
+  'view',
+]);
 
 function guardSchema(schema: Knex.SchemaBuilder, prefix: string): Knex.SchemaBuilder {
   const proxy: Knex.SchemaBuilder = new Proxy(schema, {
@@ -72,8 +85,11 @@ function pluginMigrationSource(dir: string, prefix: string): Knex.MigrationSourc
  */
 function isStartRace(err: unknown): boolean {
   const m = (err as Error)?.message ?? '';
-  return /already locked/i.test(m) || (/knex_migrations__/.test(m) && /already exists|duplicate key/i.test(m))
-    || (/knex_migrations__\S*_lock\W/.test(m) && /SQLITE_BUSY/.test(m));
+  return (
+    /already locked/i.test(m) ||
+    (/knex_migrations__/.test(m) && /already exists|duplicate key/i.test(m)) ||
+    (/knex_migrations__\S*_lock\W/.test(m) && /SQLITE_BUSY/.test(m))
+  );
 }
 
 /**

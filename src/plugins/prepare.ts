@@ -2,9 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Router } from 'express';
-import type {
-  DocumentDefinition, FormDefinition, Plugin, PluginManifest, PluginSettings, Registrar, ReminderDefinition, SettingSpec,
-} from './contract.ts';
+import type { DocumentDefinition, FormDefinition, Plugin, PluginManifest, PluginSettings, Registrar, ReminderDefinition, SettingSpec } from './contract.ts';
 import type { LoadPhase } from './registry.ts';
 import { describeIssues, formSchema, manifestSchema, reminderSchema } from './schemas.ts';
 import { satisfies } from './semver-range.ts';
@@ -15,12 +13,17 @@ import { satisfies } from './semver-range.ts';
  * plugin's own tests through `inspectPlugin` (src/plugins/testing.ts).
  */
 export class PhaseError extends Error {
-  constructor(readonly phase: LoadPhase, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly phase: LoadPhase,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
 
-export const hostVersion: string = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
+export const hostVersion: string = (JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string })
+  .version;
 
 export async function importPlugin(dir: string): Promise<Plugin> {
   let mod: { default?: unknown };
@@ -106,10 +109,22 @@ export function registerPlugin(plugin: Plugin, manifest: PluginManifest, setting
   const registrar: Registrar = {
     pluginId: manifest.id,
     settings,
-    forms: (...defs) => { guard('forms'); reg.forms.push(...defs); },
-    reminders: (...defs) => { guard('reminders'); reg.reminders.push(...defs); },
-    documents: (...defs) => { guard('documents'); reg.documents.push(...defs); },
-    routes: (mount) => { guard('routes'); reg.mounts.push(mount); },
+    forms: (...defs) => {
+      guard('forms');
+      reg.forms.push(...defs);
+    },
+    reminders: (...defs) => {
+      guard('reminders');
+      reg.reminders.push(...defs);
+    },
+    documents: (...defs) => {
+      guard('documents');
+      reg.documents.push(...defs);
+    },
+    routes: (mount) => {
+      guard('routes');
+      reg.mounts.push(mount);
+    },
   };
   try {
     const out = plugin.register(registrar) as unknown;

@@ -35,10 +35,17 @@ export class PluginRegistry {
   private readonly byId = new Map<string, PluginRecord>();
   private readonly formsById = new Map<string, FormDefinition[]>();
 
-  constructor(records: PluginRecord[] = [], readonly hostVersion = '') {
+  constructor(
+    records: PluginRecord[] = [],
+    readonly hostVersion = '',
+  ) {
     for (const r of records) this.byId.set(r.id, r);
     for (const r of this.loaded()) {
-      for (const f of r.forms) this.formsById.set(f.id, [...(this.formsById.get(f.id) ?? []), f].sort((a, b) => a.version - b.version));
+      for (const f of r.forms)
+        this.formsById.set(
+          f.id,
+          [...(this.formsById.get(f.id) ?? []), f].sort((a, b) => a.version - b.version),
+        );
     }
   }
 
@@ -67,7 +74,10 @@ export class PluginRegistry {
 
   /** The newest version of every form, optionally of one kind. */
   latestForms(kind?: FormDefinition['kind']): FormDefinition[] {
-    return [...this.formsById.keys()].sort().map((id) => this.form(id) as FormDefinition).filter((f) => !kind || f.kind === kind);
+    return [...this.formsById.keys()]
+      .sort()
+      .map((id) => this.form(id) as FormDefinition)
+      .filter((f) => !kind || f.kind === kind);
   }
 
   /** Which loaded plugin declared a form id. */
@@ -97,11 +107,21 @@ export class PluginRegistry {
         settings: r.settings,
         forms: [...latest.values()].map((f) => ({
           id: f.id,
-          versions: r.forms.filter((g) => g.id === f.id).map((g) => g.version).sort((a, b) => a - b),
+          versions: r.forms
+            .filter((g) => g.id === f.id)
+            .map((g) => g.version)
+            .sort((a, b) => a - b),
           itemCount: f.sections.reduce((n, s) => n + s.items.length, 0),
           latest: f,
         })),
-        reminders: r.reminders.map((m) => ({ id: m.id, title: m.title, description: m.description, cron: m.cron, timezone: 'Asia/Ho_Chi_Minh', nextRun: nextRun(m.cron, now)?.toISOString() ?? null })),
+        reminders: r.reminders.map((m) => ({
+          id: m.id,
+          title: m.title,
+          description: m.description,
+          cron: m.cron,
+          timezone: 'Asia/Ho_Chi_Minh',
+          nextRun: nextRun(m.cron, now)?.toISOString() ?? null,
+        })),
         documents: r.documents.map((d) => ({ id: d.id, title: d.title })),
       };
     });

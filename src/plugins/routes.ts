@@ -42,7 +42,10 @@ function pluginLocals(record: PluginRecord) {
 }
 
 /** What the registry describes, with each reminder's latest runs from the scheduler's ledger. */
-async function describeWithRuns(s: Services, clock: Clock): Promise<Array<PluginSummary & { reminders: Array<PluginSummary['reminders'][number] & { lastRuns: RunView[] }> }>> {
+async function describeWithRuns(
+  s: Services,
+  clock: Clock,
+): Promise<Array<PluginSummary & { reminders: Array<PluginSummary['reminders'][number] & { lastRuns: RunView[] }> }>> {
   const runs = await s.scheduler.recentRuns(5);
   return s.plugins.describe(clock.now()).map((p) => ({
     ...p,
@@ -64,7 +67,9 @@ export function pluginRoutes(s: Services, clock: Clock): Router {
   r.get('/admin/plugins', requireUser, requireAdmin, async (req, res) => {
     const ranId = typeof req.query.ran === 'string' && /^\d{1,10}$/.test(req.query.ran) ? parseId(req.query.ran) : undefined;
     const [plugins, mail, ran] = await Promise.all([
-      describeWithRuns(s, clock), s.scheduler.mailOverview(), ranId ? s.scheduler.findRun(ranId) : Promise.resolve(undefined),
+      describeWithRuns(s, clock),
+      s.scheduler.mailOverview(),
+      ranId ? s.scheduler.findRun(ranId) : Promise.resolve(undefined),
     ]);
     res.render('plugins/index', { plugins, mail, ran, hostVersion: registry.hostVersion, lt: localizer(req.locale) });
   });

@@ -17,13 +17,25 @@ const optionSchema = z.object({ value: slug, label: localizedSchema }).strict();
 
 const answerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('yes-no-na') }).strict(),
-  z.object({ type: z.literal('scale'), min: z.number().int(), max: z.number().int(), minLabel: localizedSchema.optional(), maxLabel: localizedSchema.optional() }).strict()
+  z
+    .object({
+      type: z.literal('scale'),
+      min: z.number().int(),
+      max: z.number().int(),
+      minLabel: localizedSchema.optional(),
+      maxLabel: localizedSchema.optional(),
+    })
+    .strict()
     .refine((a) => a.max > a.min, 'scale max must be above min'),
-  z.object({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), unit: localizedSchema.optional() }).strict()
+  z
+    .object({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), unit: localizedSchema.optional() })
+    .strict()
     .refine((a) => a.min === undefined || a.max === undefined || a.max > a.min, 'number max must be above min'),
   z.object({ type: z.literal('text'), multiline: z.boolean().optional() }).strict(),
   z.object({ type: z.literal('date') }).strict(),
-  z.object({ type: z.literal('choice'), options: z.array(optionSchema).min(2) }).strict()
+  z
+    .object({ type: z.literal('choice'), options: z.array(optionSchema).min(2) })
+    .strict()
     .refine((a) => new Set(a.options.map((o) => o.value)).size === a.options.length, 'choice option values must be unique'),
   z.object({ type: z.literal('photo') }).strict(),
 ]);
@@ -39,24 +51,28 @@ const conditionSchema = z.union([
 
 const findingSchema = z.object({ when: conditionSchema, severity: z.enum(['major', 'minor', 'observation']) }).strict();
 
-const itemSchema = z.object({
-  id: slug,
-  text: localizedSchema,
-  ref: text,
-  help: localizedSchema.optional(),
-  answer: answerSchema,
-  mandatory: z.boolean(),
-  weight: z.number().finite().min(0, 'weight must be 0 or more'),
-  findings: z.array(findingSchema).optional(),
-}).strict();
+const itemSchema = z
+  .object({
+    id: slug,
+    text: localizedSchema,
+    ref: text,
+    help: localizedSchema.optional(),
+    answer: answerSchema,
+    mandatory: z.boolean(),
+    weight: z.number().finite().min(0, 'weight must be 0 or more'),
+    findings: z.array(findingSchema).optional(),
+  })
+  .strict();
 
-const sectionSchema = z.object({
-  id: slug,
-  title: localizedSchema,
-  description: localizedSchema.optional(),
-  repeatPerPerson: z.boolean().optional(),
-  items: z.array(itemSchema).min(1, 'a section needs at least one item'),
-}).strict();
+const sectionSchema = z
+  .object({
+    id: slug,
+    title: localizedSchema,
+    description: localizedSchema.optional(),
+    repeatPerPerson: z.boolean().optional(),
+    items: z.array(itemSchema).min(1, 'a section needs at least one item'),
+  })
+  .strict();
 
 /** Why a finding condition cannot apply to an item, or undefined when it fits. */
 export function conditionMisfit(item: Pick<FormItem, 'answer' | 'mandatory'>, when: FindingCondition): string | undefined {
@@ -95,60 +111,75 @@ export function conditionMisfit(item: Pick<FormItem, 'answer' | 'mandatory'>, wh
   return `"${key}" does not fit a ${a.type} answer`;
 }
 
-export const formSchema = z.object({
-  id: slug,
-  version: z.number().int().positive(),
-  title: localizedSchema,
-  description: localizedSchema.optional(),
-  kind: z.enum(['iso-check', 'ethics-inspection']),
-  appliesTo: z.enum(['unit', 'procedure']),
-  sections: z.array(sectionSchema).min(1, 'a form needs at least one section'),
-}).strict().superRefine((form, ctx) => {
-  const sectionIds = new Set<string>();
-  const itemIds = new Set<string>();
-  let total = 0;
-  form.sections.forEach((s, si) => {
-    if (sectionIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'id'], message: `duplicate section id "${s.id}"` });
-    sectionIds.add(s.id);
-    s.items.forEach((item, ii) => {
-      const path = ['sections', si, 'items', ii];
-      if (itemIds.has(item.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate item id "${item.id}"` });
-      itemIds.add(item.id);
-      total += item.weight;
-      (item.findings ?? []).forEach((f, fi) => {
-        const misfit = conditionMisfit(item, f.when);
-        if (misfit) ctx.addIssue({ code: 'custom', path: [...path, 'findings', fi, 'when'], message: misfit });
+export const formSchema = z
+  .object({
+    id: slug,
+    version: z.number().int().positive(),
+    title: localizedSchema,
+    description: localizedSchema.optional(),
+    kind: z.enum(['iso-check', 'ethics-inspection']),
+    appliesTo: z.enum(['unit', 'procedure']),
+    sections: z.array(sectionSchema).min(1, 'a form needs at least one section'),
+  })
+  .strict()
+  .superRefine((form, ctx) => {
+    const sectionIds = new Set<string>();
+    const itemIds = new Set<string>();
+    let total = 0;
+    form.sections.forEach((s, si) => {
+      if (sectionIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'id'], message: `duplicate section id "${s.id}"` });
+      sectionIds.add(s.id);
+      s.items.forEach((item, ii) => {
+        const path = ['sections', si, 'items', ii];
+        if (itemIds.has(item.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate item id "${item.id}"` });
+        itemIds.add(item.id);
+        total += item.weight;
+        (item.findings ?? []).forEach((f, fi) => {
+          const misfit = conditionMisfit(item, f.when);
+          if (misfit) ctx.addIssue({ code: 'custom', path: [...path, 'findings', fi, 'when'], message: misfit });
+        });
       });
     });
+    if (total <= 0) ctx.addIssue({ code: 'custom', path: ['sections'], message: 'the weights add up to 0: nothing to score' });
   });
-  if (total <= 0) ctx.addIssue({ code: 'custom', path: ['sections'], message: 'the weights add up to 0: nothing to score' });
-});
 
-export const reminderSchema = z.object({
-  id: slug,
-  title: localizedSchema,
-  description: localizedSchema.optional(),
-  cron: z.string().superRefine((expr, ctx) => {
-    const problem = cronProblem(expr);
-    if (problem) ctx.addIssue({ code: 'custom', message: `bad cron expression "${expr}": ${problem}` });
-  }),
-  handler: z.custom<ReminderDefinition['handler']>((v) => typeof v === 'function', 'handler must be a function'),
-}).strict();
+export const reminderSchema = z
+  .object({
+    id: slug,
+    title: localizedSchema,
+    description: localizedSchema.optional(),
+    cron: z.string().superRefine((expr, ctx) => {
+      const problem = cronProblem(expr);
+      if (problem) ctx.addIssue({ code: 'custom', message: `bad cron expression "${expr}": ${problem}` });
+    }),
+    handler: z.custom<ReminderDefinition['handler']>((v) => typeof v === 'function', 'handler must be a function'),
+  })
+  .strict();
 
 const settingSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('integer'), default: z.number().int(), min: z.number().int().optional(), max: z.number().int().optional(), description: localizedSchema }).strict(),
+  z
+    .object({
+      type: z.literal('integer'),
+      default: z.number().int(),
+      min: z.number().int().optional(),
+      max: z.number().int().optional(),
+      description: localizedSchema,
+    })
+    .strict(),
   z.object({ type: z.literal('string'), default: z.string(), pattern: z.string().optional(), description: localizedSchema }).strict(),
 ]);
 
-export const manifestSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and hyphens, starting with a letter'),
-  version: z.string().refine((v) => parseVersion(v) !== undefined, 'a version major.minor.patch'),
-  host: z.string().refine(isValidRange, 'a version range such as ^0.1.0'),
-  name: localizedSchema,
-  description: localizedSchema.optional(),
-  dependsOn: z.array(z.string()).optional(),
-  settings: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'camelCase'), settingSchema).optional(),
-}).strict();
+export const manifestSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and hyphens, starting with a letter'),
+    version: z.string().refine((v) => parseVersion(v) !== undefined, 'a version major.minor.patch'),
+    host: z.string().refine(isValidRange, 'a version range such as ^0.1.0'),
+    name: localizedSchema,
+    description: localizedSchema.optional(),
+    dependsOn: z.array(z.string()).optional(),
+    settings: z.record(z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'camelCase'), settingSchema).optional(),
+  })
+  .strict();
 
 /** One line per problem: `sections.2.items.0.weight: weight must be 0 or more`. */
 export function describeIssues(err: z.ZodError): string {

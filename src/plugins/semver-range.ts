@@ -36,34 +36,56 @@ function expand(word: string): Comparator[] | undefined {
   if (wild(minorRaw) || wild(patchRaw)) {
     // A partial version (`1`, `1.2`, `1.x`) means every version under it.
     if (op !== '' && op !== '=') return undefined;
-    if (wild(minorRaw)) return [{ op: '>=', v: [major, 0, 0] }, { op: '<', v: [major + 1, 0, 0] }];
+    if (wild(minorRaw))
+      return [
+        { op: '>=', v: [major, 0, 0] },
+        { op: '<', v: [major + 1, 0, 0] },
+      ];
     const minor = Number(minorRaw);
-    return [{ op: '>=', v: [major, minor, 0] }, { op: '<', v: [major, minor + 1, 0] }];
+    return [
+      { op: '>=', v: [major, minor, 0] },
+      { op: '<', v: [major, minor + 1, 0] },
+    ];
   }
   const v: Version = [major, Number(minorRaw), Number(patchRaw)];
   if (op === '^') {
     // Caret: changes that do not modify the left-most non-zero part.
     const upper: Version = v[0] > 0 ? [v[0] + 1, 0, 0] : v[1] > 0 ? [0, v[1] + 1, 0] : [0, 0, v[2] + 1];
-    return [{ op: '>=', v }, { op: '<', v: upper }];
+    return [
+      { op: '>=', v },
+      { op: '<', v: upper },
+    ];
   }
-  if (op === '~') return [{ op: '>=', v }, { op: '<', v: [v[0], v[1] + 1, 0] }];
+  if (op === '~')
+    return [
+      { op: '>=', v },
+      { op: '<', v: [v[0], v[1] + 1, 0] },
+    ];
   return [{ op: (op || '=') as Comparator['op'], v }];
 }
 
 function holds(c: Comparator, v: Version): boolean {
   const d = compareVersions(v, c.v);
   switch (c.op) {
-    case '>=': return d >= 0;
-    case '>': return d > 0;
-    case '<=': return d <= 0;
-    case '<': return d < 0;
-    default: return d === 0;
+    case '>=':
+      return d >= 0;
+    case '>':
+      return d > 0;
+    case '<=':
+      return d <= 0;
+    case '<':
+      return d < 0;
+    default:
+      return d === 0;
   }
 }
 
 /** Parses a range into alternatives of comparators; undefined when it is not a valid range. */
 export function parseRange(range: string): Comparator[][] | undefined {
-  const alternatives = range.trim().split('||').map((a) => a.trim());
+  const alternatives = range
+    .trim()
+    .split('||')
+    .map((a) => a.trim());
   const out: Comparator[][] = [];
   for (const alt of alternatives) {
     if (!alt) return undefined;

@@ -32,7 +32,9 @@ export async function inspectPlugin(dir: string, env: Record<string, string | un
 /** Every key path of a nested locale object, sorted (to compare vi with en). */
 export function localeKeys(o: unknown, prefix = ''): string[] {
   if (o === null || typeof o !== 'object') return [prefix];
-  return Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => localeKeys(v, prefix ? `${prefix}.${k}` : k)).sort();
+  return Object.entries(o as Record<string, unknown>)
+    .flatMap(([k, v]) => localeKeys(v, prefix ? `${prefix}.${k}` : k))
+    .sort();
 }
 
 /** Every item of a form with its section, in order. */

@@ -17,9 +17,19 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
   const leader = { username: 'lanhdao.namdong', fullName: 'Lê Văn Lãnh' };
   const procedure = { code: 'QT-01/ND-HT', title: 'Quy trình đăng ký khai sinh' };
   const steps = [
-    { action: 'Tiếp nhận, kiểm tra hồ sơ tại Bộ phận một cửa', responsible: 'Công chức Bộ phận một cửa', days: '0,5', output: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả' },
+    {
+      action: 'Tiếp nhận, kiểm tra hồ sơ tại Bộ phận một cửa',
+      responsible: 'Công chức Bộ phận một cửa',
+      days: '0,5',
+      output: 'Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+    },
     { action: 'Thẩm định hồ sơ, trình Chủ tịch UBND xã ký', responsible: 'Công chức Tư pháp - Hộ tịch', days: '2', output: 'Tờ trình, dự thảo Giấy khai sinh' },
-    { action: 'Ký Giấy khai sinh, trả kết quả cho người dân', responsible: 'Chủ tịch Ủy ban nhân dân xã', days: '0,5', output: 'Giấy khai sinh, Sổ đăng ký khai sinh' },
+    {
+      action: 'Ký Giấy khai sinh, trả kết quả cho người dân',
+      responsible: 'Chủ tịch Ủy ban nhân dân xã',
+      days: '0,5',
+      output: 'Giấy khai sinh, Sổ đăng ký khai sinh',
+    },
   ];
 
   let unitId = 0;
@@ -58,9 +68,19 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
     const dno = await s.units.create(admin, { code: 'DNO', name: 'Tỉnh Đắk Nông', kind: 'province' });
     const nd = await s.units.create(admin, { code: 'DNO-ND', name: 'Xã Nam Dong', kind: 'commune', parentId: dno.id });
     unitId = nd.id;
-    const tthc = await s.catalog.tthc.create(admin, { provinceId: String(dno.id), code: '1.001193', name: 'Đăng ký khai sinh', field: 'Hộ tịch', level: 'commune', legalDays: '3' });
+    const tthc = await s.catalog.tthc.create(admin, {
+      provinceId: String(dno.id),
+      code: '1.001193',
+      name: 'Đăng ký khai sinh',
+      field: 'Hộ tịch',
+      level: 'commune',
+      legalDays: '3',
+    });
     await s.catalog.tthc.adopt(admin, nd.id, { codes: tthc.code });
-    for (const [who, role] of [[officer, 'officer'], [leader, 'leader']] as const) {
+    for (const [who, role] of [
+      [officer, 'officer'],
+      [leader, 'leader'],
+    ] as const) {
       const u = await s.users.create(admin, { username: who.username, fullName: who.fullName, password });
       await s.users.addRole(admin, u.id, { role, unitId: nd.id });
     }
@@ -70,14 +90,11 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
     await signIn(leaderPage, leader.username);
   });
 
-  it('the officer opens a new procedure from the unit\'s catalog and adds three steps, keeping what was typed', async () => {
+  it("the officer opens a new procedure from the unit's catalog and adds three steps, keeping what was typed", async () => {
     const page = officerPage;
     await page.goto(url(`/units/${unitId}/catalog`));
     await page.getByRole('heading', { name: 'Danh mục quy trình: Xã Nam Dong', level: 1 }).waitFor();
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === `/units/${unitId}/procedures/new`),
-      page.getByRole('link', { name: 'Thêm quy trình' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === `/units/${unitId}/procedures/new`), page.getByRole('link', { name: 'Thêm quy trình' }).click()]);
     await page.getByLabel('Mã quy trình').fill(procedure.code);
     await page.getByLabel('Tên quy trình').fill(procedure.title);
     await page.getByLabel('Thủ tục hành chính (TTHC)').selectOption({ label: '1.001193 · Đăng ký khai sinh (3)' });
@@ -88,10 +105,7 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
       if (i > 0) {
         // Without JavaScript doing the work: the button posts the form and the page comes back
         // with one more row and every word typed so far.
-        await Promise.all([
-          page.waitForURL((u) => pathOf(u) === `/units/${unitId}/procedures`),
-          page.getByRole('button', { name: 'Thêm bước' }).click(),
-        ]);
+        await Promise.all([page.waitForURL((u) => pathOf(u) === `/units/${unitId}/procedures`), page.getByRole('button', { name: 'Thêm bước' }).click()]);
         await step(page, i, 'action').waitFor();
       }
       const s = steps[i]!;
@@ -108,14 +122,13 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
 
   it('saves the draft and shows the three steps with their diacritics and a total of 3 days', async () => {
     const page = officerPage;
-    await Promise.all([
-      page.waitForURL((u) => /^\/procedures\/\d+$/.test(pathOf(u))),
-      page.getByRole('button', { name: 'Lưu', exact: true }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => /^\/procedures\/\d+$/.test(pathOf(u))), page.getByRole('button', { name: 'Lưu', exact: true }).click()]);
     procedureUrl = pathOf(new URL(page.url()));
     expect(await page.getByRole('status').first().innerText()).to.equal('Đã tạo.');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal(`${procedure.code} ${procedure.title}`);
-    const rows = await page.locator('table.steps tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
+    const rows = await page
+      .locator('table.steps tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())));
     expect(rows).to.deep.equal(steps.map((s, i) => [String(i + 1), s.action, s.responsible, s.days, s.output]));
     expect((await page.locator('table.steps tfoot').innerText()).replace(/\s+/g, ' ').trim()).to.equal('Tổng thời gian 3');
   });
@@ -136,7 +149,7 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
     expect(await page.locator('dl.facts').innerText()).to.contain('Đã phê duyệt');
   });
 
-  it('the officer issues it, and the unit\'s catalog lists it in force, revision 1', async () => {
+  it("the officer issues it, and the unit's catalog lists it in force, revision 1", async () => {
     const page = officerPage;
     await page.goto(url(procedureUrl));
     await page.getByLabel('Ngày ban hành').fill('2026-03-02');

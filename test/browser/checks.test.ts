@@ -23,7 +23,8 @@ describeInBrowser('browser: an internal audit answered on a phone', (ctx) => {
   const today = new Date().toISOString().slice(0, 10);
 
   // The one "no" raises the form's major finding on clause 4.3; everything else conforms.
-  const valueOf = (it: FormItem): string => (it.id === 'c4-3-scope' ? 'no' : it.answer.type === 'yes-no-na' ? 'yes' : it.answer.type === 'scale' ? '5' : it.answer.type === 'date' ? today : '0');
+  const valueOf = (it: FormItem): string =>
+    it.id === 'c4-3-scope' ? 'no' : it.answer.type === 'yes-no-na' ? 'yes' : it.answer.type === 'scale' ? '5' : it.answer.type === 'date' ? today : '0';
 
   /** Answers one item as a person would (a tap, or typing and leaving the field) and waits for "Đã lưu". */
   async function answer(it: FormItem): Promise<void> {
@@ -53,7 +54,10 @@ describeInBrowser('browser: an internal audit answered on a phone', (ctx) => {
     const withRole = await s.users.addRole(admin, u.id, { role: 'officer', unitId: nd.id });
     const check = await s.checks.plan({ user: withRole }, nd.id, { formId: 'iso-internal-audit', checkDate: today });
     checkId = check.id;
-    items = s.plugins.form('iso-internal-audit')!.sections.flatMap((sec) => sec.items).filter((it) => it.mandatory);
+    items = s.plugins
+      .form('iso-internal-audit')!
+      .sections.flatMap((sec) => sec.items)
+      .filter((it) => it.mandatory);
     ({ context, page } = await openPage(ctx().browser, problems, phone));
   });
 
@@ -71,13 +75,17 @@ describeInBrowser('browser: an internal audit answered on a phone', (ctx) => {
     this.timeout(60_000);
     const half = items.slice(0, Math.ceil(items.length / 2));
     for (const it of half) await answer(it);
-    await page.locator('section.check-section').first().screenshot({ path: path.join(browserArtifactsDir, 'checks-phone-answering.png') });
+    await page
+      .locator('section.check-section')
+      .first()
+      .screenshot({ path: path.join(browserArtifactsDir, 'checks-phone-answering.png') });
     expect(await page.locator('p.progress').innerText()).to.include(`còn ${items.length - half.length} câu bắt buộc`);
     await page.reload();
     for (const it of half) {
       const v = valueOf(it);
       const box = page.locator(`fieldset[data-item="${it.id}"]`);
-      if (it.answer.type === 'yes-no-na' || it.answer.type === 'scale') expect(await box.locator(`input[name="a.${it.id}"][value="${v}"]`).isChecked(), it.id).to.equal(true);
+      if (it.answer.type === 'yes-no-na' || it.answer.type === 'scale')
+        expect(await box.locator(`input[name="a.${it.id}"][value="${v}"]`).isChecked(), it.id).to.equal(true);
       else expect(await box.locator(`input[name="a.${it.id}"]`).inputValue(), it.id).to.equal(v);
     }
     expect(await page.locator('p.progress').innerText()).to.include(`còn ${items.length - half.length} câu bắt buộc`);

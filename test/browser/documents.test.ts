@@ -37,10 +37,35 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
     unitId = nd.id;
     const at = '2026-01-10T02:00:00.000Z';
     await db('procedures').insert([
-      { unit_id: nd.id, code: 'QT-01/ND-HT', title: 'Quy trình đăng ký khai sinh', kind: 'other', status: 'issued', revision_no: 1, issue_date: '2026-01-15', search_text: 'qt-01', created_at: at, updated_at: at },
-      { unit_id: nd.id, code: 'QT-02/ND-HT', title: 'Quy trình đăng ký kết hôn', kind: 'other', status: 'issued', revision_no: 1, issue_date: '2026-01-15', search_text: 'qt-02', created_at: at, updated_at: at },
+      {
+        unit_id: nd.id,
+        code: 'QT-01/ND-HT',
+        title: 'Quy trình đăng ký khai sinh',
+        kind: 'other',
+        status: 'issued',
+        revision_no: 1,
+        issue_date: '2026-01-15',
+        search_text: 'qt-01',
+        created_at: at,
+        updated_at: at,
+      },
+      {
+        unit_id: nd.id,
+        code: 'QT-02/ND-HT',
+        title: 'Quy trình đăng ký kết hôn',
+        kind: 'other',
+        status: 'issued',
+        revision_no: 1,
+        issue_date: '2026-01-15',
+        search_text: 'qt-02',
+        created_at: at,
+        updated_at: at,
+      },
     ]);
-    for (const [who, role] of [[officer, 'officer'], [leader, 'leader']] as const) {
+    for (const [who, role] of [
+      [officer, 'officer'],
+      [leader, 'leader'],
+    ] as const) {
       const u = await s.users.create(admin, { username: who.username, fullName: who.fullName, password });
       await s.users.addRole(admin, u.id, { role, unitId: nd.id });
     }
@@ -50,26 +75,20 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
     await signIn(leaderPage, leader.username);
   });
 
-  it('the officer reaches the unit\'s documents from the header and prepares the declaration', async () => {
+  it("the officer reaches the unit's documents from the header and prepares the declaration", async () => {
     const page = officerPage;
     await page.getByRole('link', { name: 'Văn bản', exact: true }).click();
     await page.waitForURL((u) => pathOf(u) === '/documents');
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === `/units/${unitId}/documents`),
-      page.getByRole('button', { name: 'Văn bản của đơn vị' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === `/units/${unitId}/documents`), page.getByRole('button', { name: 'Văn bản của đơn vị' }).click()]);
     await page.getByLabel('Loại văn bản').selectOption({ label: 'Quyết định công bố Hệ thống quản lý chất lượng' });
-    await Promise.all([
-      page.waitForURL((u) => /^\/documents\/\d+$/.test(pathOf(u))),
-      page.getByRole('button', { name: 'Lập bản nháp' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => /^\/documents\/\d+$/.test(pathOf(u))), page.getByRole('button', { name: 'Lập bản nháp' }).click()]);
     docUrl = pathOf(new URL(page.url()));
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal('Quyết định công bố Hệ thống quản lý chất lượng · Số 01/QĐ-UBND');
     expect(await page.getByLabel('Ký hiệu').inputValue()).to.equal('QĐ-UBND');
     expect(await page.getByLabel('Thẩm quyền ban hành (dòng dưới trích yếu)').inputValue()).to.equal('Chủ tịch Ủy ban nhân dân xã Nam Dong');
   });
 
-  it('saves the signer\'s name, and keeps the draft form with a message when a character cannot be printed', async () => {
+  it("saves the signer's name, and keeps the draft form with a message when a character cannot be printed", async () => {
     const page = officerPage;
     await page.getByLabel('Họ tên người ký').fill('Nguyễn Văn Ký 😀');
     await page.getByRole('button', { name: 'Lưu bản nháp' }).click();
@@ -99,10 +118,7 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
     expect(await leaderPage.locator('dl.facts').innerText()).to.contain('Đã duyệt');
     const page = officerPage;
     await page.goto(url(docUrl));
-    await Promise.all([
-      page.waitForURL((u) => u.searchParams.get('notice') === 'issued'),
-      page.getByRole('button', { name: 'Ban hành', exact: true }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => u.searchParams.get('notice') === 'issued'), page.getByRole('button', { name: 'Ban hành', exact: true }).click()]);
     expect(await page.getByRole('status').innerText()).to.equal('Đã ban hành. Văn bản đã được lưu trữ và không thể sửa.');
     const facts = await page.locator('dl.facts').innerText();
     expect(facts).to.contain('Đã ban hành');

@@ -50,20 +50,14 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
     await field('Họ và tên').fill(admin.fullName);
     await field('Mật khẩu').fill(admin.password);
     await field('Nhập lại mật khẩu').fill(admin.password);
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/login'),
-      page.getByRole('button', { name: 'Tạo quản trị viên' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === '/login'), page.getByRole('button', { name: 'Tạo quản trị viên' }).click()]);
     expect(await page.getByRole('status').innerText()).to.equal('Đã tạo quản trị viên. Hãy đăng nhập.');
   });
 
   it('signs in with the new account, lands on what is due and opens the empty units tree', async () => {
     await field('Tên đăng nhập').fill(admin.username);
     await field('Mật khẩu').fill(admin.password);
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/home'),
-      page.getByRole('button', { name: 'Đăng nhập' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === '/home'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
     await page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).waitFor();
     await Promise.all([
       page.waitForURL((u) => pathOf(u) === '/units'),
@@ -75,15 +69,9 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
   });
 
   it('keeps the typed code and shows the Vietnamese message when the unit name is left empty', async () => {
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/units/new'),
-      page.getByRole('link', { name: 'Thêm đơn vị', exact: true }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === '/units/new'), page.getByRole('link', { name: 'Thêm đơn vị', exact: true }).click()]);
     await field('Mã đơn vị').fill(province.code);
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/units'),
-      page.getByRole('button', { name: 'Lưu' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === '/units'), page.getByRole('button', { name: 'Lưu' }).click()]);
     expect(await page.getByRole('alert').innerText()).to.contain('Dữ liệu nhập chưa hợp lệ. Vui lòng sửa các ô được đánh dấu.');
     const name = field('Tên đơn vị');
     expect(await name.getAttribute('aria-invalid')).to.equal('true');
@@ -94,10 +82,7 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
   it('creates a province once the name is filled in', async () => {
     await field('Tên đơn vị').fill(province.name);
     await field('Loại đơn vị').selectOption({ label: 'Tỉnh/Thành phố' });
-    await Promise.all([
-      page.waitForURL((u) => /^\/units\/\d+$/.test(pathOf(u))),
-      page.getByRole('button', { name: 'Lưu' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => /^\/units\/\d+$/.test(pathOf(u))), page.getByRole('button', { name: 'Lưu' }).click()]);
     provinceUrl = new URL(page.url()).pathname;
     expect(await page.getByRole('status').innerText()).to.equal('Đã tạo.');
     expect(await page.getByRole('heading', { level: 1 }).innerText()).to.equal(province.name);
@@ -106,10 +91,7 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
   });
 
   it('creates a commune under the province from the province page', async () => {
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/units/new'),
-      page.getByRole('link', { name: 'Thêm đơn vị trực thuộc' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === '/units/new'), page.getByRole('link', { name: 'Thêm đơn vị trực thuộc' }).click()]);
     await page.getByRole('heading', { name: `Thêm đơn vị trực thuộc: ${province.name}` }).waitFor();
     await field('Mã đơn vị').fill(commune.code);
     await field('Tên đơn vị').fill(commune.name);
@@ -149,10 +131,7 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
   });
 
   it('signs out and shows the sign-in page, and the units are closed again', async () => {
-    await Promise.all([
-      page.waitForURL((u) => pathOf(u) === '/login'),
-      page.getByRole('button', { name: 'Đăng xuất' }).click(),
-    ]);
+    await Promise.all([page.waitForURL((u) => pathOf(u) === '/login'), page.getByRole('button', { name: 'Đăng xuất' }).click()]);
     expect(await page.getByRole('status').innerText()).to.equal('Bạn đã đăng xuất.');
     await page.getByRole('heading', { name: 'Đăng nhập', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: 'Đăng xuất' }).count()).to.equal(0);

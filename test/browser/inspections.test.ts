@@ -18,12 +18,24 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
   const inspector = { username: 'kiemtra.tinh', fullName: 'Hoàng Văn Kiểm' };
   const officer = { username: 'canbo.namdong', fullName: 'Trần Thị Hoa' };
   const staff = [
-    'Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung', 'Hoàng Văn Em', 'Vũ Thị Giang',
-    'Đặng Văn Hải', 'Bùi Thị Hương', 'Đỗ Văn Khánh', 'Hồ Thị Lan', 'Ngô Văn Minh', 'Dương Thị Ngọc',
+    'Nguyễn Văn An',
+    'Trần Thị Bình',
+    'Lê Văn Cường',
+    'Phạm Thị Dung',
+    'Hoàng Văn Em',
+    'Vũ Thị Giang',
+    'Đặng Văn Hải',
+    'Bùi Thị Hương',
+    'Đỗ Văn Khánh',
+    'Hồ Thị Lan',
+    'Ngô Văn Minh',
+    'Dương Thị Ngọc',
   ];
   const withoutBadge = ['Đỗ Văn Khánh', 'Hồ Thị Lan'];
   const absent: Array<[string, string, string]> = [
-    ['Phạm Thị Dung', 'absent_with_reason', 'Nghỉ phép năm'], ['Hoàng Văn Em', 'absent_with_reason', 'Đi học lớp bồi dưỡng'], ['Vũ Thị Giang', 'absent_without_reason', ''],
+    ['Phạm Thị Dung', 'absent_with_reason', 'Nghỉ phép năm'],
+    ['Hoàng Văn Em', 'absent_with_reason', 'Đi học lớp bồi dưỡng'],
+    ['Vũ Thị Giang', 'absent_without_reason', ''],
   ];
   const late = 'Lê Văn Cường';
 
@@ -42,8 +54,13 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
     // These run in the page (a string would be eval, which the CSP refuses); the casts stand in
     // for the DOM types this project does not compile against.
     await p.waitForFunction(() => {
-      const g = globalThis as unknown as { localStorage: Record<string, string> & { getItem(k: string): string | null }; document: { getElementById(id: string): { textContent: string | null } | null } };
-      const queued = Object.keys(g.localStorage).filter((k) => k.startsWith('isotrack.inspection.queue:')).some((k) => g.localStorage.getItem(k) !== '[]');
+      const g = globalThis as unknown as {
+        localStorage: Record<string, string> & { getItem(k: string): string | null };
+        document: { getElementById(id: string): { textContent: string | null } | null };
+      };
+      const queued = Object.keys(g.localStorage)
+        .filter((k) => k.startsWith('isotrack.inspection.queue:'))
+        .some((k) => g.localStorage.getItem(k) !== '[]');
       return !queued && g.document.getElementById('autosave')?.textContent === 'Đã lưu';
     });
   }
@@ -57,7 +74,11 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
     const dno = await s.units.create(admin, { code: 'DNO', name: 'Tỉnh Đắk Nông', kind: 'province' });
     const nd = await s.units.create(admin, { code: 'DNO-ND', name: 'Xã Nam Dong', kind: 'commune', parentId: dno.id });
     for (const [n, name] of staff.entries()) {
-      await s.inspections.officials.add(admin, nd.id, { fullName: name, position: n === 0 ? 'Chủ tịch UBND' : `Công chức số ${n}`, badgeNo: withoutBadge.includes(name) ? '' : `ND-${String(n + 1).padStart(2, '0')}` });
+      await s.inspections.officials.add(admin, nd.id, {
+        fullName: name,
+        position: n === 0 ? 'Chủ tịch UBND' : `Công chức số ${n}`,
+        badgeNo: withoutBadge.includes(name) ? '' : `ND-${String(n + 1).padStart(2, '0')}`,
+      });
     }
     const insp = await s.users.create(admin, { username: inspector.username, fullName: inspector.fullName, password });
     await s.users.addRole(admin, insp.id, { role: 'inspector', unitId: dno.id });
@@ -65,7 +86,6 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
     await s.users.addRole(admin, off.id, { role: 'officer', unitId: nd.id });
     await s.inspections.teams.create(admin, { unitId: dno.id, name: 'Tổ kiểm tra công vụ tỉnh', year: 2026, leader: inspector.username, units: 'DNO' });
   });
-
 
   it('the team member starts an unannounced inspection in a few taps', async () => {
     page = await onPhone();
@@ -120,7 +140,10 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
       await saved(page);
     }
     await page.getByLabel('Đại diện đơn vị được kiểm tra (ký biên bản)').fill('Nguyễn Văn An');
-    await Promise.all([page.waitForURL((u) => u.searchParams.get('notice') === 'saved'), page.getByRole('button', { name: 'Kết thúc, lập biên bản' }).first().click()]);
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('notice') === 'saved'),
+      page.getByRole('button', { name: 'Kết thúc, lập biên bản' }).first().click(),
+    ]);
     expect(await page.locator('.insp-status').innerText()).to.equal('Đã lập biên bản');
     const record = await page.locator('#record').innerText();
     expect(record).to.include('Vắng không lý do');
@@ -144,7 +167,7 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
     await page.screenshot({ path: path.join(browserArtifactsDir, 'inspection-concluded.png'), fullPage: true });
   });
 
-  it('the commune\'s officer answers one correction', async () => {
+  it("the commune's officer answers one correction", async () => {
     const p = await onPhone();
     await signIn(p, officer.username);
     await p.goto(url(inspectionPath));

@@ -109,7 +109,10 @@ export function parseApiExamples(markdown: string): ApiExample[] {
       method: first[1] as string,
       target: first[2] as string,
       headers,
-      body: lines.slice(k + 1).join('\n').trim(),
+      body: lines
+        .slice(k + 1)
+        .join('\n')
+        .trim(),
       status: Number(status[2]),
       format: status[1] as 'json' | 'pdf',
       expected: next.text.trim(),
@@ -150,19 +153,29 @@ export const exampleUsers: Array<{ key: string; username: string; fullName: stri
 
 /** A short checklist for the examples of checks: two mandatory yes/no items and an optional scale. */
 export const quickCheckForm: FormDefinition = {
-  id: 'quick-check', version: 1, kind: 'iso-check', appliesTo: 'unit',
+  id: 'quick-check',
+  version: 1,
+  kind: 'iso-check',
+  appliesTo: 'unit',
   title: { vi: 'Kiểm tra nhanh hồ sơ một cửa', en: 'Quick check of one-stop records' },
-  sections: [{
-    id: 'records', title: { vi: 'Hồ sơ', en: 'Records' },
-    items: [
-      yesNoItem('tracking-book', '7.5.3', { vi: 'Sổ theo dõi hồ sơ được cập nhật đầy đủ', en: 'The tracking book is up to date' }, 'major'),
-      yesNoItem('control-sheet', '8.5.1', { vi: 'Hồ sơ có Phiếu kiểm soát quá trình giải quyết', en: 'Each dossier has its control sheet' }, 'minor'),
-      {
-        id: 'satisfaction', ref: '9.1.2', text: { vi: 'Mức độ hài lòng của người dân', en: 'Citizens\' satisfaction' },
-        answer: { type: 'scale', min: 1, max: 5 }, mandatory: false, weight: 1,
-      },
-    ],
-  }],
+  sections: [
+    {
+      id: 'records',
+      title: { vi: 'Hồ sơ', en: 'Records' },
+      items: [
+        yesNoItem('tracking-book', '7.5.3', { vi: 'Sổ theo dõi hồ sơ được cập nhật đầy đủ', en: 'The tracking book is up to date' }, 'major'),
+        yesNoItem('control-sheet', '8.5.1', { vi: 'Hồ sơ có Phiếu kiểm soát quá trình giải quyết', en: 'Each dossier has its control sheet' }, 'minor'),
+        {
+          id: 'satisfaction',
+          ref: '9.1.2',
+          text: { vi: 'Mức độ hài lòng của người dân', en: "Citizens' satisfaction" },
+          answer: { type: 'scale', min: 1, max: 5 },
+          mandatory: false,
+          weight: 1,
+        },
+      ],
+    },
+  ],
 };
 
 /**
@@ -172,7 +185,15 @@ export const quickCheckForm: FormDefinition = {
  */
 export function examplePlugins(): PluginRegistry {
   const record = (manifest: PluginRecord['manifest'] & object, settings: PluginRecord['settings'], forms: FormDefinition[]): PluginRecord => ({
-    id: manifest.id, dir: manifest.id, status: 'loaded', manifest, settings, forms, reminders: [], documents: [], migrationsApplied: [],
+    id: manifest.id,
+    dir: manifest.id,
+    status: 'loaded',
+    manifest,
+    settings,
+    forms,
+    reminders: [],
+    documents: [],
+    migrationsApplied: [],
   });
   return new PluginRegistry([
     record(disciplineInspection.manifest, { leadDays: 3 }, [spotCheckForm]),
@@ -206,8 +227,12 @@ export async function arrangeApiFixtures(ctx: TestContext): Promise<ApiFixtures>
     }
   }
   const { app } = buildApp({
-    config: ctx.config, db: ctx.db, clock: ctx.clock, logger: pino({ level: 'silent' }),
-    sessionSecret: 'test-secret-test-secret-test-secret-0123', plugins: examplePlugins(),
+    config: ctx.config,
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: pino({ level: 'silent' }),
+    sessionSecret: 'test-secret-test-secret-test-secret-0123',
+    plugins: examplePlugins(),
   });
   return { app, tokens, ids: {} };
 }
@@ -235,8 +260,11 @@ export function resolverFor(ctx: TestContext, fx: ApiFixtures): Resolver {
       }
       case 'role': {
         const m = /^([^/]+)\/(\w+)(?:@(.+))?$/.exec(arg) ?? fail('expected USERNAME/ROLE@UNITCODE');
-        const q = db('user_roles as r').join('users as u', 'u.id', 'r.user_id').leftJoin('units as n', 'n.id', 'r.unit_id')
-          .where('u.username', m[1] as string).where('r.role', m[2] as string);
+        const q = db('user_roles as r')
+          .join('users as u', 'u.id', 'r.user_id')
+          .leftJoin('units as n', 'n.id', 'r.unit_id')
+          .where('u.username', m[1] as string)
+          .where('r.role', m[2] as string);
         if (m[3]) q.where('n.code', m[3]);
         else q.whereNull('r.unit_id');
         const row = (await q.first('r.id')) as { id: number } | undefined;
@@ -336,7 +364,10 @@ export function pdfMismatches(response: Pick<request.Response, 'body' | 'headers
   if (sha && Buffer.isBuffer(body) && crypto.createHash('sha256').update(body).digest('hex') !== sha) {
     problems.push(`body: its SHA-256 is not the X-Content-SHA256 header ${sha}`);
   }
-  for (const line of expected.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of expected
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const h = /^([\w-]+):\s*(.*)$/.exec(line);
     if (!h) throw new Error(`expected a header "Name: value" in a pdf block, got "${line}"`);
     const actual = response.headers[(h[1] as string).toLowerCase()] as string | undefined;
@@ -417,7 +448,12 @@ export function routesOf(router: Router, prefix = ''): string[] {
 export function exampleCalls(ex: ApiExample, route: string): boolean {
   const [method, pattern] = route.split(' ') as [string, string];
   if (ex.method !== method) return false;
-  const re = new RegExp(`^${pattern.split('/').map((p) => (p.startsWith(':') ? '[^/?]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('/')
+      .map((p) => (p.startsWith(':') ? '[^/?]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/')}$`,
+  );
   // Placeholders may hold a slash (`{{role:user/viewer@DNO}}`): each stands for one path segment.
   return re.test(ex.target.replace(placeholder, '0').split('?')[0] as string);
 }

@@ -38,7 +38,10 @@ export function makeAgent(built: BuiltApp): Agent {
   agent.form = async (url, data) => {
     const page = await agent.get('/account');
     const token = page.status === 200 ? csrfOf(page.text) : await agent.csrf();
-    return agent.post(url).type('form').send({ ...data, _csrf: token });
+    return agent
+      .post(url)
+      .type('form')
+      .send({ ...data, _csrf: token });
   };
   return agent;
 }
@@ -65,7 +68,11 @@ export function forEachDatabase(title: string, body: (ctx: () => TestContext) =>
         const admin: Actor = { user: adminUser };
         let n = 0;
         ctx = {
-          ...tdb, config, clock, built, admin,
+          ...tdb,
+          config,
+          clock,
+          built,
+          admin,
           async userWith(role, unitCode, username) {
             const name = username ?? `${role}${++n}`;
             const u = await built.services.users.create(admin, { username: name, fullName: `Người dùng ${name}`, password: testPassword });

@@ -14,8 +14,14 @@ const candidates = ['chromium', 'chromium-browser', 'google-chrome', 'google-chr
 
 /** Flags for a quiet, offline-friendly headless run inside containers and CI runners. */
 const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -77,7 +83,11 @@ export async function startApp(): Promise<RunningApp> {
     booted = await boot({
       listen: true,
       env: {
-        NODE_ENV: 'test', LOG_LEVEL: 'silent', PORT: '0', HOST: '127.0.0.1', PASSWORD_SCRYPT_COST: '1024',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        PASSWORD_SCRYPT_COST: '1024',
         DATABASE_URL: `sqlite:${path.join(dir, 'isotrack.sqlite')}`,
       },
     });

@@ -46,7 +46,9 @@ export async function freshDb(dialect: 'sqlite' | 'postgres'): Promise<TestDb> {
     const db = createDb({ url });
     await migrateCore(db);
     return {
-      dialect, url, db,
+      dialect,
+      url,
+      db,
       async drop() {
         await db.destroy();
         for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
@@ -60,7 +62,10 @@ export async function freshDb(dialect: 'sqlite' | 'postgres'): Promise<TestDb> {
   const db = createDb({ url: pgUrl, schema });
   await migrateCore(db);
   return {
-    dialect, url: pgUrl, schema, db,
+    dialect,
+    url: pgUrl,
+    schema,
+    db,
     async drop() {
       await db.raw(`drop schema ${schema} cascade`);
       await db.destroy();

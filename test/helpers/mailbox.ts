@@ -25,13 +25,11 @@ export interface Mailbox {
 
 /** `=?UTF-8?B?...?=` and `=?UTF-8?Q?...?=` words of a header (RFC 2047). */
 export function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([\w-]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, data: string) => {
-      if (enc.toUpperCase() === 'B') return Buffer.from(data, 'base64').toString('utf8');
-      const bytes = data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
-      return Buffer.from(bytes, 'latin1').toString('utf8');
-    });
+  return value.replace(/\?=\s+=\?/g, '?==?').replace(/=\?([\w-]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, data: string) => {
+    if (enc.toUpperCase() === 'B') return Buffer.from(data, 'base64').toString('utf8');
+    const bytes = data.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  });
 }
 
 export function decodeQuotedPrintable(body: string): string {
@@ -50,8 +48,12 @@ export function parseMail(raw: string, envelope: { to: string[]; from: string })
     if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
   }
   const encoding = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
-  const text = encoding === 'base64' ? Buffer.from(rawBody.replace(/\s+/g, ''), 'base64').toString('utf8')
-    : encoding === 'quoted-printable' ? decodeQuotedPrintable(rawBody) : Buffer.from(rawBody, 'latin1').toString('utf8');
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(rawBody.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? decodeQuotedPrintable(rawBody)
+        : Buffer.from(rawBody, 'latin1').toString('utf8');
   return { ...envelope, subject: decodeWords(headers.get('subject') ?? ''), text: text.replace(/\r\n/g, '\n'), headers, raw };
 }
 

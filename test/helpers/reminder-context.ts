@@ -18,17 +18,34 @@ const vnDay = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().sl
 
 export function unitBrief(id: number, over: Partial<UnitBrief> = {}): UnitBrief {
   return {
-    id, code: `U${id}`, name: `Xã số ${id}`, kind: 'commune', path: `/1/${id}/`, provinceId: 1, provinceCode: 'DNO',
-    isoState: 'declared', isoStandard: '2015', isoStateReason: null, isoStateChangedAt: null, ...over,
+    id,
+    code: `U${id}`,
+    name: `Xã số ${id}`,
+    kind: 'commune',
+    path: `/1/${id}/`,
+    provinceId: 1,
+    provinceCode: 'DNO',
+    isoState: 'declared',
+    isoStandard: '2015',
+    isoStateReason: null,
+    isoStateChangedAt: null,
+    ...over,
   };
 }
 
-export function reminderContext(p: InspectedPlugin, reminderId: string, scheduledFor: Date | string, world: World = {}, settings: PluginSettings = p.settings): ReminderContext {
+export function reminderContext(
+  p: InspectedPlugin,
+  reminderId: string,
+  scheduledFor: Date | string,
+  world: World = {},
+  settings: PluginSettings = p.settings,
+): ReminderContext {
   const translator = new Translator();
   translator.addNamespace(`p.${p.manifest.id}`, p.locales);
   const reads: ReminderQueries = {
     dayOf: vnDay,
-    activeUnits: async (f: UnitFilter) => (world.units ?? []).filter((u) => (!f.kinds || f.kinds.includes(u.kind)) && (!f.isoStates || f.isoStates.includes(u.isoState))),
+    activeUnits: async (f: UnitFilter) =>
+      (world.units ?? []).filter((u) => (!f.kinds || f.kinds.includes(u.kind)) && (!f.isoStates || f.isoStates.includes(u.isoState))),
     holders: async () => new Map(),
     proceduresDueForReview: async (_on: string, sample = 3) => (world.reviews ?? []).map((u) => ({ ...u, first: u.first.slice(0, sample) })),
     actionsDueSoon: async () => [],

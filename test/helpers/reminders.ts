@@ -25,7 +25,11 @@ export interface ReminderAppOptions {
   env?: Record<string, string>;
 }
 
-export async function bundledPlugins(db: Knex, clock: ManualClock, env: Record<string, string> = {}): Promise<{ registry: PluginRegistry; translator: Translator }> {
+export async function bundledPlugins(
+  db: Knex,
+  clock: ManualClock,
+  env: Record<string, string> = {},
+): Promise<{ registry: PluginRegistry; translator: Translator }> {
   const translator = new Translator();
   const settingsEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('PLUGIN_')));
   const registry = await loadPlugins({ db, logger: pino({ level: 'silent' }), clock, translator, settingsEnv });
@@ -34,14 +38,34 @@ export async function bundledPlugins(db: Knex, clock: ManualClock, env: Record<s
 
 /** A registry of one loaded plugin holding the given reminders (no files, no loader). */
 export function registryWith(pluginId: string, reminders: ReminderDefinition[], settings: Record<string, number | string> = {}): PluginRegistry {
-  return new PluginRegistry([{ id: pluginId, dir: '', status: 'loaded', settings, forms: [], reminders, documents: [], migrationsApplied: [], manifest: { id: pluginId, version: '1.0.0', host: '^0.1.0', name: { vi: `Plugin ${pluginId}`, en: `Plugin ${pluginId}` } } }], '0.1.0');
+  return new PluginRegistry(
+    [
+      {
+        id: pluginId,
+        dir: '',
+        status: 'loaded',
+        settings,
+        forms: [],
+        reminders,
+        documents: [],
+        migrationsApplied: [],
+        manifest: { id: pluginId, version: '1.0.0', host: '^0.1.0', name: { vi: `Plugin ${pluginId}`, en: `Plugin ${pluginId}` } },
+      },
+    ],
+    '0.1.0',
+  );
 }
 
 export async function reminderApp(o: ReminderAppOptions): Promise<BuiltApp> {
   const plugins = o.registry ? { registry: o.registry, translator: o.translator ?? new Translator() } : await bundledPlugins(o.db, o.clock, o.env);
   return buildApp({
-    config: testConfig(o.url, o.env), db: o.db, clock: o.clock, logger: pino({ level: 'silent' }),
-    sessionSecret: 'test-secret-test-secret-test-secret-0123', translator: plugins.translator, plugins: plugins.registry,
+    config: testConfig(o.url, o.env),
+    db: o.db,
+    clock: o.clock,
+    logger: pino({ level: 'silent' }),
+    sessionSecret: 'test-secret-test-secret-test-secret-0123',
+    translator: plugins.translator,
+    plugins: plugins.registry,
   });
 }
 
@@ -51,16 +75,28 @@ export function smtpEnv(port: number): Record<string, string> {
 }
 
 export async function adminOf(built: BuiltApp): Promise<Actor> {
-  const user = await built.services.users.create(undefined, { username: 'root', fullName: 'Quản trị', password: testPassword, email: 'root@isotrack.test' }, { admin: true });
+  const user = await built.services.users.create(
+    undefined,
+    { username: 'root', fullName: 'Quản trị', password: testPassword, email: 'root@isotrack.test' },
+    { admin: true },
+  );
   return { user };
 }
 
 /** A user with one role on a unit (by code), an address, and e-mail on unless said. */
-export async function person(built: BuiltApp, admin: Actor, username: string, fullName: string, role: Role, unitCode: string | null, opts: { email?: string | null; emailOff?: boolean } = {}): Promise<number> {
+export async function person(
+  built: BuiltApp,
+  admin: Actor,
+  username: string,
+  fullName: string,
+  role: Role,
+  unitCode: string | null,
+  opts: { email?: string | null; emailOff?: boolean } = {},
+): Promise<number> {
   const users = built.services.users;
   const email = opts.email === undefined ? `${username}@isotrack.test` : opts.email;
   const u = await users.create(admin, { username, fullName, password: testPassword, email: email ?? undefined });
-  const unit = unitCode ? ((await built.services.units.list(admin, { q: unitCode })).items.find((x) => x.code === unitCode)) : undefined;
+  const unit = unitCode ? (await built.services.units.list(admin, { q: unitCode })).items.find((x) => x.code === unitCode) : undefined;
   if (unitCode && !unit) throw new Error(`no unit ${unitCode}`);
   await users.addRole(admin, u.id, { role, unitId: unit?.id });
   if (opts.emailOff) {

@@ -6,7 +6,9 @@ const { EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING } = 
 class ClosingLineReporter extends Mocha.reporters.Spec {
   constructor(runner, options) {
     super(runner, options);
-    let passed = 0, failed = 0, skipped = 0;
+    let passed = 0,
+      failed = 0,
+      skipped = 0;
     runner.on(EVENT_TEST_PASS, () => passed++);
     runner.on(EVENT_TEST_FAIL, () => failed++);
     runner.on(EVENT_TEST_PENDING, () => skipped++);

@@ -49,8 +49,14 @@ forEachDatabase('access: every route, every role, in and out of scope', (ctx) =>
     it('has a row for every route the app mounts (public routes apart)', () => {
       const mounted = mountedRoutes((ctx().built.app as unknown as { router: { stack: Layer[] } }).router.stack);
       const known = new Set([...routes.map(routeKey), ...publicRoutes]);
-      expect(mounted.filter((r) => !known.has(r)), 'routes without a row in the access table').to.deep.equal([]);
-      expect([...new Set(routes.map(routeKey))].filter((r) => !mounted.includes(r)), 'rows for routes that do not exist').to.deep.equal([]);
+      expect(
+        mounted.filter((r) => !known.has(r)),
+        'routes without a row in the access table',
+      ).to.deep.equal([]);
+      expect(
+        [...new Set(routes.map(routeKey))].filter((r) => !mounted.includes(r)),
+        'rows for routes that do not exist',
+      ).to.deep.equal([]);
     });
 
     for (const row of routes) {

@@ -17,7 +17,12 @@ for (const dialect of engines()) {
     let soon: number;
     let late: number;
     const clock = new ManualClock('2026-07-06T00:00:00Z');
-    const inbox = async (userId: number) => ((await tdb.db('notifications').where('user_id', userId).orderBy('id').select('dedupe_key', 'link', 'title_vi')) as Array<{ dedupe_key: string; link: string; title_vi: string }>);
+    const inbox = async (userId: number) =>
+      (await tdb.db('notifications').where('user_id', userId).orderBy('id').select('dedupe_key', 'link', 'title_vi')) as Array<{
+        dedupe_key: string;
+        link: string;
+        title_vi: string;
+      }>;
 
     before(async function () {
       this.timeout(60_000);
@@ -63,7 +68,9 @@ for (const dialect of engines()) {
       await built.services.scheduler.runNow('iso-calendar', 'corrective-actions-overdue');
       // The next week: the late action again, and the one due on the 9th, now late too.
       expect((await inbox(owner)).map((n) => n.dedupe_key).filter((k) => k.includes('overdue'))).to.deep.equal([
-        `iso-calendar:action-overdue:${late}:2026-W28`, `iso-calendar:action-overdue:${late}:2026-W29`, `iso-calendar:action-overdue:${soon}:2026-W29`,
+        `iso-calendar:action-overdue:${late}:2026-W28`,
+        `iso-calendar:action-overdue:${late}:2026-W29`,
+        `iso-calendar:action-overdue:${soon}:2026-W29`,
       ]);
       expect(await inbox(leader), 'the leader is told once, and not yet of the action 4 days late').to.have.length(1);
     });

@@ -5,7 +5,12 @@ import { seedTree } from '../fixtures/tree.ts';
 import { csrfOfSignedIn, escapeHtml } from '../fixtures/http.ts';
 import { insertAction, insertCheck, insertFinding, viActions } from '../fixtures/actions-data.ts';
 
-interface Who { agent: Agent; csrf: string; id: number; username: string }
+interface Who {
+  agent: Agent;
+  csrf: string;
+  id: number;
+  username: string;
+}
 
 forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx) => {
   let c: TestContext;
@@ -27,9 +32,20 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     const req = w.agent[method](url).set('x-csrf-token', w.csrf);
     return body ? req.send(body) : req;
   };
-  const form = (w: Who, url: string, body: Record<string, string>) => w.agent.post(url).type('form').send({ ...body, _csrf: w.csrf });
-  const actionBody = (extra: Record<string, unknown> = {}) => ({ cause: 'Chưa phân công người lưu hồ sơ', action: 'Phân công cán bộ và lập danh mục hồ sơ', ownerId: owner.id, dueDate: '2026-04-15', ...extra });
-  const auditRows = async (entity: string, id: number) => (await c.db('audit_log').where({ entity, entity_id: id }).orderBy('id').select('action', 'after')) as Array<{ action: string; after: string }>;
+  const form = (w: Who, url: string, body: Record<string, string>) =>
+    w.agent
+      .post(url)
+      .type('form')
+      .send({ ...body, _csrf: w.csrf });
+  const actionBody = (extra: Record<string, unknown> = {}) => ({
+    cause: 'Chưa phân công người lưu hồ sơ',
+    action: 'Phân công cán bộ và lập danh mục hồ sơ',
+    ownerId: owner.id,
+    dueDate: '2026-04-15',
+    ...extra,
+  });
+  const auditRows = async (entity: string, id: number) =>
+    (await c.db('audit_log').where({ entity, entity_id: id }).orderBy('id').select('action', 'after')) as Array<{ action: string; after: string }>;
 
   before(async () => {
     c = ctx();
@@ -49,7 +65,12 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     const res = await api(officer, 'post', `/api/v1/findings/${finding}/actions`, actionBody({ dueDate: '2026-03-01' }));
     expect(res.status).to.equal(422);
     expect(res.body.error.fields.dueDate).to.equal(viActions('v.actions_due_before', { date: '02/03/2026' }));
-    const page = await form(officer, `/findings/${finding}/actions`, { cause: 'Nguyên nhân đã gõ', action: 'Hành động đã gõ', owner: owner.username, dueDate: '2026-02-28' });
+    const page = await form(officer, `/findings/${finding}/actions`, {
+      cause: 'Nguyên nhân đã gõ',
+      action: 'Hành động đã gõ',
+      owner: owner.username,
+      dueDate: '2026-02-28',
+    });
     expect(page.status).to.equal(422);
     expect(page.text).to.include(escapeHtml(viActions('v.actions_due_before', { date: '02/03/2026' })));
     expect(page.text, 'the typed values are kept').to.include('Nguyên nhân đã gõ');
@@ -97,7 +118,14 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
 
     const log = await auditRows('corrective_action', id);
     expect(log.map((r) => r.action)).to.deep.equal(['create', 'transition', 'transition', 'transition', 'transition', 'transition', 'transition']);
-    expect(log.slice(1).map((r) => (JSON.parse(r.after) as { status: string }).status)).to.deep.equal(['in_progress', 'done', 'reopened', 'in_progress', 'done', 'verified']);
+    expect(log.slice(1).map((r) => (JSON.parse(r.after) as { status: string }).status)).to.deep.equal([
+      'in_progress',
+      'done',
+      'reopened',
+      'in_progress',
+      'done',
+      'verified',
+    ]);
   });
 
   it('never lets the owner verify their own action, even one who may verify others', async () => {
@@ -159,10 +187,22 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
   it('edits an action, keeping the due date rule, and refuses a stale version', async () => {
     const finding = await insertFinding(c.db, checkId, 'minor');
     const id = await insertAction(c.db, finding, owner.id);
-    const bad = await form(officer, `/actions/${id}/edit`, { cause: 'Nguyên nhân mới', action: 'Hành động mới', owner: owner.username, dueDate: '2025-12-31', version: '1' });
+    const bad = await form(officer, `/actions/${id}/edit`, {
+      cause: 'Nguyên nhân mới',
+      action: 'Hành động mới',
+      owner: owner.username,
+      dueDate: '2025-12-31',
+      version: '1',
+    });
     expect(bad.status).to.equal(422);
     expect(bad.text).to.include('Nguyên nhân mới');
-    const ok = await form(officer, `/actions/${id}/edit`, { cause: 'Nguyên nhân mới', action: 'Hành động mới', owner: owner.username, dueDate: '2026-05-31', version: '1' });
+    const ok = await form(officer, `/actions/${id}/edit`, {
+      cause: 'Nguyên nhân mới',
+      action: 'Hành động mới',
+      owner: owner.username,
+      dueDate: '2026-05-31',
+      version: '1',
+    });
     expect(ok.status).to.equal(302);
     const row = await c.db('corrective_actions').where('id', id).first('cause', 'due_date', 'version');
     expect(row).to.deep.include({ cause: 'Nguyên nhân mới', due_date: '2026-05-31' });
@@ -176,7 +216,9 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     const doneLate = await insertAction(c.db, etFinding, coordinator.id, { dueDate: '2026-02-01', status: 'done' });
     const page = await coordinator.agent.get('/actions').query({ overdue: '1' });
     expect(page.status).to.equal(200);
-    expect(page.text).to.match(new RegExp(`id="row-a-${late}" class=overdue[\\s\\S]*?<strong class="error overdue-label">${viActions('actions.overdue')}</strong>`));
+    expect(page.text).to.match(
+      new RegExp(`id="row-a-${late}" class=overdue[\\s\\S]*?<strong class="error overdue-label">${viActions('actions.overdue')}</strong>`),
+    );
     expect(page.text, 'done work is not overdue').not.to.include(`row-a-${doneLate}"`);
     const byApi = await api(coordinator, 'get', '/api/v1/actions?overdue=1');
     expect(byApi.body.data.map((a: { id: number }) => a.id)).to.deep.equal([late]);
@@ -191,7 +233,15 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     // The same list, filtered alike, to Excel: one row per action, in Vietnamese.
     expect(page.text).to.include('href="/actions/export.xlsx?overdue=true"');
     const sheet = async (who: Who, q: Record<string, string>) => {
-      const res = await who.agent.get('/actions/export.xlsx').query(q).buffer(true).parse((r, cb) => { const parts: Buffer[] = []; r.on('data', (b: Buffer) => parts.push(b)); r.on('end', () => cb(null, Buffer.concat(parts))); });
+      const res = await who.agent
+        .get('/actions/export.xlsx')
+        .query(q)
+        .buffer(true)
+        .parse((r, cb) => {
+          const parts: Buffer[] = [];
+          r.on('data', (b: Buffer) => parts.push(b));
+          r.on('end', () => cb(null, Buffer.concat(parts)));
+        });
       expect(res.status).to.equal(200);
       expect(res.headers['content-type']).to.match(/spreadsheetml/);
       const wb = new ExcelJS.Workbook();
@@ -204,7 +254,18 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     await c.db('corrective_actions').where('id', late).update({ cause: '=HYPERLINK("http://x","bấm")' });
     const rows = await sheet(coordinator, { overdue: '1' });
     expect(rows[1]![4]).to.equal('\'=HYPERLINK("http://x","bấm")');
-    expect(rows[0]).to.deep.equal(['Đơn vị', 'Phát hiện', 'Mức độ', 'Đợt kiểm tra', 'Phân tích nguyên nhân', 'Hành động khắc phục', 'Người thực hiện', 'Hạn hoàn thành', 'Trạng thái', 'Quá hạn']);
+    expect(rows[0]).to.deep.equal([
+      'Đơn vị',
+      'Phát hiện',
+      'Mức độ',
+      'Đợt kiểm tra',
+      'Phân tích nguyên nhân',
+      'Hành động khắc phục',
+      'Người thực hiện',
+      'Hạn hoàn thành',
+      'Trạng thái',
+      'Quá hạn',
+    ]);
     expect(rows.slice(1).map((r) => [r[7], r[8], r[9]])).to.deep.equal([['01/02/2026', 'Đang thực hiện', 'Quá hạn']]);
     expect((await sheet(officer, { overdue: '1' })).length, 'the officer of Nam Dong: the header row only').to.equal(1);
   });
@@ -213,8 +274,12 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     const finding = await insertFinding(c.db, checkId, 'minor');
     const id = await insertAction(c.db, finding, owner.id);
     for (const body of [
-      { ...actionBody(), dueDate: '2026-13-01' }, { ...actionBody(), cause: 'x'.repeat(4001) }, { ...actionBody(), ownerId: 'abc' },
-      { ...actionBody(), ownerId: 2 ** 40 }, { ...actionBody(), cause: ['a', 'b'] }, {},
+      { ...actionBody(), dueDate: '2026-13-01' },
+      { ...actionBody(), cause: 'x'.repeat(4001) },
+      { ...actionBody(), ownerId: 'abc' },
+      { ...actionBody(), ownerId: 2 ** 40 },
+      { ...actionBody(), cause: ['a', 'b'] },
+      {},
     ]) {
       const res = await api(officer, 'post', `/api/v1/findings/${finding}/actions`, body);
       expect(res.status, JSON.stringify(body).slice(0, 80)).to.equal(422);
@@ -224,7 +289,14 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     }
     expect((await api(officer, 'post', '/api/v1/actions/99999999999/transition', { to: 'in_progress' })).status).to.equal(404);
     // A page leaves out a filter it cannot read; the API names it (422).
-    for (const [q, field] of [['page=-1', 'page'], ['status=open&status=done', 'status'], ['unit=abc', 'unit'], ['severity=fatal&overdue=maybe', 'severity'], ['page=99999999999', 'page'], ['pageSize=500', 'pageSize']]) {
+    for (const [q, field] of [
+      ['page=-1', 'page'],
+      ['status=open&status=done', 'status'],
+      ['unit=abc', 'unit'],
+      ['severity=fatal&overdue=maybe', 'severity'],
+      ['page=99999999999', 'page'],
+      ['pageSize=500', 'pageSize'],
+    ]) {
       expect((await officer.agent.get(`/actions?${q}`)).status, q).to.equal(200);
       for (const list of ['findings', 'actions']) {
         const res = await api(officer, 'get', `/api/v1/${list}?${q}`);
@@ -252,7 +324,7 @@ forEachDatabase('corrective actions: life cycle, closing rule, lists, API', (ctx
     expect(detail.text).to.include('Các bước được thực hiện như quy trình');
     // The unit's checks page shows what is still open, and how many actions are overdue.
     const late = await insertAction(c.db, finding, owner.id, { dueDate: '2026-01-15' });
-    const overdue = Number(((await api(officer, 'get', `/api/v1/actions?unit=${nd}&overdue=1&pageSize=1`)).body.meta.total));
+    const overdue = Number((await api(officer, 'get', `/api/v1/actions?unit=${nd}&overdue=1&pageSize=1`)).body.meta.total);
     const checksPage = await officer.agent.get(`/units/${nd}/checks`);
     expect(checksPage.status).to.equal(200);
     const openWork = /<section class="card open-work"[\s\S]*?<\/section>/.exec(checksPage.text)![0];

@@ -3,7 +3,16 @@ import { expect } from 'chai';
 import type { Router } from 'express';
 import { forEachDatabase } from '../helpers/app.ts';
 import {
-  arrangeApiFixtures, captures, exampleCalls, mismatches, parseApiExamples, pdfMismatches, readApiExamples, routesOf, runExample, type ApiFixtures,
+  arrangeApiFixtures,
+  captures,
+  exampleCalls,
+  mismatches,
+  parseApiExamples,
+  pdfMismatches,
+  readApiExamples,
+  routesOf,
+  runExample,
+  type ApiFixtures,
 } from '../helpers/api-examples.ts';
 import type { Services } from '../../src/services.ts';
 import { unitApi } from '../../src/modules/units/units.api.ts';
@@ -31,8 +40,18 @@ describe('the API reference (docs/api.md)', () => {
     // The routers are only declared, never run: their handlers are not called here.
     const stub = {} as Services;
     const routers: Router[] = [
-      unitApi(stub), userApi(stub), auditApi(stub), catalogApi(stub), pluginApi(stub, {} as Clock), notificationApi(stub),
-      checkApi(stub), actionApi(stub), inspectionApi(stub), documentApi(stub), onTimeApi(stub), dashboardApi(stub),
+      unitApi(stub),
+      userApi(stub),
+      auditApi(stub),
+      catalogApi(stub),
+      pluginApi(stub, {} as Clock),
+      notificationApi(stub),
+      checkApi(stub),
+      actionApi(stub),
+      inspectionApi(stub),
+      documentApi(stub),
+      onTimeApi(stub),
+      dashboardApi(stub),
     ];
     const routes = routers.flatMap((r) => routesOf(r, '/api/v1'));
     expect(routes).to.include('GET /api/v1/units/:id');
@@ -58,7 +77,13 @@ describe('the API reference (docs/api.md)', () => {
   });
 
   it('matches objects as subsets, arrays by length and position, and scalars exactly', () => {
-    const body = { data: [{ code: 'DNO', depth: 0 }, { code: 'LCA', depth: 0 }], meta: { total: 2 } };
+    const body = {
+      data: [
+        { code: 'DNO', depth: 0 },
+        { code: 'LCA', depth: 0 },
+      ],
+      meta: { total: 2 },
+    };
     expect(mismatches(body, { data: [{ code: 'DNO' }, '...'] })).to.deep.equal([]);
     expect(mismatches(body, { data: ['<any>', '<any>'], meta: { total: 2 }, error: '<absent>' })).to.deep.equal([]);
     expect(mismatches(body, { data: [{ code: 'DNO' }] })).to.have.length(1);
@@ -97,7 +122,8 @@ forEachDatabase('the examples of docs/api.md', (ctx) => {
       const { response, problems } = await runExample(ctx(), fx, ex);
       const where = `docs/api.md line ${ex.line}: ${ex.method} ${ex.target}`;
       // A PDF is read as bytes: it has no text to show.
-      const shown = typeof response.text === 'string' ? response.text.slice(0, 1500) : `${String(response.headers['content-type'])}, ${JSON.stringify(response.headers)}`;
+      const shown =
+        typeof response.text === 'string' ? response.text.slice(0, 1500) : `${String(response.headers['content-type'])}, ${JSON.stringify(response.headers)}`;
       expect(problems, `${where}\nactual ${response.status}: ${shown}`).to.deep.equal([]);
     });
   }

@@ -85,7 +85,7 @@ forEachDatabase('the JSON API', (ctx) => {
   });
 
   describe('tokens', () => {
-    it('lets an officer\'s token list exactly what the officer sees when signed in', async () => {
+    it("lets an officer's token list exactly what the officer sees when signed in", async () => {
       const byToken = await api().get('/api/v1/units').set('Authorization', bearer(officer));
       const agent = await ctx().signIn(officer.username, testPassword);
       const bySession = await agent.get('/api/v1/units');
@@ -94,9 +94,11 @@ forEachDatabase('the JSON API', (ctx) => {
       expect(byToken.body).to.deep.equal(bySession.body);
     });
 
-    it('does not let an officer\'s token read the other province, its own province or any user', async () => {
+    it("does not let an officer's token read the other province, its own province or any user", async () => {
       for (const code of ['LCA', 'LCA-TU-PK', 'DNO']) {
-        const res = await api().get(`/api/v1/units/${await ctx().unitId(code)}`).set('Authorization', bearer(officer));
+        const res = await api()
+          .get(`/api/v1/units/${await ctx().unitId(code)}`)
+          .set('Authorization', bearer(officer));
         expect(res.status, code).to.equal(404);
         expect(res.body.error.code).to.equal('NOT_FOUND');
       }
@@ -109,12 +111,14 @@ forEachDatabase('the JSON API', (ctx) => {
       }
     });
 
-    it('does not let an officer\'s token edit a unit it can read, but lets it set the ISO state', async () => {
+    it("does not let an officer's token edit a unit it can read, but lets it set the ISO state", async () => {
       const nd = await ctx().unitId('DNO-CJ-ND');
       const edit = await api().patch(`/api/v1/units/${nd}`).set('Authorization', bearer(officer)).send({ name: 'Đổi tên' });
       expect(edit.status).to.equal(404);
       expect((await ctx().built.services.units.get(ctx().admin, nd)).name).to.equal('Xã Nam Dong');
-      const state = await api().put(`/api/v1/units/${nd}/iso-state`).set('Authorization', bearer(officer))
+      const state = await api()
+        .put(`/api/v1/units/${nd}/iso-state`)
+        .set('Authorization', bearer(officer))
         .send({ state: 'building', standard: '2015', reason: 'Bắt đầu xây dựng' });
       expect(state.status).to.equal(200);
       expect(state.body.data.isoState).to.equal('building');
@@ -209,17 +213,21 @@ forEachDatabase('the JSON API', (ctx) => {
       expect(await unitsNow()).to.equal(count);
     });
 
-    it('accepts the same write on a browser session with the page\'s CSRF token in x-csrf-token', async () => {
+    it("accepts the same write on a browser session with the page's CSRF token in x-csrf-token", async () => {
       const agent = await ctx().signIn('quantri2', testPassword);
       const token = csrfOf((await agent.get('/account')).text);
-      const res = await agent.post('/api/v1/units').set('x-csrf-token', token)
+      const res = await agent
+        .post('/api/v1/units')
+        .set('x-csrf-token', token)
         .send({ code: 'CSRF-2', name: 'Xã Thử Hai', kind: 'commune', parentId: await ctx().unitId('LCA') });
       expect(res.status).to.equal(201);
       expect(res.body.data.code).to.equal('CSRF-2');
     });
 
     it('accepts the same write with a bearer token and no CSRF token', async () => {
-      const res = await api().post('/api/v1/units').set('Authorization', bearer(admin))
+      const res = await api()
+        .post('/api/v1/units')
+        .set('Authorization', bearer(admin))
         .send({ code: 'CSRF-3', name: 'Xã Thử Ba', kind: 'commune', parentId: await ctx().unitId('LCA') });
       expect(res.status).to.equal(201);
       expect(await ctx().db('units').where('code', 'CSRF-3').first('id')).to.not.equal(undefined);
@@ -228,19 +236,74 @@ forEachDatabase('the JSON API', (ctx) => {
 
   describe('errors', () => {
     const cases: Array<{ title: string; status: number; code: string; send: (c: { admin: Caller; officer: Caller }) => request.Test }> = [
-      { title: 'GET of an unknown API path', status: 404, code: 'NOT_FOUND', send: ({ officer: o }) => request(ctx().built.app).get('/api/v1/khong-co/1').set('Authorization', bearer(o)) },
-      { title: 'POST to an unknown API path', status: 404, code: 'NOT_FOUND', send: ({ admin: a }) => request(ctx().built.app).post('/api/v1/khong-co').set('Authorization', bearer(a)).send({ a: 1 }) },
+      {
+        title: 'GET of an unknown API path',
+        status: 404,
+        code: 'NOT_FOUND',
+        send: ({ officer: o }) => request(ctx().built.app).get('/api/v1/khong-co/1').set('Authorization', bearer(o)),
+      },
+      {
+        title: 'POST to an unknown API path',
+        status: 404,
+        code: 'NOT_FOUND',
+        send: ({ admin: a }) => request(ctx().built.app).post('/api/v1/khong-co').set('Authorization', bearer(a)).send({ a: 1 }),
+      },
       { title: 'GET of an unknown API path without a caller', status: 404, code: 'NOT_FOUND', send: () => request(ctx().built.app).get('/api/v1/khong-co') },
-      { title: 'a method the path does not have', status: 404, code: 'NOT_FOUND', send: ({ admin: a }) => request(ctx().built.app).delete('/api/v1/units').set('Authorization', bearer(a)) },
+      {
+        title: 'a method the path does not have',
+        status: 404,
+        code: 'NOT_FOUND',
+        send: ({ admin: a }) => request(ctx().built.app).delete('/api/v1/units').set('Authorization', bearer(a)),
+      },
       { title: 'an unknown path outside /api/v1 but under /api', status: 404, code: 'NOT_FOUND', send: () => request(ctx().built.app).get('/api/v2/units') },
-      { title: 'a non-numeric id', status: 404, code: 'NOT_FOUND', send: ({ admin: a }) => request(ctx().built.app).get('/api/v1/units/abc').set('Authorization', bearer(a)) },
+      {
+        title: 'a non-numeric id',
+        status: 404,
+        code: 'NOT_FOUND',
+        send: ({ admin: a }) => request(ctx().built.app).get('/api/v1/units/abc').set('Authorization', bearer(a)),
+      },
       { title: 'no caller', status: 401, code: 'UNAUTHENTICATED', send: () => request(ctx().built.app).get('/api/v1/audit') },
-      { title: 'no caller on a write', status: 401, code: 'UNAUTHENTICATED', send: () => request(ctx().built.app).put('/api/v1/units/1/iso-state').send({ state: 'declared' }) },
-      { title: 'a token too short to be one', status: 401, code: 'TOKEN_INVALID', send: () => request(ctx().built.app).get('/api/v1/me').set('Authorization', 'Bearer abc') },
-      { title: 'another scheme than Bearer', status: 401, code: 'TOKEN_INVALID', send: () => request(ctx().built.app).get('/api/v1/me').set('Authorization', 'Basic cm9vdDpwYXNz') },
-      { title: 'a body that is not JSON', status: 400, code: 'BAD_REQUEST', send: ({ admin: a }) => request(ctx().built.app).post('/api/v1/units').set('Authorization', bearer(a)).set('Content-Type', 'application/json').send('{"code":') },
-      { title: 'a body over 1 MB', status: 413, code: 'PAYLOAD_TOO_LARGE', send: ({ admin: a }) => request(ctx().built.app).post('/api/v1/units').set('Authorization', bearer(a)).send({ name: 'x'.repeat(1_100_000) }) },
-      { title: 'a POST with no body at all', status: 422, code: 'VALIDATION_FAILED', send: ({ admin: a }) => request(ctx().built.app).post('/api/v1/units').set('Authorization', bearer(a)) },
+      {
+        title: 'no caller on a write',
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        send: () => request(ctx().built.app).put('/api/v1/units/1/iso-state').send({ state: 'declared' }),
+      },
+      {
+        title: 'a token too short to be one',
+        status: 401,
+        code: 'TOKEN_INVALID',
+        send: () => request(ctx().built.app).get('/api/v1/me').set('Authorization', 'Bearer abc'),
+      },
+      {
+        title: 'another scheme than Bearer',
+        status: 401,
+        code: 'TOKEN_INVALID',
+        send: () => request(ctx().built.app).get('/api/v1/me').set('Authorization', 'Basic cm9vdDpwYXNz'),
+      },
+      {
+        title: 'a body that is not JSON',
+        status: 400,
+        code: 'BAD_REQUEST',
+        send: ({ admin: a }) =>
+          request(ctx().built.app).post('/api/v1/units').set('Authorization', bearer(a)).set('Content-Type', 'application/json').send('{"code":'),
+      },
+      {
+        title: 'a body over 1 MB',
+        status: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        send: ({ admin: a }) =>
+          request(ctx().built.app)
+            .post('/api/v1/units')
+            .set('Authorization', bearer(a))
+            .send({ name: 'x'.repeat(1_100_000) }),
+      },
+      {
+        title: 'a POST with no body at all',
+        status: 422,
+        code: 'VALIDATION_FAILED',
+        send: ({ admin: a }) => request(ctx().built.app).post('/api/v1/units').set('Authorization', bearer(a)),
+      },
     ];
     for (const c of cases) {
       it(`answers ${c.title} with ${c.status} ${c.code} in JSON, never HTML`, async () => {
@@ -250,7 +313,10 @@ forEachDatabase('the JSON API', (ctx) => {
         expect(res.text).to.not.match(/<html|<!doctype|<body/i);
         expect(res.text, 'no stack trace').to.not.match(/\bat .+\.ts:\d+/);
         expect(res.body.error.code).to.equal(c.code);
-        expect(res.body.error.message).to.be.a('string').and.not.equal('').and.not.match(/^errors\./);
+        expect(res.body.error.message)
+          .to.be.a('string')
+          .and.not.equal('')
+          .and.not.match(/^errors\./);
         expect(res.body.error.requestId).to.equal(res.headers['x-request-id']);
       });
     }

@@ -16,7 +16,10 @@ import { makeAgent, testConfig, testPassword } from '../helpers/app.ts';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
-interface Target { url: string; drop(): Promise<void> }
+interface Target {
+  url: string;
+  drop(): Promise<void>;
+}
 
 /**
  * A database the CLI is pointed at through DATABASE_URL, as an operator would: a file on SQLite,
@@ -69,7 +72,10 @@ for (const dialect of engines()) {
     let restored: Target;
     const written: string[] = [];
     const cli = (url: string, args: string[], extraEnv: Record<string, string> = {}) =>
-      run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', PASSWORD_SCRYPT_COST: '1024', ...extraEnv } });
+      run(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent', PASSWORD_SCRYPT_COST: '1024', ...extraEnv },
+      });
     const target = async (name: string) => {
       const t = await newTarget(dialect, dir, name);
       targets.push(t);
@@ -99,9 +105,9 @@ for (const dialect of engines()) {
       expect(fs.existsSync(written[0] as string), 'the oldest backup is removed').to.equal(false);
       expect(fs.existsSync(written[1] as string)).to.equal(true);
       expect(fs.existsSync(written[2] as string)).to.equal(true);
-      expect(fs.readdirSync(backups).sort()).to.deep.equal([
-        'ghi-chu.txt', `isotrack-ban-thu-cong${ext}`, path.basename(written[1] as string), path.basename(written[2] as string),
-      ].sort());
+      expect(fs.readdirSync(backups).sort()).to.deep.equal(
+        ['ghi-chu.txt', `isotrack-ban-thu-cong${ext}`, path.basename(written[1] as string), path.basename(written[2] as string)].sort(),
+      );
       expect(fs.statSync(written[2] as string).mode & 0o077, 'only the owner may read a backup').to.equal(0);
     });
 
@@ -110,7 +116,13 @@ for (const dialect of engines()) {
       expect(stdout).to.contain('restored from');
       const db = createDb({ url: restored.url });
       try {
-        const built = buildApp({ config: testConfig(restored.url), db, clock: new ManualClock('2026-03-02T02:00:00Z'), logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret-test-secret-0123' });
+        const built = buildApp({
+          config: testConfig(restored.url),
+          db,
+          clock: new ManualClock('2026-03-02T02:00:00Z'),
+          logger: pino({ level: 'silent' }),
+          sessionSecret: 'test-secret-test-secret-test-secret-0123',
+        });
         const agent = makeAgent(built);
         const token = await agent.csrf();
         const res = await agent.post('/login').type('form').send({ username: 'kiemtra', password: testPassword, _csrf: token });

@@ -21,7 +21,7 @@ forEachDatabase('catalog: document control of a procedure', (ctx) => {
 
   const c = () => ctx().built.services.catalog;
 
-  it('takes a procedure from draft through review and a leader\'s approval to issued, with who signed and when', async () => {
+  it("takes a procedure from draft through review and a leader's approval to issued, with who signed and when", async () => {
     const p = await c().procedures.create(officer, unitId, khaiSinhContent(tthc.khaiSinh!));
     expect(p.status).to.equal('draft');
     await c().lifecycle.submit(officer, p.id);
@@ -65,13 +65,20 @@ forEachDatabase('catalog: document control of a procedure', (ctx) => {
     expect(now.revisionNo).to.equal(1);
     await rejectsWith(c().lifecycle.submit(officer, p.id), 'PROCEDURE_CHANGE_SUMMARY');
     const steps = (khaiSinhContent(tthc.khaiSinh!).steps as Array<Record<string, string>>).map((s, i) => (i === 1 ? { ...s, days: '1.5' } : s));
-    await c().procedures.saveDraft(officer, p.id, khaiSinhContent(tthc.khaiSinh!, { steps, changeSummary: 'Rút ngắn thời gian thẩm định', version: String(rev2.version) }));
+    await c().procedures.saveDraft(
+      officer,
+      p.id,
+      khaiSinhContent(tthc.khaiSinh!, { steps, changeSummary: 'Rút ngắn thời gian thẩm định', version: String(rev2.version) }),
+    );
     await issueAll(ctx(), p.id, officer, leader, '2026-04-01');
     now = await c().procedures.get(officer, p.id);
     expect(now.revisionNo).to.equal(2);
     expect(now.issueDate).to.equal('2026-04-01');
     const d = await c().procedures.details(officer, p.id);
-    expect(d.revisions.map((r) => [r.revisionNo, r.status])).to.deep.equal([[2, 'issued'], [1, 'superseded']]);
+    expect(d.revisions.map((r) => [r.revisionNo, r.status])).to.deep.equal([
+      [2, 'issued'],
+      [1, 'superseded'],
+    ]);
     const { revision: old } = await c().procedures.revision(officer, p.id, 1);
     expect(old.steps[1]?.days).to.equal(2);
   });
@@ -99,10 +106,16 @@ forEachDatabase('catalog: document control of a procedure', (ctx) => {
   });
 
   it('refuses to submit while a step has nobody responsible or a record no retention period', async () => {
-    const p = await c().procedures.create(officer, unitId, khaiSinhContent(tthc.chungThuc!, {
-      code: 'QT-03/ND-CT', title: 'Chứng thực bản sao',
-      steps: [{ action: 'Tiếp nhận', responsible: '', days: '0.5' }], records: [{ name: 'Sổ chứng thực', retention: '' }],
-    }));
+    const p = await c().procedures.create(
+      officer,
+      unitId,
+      khaiSinhContent(tthc.chungThuc!, {
+        code: 'QT-03/ND-CT',
+        title: 'Chứng thực bản sao',
+        steps: [{ action: 'Tiếp nhận', responsible: '', days: '0.5' }],
+        records: [{ name: 'Sổ chứng thực', retention: '' }],
+      }),
+    );
     const err = await rejectsWith(c().lifecycle.submit(officer, p.id), 'PROCEDURE_INCOMPLETE');
     expect(err.params).to.deep.equal({ steps: '1', records: '1' });
     const d = await c().procedures.details(officer, p.id);
@@ -114,10 +127,18 @@ forEachDatabase('catalog: document control of a procedure', (ctx) => {
     const base = khaiSinhContent(tthc.khaiSinh!, { code: 'QT-09/ND' });
     const before = await ctx().db('procedures').count({ n: '*' });
     expect((await rejectsWith(c().procedures.create(officer, unitId, { ...base, code: '' }), 'VALIDATION_FAILED')).fields?.code?.key).to.equal('v.required');
-    expect((await rejectsWith(c().procedures.create(officer, unitId, { ...base, code: 'QT-02/ND-HT' }), 'PROCEDURE_CODE_TAKEN')).fields?.code?.key).to.equal('v.procedure_code_taken');
-    const neg = await rejectsWith(c().procedures.create(officer, unitId, { ...base, steps: [{ action: 'A', responsible: 'B', days: '-1' }] }), 'VALIDATION_FAILED');
+    expect((await rejectsWith(c().procedures.create(officer, unitId, { ...base, code: 'QT-02/ND-HT' }), 'PROCEDURE_CODE_TAKEN')).fields?.code?.key).to.equal(
+      'v.procedure_code_taken',
+    );
+    const neg = await rejectsWith(
+      c().procedures.create(officer, unitId, { ...base, steps: [{ action: 'A', responsible: 'B', days: '-1' }] }),
+      'VALIDATION_FAILED',
+    );
     expect(neg.fields?.['steps.0.days']?.key).to.equal('v.days_negative');
-    const nan = await rejectsWith(c().procedures.create(officer, unitId, { ...base, steps: [{ action: 'A', responsible: 'B', days: 'hai ngày' }] }), 'VALIDATION_FAILED');
+    const nan = await rejectsWith(
+      c().procedures.create(officer, unitId, { ...base, steps: [{ action: 'A', responsible: 'B', days: 'hai ngày' }] }),
+      'VALIDATION_FAILED',
+    );
     expect(nan.fields?.['steps.0.days']?.key).to.equal('v.days_number');
     const other = await rejectsWith(c().procedures.create(officer, unitId, { ...base, tthcId: String(tthc.lcaKhaiSinh) }), 'TTHC_OTHER_PROVINCE');
     expect(other.fields?.tthcId?.key).to.equal('v.tthc_other_province');
@@ -128,14 +149,24 @@ forEachDatabase('catalog: document control of a procedure', (ctx) => {
     const p = await c().procedures.create(officer, unitId, khaiSinhContent(tthc.ketHon!, { code: 'QT-04/ND-HT', title: 'Kết hôn (bản A)' }));
     const { head } = await c().procedures.details(officer, p.id);
     const other = { user: (await ctx().userWith('officer', 'DNO-CJ-ND')).user };
-    await c().procedures.saveDraft(other, p.id, khaiSinhContent(tthc.ketHon!, { code: 'QT-04/ND-HT', title: 'Kết hôn (bản B)', version: String(head.version) }));
-    const err = await rejectsWith(c().procedures.saveDraft(officer, p.id, khaiSinhContent(tthc.ketHon!, { code: 'QT-04/ND-HT', title: 'Kết hôn (bản C)', version: String(head.version) })), 'STALE_EDIT');
+    await c().procedures.saveDraft(
+      other,
+      p.id,
+      khaiSinhContent(tthc.ketHon!, { code: 'QT-04/ND-HT', title: 'Kết hôn (bản B)', version: String(head.version) }),
+    );
+    const err = await rejectsWith(
+      c().procedures.saveDraft(officer, p.id, khaiSinhContent(tthc.ketHon!, { code: 'QT-04/ND-HT', title: 'Kết hôn (bản C)', version: String(head.version) })),
+      'STALE_EDIT',
+    );
     expect(err.status).to.equal(409);
     expect((await c().procedures.get(officer, p.id)).title).to.equal('Kết hôn (bản B)');
   });
 
   it('flags a procedure whose steps take longer than the TTHC allows, as a warning and a list filter', async () => {
-    const steps = [{ action: 'Tiếp nhận', responsible: 'Một cửa', days: '1' }, { action: 'Xử lý', responsible: 'Tư pháp', days: '1.5' }];
+    const steps = [
+      { action: 'Tiếp nhận', responsible: 'Một cửa', days: '1' },
+      { action: 'Xử lý', responsible: 'Tư pháp', days: '1.5' },
+    ];
     const p = await c().procedures.create(officer, unitId, khaiSinhContent(tthc.chungThuc!, { code: 'QT-05/ND-CT', title: 'Chứng thực chữ ký', steps }));
     const d = await c().procedures.details(officer, p.id);
     expect(d.checks.overTime).to.equal(true);
@@ -156,7 +187,7 @@ forEachDatabase('catalog: document control of a procedure', (ctx) => {
     expect((await c().procedures.list(officer, { due: '1' }, { unitId })).total).to.equal(0);
   });
 
-  it('does not show a procedure to anyone outside the unit\'s scope', async () => {
+  it("does not show a procedure to anyone outside the unit's scope", async () => {
     const outsider = { user: (await ctx().userWith('officer', 'LCA-TU-PK')).user };
     const any = (await c().procedures.list(officer, {}, { unitId })).items[0]!;
     await rejectsWith(c().procedures.get(outsider, any.id), 'NOT_FOUND');

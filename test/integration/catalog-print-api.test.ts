@@ -61,9 +61,24 @@ forEachDatabase('catalog print, PDF, API and attached files', (ctx) => {
     try {
       // Reading order, with line breaks inside a table cell joined back.
       const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).normalize('NFC').replace(/\s+/g, ' ');
-      for (const s of ['XÃ NAM DONG', 'HUYỆN CƯ JÚT', 'QUY TRÌNH', 'ĐĂNG KÝ KHAI SINH', 'Mã hiệu: QT-01/ND-HT', 'Lần ban hành: 01', 'Ngày ban hành: 02/03/2026',
-        'Soạn thảo', 'Xem xét', 'Phê duyệt', 'Tiếp nhận hồ sơ tại Bộ phận một cửa', 'Thẩm định, trình ký', 'Công chức Tư pháp - Hộ tịch', 'Tờ khai đăng ký khai sinh',
-        'Vĩnh viễn', 'Người dùng officer']) {
+      for (const s of [
+        'XÃ NAM DONG',
+        'HUYỆN CƯ JÚT',
+        'QUY TRÌNH',
+        'ĐĂNG KÝ KHAI SINH',
+        'Mã hiệu: QT-01/ND-HT',
+        'Lần ban hành: 01',
+        'Ngày ban hành: 02/03/2026',
+        'Soạn thảo',
+        'Xem xét',
+        'Phê duyệt',
+        'Tiếp nhận hồ sơ tại Bộ phận một cửa',
+        'Thẩm định, trình ký',
+        'Công chức Tư pháp - Hộ tịch',
+        'Tờ khai đăng ký khai sinh',
+        'Vĩnh viễn',
+        'Người dùng officer',
+      ]) {
         expect(text, s).to.contain(s);
       }
     } finally {
@@ -77,7 +92,13 @@ forEachDatabase('catalog print, PDF, API and attached files', (ctx) => {
     expect(list.body.meta.total).to.equal(1);
     const one = await api('officer').get(`/api/v1/procedures/${procedureId}`);
     expect(one.body.data.inForce.steps).to.have.length(3);
-    const created = await api('officer').post('/api/v1/procedures', { unitId, code: 'QT-07/ND', title: 'Kiểm soát tài liệu', kind: 'document_control', steps: [{ action: 'Soạn thảo', responsible: 'Thư ký ISO', days: 2 }] });
+    const created = await api('officer').post('/api/v1/procedures', {
+      unitId,
+      code: 'QT-07/ND',
+      title: 'Kiểm soát tài liệu',
+      kind: 'document_control',
+      steps: [{ action: 'Soạn thảo', responsible: 'Thư ký ISO', days: 2 }],
+    });
     expect(created.status).to.equal(201);
     const id = created.body.data.id as number;
     for (const step of ['submit', 'review']) expect((await api('officer').post(`/api/v1/procedures/${id}/${step}`)).status, step).to.equal(200);
@@ -88,13 +109,19 @@ forEachDatabase('catalog print, PDF, API and attached files', (ctx) => {
     expect([issued.body.data.status, issued.body.data.revisionNo]).to.deep.equal(['issued', 1]);
     const rev = await api('officer').post(`/api/v1/procedures/${id}/revise`);
     expect([rev.status, rev.body.data.revisionNo, rev.body.data.status]).to.deep.equal([201, 2, 'draft']);
-    const body = { code: 'QT-07/ND', title: 'Kiểm soát tài liệu (sửa)', kind: 'document_control', changeSummary: 'Sửa tên', steps: [{ action: 'Soạn thảo', responsible: 'Thư ký ISO', days: 1 }] };
+    const body = {
+      code: 'QT-07/ND',
+      title: 'Kiểm soát tài liệu (sửa)',
+      kind: 'document_control',
+      changeSummary: 'Sửa tên',
+      steps: [{ action: 'Soạn thảo', responsible: 'Thư ký ISO', days: 1 }],
+    };
     expect((await api('officer').put(`/api/v1/procedures/${id}/draft`, { ...body, version: rev.body.data.version })).status).to.equal(200);
     const stale = await api('officer').put(`/api/v1/procedures/${id}/draft`, { ...body, version: rev.body.data.version });
     expect([stale.status, stale.body.error.code]).to.deep.equal([409, 'STALE_EDIT']);
   });
 
-  it('answers 404 through the API for what lies outside the caller\'s scope', async () => {
+  it("answers 404 through the API for what lies outside the caller's scope", async () => {
     expect((await api('outsider').get(`/api/v1/procedures/${procedureId}`)).status).to.equal(404);
     expect((await api('outsider').post(`/api/v1/procedures/${procedureId}/submit`)).status).to.equal(404);
     expect((await api('outsider').post('/api/v1/procedures', { unitId, code: 'X-1', title: 'X', kind: 'other' })).status).to.equal(404);
@@ -104,20 +131,28 @@ forEachDatabase('catalog print, PDF, API and attached files', (ctx) => {
     expect(lists.body.data.map((t: { id: number }) => t.id)).to.deep.equal([tthc.khaiSinh]);
   });
 
-  it('attaches a file to a form of a draft and serves it only within the unit\'s scope', async () => {
+  it("attaches a file to a form of a draft and serves it only within the unit's scope", async () => {
     const c = ctx().built.services.catalog;
     const rev = await c.procedures.revise(officer, procedureId);
     const agent = await ctx().signIn(officer.username, officer.password);
     const token = await csrfOfSignedIn(agent);
     const content = wordFile('Tờ khai đăng ký khai sinh (mẫu)');
-    const up = await agent.post(`/procedures/${procedureId}/forms/0/file`).field('_csrf', token).field('version', String(rev.version)).attach('file', content, 'Tờ khai.docx');
+    const up = await agent
+      .post(`/procedures/${procedureId}/forms/0/file`)
+      .field('_csrf', token)
+      .field('version', String(rev.version))
+      .attach('file', content, 'Tờ khai.docx');
     expect(up.status).to.equal(302);
     const { head } = await c.procedures.details(officer, procedureId);
     const fileId = head.forms[0]?.fileId as number;
     expect(head.forms[0]?.fileName).to.equal('Tờ khai.docx');
     const got = await agent.get(`/catalog/files/${fileId}`).buffer(true).parse(binaryBody);
     expect(Buffer.compare(got.body as Buffer, content)).to.equal(0);
-    const stale = await agent.post(`/procedures/${procedureId}/forms/0/file`).field('_csrf', token).field('version', String(rev.version)).attach('file', content, 'khac.docx');
+    const stale = await agent
+      .post(`/procedures/${procedureId}/forms/0/file`)
+      .field('_csrf', token)
+      .field('version', String(rev.version))
+      .attach('file', content, 'khac.docx');
     expect(stale.status).to.equal(409);
     const outsider = await ctx().userWith('viewer', 'LCA-TU-PK');
     const other = await ctx().signIn(outsider.username, outsider.password);

@@ -29,7 +29,12 @@ forEachDatabase('catalog templates, TTHC scope, quality policy and objectives', 
   const c = () => ctx().built.services.catalog;
 
   it('lets a coordinator publish a template that a commune officer may read but not write', async () => {
-    const t = await c().procedures.create(coordinator, provinceId, khaiSinhContent(tthc.khaiSinh!, { code: 'MAU-KS', title: 'Quy trình mẫu đăng ký khai sinh' }), { isTemplate: true });
+    const t = await c().procedures.create(
+      coordinator,
+      provinceId,
+      khaiSinhContent(tthc.khaiSinh!, { code: 'MAU-KS', title: 'Quy trình mẫu đăng ký khai sinh' }),
+      { isTemplate: true },
+    );
     templateId = t.id;
     await rejectsWith(c().procedures.create(officer, unitId, khaiSinhContent(tthc.khaiSinh!, { code: 'MAU-X' }), { isTemplate: true }), 'NOT_FOUND');
     await issueAll(ctx(), t.id, coordinator, provinceLeader);
@@ -52,11 +57,30 @@ forEachDatabase('catalog templates, TTHC scope, quality policy and objectives', 
     const copy = (await c().procedures.list(officer, { q: 'QT-01/ND-HT' }, { unitId })).items[0]!;
     // The unit words its own purpose; the template later changes its steps only.
     const own = await c().procedures.details(officer, copy.id);
-    await c().procedures.saveDraft(officer, copy.id, khaiSinhContent(tthc.khaiSinh!, { code: 'QT-01/ND-HT', title: 'Quy trình mẫu đăng ký khai sinh', purpose: 'Mục đích riêng của xã', version: String(own.head.version) }));
+    await c().procedures.saveDraft(
+      officer,
+      copy.id,
+      khaiSinhContent(tthc.khaiSinh!, {
+        code: 'QT-01/ND-HT',
+        title: 'Quy trình mẫu đăng ký khai sinh',
+        purpose: 'Mục đích riêng của xã',
+        version: String(own.head.version),
+      }),
+    );
     await issueAll(ctx(), copy.id, officer, leader);
     const rev = await c().procedures.revise(coordinator, templateId);
     const steps = [{ action: 'Tiếp nhận và trả kết quả trong ngày', responsible: 'Công chức một cửa', days: '1', output: 'Giấy khai sinh' }];
-    await c().procedures.saveDraft(coordinator, templateId, khaiSinhContent(tthc.khaiSinh!, { code: 'MAU-KS', title: 'Quy trình mẫu đăng ký khai sinh', steps, changeSummary: 'Rút gọn còn một bước', version: String(rev.version) }));
+    await c().procedures.saveDraft(
+      coordinator,
+      templateId,
+      khaiSinhContent(tthc.khaiSinh!, {
+        code: 'MAU-KS',
+        title: 'Quy trình mẫu đăng ký khai sinh',
+        steps,
+        changeSummary: 'Rút gọn còn một bước',
+        version: String(rev.version),
+      }),
+    );
     await issueAll(ctx(), templateId, coordinator, provinceLeader);
 
     const st = (await c().templates.status(officer, copy.id))!;
@@ -83,7 +107,16 @@ forEachDatabase('catalog templates, TTHC scope, quality policy and objectives', 
     const page = await agent.get(`/procedures/${copy.id}`);
     expect(page.text).not.to.contain(viText('catalog.templates.updated'));
     const rev = await c().procedures.revise(coordinator, templateId);
-    await c().procedures.saveDraft(coordinator, templateId, khaiSinhContent(tthc.khaiSinh!, { code: 'MAU-KS', title: 'Quy trình mẫu đăng ký khai sinh (2027)', changeSummary: 'Đổi tên', version: String(rev.version) }));
+    await c().procedures.saveDraft(
+      coordinator,
+      templateId,
+      khaiSinhContent(tthc.khaiSinh!, {
+        code: 'MAU-KS',
+        title: 'Quy trình mẫu đăng ký khai sinh (2027)',
+        changeSummary: 'Đổi tên',
+        version: String(rev.version),
+      }),
+    );
     await issueAll(ctx(), templateId, coordinator, provinceLeader);
     expect((await agent.get(`/procedures/${copy.id}`)).text).to.contain(viText('catalog.templates.updated'));
     const diff = await agent.get(`/procedures/${copy.id}/template`);
@@ -110,7 +143,7 @@ forEachDatabase('catalog templates, TTHC scope, quality policy and objectives', 
     expect((await c().tthc.adopted(dept, pk)).items.map((t) => t.code)).to.deep.equal(['1.001193']);
   });
 
-  it('refuses to adopt a code that is not in the unit\'s province list', async () => {
+  it("refuses to adopt a code that is not in the unit's province list", async () => {
     const err = await rejectsWith(c().tthc.adopt(officer, unitId, { codes: '1.001193 9.123456' }), 'VALIDATION_FAILED');
     expect(err.fields?.codes).to.deep.equal({ key: 'v.tthc_unknown', params: { code: '9.123456' } });
     expect((await c().tthc.adopted(officer, unitId)).items).to.have.length(0);
@@ -118,8 +151,20 @@ forEachDatabase('catalog templates, TTHC scope, quality policy and objectives', 
 
   it('keeps a quality policy and yearly objectives with target, actual and whether achieved', async () => {
     await c().quality.savePolicy(officer, unitId, { text: 'Công khai, minh bạch, đúng hạn.', issuedOn: '2026-01-15' });
-    const o = await c().quality.addObjective(officer, unitId, { year: '2026', objective: 'Giải quyết hồ sơ đúng hạn', measure: 'Tỷ lệ hồ sơ đúng hạn', target: '≥ 98%' });
-    await c().quality.updateObjective(officer, unitId, o.id, { year: '2026', objective: 'Giải quyết hồ sơ đúng hạn', measure: 'Tỷ lệ hồ sơ đúng hạn', target: '≥ 98%', actual: '99,1%', achieved: 'yes' });
+    const o = await c().quality.addObjective(officer, unitId, {
+      year: '2026',
+      objective: 'Giải quyết hồ sơ đúng hạn',
+      measure: 'Tỷ lệ hồ sơ đúng hạn',
+      target: '≥ 98%',
+    });
+    await c().quality.updateObjective(officer, unitId, o.id, {
+      year: '2026',
+      objective: 'Giải quyết hồ sơ đúng hạn',
+      measure: 'Tỷ lệ hồ sơ đúng hạn',
+      target: '≥ 98%',
+      actual: '99,1%',
+      achieved: 'yes',
+    });
     await rejectsWith(c().quality.addObjective(officer, unitId, { year: 'năm nay', objective: '', target: '' }), 'VALIDATION_FAILED');
     const q = await c().quality.overview(officer, unitId);
     expect(q.policy?.text).to.equal('Công khai, minh bạch, đúng hạn.');

@@ -24,12 +24,20 @@ forEachDatabase('catalog pages for TTHC, scope, templates, quality and search', 
     for (const a of [coordinator, officer]) tokens.set(a, await csrfOfSignedIn(a));
     await ctx().built.services.catalog.procedures.create({ user: o.user }, unitId, khaiSinhContent(tthc.khaiSinh!));
     const et = await ctx().unitId('DNO-CJ-ET');
-    await ctx().built.services.catalog.procedures.create(ctx().admin, et, khaiSinhContent(tthc.khaiSinh!, { code: 'QT-01/ET-HT', title: 'Quy trình khai sinh thị trấn' }));
+    await ctx().built.services.catalog.procedures.create(
+      ctx().admin,
+      et,
+      khaiSinhContent(tthc.khaiSinh!, { code: 'QT-01/ET-HT', title: 'Quy trình khai sinh thị trấn' }),
+    );
   });
 
-  const post = (a: Agent, url: string, body: Record<string, string>) => a.post(url).type('form').send({ ...body, _csrf: tokens.get(a) as string });
+  const post = (a: Agent, url: string, body: Record<string, string>) =>
+    a
+      .post(url)
+      .type('form')
+      .send({ ...body, _csrf: tokens.get(a) as string });
 
-  it('shows the province\'s TTHC list to a commune officer, searchable without diacritics', async () => {
+  it("shows the province's TTHC list to a commune officer, searchable without diacritics", async () => {
     const page = await officer.get('/tthc?q=chung+thuc');
     expect(page.status).to.equal(200);
     expect(page.text).to.contain(viText('common.total', { total: 1 }));
@@ -39,7 +47,15 @@ forEachDatabase('catalog pages for TTHC, scope, templates, quality and search', 
   });
 
   it('lets the coordinator add a TTHC by the form, refusing a duplicate code with the form kept', async () => {
-    const body = { provinceId: String(provinceId), code: '1.004837', name: 'Cấp bản sao trích lục hộ tịch', field: 'Hộ tịch', level: 'commune', legalDays: '1', onlineLevel: 'full' };
+    const body = {
+      provinceId: String(provinceId),
+      code: '1.004837',
+      name: 'Cấp bản sao trích lục hộ tịch',
+      field: 'Hộ tịch',
+      level: 'commune',
+      legalDays: '1',
+      onlineLevel: 'full',
+    };
     const created = await post(coordinator, '/tthc', body);
     expect(created.status).to.equal(302);
     const dup = await post(coordinator, '/tthc', { ...body, name: 'Tên khác' });
@@ -50,7 +66,7 @@ forEachDatabase('catalog pages for TTHC, scope, templates, quality and search', 
     expect(show.text).to.contain(viText('catalog.tthc.online_levels.full'));
   });
 
-  it('adopts TTHC into the unit\'s scope from its page and shows which have no procedure yet', async () => {
+  it("adopts TTHC into the unit's scope from its page and shows which have no procedure yet", async () => {
     const res = await post(officer, `/units/${unitId}/tthc`, { codes: '1.001193\n1.000894' });
     expect(res.status).to.equal(302);
     const page = await officer.get(`/units/${unitId}/tthc`);
@@ -62,7 +78,7 @@ forEachDatabase('catalog pages for TTHC, scope, templates, quality and search', 
     expect(bad.text).to.contain('7.777777</textarea>');
   });
 
-  it('finds procedures of every unit in a coordinator\'s province from one search', async () => {
+  it("finds procedures of every unit in a coordinator's province from one search", async () => {
     const page = await coordinator.get('/catalog?q=khai+sinh');
     expect(page.text).to.contain(viText('common.total', { total: 2 }));
     expect(page.text).to.contain('Xã Nam Dong');
@@ -70,7 +86,13 @@ forEachDatabase('catalog pages for TTHC, scope, templates, quality and search', 
   });
 
   it('renders the templates, quality, import and new-procedure pages for the officer', async () => {
-    for (const url of [`/units/${unitId}/templates`, `/units/${unitId}/quality`, `/units/${unitId}/catalog/import`, `/units/${unitId}/procedures/new`, `/units/${unitId}/catalog?due=1&overtime=1&status=draft&sort=updated&dir=desc`]) {
+    for (const url of [
+      `/units/${unitId}/templates`,
+      `/units/${unitId}/quality`,
+      `/units/${unitId}/catalog/import`,
+      `/units/${unitId}/procedures/new`,
+      `/units/${unitId}/catalog?due=1&overtime=1&status=draft&sort=updated&dir=desc`,
+    ]) {
       const res = await officer.get(url);
       expect(res.status, url).to.equal(200);
     }
@@ -82,7 +104,9 @@ forEachDatabase('catalog pages for TTHC, scope, templates, quality and search', 
     const bad = await post(officer, `/units/${unitId}/quality/objectives`, { year: '2026', objective: 'Giải quyết đúng hạn', target: '' });
     expect(bad.status).to.equal(422);
     expect(bad.text).to.contain('Giải quyết đúng hạn</textarea>');
-    expect((await post(officer, `/units/${unitId}/quality/objectives`, { year: '2026', objective: 'Giải quyết đúng hạn', target: '100%' })).status).to.equal(302);
+    expect((await post(officer, `/units/${unitId}/quality/objectives`, { year: '2026', objective: 'Giải quyết đúng hạn', target: '100%' })).status).to.equal(
+      302,
+    );
     const page = await officer.get(`/units/${unitId}/quality`);
     expect(page.text).to.contain('Phục vụ nhân dân tận tụy');
     expect(page.text).to.contain(viText('catalog.quality.year', { year: 2026 }));

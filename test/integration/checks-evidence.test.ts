@@ -20,7 +20,9 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
   const fileCount = async (id: number) => Number(((await ctx().db('check_files').where('check_id', id).count({ n: '*' })) as Array<{ n: unknown }>)[0]!.n);
 
   async function plan(): Promise<number> {
-    const res = await officer.agent.post(`/api/v1/units/${nd}/checks`).set('x-csrf-token', officer.token)
+    const res = await officer.agent
+      .post(`/api/v1/units/${nd}/checks`)
+      .set('x-csrf-token', officer.token)
       .send({ formId: 'kiem-tra-chu-ky', formVersion: 1, checkDate: '2026-03-02' });
     expect(res.status, res.text).to.equal(201);
     return (res.body as { data: { id: number } }).data.id;
@@ -70,9 +72,14 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
     const id = await plan();
     expect((await upload(officer, id, 'photo', 'anh.png', png)).status).to.equal(302);
     expect((await upload(officer, id, 'q2', 'bien-ban.pdf', pdf)).status).to.equal(302);
-    const d = (await officer.agent.get(`/api/v1/checks/${id}`)).body as { data: { answers: Array<{ itemId: string; value: string }>; files: Array<{ itemId: string; fileName: string; url: string; image: boolean }> } };
+    const d = (await officer.agent.get(`/api/v1/checks/${id}`)).body as {
+      data: { answers: Array<{ itemId: string; value: string }>; files: Array<{ itemId: string; fileName: string; url: string; image: boolean }> };
+    };
     expect(d.data.answers.find((a) => a.itemId === 'photo')?.value).to.equal('anh.png');
-    expect(d.data.files.map((f) => [f.itemId, f.fileName, f.image])).to.deep.equal([['photo', 'anh.png', true], ['q2', 'bien-ban.pdf', false]]);
+    expect(d.data.files.map((f) => [f.itemId, f.fileName, f.image])).to.deep.equal([
+      ['photo', 'anh.png', true],
+      ['q2', 'bien-ban.pdf', false],
+    ]);
     const page = await officer.agent.get(`/checks/${id}`);
     expect(page.text).to.include(`>bien-ban.pdf</a>`);
   });
@@ -81,12 +88,16 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
     const id = await plan();
     expect((await upload(officer, id, 'photo', 'anh-dung.png', png)).status).to.equal(302);
     expect((await upload(officer, id, 'photo', 'anh-nham.png', png)).status).to.equal(302);
-    const [right, wrong] = ((await ctx().db('check_files').where('check_id', id).orderBy('id').select('id')) as Array<{ id: number }>).map((r) => Number(r.id)) as [number, number];
-    const answerOf = async () => ((await ctx().db('check_answers').where({ check_id: id, item_id: 'photo' }).first('value')) as { value: string } | undefined)?.value;
+    const [right, wrong] = ((await ctx().db('check_files').where('check_id', id).orderBy('id').select('id')) as Array<{ id: number }>).map((r) =>
+      Number(r.id),
+    ) as [number, number];
+    const answerOf = async () =>
+      ((await ctx().db('check_answers').where({ check_id: id, item_id: 'photo' }).first('value')) as { value: string } | undefined)?.value;
     expect(await answerOf()).to.equal('anh-nham.png');
     const page = await officer.agent.get(`/checks/${id}`);
     expect(page.text).to.include(`form="rm-${wrong}"`).and.to.include(`action="/checks/${id}/files/${wrong}/remove"`);
-    const remove = (who: Person, fileId: number, checkId = id) => who.agent.post(`/checks/${checkId}/files/${fileId}/remove`).type('form').send({ _csrf: who.token });
+    const remove = (who: Person, fileId: number, checkId = id) =>
+      who.agent.post(`/checks/${checkId}/files/${fileId}/remove`).type('form').send({ _csrf: who.token });
     // Readers who may not answer, someone of another province, and another check's id: not found.
     expect((await remove(viewer, wrong)).status).to.equal(404);
     expect((await remove(outsider, wrong)).status).to.equal(404);
@@ -96,7 +107,11 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
     expect(res.headers.location).to.equal(`/checks/${id}?notice=removed`);
     expect(await answerOf()).to.equal('anh-dung.png');
     const audit = (await ctx().db('audit_log').where({ entity: 'check', entity_id: id, action: 'detach' }).first('before')) as { before: string };
-    expect(JSON.parse(audit.before)).to.deep.include({ fileId: wrong, fileName: 'anh-nham.png', sha256: crypto.createHash('sha256').update(png).digest('hex') });
+    expect(JSON.parse(audit.before)).to.deep.include({
+      fileId: wrong,
+      fileName: 'anh-nham.png',
+      sha256: crypto.createHash('sha256').update(png).digest('hex'),
+    });
     expect((await remove(officer, right)).status).to.equal(302);
     expect(await answerOf(), 'no photo left: the item is unanswered again').to.equal(undefined);
     expect(await fileCount(id)).to.equal(0);
@@ -145,7 +160,11 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
     const id = await plan();
     const zip = (folder: string) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(`....[Content_Types].xml....${folder}document.xml....`)]);
     const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x24, 0, 0, 0]), Buffer.from('WEBPVP8 ')]);
-    for (const [name, content] of [['anh.webp', webp], ['bien-ban.docx', zip('word/')], ['so-lieu.xlsx', zip('xl/')]] as const) {
+    for (const [name, content] of [
+      ['anh.webp', webp],
+      ['bien-ban.docx', zip('word/')],
+      ['so-lieu.xlsx', zip('xl/')],
+    ] as const) {
       expect((await upload(officer, id, 'q3', name, content)).status, name).to.equal(302);
     }
     const wrong = await upload(officer, id, 'q3', 'so-lieu.xlsx', zip('word/'));
@@ -171,50 +190,89 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
     const res = await upload(officer, done, 'q1', 'a.png', png);
     expect(res.status).to.equal(409);
     expect(res.text).to.include(viHtml('errors.CHECK_LOCKED'));
-    expect(await fileCount(id) + await fileCount(done)).to.equal(0);
+    expect((await fileCount(id)) + (await fileCount(done))).to.equal(0);
   });
 
   it('adds a finding by hand with its clause, procedure, description and evidence, listed with the automatic ones', async () => {
     const id = await submitted();
     const proc = await issuedProcedure(ctx(), nd, `QT-${id}`);
-    const res = await officer.agent.post(`/checks/${id}/findings`).field('_csrf', officer.token).field('severity', 'minor').field('clauseRef', '7.1.3')
-      .field('procedureId', String(proc)).field('itemId', '').field('description', 'Máy tính bộ phận một cửa hỏng, chưa sửa.').attach('file', png, 'may-hong.png');
+    const res = await officer.agent
+      .post(`/checks/${id}/findings`)
+      .field('_csrf', officer.token)
+      .field('severity', 'minor')
+      .field('clauseRef', '7.1.3')
+      .field('procedureId', String(proc))
+      .field('itemId', '')
+      .field('description', 'Máy tính bộ phận một cửa hỏng, chưa sửa.')
+      .attach('file', png, 'may-hong.png');
     expect(res.status, res.text).to.equal(302);
-    const d = (await officer.agent.get(`/api/v1/checks/${id}`)).body as { data: { findings: Array<Record<string, unknown>>; files: Array<{ findingId: number | null }> } };
-    expect(d.data.findings.map((f) => [f.source, f.severity, f.clauseRef])).to.deep.equal([['automatic', 'major', '8.5.1'], ['manual', 'minor', '7.1.3']]);
+    const d = (await officer.agent.get(`/api/v1/checks/${id}`)).body as {
+      data: { findings: Array<Record<string, unknown>>; files: Array<{ findingId: number | null }> };
+    };
+    expect(d.data.findings.map((f) => [f.source, f.severity, f.clauseRef])).to.deep.equal([
+      ['automatic', 'major', '8.5.1'],
+      ['manual', 'minor', '7.1.3'],
+    ]);
     const manual = d.data.findings[1]!;
-    expect(manual).to.deep.include({ procedureId: proc, procedureCode: `QT-${id}`, description: 'Máy tính bộ phận một cửa hỏng, chưa sửa.', createdBy: officer.userId });
+    expect(manual).to.deep.include({
+      procedureId: proc,
+      procedureCode: `QT-${id}`,
+      description: 'Máy tính bộ phận một cửa hỏng, chưa sửa.',
+      createdBy: officer.userId,
+    });
     expect(d.data.files.map((f) => f.findingId)).to.deep.equal([manual.id]);
     const page = await viewer.agent.get(`/checks/${id}`);
     expect(page.text).to.include('Máy tính bộ phận một cửa hỏng, chưa sửa.');
     expect(page.text).to.include(`QT-${id} Quy trình QT-${id}`);
     // Through the API, without a file.
-    const api = await officer.agent.post(`/api/v1/checks/${id}/findings`).set('x-csrf-token', officer.token).send({ severity: 'observation', clauseRef: '9.1.3', description: 'Nên khảo sát thêm.', itemId: 'q3' });
+    const api = await officer.agent
+      .post(`/api/v1/checks/${id}/findings`)
+      .set('x-csrf-token', officer.token)
+      .send({ severity: 'observation', clauseRef: '9.1.3', description: 'Nên khảo sát thêm.', itemId: 'q3' });
     expect(api.status, api.text).to.equal(201);
     expect((api.body as { data: { itemId: string; sectionId: string } }).data).to.deep.include({ itemId: 'q3', sectionId: 's1' });
   });
 
-  it('refuses a finding with missing fields, another unit\'s procedure or a bad file, keeping what was typed; stores nothing', async () => {
+  it("refuses a finding with missing fields, another unit's procedure or a bad file, keeping what was typed; stores nothing", async () => {
     const id = await submitted();
     const pk = await ctx().unitId('LCA-TU-PK');
     const foreign = await issuedProcedure(ctx(), pk, `QT-NGOAI-${id}`);
     const before = (await ctx().db('check_findings').where('check_id', id)).length;
-    const res = await officer.agent.post(`/checks/${id}/findings`).field('_csrf', officer.token).field('severity', 'nang').field('clauseRef', '')
-      .field('procedureId', String(foreign)).field('description', 'Mô tả giữ lại').attach('file', htmlAsJpg, 'anh.jpg');
+    const res = await officer.agent
+      .post(`/checks/${id}/findings`)
+      .field('_csrf', officer.token)
+      .field('severity', 'nang')
+      .field('clauseRef', '')
+      .field('procedureId', String(foreign))
+      .field('description', 'Mô tả giữ lại')
+      .attach('file', htmlAsJpg, 'anh.jpg');
     expect(res.status).to.equal(422);
     for (const key of ['v.choose', 'v.required', 'v.check_procedure_unknown', 'v.check_file_mismatch']) expect(res.text, key).to.include(viHtml(key));
     expect(res.text).to.include('Mô tả giữ lại</textarea>');
     expect(res.text).not.to.include(`QT-NGOAI-${id}`);
     expect((await ctx().db('check_findings').where('check_id', id)).length).to.equal(before);
     expect(await fileCount(id)).to.equal(0);
-    const api = await officer.agent.post(`/api/v1/checks/${id}/findings`).set('x-csrf-token', officer.token).send({ severity: 'minor', clauseRef: '7.5', description: 'x', itemId: 'khong-co' });
+    const api = await officer.agent
+      .post(`/api/v1/checks/${id}/findings`)
+      .set('x-csrf-token', officer.token)
+      .send({ severity: 'minor', clauseRef: '7.5', description: 'x', itemId: 'khong-co' });
     expect(api.status).to.equal(422);
     // A check not started yet has nothing to find.
     const fresh = await plan();
-    const early = await officer.agent.post(`/api/v1/checks/${fresh}/findings`).set('x-csrf-token', officer.token).send({ severity: 'minor', clauseRef: '7.5', description: 'Sớm quá' });
+    const early = await officer.agent
+      .post(`/api/v1/checks/${fresh}/findings`)
+      .set('x-csrf-token', officer.token)
+      .send({ severity: 'minor', clauseRef: '7.5', description: 'Sớm quá' });
     expect(early.status).to.equal(409);
     expect((early.body as { error: { code: string } }).error.code).to.equal('CHECK_NOT_STARTED');
-    expect((await viewer.agent.post(`/api/v1/checks/${id}/findings`).set('x-csrf-token', viewer.token).send({ severity: 'minor', clauseRef: '7.5', description: 'x' })).status).to.equal(404);
+    expect(
+      (
+        await viewer.agent
+          .post(`/api/v1/checks/${id}/findings`)
+          .set('x-csrf-token', viewer.token)
+          .send({ severity: 'minor', clauseRef: '7.5', description: 'x' })
+      ).status,
+    ).to.equal(404);
   });
 
   it('is signed off by the unit leader after the submit, once; refused before (409) and to others (404)', async () => {
@@ -241,7 +299,10 @@ forEachDatabase('checks: evidence files, findings by hand, leader sign-off', (ct
     expect(twice.status).to.equal(409);
     expect((twice.body as { error: { message: string } }).error.message).to.equal(vi('errors.CHECK_SIGNED'));
     // Signed off: no more findings.
-    const late = await officer.agent.post(`/api/v1/checks/${id}/findings`).set('x-csrf-token', officer.token).send({ severity: 'minor', clauseRef: '7.5', description: 'Muộn' });
+    const late = await officer.agent
+      .post(`/api/v1/checks/${id}/findings`)
+      .set('x-csrf-token', officer.token)
+      .send({ severity: 'minor', clauseRef: '7.5', description: 'Muộn' });
     expect(late.status).to.equal(409);
     const logged = (await ctx().db('audit_log').where({ entity: 'check', entity_id: id, action: 'sign_off' }).select('user_id')) as Array<{ user_id: number }>;
     expect(logged.map((l) => Number(l.user_id))).to.deep.equal([leader.userId]);

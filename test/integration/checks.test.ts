@@ -10,28 +10,52 @@ import { csrfOfSignedIn, escapeHtml, viText } from '../fixtures/http.ts';
 import { fmtTime } from '../../src/http/locals.ts';
 
 const item = (id: string, ref: string, answer: FormItem['answer'], extra: Partial<FormItem> = {}): FormItem => ({
-  id, ref, text: { vi: `Câu ${id}`, en: `Item ${id}` }, answer, mandatory: false, weight: 0, ...extra,
+  id,
+  ref,
+  text: { vi: `Câu ${id}`, en: `Item ${id}` },
+  answer,
+  mandatory: false,
+  weight: 0,
+  ...extra,
 });
 
 /** A small form with one item of every answer type that can be typed, in two versions. */
 function testForm(version: number): FormDefinition {
   return {
-    id: 'kiem-tra-thu', version, kind: 'iso-check', appliesTo: 'unit',
+    id: 'kiem-tra-thu',
+    version,
+    kind: 'iso-check',
+    appliesTo: 'unit',
     title: { vi: `Phiếu kiểm tra thử v${version}`, en: `Test check v${version}` },
     sections: [
       {
-        id: 's1', title: { vi: 'Hồ sơ', en: 'Records' }, items: [
+        id: 's1',
+        title: { vi: 'Hồ sơ', en: 'Records' },
+        items: [
           item('i-yes', '8.5.1', { type: 'yes-no-na' }, { mandatory: true, weight: 3, findings: [{ when: { equals: 'no' }, severity: 'major' }] }),
           item('i-yn2', '7.5', { type: 'yes-no-na' }, { mandatory: true, weight: 1, findings: [{ when: { equals: 'no' }, severity: 'minor' }] }),
         ],
       },
       {
-        id: 's2', title: { vi: 'Khảo sát', en: 'Survey' }, items: [
-          item('i-scale', '9.1.2', { type: 'scale', min: 1, max: 5 }, { mandatory: true, weight: 2, findings: [{ when: { below: 3 }, severity: 'observation' }] }),
+        id: 's2',
+        title: { vi: 'Khảo sát', en: 'Survey' },
+        items: [
+          item(
+            'i-scale',
+            '9.1.2',
+            { type: 'scale', min: 1, max: 5 },
+            { mandatory: true, weight: 2, findings: [{ when: { below: 3 }, severity: 'observation' }] },
+          ),
           item('i-num', '9.1.3', { type: 'number', min: 0, max: 100 }),
           item('i-text', '7.4', { type: 'text' }, { findings: [{ when: { empty: true }, severity: 'observation' }] }),
           item('i-date', '9.3', { type: 'date' }, { findings: [{ when: { olderThanDays: 365 }, severity: 'minor' }] }),
-          item('i-choice', '8.2', { type: 'choice', options: [{ value: 'a', label: { vi: 'A', en: 'A' } }, { value: 'b', label: { vi: 'B', en: 'B' } }] }),
+          item('i-choice', '8.2', {
+            type: 'choice',
+            options: [
+              { value: 'a', label: { vi: 'A', en: 'A' } },
+              { value: 'b', label: { vi: 'B', en: 'B' } },
+            ],
+          }),
         ],
       },
     ],
@@ -39,14 +63,34 @@ function testForm(version: number): FormDefinition {
 }
 
 // Version 2 of the test form asks one more mandatory question; checks planned on version 1 never see it.
-const formV2: FormDefinition = { ...testForm(2), sections: [...testForm(2).sections, { id: 's3', title: { vi: 'Mới', en: 'New' }, items: [item('i-new', '10.2', { type: 'yes-no-na' }, { mandatory: true, weight: 1 })] }] };
+const formV2: FormDefinition = {
+  ...testForm(2),
+  sections: [
+    ...testForm(2).sections,
+    { id: 's3', title: { vi: 'Mới', en: 'New' }, items: [item('i-new', '10.2', { type: 'yes-no-na' }, { mandatory: true, weight: 1 })] },
+  ],
+};
 
 function registry(): PluginRegistry {
-  const record = (id: string, forms: FormDefinition[]): PluginRecord => ({ id, dir: id, status: 'loaded', settings: {}, forms, reminders: [], documents: [], migrationsApplied: [] });
+  const record = (id: string, forms: FormDefinition[]): PluginRecord => ({
+    id,
+    dir: id,
+    status: 'loaded',
+    settings: {},
+    forms,
+    reminders: [],
+    documents: [],
+    migrationsApplied: [],
+  });
   return new PluginRegistry([record('iso-internal-audit', [internalAuditForm]), record('kiem-tra-thu', [testForm(1), formV2])]);
 }
 
-interface Api { agent: Agent; token: string; userId: number; fullName: string }
+interface Api {
+  agent: Agent;
+  token: string;
+  userId: number;
+  fullName: string;
+}
 
 forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
   let built: BuiltApp;
@@ -67,10 +111,16 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
 
   const put = (who: Api, id: number, itemId: string, body: Record<string, unknown>) =>
     who.agent.put(`/api/v1/checks/${id}/answers/${itemId}`).set('x-csrf-token', who.token).send(body);
-  const page = (who: Api, url: string, body: Record<string, string>) => who.agent.post(url).type('form').send({ ...body, _csrf: who.token });
+  const page = (who: Api, url: string, body: Record<string, string>) =>
+    who.agent
+      .post(url)
+      .type('form')
+      .send({ ...body, _csrf: who.token });
 
   async function plan(who: Api = officer, extra: Record<string, unknown> = {}): Promise<number> {
-    const res = await who.agent.post(`/api/v1/units/${nd}/checks`).set('x-csrf-token', who.token)
+    const res = await who.agent
+      .post(`/api/v1/units/${nd}/checks`)
+      .set('x-csrf-token', who.token)
       .send({ formId: 'kiem-tra-thu', formVersion: 1, checkDate: '2026-03-02', kind: 'unannounced', auditorIds: [officer.userId, inspector.userId], ...extra });
     expect(res.status, res.text).to.equal(201);
     return (res.body as { data: { id: number } }).data.id;
@@ -79,14 +129,30 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
   const read = async (who: Api, id: number) => {
     const res = await who.agent.get(`/api/v1/checks/${id}`);
     expect(res.status, res.text).to.equal(200);
-    return res.body as { data: { status: string; formVersion: number; answers: Array<{ itemId: string; value: string | null; note: string | null; answeredBy: number }>; score: { overall: number | null; sections: Record<string, number | null> }; progress: { answered: number; mandatoryLeft: number; missing: string[] }; findings: Array<{ itemId: string; severity: string; clauseRef: string }> } };
+    return res.body as {
+      data: {
+        status: string;
+        formVersion: number;
+        answers: Array<{ itemId: string; value: string | null; note: string | null; answeredBy: number }>;
+        score: { overall: number | null; sections: Record<string, number | null> };
+        progress: { answered: number; mandatoryLeft: number; missing: string[] };
+        findings: Array<{ itemId: string; severity: string; clauseRef: string }>;
+      };
+    };
   };
 
   before(async function () {
     this.timeout(60_000);
     const c = ctx();
     await seedTree(c);
-    built = buildApp({ config: c.config, db: c.db, clock: c.clock, logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret-test-secret-0123', plugins: registry() });
+    built = buildApp({
+      config: c.config,
+      db: c.db,
+      clock: c.clock,
+      logger: pino({ level: 'silent' }),
+      sessionSecret: 'test-secret-test-secret-test-secret-0123',
+      plugins: registry(),
+    });
     nd = await c.unitId('DNO-CJ-ND');
     officer = await as(c, 'officer', 'DNO-CJ-ND');
     inspector = await as(c, 'inspector', 'DNO-CJ');
@@ -127,7 +193,10 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     expect((await outsider.agent.get(`/checks/${id}`)).status).to.equal(404);
     expect((await put(outsider, id, 'i-yes', { value: 'yes' })).status).to.equal(404);
     expect((await outsider.agent.post(`/api/v1/checks/${id}/submit`).set('x-csrf-token', outsider.token)).status).to.equal(404);
-    expect((await outsider.agent.post(`/api/v1/units/${nd}/checks`).set('x-csrf-token', outsider.token).send({ formId: 'kiem-tra-thu', checkDate: '2026-03-02' })).status).to.equal(404);
+    expect(
+      (await outsider.agent.post(`/api/v1/units/${nd}/checks`).set('x-csrf-token', outsider.token).send({ formId: 'kiem-tra-thu', checkDate: '2026-03-02' }))
+        .status,
+    ).to.equal(404);
     expect((await outsider.agent.get(`/units/${nd}/checks`)).status).to.equal(404);
     // A viewer of the province reads the check but may not answer it.
     expect((await viewer.agent.get(`/api/v1/checks/${id}`)).status).to.equal(200);
@@ -192,13 +261,18 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
   it('two auditors saving different items at once both keep their answers', async () => {
     const id = await plan();
     const results = await Promise.all([
-      put(officer, id, 'i-yes', { value: 'yes' }), put(inspector, id, 'i-scale', { value: 4 }),
-      put(officer, id, 'i-yn2', { value: 'no' }), put(inspector, id, 'i-text', { value: 'Ghi nhận tại bộ phận một cửa' }),
+      put(officer, id, 'i-yes', { value: 'yes' }),
+      put(inspector, id, 'i-scale', { value: 4 }),
+      put(officer, id, 'i-yn2', { value: 'no' }),
+      put(inspector, id, 'i-text', { value: 'Ghi nhận tại bộ phận một cửa' }),
     ]);
     expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200, 200]);
     const answers = (await read(officer, id)).data.answers;
     expect(Object.fromEntries(answers.map((a) => [a.itemId, [a.value, a.answeredBy]]))).to.deep.equal({
-      'i-yes': ['yes', officer.userId], 'i-scale': ['4', inspector.userId], 'i-yn2': ['no', officer.userId], 'i-text': ['Ghi nhận tại bộ phận một cửa', inspector.userId],
+      'i-yes': ['yes', officer.userId],
+      'i-scale': ['4', inspector.userId],
+      'i-yn2': ['no', officer.userId],
+      'i-text': ['Ghi nhận tại bộ phận một cửa', inspector.userId],
     });
   });
 
@@ -209,19 +283,32 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     ctx().clock.advance(60_000);
     const second = await put(inspector, id, 'i-yes', { value: 'yes' });
     expect(second.status).to.equal(200);
-    expect((second.body as { data: { replaced: { userId: number; fullName: string; value: string } } }).data.replaced).to.deep.include({ userId: officer.userId, fullName: officer.fullName, value: 'no' });
+    expect((second.body as { data: { replaced: { userId: number; fullName: string; value: string } } }).data.replaced).to.deep.include({
+      userId: officer.userId,
+      fullName: officer.fullName,
+      value: 'no',
+    });
     const answer = (await read(officer, id)).data.answers.find((a) => a.itemId === 'i-yes');
     expect(answer).to.deep.include({ value: 'yes', answeredBy: inspector.userId });
     // The earlier author hears of it in the inbox: which item, by whom, what they had answered.
-    const told = async () => (await officer.agent.get('/api/v1/notifications').set('Accept', 'application/json')).body as { data: Array<{ title: string; body: string; link: string; source: string }> };
+    const told = async () =>
+      (await officer.agent.get('/api/v1/notifications').set('Accept', 'application/json')).body as {
+        data: Array<{ title: string; body: string; link: string; source: string }>;
+      };
     const notes = (await told()).data.filter((n) => n.source === 'checks/answer-replaced' && n.link === `/checks/${id}#i-i-yes`);
     expect(notes).to.have.length(1);
     expect(notes[0]!.title).to.match(/^Câu trả lời của bạn đã được thay: .*\(Xã Nam Dong, \d\d\/\d\d\/\d{4}\)$/);
     expect(notes[0]!.body).to.equal(`${inspector.fullName} đã trả lời lại câu “Câu i-yes”. Trước đó bạn trả lời “no”.`);
     await put(officer, id, 'i-yes', { value: 'no' });
     await put(inspector, id, 'i-yes', { value: 'yes' });
-    expect((await told()).data.filter((n) => n.link === `/checks/${id}#i-i-yes`), 'once per item and day').to.have.length(1);
-    expect((await ctx().db('notifications').where({ user_id: inspector.userId, source: 'checks/answer-replaced' }).count({ n: '*' }))[0]!.n, 'the inspector was replaced once too').to.satisfy((n: unknown) => Number(n) === 1);
+    expect(
+      (await told()).data.filter((n) => n.link === `/checks/${id}#i-i-yes`),
+      'once per item and day',
+    ).to.have.length(1);
+    expect(
+      (await ctx().db('notifications').where({ user_id: inspector.userId, source: 'checks/answer-replaced' }).count({ n: '*' }))[0]!.n,
+      'the inspector was replaced once too',
+    ).to.satisfy((n: unknown) => Number(n) === 1);
     // Saving one's own answer again replaces nobody.
     const again = await put(inspector, id, 'i-yes', { value: 'na' });
     expect((again.body as { data: { replaced: unknown } }).data.replaced).to.equal(null);
@@ -239,7 +326,15 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     // Meanwhile the inspector answers i-yn2 through the API.
     await put(inspector, id, 'i-yn2', { value: 'no' });
     // The officer's stale page still shows i-yn2 empty; he only answers i-yes.
-    const res = await page(officer, `/checks/${id}/sections/s1`, { 'a.i-yes': 'yes', 'was.i-yes': '', 'wasn.i-yes': '', 'n.i-yes': 'Đủ hồ sơ', 'was.i-yn2': '', 'wasn.i-yn2': '', 'n.i-yn2': '' });
+    const res = await page(officer, `/checks/${id}/sections/s1`, {
+      'a.i-yes': 'yes',
+      'was.i-yes': '',
+      'wasn.i-yes': '',
+      'n.i-yes': 'Đủ hồ sơ',
+      'was.i-yn2': '',
+      'wasn.i-yn2': '',
+      'n.i-yn2': '',
+    });
     expect(res.status).to.equal(302);
     const answers = (await read(officer, id)).data.answers;
     expect(answers.find((a) => a.itemId === 'i-yes')).to.deep.include({ value: 'yes', note: 'Đủ hồ sơ', answeredBy: officer.userId });
@@ -290,7 +385,10 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     const d = (await read(officer, id)).data;
     expect(d.status).to.equal('submitted');
     expect(d.findings.map((f) => [f.itemId, f.severity, f.clauseRef])).to.deep.equal([
-      ['i-yn2', 'minor', '7.5'], ['i-scale', 'observation', '9.1.2'], ['i-text', 'observation', '7.4'], ['i-date', 'minor', '9.3'],
+      ['i-yn2', 'minor', '7.5'],
+      ['i-scale', 'observation', '9.1.2'],
+      ['i-text', 'observation', '7.4'],
+      ['i-date', 'minor', '9.3'],
     ]);
     const shown = await officer.agent.get(`/checks/${id}`);
     expect(shown.text).to.include(escapeHtml(viText('checks.severities.minor')));
@@ -305,12 +403,21 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     expect((await officer.agent.post(`/api/v1/checks/${id}/submit`).set('x-csrf-token', officer.token)).status).to.equal(409);
     expect((await read(officer, id)).data.answers.find((a) => a.itemId === 'i-yes')?.value).to.equal('yes');
     expect(await ctx().db('check_findings').where('check_id', id)).to.have.length(4);
-    const logged = (await ctx().db('audit_log').where({ entity: 'check', entity_id: id }).orderBy('id').select('action', 'user_id')) as Array<{ action: string; user_id: number }>;
-    expect(logged.map((e) => [e.action, Number(e.user_id)])).to.deep.equal([['create', officer.userId], ['submit', inspector.userId]]);
+    const logged = (await ctx().db('audit_log').where({ entity: 'check', entity_id: id }).orderBy('id').select('action', 'user_id')) as Array<{
+      action: string;
+      user_id: number;
+    }>;
+    expect(logged.map((e) => [e.action, Number(e.user_id)])).to.deep.equal([
+      ['create', officer.userId],
+      ['submit', inspector.userId],
+    ]);
   });
 
   it('answers the bundled iso-internal-audit form and raises its major finding with the clause', async () => {
-    const res = await officer.agent.post(`/api/v1/units/${nd}/checks`).set('x-csrf-token', officer.token).send({ formId: 'iso-internal-audit', checkDate: '2026-03-02' });
+    const res = await officer.agent
+      .post(`/api/v1/units/${nd}/checks`)
+      .set('x-csrf-token', officer.token)
+      .send({ formId: 'iso-internal-audit', checkDate: '2026-03-02' });
     expect(res.status, res.text).to.equal(201);
     const id = (res.body as { data: { id: number } }).data.id;
     const values: Record<string, string | number> = { 'c4-3-scope': 'no', 'c6-2-achieved': 100, 'c8-1-deviations': 0, 'c10-2-overdue': 2 };

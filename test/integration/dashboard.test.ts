@@ -11,7 +11,11 @@ import { readinessOf, type UnitFacts } from '../../src/modules/dashboard/readine
 const tr = new Translator();
 const vi = (key: string, params?: Record<string, string | number>) => escapeHtml(tr.t('vi', key, params));
 
-interface ApiRow { id: number; name: string; [k: string]: unknown }
+interface ApiRow {
+  id: number;
+  name: string;
+  [k: string]: unknown;
+}
 
 const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -22,9 +26,22 @@ const binary = (r: request.Response, cb: (err: Error | null, body: Buffer) => vo
 describe('readiness rules', () => {
   const c = { today: '2026-03-02', yearAgo: '2025-03-02', year: 2026, reviewMonths: 12 };
   const ready: UnitFacts = {
-    unitId: 1, isoState: 'declared', isoStandard: '2015', declaredOn: '2025-09-15', adoptedTthc: 3, issuedProcedures: 3, reviewOverdue: 0,
-    tthcWithoutProcedure: 0, lastInternalAudit: '2025-03-02', lastReview: '2025-03-02', openMajors: 0, overdueActions: 0, lastInspection: null,
-    violationsThisYear: 0, yearlyReportSent: true, onTimeRate: null,
+    unitId: 1,
+    isoState: 'declared',
+    isoStandard: '2015',
+    declaredOn: '2025-09-15',
+    adoptedTthc: 3,
+    issuedProcedures: 3,
+    reviewOverdue: 0,
+    tthcWithoutProcedure: 0,
+    lastInternalAudit: '2025-03-02',
+    lastReview: '2025-03-02',
+    openMajors: 0,
+    overdueActions: 0,
+    lastInspection: null,
+    violationsThisYear: 0,
+    yearlyReportSent: true,
+    onTimeRate: null,
   };
 
   it('meets every item of a unit that did everything within twelve months (the day itself included)', () => {
@@ -35,7 +52,12 @@ describe('readiness rules', () => {
 
   it('scores met items over all seven: no review, an open major finding, no report and no declaration leave 3 of 7', () => {
     const r = readinessOf({ ...ready, lastReview: null, openMajors: 1, yearlyReportSent: false, isoState: 'applying' }, c);
-    expect(r.items.filter((i) => i.status === 'not_met').map((i) => i.key)).to.deep.equal(['management_review', 'no_open_major', 'declaration', 'yearly_report']);
+    expect(r.items.filter((i) => i.status === 'not_met').map((i) => i.key)).to.deep.equal([
+      'management_review',
+      'no_open_major',
+      'declaration',
+      'yearly_report',
+    ]);
     // Scope, procedures, internal audit met: 3 of 7 (43 %).
     expect(r).to.include({ score: 43, met: 3, known: 7 });
   });
@@ -68,17 +90,35 @@ forEachDatabase('the province dashboard', (ctx) => {
       expect(data.map((r) => r.name)).to.deep.equal(["Thị trấn Ea T'ling", 'Xã Nam Dong', 'Xã Quảng Sơn']);
       expect(meta).to.deep.include({ scope: 'province', asOf: '2026-03-02', total: 3, shown: 3 });
       expect(data.find((r) => r.id === a.nd)).to.deep.include({
-        isoState: 'declared', isoStandard: '2015', declaredOn: '2025-09-15', validForCurrentScope: true,
-        lastInternalAudit: '2025-11-10', lastManagementReview: '2025-05-10', openMajorFindings: 2, overdueCorrectiveActions: 1,
-        lastInspection: '2026-02-10', violationsThisYear: 2, onTimeRate: 96, readiness: 57, unknown: [],
+        isoState: 'declared',
+        isoStandard: '2015',
+        declaredOn: '2025-09-15',
+        validForCurrentScope: true,
+        lastInternalAudit: '2025-11-10',
+        lastManagementReview: '2025-05-10',
+        openMajorFindings: 2,
+        overdueCorrectiveActions: 1,
+        lastInspection: '2026-02-10',
+        violationsThisYear: 2,
+        onTimeRate: 96,
+        readiness: 57,
+        unknown: [],
       });
     });
 
     it("Ea T'ling needs re-declaration and has nothing since 2024; Quảng Sơn meets every item", async () => {
       const { data } = await api(cast.coordinator);
       expect(data.find((r) => r.id === a.et)).to.deep.include({
-        isoState: 'needs_redeclaration', validForCurrentScope: false, lastInternalAudit: '2024-12-01', lastManagementReview: null,
-        openMajorFindings: 0, overdueCorrectiveActions: 0, lastInspection: null, violationsThisYear: 0, onTimeRate: null, readiness: 29,
+        isoState: 'needs_redeclaration',
+        validForCurrentScope: false,
+        lastInternalAudit: '2024-12-01',
+        lastManagementReview: null,
+        openMajorFindings: 0,
+        overdueCorrectiveActions: 0,
+        lastInspection: null,
+        violationsThisYear: 0,
+        onTimeRate: null,
+        readiness: 29,
       });
       expect(data.find((r) => r.id === a.qs)).to.deep.include({ readiness: 100, onTimeRate: 80, declaredOn: '2026-02-15' });
     });
@@ -87,10 +127,29 @@ forEachDatabase('the province dashboard', (ctx) => {
       const { meta } = await api(cast.coordinator);
       expect(meta.byState).to.deep.equal({ not_started: 0, building: 0, applying: 0, declared: 2, needs_redeclaration: 1 });
       const trend = meta.trend as Array<{ month: string; audits: number; received: number; rate: number | null }>;
-      expect(trend.map((m) => m.month)).to.deep.equal(['2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03']);
-      expect(trend.filter((m) => m.audits).map((m) => [m.month, m.audits])).to.deep.equal([['2025-11', 1], ['2026-02', 1]]);
+      expect(trend.map((m) => m.month)).to.deep.equal([
+        '2025-04',
+        '2025-05',
+        '2025-06',
+        '2025-07',
+        '2025-08',
+        '2025-09',
+        '2025-10',
+        '2025-11',
+        '2025-12',
+        '2026-01',
+        '2026-02',
+        '2026-03',
+      ]);
+      expect(trend.filter((m) => m.audits).map((m) => [m.month, m.audits])).to.deep.equal([
+        ['2025-11', 1],
+        ['2026-02', 1],
+      ]);
       // January 2026: Nam Dong (406 + 30) and Quảng Sơn (2 + 6) over 454 + 10 = 444 / 464.
-      expect(trend.filter((m) => m.rate !== null).map((m) => [m.month, m.received, m.rate])).to.deep.equal([['2025-10', 100, 20], ['2026-01', 464, 95.7]]);
+      expect(trend.filter((m) => m.rate !== null).map((m) => [m.month, m.received, m.rate])).to.deep.equal([
+        ['2025-10', 100, 20],
+        ['2026-01', 464, 95.7],
+      ]);
     });
   });
 
@@ -120,10 +179,19 @@ forEachDatabase('the province dashboard', (ctx) => {
     it('shows each unit with its figures linked to the lists behind them, colour bands named in words', async () => {
       const page = await cast.coordinator.agent.get('/dashboard');
       expect(page.status).to.equal(200);
-      for (const text of ['Xã Nam Dong', "Thị trấn Ea T&#39;ling", 'Xã Quảng Sơn', '15/09/2025', '10/11/2025', '57% · ' + vi('dashboard.band.mid'), '29% · ' + vi('dashboard.band.low')]) {
+      for (const text of [
+        'Xã Nam Dong',
+        'Thị trấn Ea T&#39;ling',
+        'Xã Quảng Sơn',
+        '15/09/2025',
+        '10/11/2025',
+        '57% · ' + vi('dashboard.band.mid'),
+        '29% · ' + vi('dashboard.band.low'),
+      ]) {
         expect(page.text).to.include(text);
       }
-      for (const href of [`/units/${a.nd}/checks`, `/units/${a.nd}/actions`, `/units/${a.nd}/reviews`, `/units/${a.nd}/readiness`, `/units/${a.nd}/on-time`]) expect(page.text).to.include(`href="${href}"`);
+      for (const href of [`/units/${a.nd}/checks`, `/units/${a.nd}/actions`, `/units/${a.nd}/reviews`, `/units/${a.nd}/readiness`, `/units/${a.nd}/on-time`])
+        expect(page.text).to.include(`href="${href}"`);
       expect(page.text).to.include('<svg role="img"');
       expect(page.text).to.include('src="/static/dashboard.js"');
       expect(page.text).not.to.include('Phúc Khoa');
@@ -131,7 +199,7 @@ forEachDatabase('the province dashboard', (ctx) => {
       const sorted = await cast.coordinator.agent.get('/dashboard').query({ sort: 'name', dir: 'desc' });
       expect(sorted.text.indexOf('Xã Quảng Sơn')).to.be.lessThan(sorted.text.indexOf('Xã Nam Dong'));
       const filtered = await cast.coordinator.agent.get('/dashboard').query({ state: 'needs_redeclaration' });
-      expect(filtered.text).to.include("Ea T&#39;ling");
+      expect(filtered.text).to.include('Ea T&#39;ling');
       expect(filtered.text).not.to.include(`href="/units/${a.nd}/readiness"`);
     });
 
@@ -177,7 +245,13 @@ forEachDatabase('the province dashboard', (ctx) => {
       const d = (res.body as { data: { score: number; met: number; known: number; items: Array<{ key: string; status: string; explanation: string }> } }).data;
       expect(d).to.include({ score: 57, met: 4, known: 7 });
       expect(Object.fromEntries(d.items.map((i) => [i.key, i.status]))).to.deep.equal({
-        scope: 'met', procedures: 'not_met', internal_audit: 'met', management_review: 'met', no_open_major: 'not_met', declaration: 'met', yearly_report: 'not_met',
+        scope: 'met',
+        procedures: 'not_met',
+        internal_audit: 'met',
+        management_review: 'met',
+        no_open_major: 'not_met',
+        declaration: 'met',
+        yearly_report: 'not_met',
       });
       expect(d.items.find((i) => i.key === 'procedures')!.explanation).to.equal(tr.t('vi', 'dashboard.readiness.procedures.overdue', { n: 1, months: 12 }));
       const page = await cast.officer.agent.get(`/units/${a.nd}/readiness`);
@@ -186,7 +260,7 @@ forEachDatabase('the province dashboard', (ctx) => {
       expect(page.text).to.include(vi('dashboard.readiness.declaration.met_on', { date: '15/09/2025' }));
     });
 
-    it('is not found for a unit outside the caller\'s scope', async () => {
+    it("is not found for a unit outside the caller's scope", async () => {
       expect((await cast.officer.agent.get(`/api/v1/units/${a.pk}/readiness`)).status).to.equal(404);
       expect((await cast.coordinator.agent.get(`/units/${a.pk}/readiness`)).status).to.equal(404);
     });

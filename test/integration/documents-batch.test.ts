@@ -69,13 +69,19 @@ forEachDatabase('documents: batch ZIP of a province', (ctx) => {
     expect(zip.names[0]).to.match(/^DNO-CJ-ET-Thi-tran-Ea-T-ling-01-BC-UBND\.pdf$/);
     expect(zip.names[1]).to.equal('DNO-CJ-ND-Xa-Nam-Dong-01-BC-UBND.pdf');
     expect(zip.names[2]).to.equal('danh-sach.txt');
-    for (const [code, name] of [['DNO-CJ-ND', zip.names[1]!], ['DNO-CJ-ET', zip.names[0]!]] as const) {
+    for (const [code, name] of [
+      ['DNO-CJ-ND', zip.names[1]!],
+      ['DNO-CJ-ET', zip.names[0]!],
+    ] as const) {
       const stored = (await ctx().db('documents').where('id', issued[code]!).first('pdf')) as { pdf: Buffer };
       expect(Buffer.compare(zip.read(name), Buffer.from(stored.pdf)), name).to.equal(0);
     }
     keepFirstPage(zip.read(zip.names[1]!), `yearly-report-from-zip-${ctx().dialect}`);
     expect(pdfPlain(zip.read(zip.names[1]!))).to.contain('Số: 01/BC-UBND');
-    const list = zip.read('danh-sach.txt').toString('utf8').replace(/^\ufeff/, '');
+    const list = zip
+      .read('danh-sach.txt')
+      .toString('utf8')
+      .replace(/^\ufeff/, '');
     expect(list).to.contain('Đơn vị có văn bản đã ban hành (2):');
     expect(list).to.contain('Đơn vị chưa có văn bản để in (3):');
     for (const s of ['DNO  Tỉnh Đắk Nông', 'DNO-CJ  Huyện Cư Jút', 'DNO-SKHCN  Sở Khoa học và Công nghệ']) expect(list.split('(3):')[1]).to.contain(s);
@@ -86,10 +92,19 @@ forEachDatabase('documents: batch ZIP of a province', (ctx) => {
     const dno = await ctx().unitId('DNO');
     const plan = await ctx().built.services.documents.batch.plan(ctx().admin, dno, 'yearly-report', 2026);
     let read = 0;
-    const sink = new Writable({ highWaterMark: 1, write(_chunk: Buffer, _enc, cb) { read++; this.destroy(); cb(); } });
+    const sink = new Writable({
+      highWaterMark: 1,
+      write(_chunk: Buffer, _enc, cb) {
+        read++;
+        this.destroy();
+        cb();
+      },
+    });
     // Every PDF the batch reads is one query of the documents' `pdf` column: count them.
     let pdfReads = 0;
-    const count = (q: { sql: string }) => { if (/select [`"]pdf[`"] from [`"]documents[`"]/.test(q.sql)) pdfReads++; };
+    const count = (q: { sql: string }) => {
+      if (/select [`"]pdf[`"] from [`"]documents[`"]/.test(q.sql)) pdfReads++;
+    };
     ctx().db.on('query', count);
     const started = Date.now();
     try {
@@ -105,7 +120,7 @@ forEachDatabase('documents: batch ZIP of a province', (ctx) => {
     expect(pdfReads, 'the batch stops reading PDFs once nobody reads the ZIP').to.be.below(printable);
   });
 
-  it('does not exist for an officer, nor for a province outside the coordinator\'s scope', async () => {
+  it("does not exist for an officer, nor for a province outside the coordinator's scope", async () => {
     const officer = await ctx().userWith('officer', 'DNO-CJ-ND');
     const agent = await ctx().signIn(officer.username, officer.password);
     const dno = await ctx().unitId('DNO');

@@ -4,7 +4,18 @@ import type { DocumentsService } from '../../src/modules/documents/documents.ser
 import { renderDocument } from '../../src/modules/documents/nd30.layout.ts';
 import { forEachDatabase } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
-import { auditCheck, inspection, issuedProcedures, keepFirstPage, managementReview, manyProcedures, pdfInfo, pdfPages, pdfPlain, pdfWords } from '../fixtures/documents-data.ts';
+import {
+  auditCheck,
+  inspection,
+  issuedProcedures,
+  keepFirstPage,
+  managementReview,
+  manyProcedures,
+  pdfInfo,
+  pdfPages,
+  pdfPlain,
+  pdfWords,
+} from '../fixtures/documents-data.ts';
 
 /**
  * Every document type rendered from known data and read back with poppler: the NĐ 30 header,
@@ -41,8 +52,18 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
     const d = await docs.prepare(officer, await ctx().unitId(unitCode), { type, ...extra });
     const f = d.fields;
     await docs.update(officer, d.id, {
-      numberSeq: d.numberSeq, numberSuffix: d.numberSuffix, issueDate: '2026-12-05', subject: f.subject, authority: f.authority, legalBases: f.legalBases,
-      articles: f.articles, signerOnBehalf: f.signerOnBehalf, signerTitle: f.signerTitle, signerName: 'Nguyễn Thị Hường', recipients: f.recipients, parts: { ...f.parts, ...parts },
+      numberSeq: d.numberSeq,
+      numberSuffix: d.numberSuffix,
+      issueDate: '2026-12-05',
+      subject: f.subject,
+      authority: f.authority,
+      legalBases: f.legalBases,
+      articles: f.articles,
+      signerOnBehalf: f.signerOnBehalf,
+      signerTitle: f.signerTitle,
+      signerName: 'Nguyễn Thị Hường',
+      recipients: f.recipients,
+      parts: { ...f.parts, ...parts },
     });
     const { pdf } = await docs.preview(officer, d.id);
     return { doc: d, pdf, pages: pdfPages(pdf), plain: pdfPlain(pdf) };
@@ -51,8 +72,13 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
   /** The header read in reading order, so that its two columns do not interleave. */
   function expectLetterhead(plain: string, number: string): void {
     const page = plain.split('\f')[0]!;
-    for (const s of ['UBND HUYỆN CƯ JÚT\nỦY BAN NHÂN DÂN\nXÃ NAM DONG\n', '\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n', '\nĐộc lập - Tự do - Hạnh phúc\n',
-      `\nSố: ${number}\n`, '\nNam Dong, ngày 05 tháng 12 năm 2026\n']) {
+    for (const s of [
+      'UBND HUYỆN CƯ JÚT\nỦY BAN NHÂN DÂN\nXÃ NAM DONG\n',
+      '\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n',
+      '\nĐộc lập - Tự do - Hạnh phúc\n',
+      `\nSố: ${number}\n`,
+      '\nNam Dong, ngày 05 tháng 12 năm 2026\n',
+    ]) {
       expect(page, s).to.contain(s);
     }
   }
@@ -63,17 +89,39 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
     keepFirstPage(pdf, `declaration-annex-${ctx().dialect}`, 2);
     expectLetterhead(plain, '01/QĐ-UBND');
     const first = squash(pages[0]!);
-    for (const s of ['QUYẾT ĐỊNH', 'Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015',
-      'CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ NAM DONG', 'Căn cứ Luật Tổ chức chính quyền địa phương', 'QUYẾT ĐỊNH:', 'Điều 1. Công bố Hệ thống quản lý chất lượng của Ủy ban nhân dân xã Nam Dong',
-      'Điều 2.', 'Điều 3.', 'TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'Nguyễn Thị Hường', 'Nơi nhận:', '- Như Điều 3;', '- Ủy ban nhân dân huyện Cư Jút;', '- Lưu: VT.']) {
+    for (const s of [
+      'QUYẾT ĐỊNH',
+      'Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015',
+      'CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ NAM DONG',
+      'Căn cứ Luật Tổ chức chính quyền địa phương',
+      'QUYẾT ĐỊNH:',
+      'Điều 1. Công bố Hệ thống quản lý chất lượng của Ủy ban nhân dân xã Nam Dong',
+      'Điều 2.',
+      'Điều 3.',
+      'TM. ỦY BAN NHÂN DÂN',
+      'CHỦ TỊCH',
+      'Nguyễn Thị Hường',
+      'Nơi nhận:',
+      '- Như Điều 3;',
+      '- Ủy ban nhân dân huyện Cư Jút;',
+      '- Lưu: VT.',
+    ]) {
       expect(first, s).to.contain(s);
     }
     const annex = squash(pages.slice(1).join(' '));
     expect(annex).to.contain('PHỤ LỤC');
     expect(annex).to.contain('(Kèm theo Quyết định số 01/QĐ-UBND ngày 05 tháng 12 năm 2026 của Chủ tịch Ủy ban nhân dân xã Nam Dong)');
-    for (const [code, title, tthc] of [['QT-01/ND-HT', 'Quy trình đăng ký khai sinh', '1.001193'], ['QT-02/ND-HT', 'Quy trình đăng ký kết hôn', '1.000894'],
-      ['QT-03/ND-CT', 'Quy trình chứng thực bản sao từ bản chính', '2.000815'], ['QT-10/ND-NB', 'Quy trình kiểm soát tài liệu và hồ sơ', '']]) {
-      const line = pages.slice(1).join('\n').split('\n').find((l) => l.includes(code!));
+    for (const [code, title, tthc] of [
+      ['QT-01/ND-HT', 'Quy trình đăng ký khai sinh', '1.001193'],
+      ['QT-02/ND-HT', 'Quy trình đăng ký kết hôn', '1.000894'],
+      ['QT-03/ND-CT', 'Quy trình chứng thực bản sao từ bản chính', '2.000815'],
+      ['QT-10/ND-NB', 'Quy trình kiểm soát tài liệu và hồ sơ', ''],
+    ]) {
+      const line = pages
+        .slice(1)
+        .join('\n')
+        .split('\n')
+        .find((l) => l.includes(code!));
       expect(line, code).to.be.a('string');
       expect(squash(line!)).to.contain(title!);
       if (tthc) expect(line).to.contain(tthc);
@@ -95,7 +143,9 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
     expect(top, 'top margin 20 mm').to.be.within(20 * mm - 0.5, 20 * mm + 4);
     expect(bottom, 'bottom margin 20 mm').to.be.at.most(841.89 - 20 * mm + 0.5);
     // The title is centred on the text width.
-    const title = words.find((w) => w.page === 1 && w.text === 'ĐỊNH' && words.some((v) => v.page === 1 && v.text === 'QUYẾT' && Math.abs(v.yMin - w.yMin) < 1 && v.xMax < w.xMin));
+    const title = words.find(
+      (w) => w.page === 1 && w.text === 'ĐỊNH' && words.some((v) => v.page === 1 && v.text === 'QUYẾT' && Math.abs(v.yMin - w.yMin) < 1 && v.xMax < w.xMin),
+    );
     const titleLeft = words.find((w) => w.page === 1 && w.text === 'QUYẾT' && Math.abs(w.yMin - title!.yMin) < 1)!;
     const centre = (titleLeft.xMin + title!.xMax) / 2;
     expect(centre).to.be.within(30 * mm + (595.28 - 45 * mm) / 2 - 2, 30 * mm + (595.28 - 45 * mm) / 2 + 2);
@@ -144,8 +194,12 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
       keepFirstPage(pdf, `redeclaration-${ctx().dialect}`);
       expectLetterhead(plain, '01/QĐ-UBND');
       const all = squash(pages.join(' '));
-      for (const s of ['Về việc công bố lại Hệ thống quản lý chất lượng', 'Lý do công bố lại: Sắp xếp, sáp nhập đơn vị hành chính.',
-        `thay thế Quyết định số ${first.numberText}`, `II. Những thay đổi so với Quyết định số ${first.numberText} ngày 02 tháng 3 năm 2026`]) {
+      for (const s of [
+        'Về việc công bố lại Hệ thống quản lý chất lượng',
+        'Lý do công bố lại: Sắp xếp, sáp nhập đơn vị hành chính.',
+        `thay thế Quyết định số ${first.numberText}`,
+        `II. Những thay đổi so với Quyết định số ${first.numberText} ngày 02 tháng 3 năm 2026`,
+      ]) {
         expect(all, s).to.contain(s);
       }
       const lines = pages.slice(1).join('\n').split('\n');
@@ -158,38 +212,75 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
     }
   });
 
-  it('prints the decision issuing the document set with each procedure\'s revision and date', async () => {
+  it("prints the decision issuing the document set with each procedure's revision and date", async () => {
     const { pdf, pages, plain } = await render('document-set-decision');
     keepFirstPage(pdf, `document-set-decision-${ctx().dialect}`);
     expectLetterhead(plain, '01/QĐ-UBND');
     expect(squash(pages[0]!)).to.contain('Về việc ban hành bộ tài liệu Hệ thống quản lý chất lượng');
-    const kh = pages.slice(1).join('\n').split('\n').find((l) => l.includes('QT-02/ND-HT'))!;
+    const kh = pages
+      .slice(1)
+      .join('\n')
+      .split('\n')
+      .find((l) => l.includes('QT-02/ND-HT'))!;
     expect(squash(kh)).to.match(/QT-02\/ND-HT Quy trình đăng ký kết hôn 02 10\/02\/2026/);
   });
 
   it('prints the yearly report with the figures of the year and the free-text parts', async () => {
     await auditCheck(ctx(), 'DNO-CJ-ND', '2026-06-12');
     await auditCheck(ctx(), 'DNO-CJ-ND', '2025-06-12');
-    const figure = async (start: string, end: string, received: number, early: number, onTime: number, late: number, apologies: number) => ctx().db('on_time_figures').insert({
-      unit_id: await ctx().unitId('DNO-CJ-ND'), period_start: start, period_end: end, received, early, on_time: onTime, late, apologies, source: 'form',
-      created_at: '2026-07-01T00:00:00.000Z', updated_at: '2026-07-01T00:00:00.000Z' });
+    const figure = async (start: string, end: string, received: number, early: number, onTime: number, late: number, apologies: number) =>
+      ctx()
+        .db('on_time_figures')
+        .insert({
+          unit_id: await ctx().unitId('DNO-CJ-ND'),
+          period_start: start,
+          period_end: end,
+          received,
+          early,
+          on_time: onTime,
+          late,
+          apologies,
+          source: 'form',
+          created_at: '2026-07-01T00:00:00.000Z',
+          updated_at: '2026-07-01T00:00:00.000Z',
+        });
     await figure('2026-01-01', '2026-06-30', 200, 50, 140, 10, 10);
     await figure('2026-07-01', '2026-09-30', 100, 20, 80, 0, 0);
     // A period of the year before is not counted.
     await figure('2025-07-01', '2025-12-31', 999, 0, 0, 999, 999);
-    const { pdf, pages, plain } = await render('yearly-report', 'DNO-CJ-ND', { year: 2026 }, { difficulties: 'Đường truyền mạng ở xã còn chậm, ảnh hưởng đến việc tiếp nhận hồ sơ trực tuyến.', proposals: 'Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn đánh giá nội bộ.' });
+    const { pdf, pages, plain } = await render(
+      'yearly-report',
+      'DNO-CJ-ND',
+      { year: 2026 },
+      {
+        difficulties: 'Đường truyền mạng ở xã còn chậm, ảnh hưởng đến việc tiếp nhận hồ sơ trực tuyến.',
+        proposals: 'Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn đánh giá nội bộ.',
+      },
+    );
     keepFirstPage(pdf, `yearly-report-${ctx().dialect}`);
     expectLetterhead(plain, '01/BC-UBND');
     const all = squash(pages.join(' '));
-    for (const s of ['BÁO CÁO', 'Kết quả xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015 năm 2026',
+    for (const s of [
+      'BÁO CÁO',
+      'Kết quả xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015 năm 2026',
       // Four procedures of the suite and the one the re-declaration test added; QT-02 was revised.
-      'Số quy trình đang có hiệu lực: 5; ban hành mới trong năm: 4; sửa đổi, ban hành lại trong năm: 1.', '12/06/2026', '62,5%',
+      'Số quy trình đang có hiệu lực: 5; ban hành mới trong năm: 4; sửa đổi, ban hành lại trong năm: 1.',
+      '12/06/2026',
+      '62,5%',
       'Số điểm không phù hợp phát hiện qua đánh giá, kiểm tra: 3 (nặng: 1; nhẹ: 1; khuyến nghị: 1).',
-      'II. TỒN TẠI, KHÓ KHĂN', 'Đường truyền mạng ở xã còn chậm', 'III. KIẾN NGHỊ, ĐỀ XUẤT', 'Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn', 'Nơi nhận:', '- Lưu: VT.']) {
+      'II. TỒN TẠI, KHÓ KHĂN',
+      'Đường truyền mạng ở xã còn chậm',
+      'III. KIẾN NGHỊ, ĐỀ XUẤT',
+      'Đề nghị Sở Khoa học và Công nghệ tổ chức tập huấn',
+      'Nơi nhận:',
+      '- Lưu: VT.',
+    ]) {
       expect(all, s).to.contain(s);
     }
     expect(all).not.to.contain('12/06/2025');
-    expect(all).to.contain('Số hồ sơ phải giải quyết: 300; giải quyết trước hạn: 70; đúng hạn: 220; trễ hạn: 10. Tỷ lệ giải quyết đúng và trước hạn: 96,7%. Số văn bản xin lỗi đã gửi: 10.');
+    expect(all).to.contain(
+      'Số hồ sơ phải giải quyết: 300; giải quyết trước hạn: 70; đúng hạn: 220; trễ hạn: 10. Tỷ lệ giải quyết đúng và trước hạn: 96,7%. Số văn bản xin lỗi đã gửi: 10.',
+    );
   });
 
   it('prints the internal audit report of a submitted check, and refuses a check not yet submitted', async () => {
@@ -199,8 +290,18 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
     keepFirstPage(pdf, `audit-report-${ctx().dialect}`);
     expectLetterhead(plain, '01/BC-UBND');
     const all = squash(pages.join(' '));
-    for (const s of ['Kết quả đánh giá nội bộ Hệ thống quản lý chất lượng ngày 20/09/2026', 'Đánh giá nội bộ HTQLCL', auditor.fullName, 'Điểm đánh giá: 62,5%',
-      'Chính sách chất lượng được phổ biến đến', 'Nặng (không phù hợp', 'Mục tiêu chất lượng được theo dõi hằng', 'Khuyến nghị (lưu ý)', 'TM. ĐOÀN ĐÁNH GIÁ', 'TRƯỞNG ĐOÀN']) {
+    for (const s of [
+      'Kết quả đánh giá nội bộ Hệ thống quản lý chất lượng ngày 20/09/2026',
+      'Đánh giá nội bộ HTQLCL',
+      auditor.fullName,
+      'Điểm đánh giá: 62,5%',
+      'Chính sách chất lượng được phổ biến đến',
+      'Nặng (không phù hợp',
+      'Mục tiêu chất lượng được theo dõi hằng',
+      'Khuyến nghị (lưu ý)',
+      'TM. ĐOÀN ĐÁNH GIÁ',
+      'TRƯỞNG ĐOÀN',
+    ]) {
       expect(all, s).to.contain(s);
     }
     const open = await auditCheck(ctx(), 'DNO-CJ-ND', '2026-10-01', { status: 'in_progress' });
@@ -237,25 +338,52 @@ forEachDatabase('documents: records printed from reviews and inspections', (ctx)
     keepFirstPage(pdf, `review-minutes-${ctx().dialect}`);
     expect(plain).to.contain('\nSố: 01/BB-UBND\n');
     expect(plain).to.match(/\nNam Dong, ngày \d{2} tháng \d{1,2} năm 2026\n/);
-    for (const s of ['BIÊN BẢN', 'Họp xem xét của lãnh đạo về Hệ thống quản lý chất lượng ngày 05/09/2026', 'Chủ trì: Nguyễn Văn Chủ.',
-      'Thành phần tham dự: Lãnh đạo UBND xã, Văn phòng - Thống kê, Tư pháp - Hộ tịch.', '12/06/2026', 'Đánh giá nội bộ HTQLCL', '62,5%',
-      'Nặng: 1 chưa khắc phục, 0 đã khắc phục', 'Hành động khắc phục: tổng số 2; quá hạn 1.', 'Tỷ lệ hồ sơ giải quyết đúng hạn', 'Không đạt',
-      'Ban hành QT-04/ND-DD Quy trình cấp giấy xác nhận tình trạng hôn nhân (01/02/2026)', 'Bổ sung nhân lực cho Bộ phận một cửa.',
-      'Rà soát lại quy trình đăng ký khai sinh trước ngày 30/10/2026.', 'CHỦ TRÌ CUỘC HỌP', 'Nguyễn Văn Chủ', 'Nơi nhận:', '- Lưu: VT.']) {
+    for (const s of [
+      'BIÊN BẢN',
+      'Họp xem xét của lãnh đạo về Hệ thống quản lý chất lượng ngày 05/09/2026',
+      'Chủ trì: Nguyễn Văn Chủ.',
+      'Thành phần tham dự: Lãnh đạo UBND xã, Văn phòng - Thống kê, Tư pháp - Hộ tịch.',
+      '12/06/2026',
+      'Đánh giá nội bộ HTQLCL',
+      '62,5%',
+      'Nặng: 1 chưa khắc phục, 0 đã khắc phục',
+      'Hành động khắc phục: tổng số 2; quá hạn 1.',
+      'Tỷ lệ hồ sơ giải quyết đúng hạn',
+      'Không đạt',
+      'Ban hành QT-04/ND-DD Quy trình cấp giấy xác nhận tình trạng hôn nhân (01/02/2026)',
+      'Bổ sung nhân lực cho Bộ phận một cửa.',
+      'Rà soát lại quy trình đăng ký khai sinh trước ngày 30/10/2026.',
+      'CHỦ TRÌ CUỘC HỌP',
+      'Nguyễn Văn Chủ',
+      'Nơi nhận:',
+      '- Lưu: VT.',
+    ]) {
       expect(all, s).to.contain(s);
     }
     const draft = await managementReview(ctx(), 'DNO-CJ-ND', 'draft');
     await rejectsCode(docs.prepare(officer, await ctx().unitId('DNO-CJ-ND'), { type: 'review-minutes', sourceId: draft }), 'DOCUMENT_REFUSED');
   });
 
-  it('prints the inspection record with counts of personal violations but never the officials\' names', async () => {
+  it("prints the inspection record with counts of personal violations but never the officials' names", async () => {
     const { pdf, all, plain } = await render('inspection-record', await inspection(ctx(), 'DNO-CJ-ND', 'record_closed'));
     keepFirstPage(pdf, `inspection-record-${ctx().dialect}`);
     expect(plain).to.contain('\nSố: 01/BB-UBND\n');
-    for (const s of ['BIÊN BẢN', 'Kiểm tra đột xuất việc thực hiện kỷ luật, kỷ cương hành chính, văn hóa công vụ', 'Vào lúc 07:35 ngày 14/10/2026, Đoàn kiểm tra số 2 của Sở Nội vụ',
-      'Kiểm tra kỷ luật, kỷ cương hành chính', 'Đại diện Đoàn kiểm tra: Hoàng Văn Trưởng, Trưởng đoàn.', 'Đại diện đơn vị được kiểm tra: Đặng Thị Đại Diện.',
-      'Số cán bộ, công chức theo danh sách: 3; có mặt: 1; đi muộn: 1; vắng có lý do: 1; vắng không lý do: 0.', 'Lịch công tác tuần được niêm yết', 'Đi muộn 1', 'Đeo thẻ công chức 1',
-      'Biên bản kết thúc vào lúc 09:10 ngày 14/10/2026', 'ĐOÀN KIỂM TRA', 'TRƯỞNG ĐOÀN', 'Hoàng Văn Trưởng']) {
+    for (const s of [
+      'BIÊN BẢN',
+      'Kiểm tra đột xuất việc thực hiện kỷ luật, kỷ cương hành chính, văn hóa công vụ',
+      'Vào lúc 07:35 ngày 14/10/2026, Đoàn kiểm tra số 2 của Sở Nội vụ',
+      'Kiểm tra kỷ luật, kỷ cương hành chính',
+      'Đại diện Đoàn kiểm tra: Hoàng Văn Trưởng, Trưởng đoàn.',
+      'Đại diện đơn vị được kiểm tra: Đặng Thị Đại Diện.',
+      'Số cán bộ, công chức theo danh sách: 3; có mặt: 1; đi muộn: 1; vắng có lý do: 1; vắng không lý do: 0.',
+      'Lịch công tác tuần được niêm yết',
+      'Đi muộn 1',
+      'Đeo thẻ công chức 1',
+      'Biên bản kết thúc vào lúc 09:10 ngày 14/10/2026',
+      'ĐOÀN KIỂM TRA',
+      'TRƯỞNG ĐOÀN',
+      'Hoàng Văn Trưởng',
+    ]) {
       expect(all, s).to.contain(s);
     }
     for (const name of ['Vũ Văn Muộn', 'Lý Thị Quên Thẻ', 'Mai Văn Vắng']) expect(all).not.to.contain(name);
@@ -267,9 +395,18 @@ forEachDatabase('documents: records printed from reviews and inspections', (ctx)
     const { pdf, all, plain } = await render('inspection-conclusion', await inspection(ctx(), 'DNO-CJ-ND', 'concluded'));
     keepFirstPage(pdf, `inspection-conclusion-${ctx().dialect}`);
     expect(plain).to.contain('\nSố: 01/TB-UBND\n');
-    for (const s of ['THÔNG BÁO', 'Kết luận kiểm tra đột xuất ngày 14/10/2026', 'Đơn vị cơ bản chấp hành tốt kỷ luật, kỷ cương hành chính.',
-      'Còn công chức đi muộn, không đeo thẻ.', '3. Yêu cầu khắc phục', 'Niêm yết lịch công tác tuần tại bảng tin', '05/11/2026', 'Chấn chỉnh việc đeo thẻ công chức', '15/11/2026',
-      'TM. ĐOÀN KIỂM TRA']) {
+    for (const s of [
+      'THÔNG BÁO',
+      'Kết luận kiểm tra đột xuất ngày 14/10/2026',
+      'Đơn vị cơ bản chấp hành tốt kỷ luật, kỷ cương hành chính.',
+      'Còn công chức đi muộn, không đeo thẻ.',
+      '3. Yêu cầu khắc phục',
+      'Niêm yết lịch công tác tuần tại bảng tin',
+      '05/11/2026',
+      'Chấn chỉnh việc đeo thẻ công chức',
+      '15/11/2026',
+      'TM. ĐOÀN KIỂM TRA',
+    ]) {
       expect(all, s).to.contain(s);
     }
     const closed = await inspection(ctx(), 'DNO-CJ-ND', 'record_closed');
@@ -286,15 +423,41 @@ describe('documents: the layout engine on its own', () => {
 
   it('cuts a table cell taller than a page with an ellipsis instead of running it onto the next page', async () => {
     const long = Array.from({ length: 2000 }, (_, i) => `từ${i}`).join(' ');
-    const pdf = await renderDocument(head, {
-      typeTitle: 'THÔNG BÁO', subject: 'Bảng có ô rất dài', signer: { title: 'Giám đốc', name: 'Lê Văn Sở' }, recipients: [],
-      body: [{ kind: 'table', columns: [{ header: 'TT', width: 10 }, { header: 'Nội dung', width: 90 }], rows: [['1', 'Dòng ngắn'], ['2', long], ['3', 'Dòng sau ô dài']] }],
-    }, opts);
+    const pdf = await renderDocument(
+      head,
+      {
+        typeTitle: 'THÔNG BÁO',
+        subject: 'Bảng có ô rất dài',
+        signer: { title: 'Giám đốc', name: 'Lê Văn Sở' },
+        recipients: [],
+        body: [
+          {
+            kind: 'table',
+            columns: [
+              { header: 'TT', width: 10 },
+              { header: 'Nội dung', width: 90 },
+            ],
+            rows: [
+              ['1', 'Dòng ngắn'],
+              ['2', long],
+              ['3', 'Dòng sau ô dài'],
+            ],
+          },
+        ],
+      },
+      opts,
+    );
     const words = pdfWords(pdf);
     const bottomEdge = 841.89 - 20 * mm + 0.5;
-    expect(words.filter((w) => w.yMax > bottomEdge && !(w.page > 1 && w.yMax < 20 * mm)), 'nothing below the bottom margin').to.deep.equal([]);
+    expect(
+      words.filter((w) => w.yMax > bottomEdge && !(w.page > 1 && w.yMax < 20 * mm)),
+      'nothing below the bottom margin',
+    ).to.deep.equal([]);
     const pages = pdfPages(pdf);
-    expect(pages.filter((p) => p.includes('từ0')), 'the long cell on one page').to.have.length(1);
+    expect(
+      pages.filter((p) => p.includes('từ0')),
+      'the long cell on one page',
+    ).to.have.length(1);
     expect(pages.join('')).not.to.contain('từ1999');
     expect(pages.join('')).to.contain('Dòng sau ô dài');
     // Every row starts on a page where it ends: the header row is repeated before row 3.
@@ -305,7 +468,13 @@ describe('documents: the layout engine on its own', () => {
 describe('documents: the text layer of one document after another', () => {
   it('reads back every letter even when an earlier document drew it only as part of another (ơ inside ở)', async () => {
     const head = { parentBody: null, issuingBody: 'SỞ NỘI VỤ', number: '01/TB-SNV', placeDate: 'Gia Nghĩa, ngày 05 tháng 12 năm 2026' };
-    const content = (text: string) => ({ typeTitle: 'THÔNG BÁO', subject: text, body: [{ kind: 'paragraph' as const, text }], signer: { title: 'Giám đốc', name: 'Lê Văn Sở' }, recipients: [] });
+    const content = (text: string) => ({
+      typeTitle: 'THÔNG BÁO',
+      subject: text,
+      body: [{ kind: 'paragraph' as const, text }],
+      signer: { title: 'Giám đốc', name: 'Lê Văn Sở' },
+      recipients: [],
+    });
     const opts = { createdAt: new Date('2026-12-05T02:00:00Z'), title: 't', author: 'a' };
     await renderDocument(head, content('Sở ở đời thời mới'), opts);
     const second = pdfPlain(await renderDocument(head, content('Kỷ cương hành chính, văn hóa công vụ, người dân'), opts));

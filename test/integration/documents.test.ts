@@ -21,9 +21,19 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
 
   const svc = () => ctx().built.services.documents;
   const fieldsOf = (d: Awaited<ReturnType<DocumentsService['get']>>, over: Record<string, unknown> = {}) => ({
-    numberSeq: d.numberSeq, numberSuffix: d.numberSuffix, issueDate: d.issueDate, subject: d.fields.subject, authority: d.fields.authority,
-    legalBases: d.fields.legalBases, articles: d.fields.articles, signerOnBehalf: d.fields.signerOnBehalf, signerTitle: d.fields.signerTitle,
-    signerName: 'Trần Văn Bình', recipients: d.fields.recipients, parts: d.fields.parts, ...over,
+    numberSeq: d.numberSeq,
+    numberSuffix: d.numberSuffix,
+    issueDate: d.issueDate,
+    subject: d.fields.subject,
+    authority: d.fields.authority,
+    legalBases: d.fields.legalBases,
+    articles: d.fields.articles,
+    signerOnBehalf: d.fields.signerOnBehalf,
+    signerTitle: d.fields.signerTitle,
+    signerName: 'Trần Văn Bình',
+    recipients: d.fields.recipients,
+    parts: d.fields.parts,
+    ...over,
   });
 
   before(async function () {
@@ -71,7 +81,20 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     const page = await agent.get(`/documents/${d.id}`);
     expect(page.status).to.equal(200);
     const csrf = await csrfOfSignedIn(agent);
-    const typed = { _csrf: csrf, numberSeq: '1', numberSuffix: 'QĐ-UBND', issueDate: '2026-03-05', subject: 'Trích yếu đã sửa lại', authority: '', legalBases: 'Căn cứ A;', articles: 'Điều một', signerOnBehalf: '', signerTitle: 'Chủ tịch', signerName: 'Lê Thị Hoa', recipients: 'Như trên;' };
+    const typed = {
+      _csrf: csrf,
+      numberSeq: '1',
+      numberSuffix: 'QĐ-UBND',
+      issueDate: '2026-03-05',
+      subject: 'Trích yếu đã sửa lại',
+      authority: '',
+      legalBases: 'Căn cứ A;',
+      articles: 'Điều một',
+      signerOnBehalf: '',
+      signerTitle: 'Chủ tịch',
+      signerName: 'Lê Thị Hoa',
+      recipients: 'Như trên;',
+    };
     const res = await agent.post(`/documents/${d.id}`).type('form').send(typed);
     expect(res.status).to.equal(422);
     expect(res.text).to.contain(escapeHtml(viText('v.doc_number_taken')));
@@ -82,7 +105,10 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
 
   it('refuses text the font cannot print, naming the characters, and stores nothing', async () => {
     const d = await svc().prepare(officer, nd, { type: 'declaration' });
-    const err = await rejectsWith(svc().update(officer, d.id, fieldsOf(d, { subject: 'Về việc công bố 😀 HTQLCL', signerName: 'Nguyễn 漢' })), 'VALIDATION_FAILED');
+    const err = await rejectsWith(
+      svc().update(officer, d.id, fieldsOf(d, { subject: 'Về việc công bố 😀 HTQLCL', signerName: 'Nguyễn 漢' })),
+      'VALIDATION_FAILED',
+    );
     expect(err.fields?.subject).to.deep.equal({ key: 'v.doc_glyphs', params: { chars: '😀 (U+1F600)' } });
     expect(err.fields?.signerName).to.deep.equal({ key: 'v.doc_glyphs', params: { chars: '漢 (U+6F22)' } });
     expect((await svc().get(officer, d.id)).fields.subject).to.equal(d.fields.subject);
@@ -102,7 +128,7 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     expect(saved.fields.subject).to.equal('Về việc công bố Hệ thống quản lý chất lượng'.normalize('NFC'));
   });
 
-  it('refuses to issue without the leader\'s approval (409), then issues once and serves the same bytes forever', async () => {
+  it("refuses to issue without the leader's approval (409), then issues once and serves the same bytes forever", async () => {
     await ctx().db('units').where('id', nd).update({ iso_state: 'needs_redeclaration' });
     const d = await svc().prepare(officer, nd, { type: 'declaration' });
     await svc().update(officer, d.id, fieldsOf(d, { issueDate: '2026-03-04' }));
@@ -126,14 +152,24 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     expect(Buffer.compare((await svc().preview(officer, d.id)).pdf, first.pdf)).to.equal(0);
     expect(pdfPages(again.pdf).join('')).not.to.contain('QT-09/ND-MOI');
     // The unit is declared with the number and date; "needs re-declaration" is cleared.
-    const unit = (await ctx().db('units').where('id', nd).first('iso_state', 'iso_declared_on', 'iso_declaration_number', 'iso_declared_document_id')) as Record<string, unknown>;
-    expect(unit).to.deep.equal({ iso_state: 'declared', iso_declared_on: '2026-03-04', iso_declaration_number: issued.numberText, iso_declared_document_id: d.id });
+    const unit = (await ctx()
+      .db('units')
+      .where('id', nd)
+      .first('iso_state', 'iso_declared_on', 'iso_declaration_number', 'iso_declared_document_id')) as Record<string, unknown>;
+    expect(unit).to.deep.equal({
+      iso_state: 'declared',
+      iso_declared_on: '2026-03-04',
+      iso_declaration_number: issued.numberText,
+      iso_declared_document_id: d.id,
+    });
     // Never changed again, and every step is in the audit log.
     await rejectsWith(svc().update(officer, d.id, fieldsOf(d)), 'DOCUMENT_WRONG_STATE');
     await rejectsWith(svc().issue(officer, d.id), 'DOCUMENT_WRONG_STATE');
     const log = (await ctx().db('audit_log').where({ entity: 'document', entity_id: d.id }).orderBy('id').select('action')) as Array<{ action: string }>;
     expect(log.map((r) => r.action)).to.deep.equal(['create', 'update', 'approve', 'issue']);
-    expect(await ctx().db('audit_log').where({ entity: 'unit', entity_id: nd, action: 'iso_state' }).count({ n: '*' })).to.deep.equal([{ n: ctx().dialect === 'postgres' ? '1' : 1 }]);
+    expect(await ctx().db('audit_log').where({ entity: 'unit', entity_id: nd, action: 'iso_state' }).count({ n: '*' })).to.deep.equal([
+      { n: ctx().dialect === 'postgres' ? '1' : 1 },
+    ]);
   });
 
   it('refuses to issue a declaration whose procedures were all withdrawn meanwhile, and leaves everything as it was', async () => {
@@ -148,7 +184,9 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     const after = await svc().get(ctx().admin, d.id);
     expect([after.status, after.sha256, after.issuedAt]).to.deep.equal(['approved', null, null]);
     expect(await ctx().db('units').where('id', et).first('iso_state', 'iso_declaration_number')).to.deep.equal(unitBefore);
-    expect(await ctx().db('audit_log').where({ entity: 'document', entity_id: d.id, action: 'issue' }).count({ n: '*' })).to.deep.equal([{ n: ctx().dialect === 'postgres' ? '0' : 0 }]);
+    expect(await ctx().db('audit_log').where({ entity: 'document', entity_id: d.id, action: 'issue' }).count({ n: '*' })).to.deep.equal([
+      { n: ctx().dialect === 'postgres' ? '0' : 0 },
+    ]);
   });
 
   it('renders a draft to the same bytes for the same data and time', async () => {
@@ -180,7 +218,7 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     expect(res.body.error.fields.type).to.be.a('string');
   });
 
-  it('a document of a unit outside one\'s scope does not exist (404) on pages and in the API', async () => {
+  it("a document of a unit outside one's scope does not exist (404) on pages and in the API", async () => {
     const d = await svc().prepare(officer, nd, { type: 'yearly-report' });
     await rejectsWith(svc().get(outsider, d.id), 'NOT_FOUND');
     await rejectsWith(svc().prepare(outsider, nd, { type: 'yearly-report' }), 'NOT_FOUND');
@@ -205,7 +243,7 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     expect(notYet.status).to.equal(409);
     expect(notYet.body.error.code).to.equal('DOCUMENT_NOT_APPROVED');
     expect((await api('officer').pdf(`/api/v1/documents/${id}/download`)).status).to.equal(409);
-    const put = await api('officer').put(`/api/v1/documents/${id}`, { ...fieldsOf((await svc().get(officer, id))), signerName: 'Phạm Minh Đức' });
+    const put = await api('officer').put(`/api/v1/documents/${id}`, { ...fieldsOf(await svc().get(officer, id)), signerName: 'Phạm Minh Đức' });
     expect(put.status, put.text).to.equal(200);
     expect((await api('leader').post(`/api/v1/documents/${id}/approve`)).status).to.equal(200);
     const issued = await api('officer').post(`/api/v1/documents/${id}/issue`);
@@ -214,7 +252,12 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     const dl = await api('leader').pdf(`/api/v1/documents/${id}/download`);
     expect(dl.status).to.equal(200);
     expect(dl.headers['x-content-sha256']).to.equal(issued.body.data.sha256);
-    expect(crypto.createHash('sha256').update(dl.body as Buffer).digest('hex')).to.equal(issued.body.data.sha256);
+    expect(
+      crypto
+        .createHash('sha256')
+        .update(dl.body as Buffer)
+        .digest('hex'),
+    ).to.equal(issued.body.data.sha256);
     const list = await api('leader').get('/api/v1/documents?type=document-set-decision&status=issued');
     expect(list.body.data.map((d: { id: number }) => d.id)).to.include(id);
     expect(list.body.data[0]).not.to.have.property('pdf');
@@ -263,14 +306,28 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
       },
       defaults: () => ({ subject: 'Kết quả tiếp nhận góp ý của người dân', signerTitle: 'Chủ tịch', recipients: ['Lưu: VT.'] }),
       build: ({ facts, fields }) => ({
-        typeTitle: 'THÔNG BÁO', subject: fields.subject, body: [{ kind: 'paragraph', text: `Đơn vị có ${facts.count} quy trình đang áp dụng.` }],
-        signer: { title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+        typeTitle: 'THÔNG BÁO',
+        subject: fields.subject,
+        body: [{ kind: 'paragraph', text: `Đơn vị có ${facts.count} quy trình đang áp dụng.` }],
+        signer: { title: fields.signerTitle, name: fields.signerName },
+        recipients: fields.recipients,
       }),
     };
     // A type that would replace the core's declaration, and one without a builder, are left out.
     const impostor = { ...citizenLetter, id: 'declaration' } as DocumentDefinition;
     const broken = { ...citizenLetter, id: 'broken-notice', build: undefined } as unknown as DocumentDefinition;
-    const registry = new PluginRegistry([{ id: 'citizen-feedback', dir: '', status: 'loaded', settings: {}, forms: [], reminders: [], documents: [citizenLetter as DocumentDefinition, impostor, broken], migrationsApplied: [] }]);
+    const registry = new PluginRegistry([
+      {
+        id: 'citizen-feedback',
+        dir: '',
+        status: 'loaded',
+        settings: {},
+        forms: [],
+        reminders: [],
+        documents: [citizenLetter as DocumentDefinition, impostor, broken],
+        migrationsApplied: [],
+      },
+    ]);
     const withPlugin = new DocumentsService(ctx().db, ctx().clock, () => registry);
     const ids = withPlugin.definitions().map((d) => d.id);
     expect(ids.filter((id) => id === 'citizen-letter-notice' || id === 'broken-notice')).to.deep.equal(['citizen-letter-notice']);

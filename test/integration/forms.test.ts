@@ -38,14 +38,23 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
     admin = await ctx().signIn('root', testPassword);
     csrf = await csrfOfSignedIn(admin);
   });
-  const post = (url: string, data: Record<string, string>) => admin.post(url).type('form').send({ ...data, _csrf: csrf });
+  const post = (url: string, data: Record<string, string>) =>
+    admin
+      .post(url)
+      .type('form')
+      .send({ ...data, _csrf: csrf });
 
   describe('the unit form', () => {
     it('comes back with 422, the typed values and a Vietnamese message under each wrong field', async () => {
       const before = await units();
       const res = await post('/units', {
-        parentId: String(await ctx().unitId('DNO')), code: 'ma co dau cach', name: '   ', kind: 'hanh-tinh',
-        placeName: 'Nơi "đặt" <tên>', activeFrom: '2025-02-30', activeTo: '',
+        parentId: String(await ctx().unitId('DNO')),
+        code: 'ma co dau cach',
+        name: '   ',
+        kind: 'hanh-tinh',
+        placeName: 'Nơi "đặt" <tên>',
+        activeFrom: '2025-02-30',
+        activeTo: '',
       });
       expect(res.status).to.equal(422);
       expect(alertOf(res.text)).to.equal(msg('errors.VALIDATION_FAILED'));
@@ -64,7 +73,14 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
     });
 
     it('refuses an end date before the start date on the end date', async () => {
-      const res = await post('/units', { parentId: String(await ctx().unitId('DNO')), code: 'NGAY-1', name: 'Xã Ngày', kind: 'commune', activeFrom: '2025-07-01', activeTo: '2025-06-30' });
+      const res = await post('/units', {
+        parentId: String(await ctx().unitId('DNO')),
+        code: 'NGAY-1',
+        name: 'Xã Ngày',
+        kind: 'commune',
+        activeFrom: '2025-07-01',
+        activeTo: '2025-06-30',
+      });
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'activeTo')).to.equal(msg('v.date_order'));
       expect(inputValue(res.text, 'name')).to.equal('Xã Ngày');
@@ -122,7 +138,13 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
     let id: number;
 
     it('stores HTML, quotes and emoji exactly as typed, in NFC', async () => {
-      const res = await post('/units', { parentId: String(await ctx().unitId('LCA')), code: 'KY-TU-1', name: name.normalize('NFD'), kind: 'commune', placeName: place });
+      const res = await post('/units', {
+        parentId: String(await ctx().unitId('LCA')),
+        code: 'KY-TU-1',
+        name: name.normalize('NFD'),
+        kind: 'commune',
+        placeName: place,
+      });
       expect(res.status).to.equal(302);
       id = Number(/^\/units\/(\d+)\?notice=created$/.exec(String(res.headers.location))?.[1]);
       const row = (await ctx().db('units').where('id', id).first('name', 'place_name')) as { name: string; place_name: string };
@@ -217,8 +239,11 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       this.timeout(60_000);
       fresh = await freshDb(ctx().dialect);
       built = buildApp({
-        config: testConfig(fresh.url), db: fresh.db, clock: new ManualClock('2026-03-02T02:00:00Z'),
-        logger: pino({ level: 'silent' }), sessionSecret: 'setup-secret-setup-secret-setup-secret-01',
+        config: testConfig(fresh.url),
+        db: fresh.db,
+        clock: new ManualClock('2026-03-02T02:00:00Z'),
+        logger: pino({ level: 'silent' }),
+        sessionSecret: 'setup-secret-setup-secret-setup-secret-01',
       });
     });
     after(async () => fresh?.drop());
@@ -242,9 +267,17 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       const agent = makeAgent(built);
       const page = await agent.get(`/setup?token=${token}`);
       expect(page.status).to.equal(200);
-      const res = await agent.post('/setup').type('form').send({
-        token, username: 'quan-tri', fullName: 'Trần Thị Quản Trị', password: 'mat-khau-dai-1', confirm: 'mat-khau-khac-2', _csrf: csrfOf(page.text),
-      });
+      const res = await agent
+        .post('/setup')
+        .type('form')
+        .send({
+          token,
+          username: 'quan-tri',
+          fullName: 'Trần Thị Quản Trị',
+          password: 'mat-khau-dai-1',
+          confirm: 'mat-khau-khac-2',
+          _csrf: csrfOf(page.text),
+        });
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'confirm')).to.equal(msg('v.password_mismatch'));
       expect(inputValue(res.text, 'username')).to.equal('quan-tri');
@@ -258,7 +291,10 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       const agent = makeAgent(built);
       const page = await agent.get(`/setup?token=${token}`);
       const form = { token, username: 'quan-tri', fullName: 'Trần Thị Quản Trị', password: 'mat-khau-dai-1', confirm: 'mat-khau-dai-1' };
-      const res = await agent.post('/setup').type('form').send({ ...form, _csrf: csrfOf(page.text) });
+      const res = await agent
+        .post('/setup')
+        .type('form')
+        .send({ ...form, _csrf: csrfOf(page.text) });
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal('/login?notice=setup_done');
       expect(await userCount()).to.equal(1);
@@ -273,7 +309,10 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       expect((await request(built.app).get(`/setup?token=${token}`)).status).to.equal(404);
       const again = makeAgent(built);
       const againToken = await again.csrf();
-      const second = await again.post('/setup').type('form').send({ ...form, username: 'ke-thu-hai', _csrf: againToken });
+      const second = await again
+        .post('/setup')
+        .type('form')
+        .send({ ...form, username: 'ke-thu-hai', _csrf: againToken });
       expect(second.status).to.equal(404);
       expect(second.text).to.include(msg('errors.SETUP_CLOSED'));
       expect(await userCount()).to.equal(1);
@@ -286,7 +325,10 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       const u = await ctx().userWith('viewer', 'DNO', 'doi-mat-khau');
       const agent = await ctx().signIn(u.username, u.password);
       const token = await csrfOfSignedIn(agent);
-      const res = await agent.post('/account/password').type('form').send({ current: 'khong-dung-dau', password: 'mat-khau-moi-9', confirm: 'mat-khau-moi-9', _csrf: token });
+      const res = await agent
+        .post('/account/password')
+        .type('form')
+        .send({ current: 'khong-dung-dau', password: 'mat-khau-moi-9', confirm: 'mat-khau-moi-9', _csrf: token });
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'current')).to.equal(msg('v.password_wrong'));
       expect(res.text).not.to.include('khong-dung-dau');
@@ -296,7 +338,10 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       expect(short.status).to.equal(422);
       expect(fieldError(short.text, 'password')).to.equal(msg('v.too_short', { n: 8 }));
 
-      const mismatch = await agent.post('/account/password').type('form').send({ current: u.password, password: 'mat-khau-moi-9', confirm: 'mat-khau-moi-0', _csrf: token });
+      const mismatch = await agent
+        .post('/account/password')
+        .type('form')
+        .send({ current: u.password, password: 'mat-khau-moi-9', confirm: 'mat-khau-moi-0', _csrf: token });
       expect(mismatch.status).to.equal(422);
       expect(fieldError(mismatch.text, 'confirm')).to.equal(msg('v.password_mismatch'));
 
@@ -307,7 +352,10 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
       const u = await ctx().userWith('viewer', 'DNO', 'doi-mat-khau-2');
       const agent = await ctx().signIn(u.username, u.password);
       const token = await csrfOfSignedIn(agent);
-      const res = await agent.post('/account/password').type('form').send({ current: u.password, password: 'mat-khau-moi-9', confirm: 'mat-khau-moi-9', _csrf: token });
+      const res = await agent
+        .post('/account/password')
+        .type('form')
+        .send({ current: u.password, password: 'mat-khau-moi-9', confirm: 'mat-khau-moi-9', _csrf: token });
       expect(res.status).to.equal(302);
       expect(res.headers.location).to.equal('/account?notice=password_changed');
       expect((await agent.get('/account?notice=password_changed')).text).to.include(msg('notices.password_changed'));

@@ -36,7 +36,13 @@ const publicForms: Row[] = [
   { method: 'POST', path: '/login', body: () => ({ username: 'khong-co-ai', password: 'sai-mat-khau', next: '/home' }), may: 'everyone', ok: 401 },
   { method: 'POST', path: '/lang', body: () => ({ lang: 'vi', back: '/home' }), may: 'everyone', ok: 302 },
   { method: 'GET', path: '/setup?token=khong-hop-le', may: 'everyone', ok: 404 },
-  { method: 'POST', path: '/setup', body: () => ({ token: 'khong-hop-le', username: 'moi', fullName: 'Người mới', password: 'mat-khau-moi-123' }), may: 'everyone', ok: 404 },
+  {
+    method: 'POST',
+    path: '/setup',
+    body: () => ({ token: 'khong-hop-le', username: 'moi', fullName: 'Người mới', password: 'mat-khau-moi-123' }),
+    may: 'everyone',
+    ok: 404,
+  },
 ];
 const fuzzRows = [...routes, ...publicForms];
 
@@ -48,9 +54,19 @@ const renewable = /:(fresh[A-Za-z]+|ownToken|roleId|tthcId|templateId|oid|notifi
 
 const channelOf = (row: Row): Channel => (row.method === 'GET' ? 'query' : row.file ? 'multipart' : row.path.startsWith('/api/') ? 'json' : 'form');
 
-interface Target { url: string; base: Fields }
+interface Target {
+  url: string;
+  base: Fields;
+}
 /** One request: where, with what, and how a failure names the field and the value. */
-interface Probe { url: string; fields: Fields; raw?: FuzzRequest['raw']; field: string; value: string; valueName: string }
+interface Probe {
+  url: string;
+  fields: Fields;
+  raw?: FuzzRequest['raw'];
+  field: string;
+  value: string;
+  valueName: string;
+}
 
 /**
  * Bodies no real client sends, once per route (as the administrator, who gets furthest): more
@@ -59,11 +75,12 @@ interface Probe { url: string; fields: Fields; raw?: FuzzRequest['raw']; field: 
  */
 function structuralCases(channel: Channel): Array<{ field: string; value: string; fields?: Fields; raw?: FuzzRequest['raw'] }> {
   const many: Fields = Array.from({ length: 2_500 }, (_v, i): Fields[number] => [`f${i}`, { plain: 'x' }]);
-  const cut = channel === 'json'
-    ? { type: 'application/json', body: '{"name": "chưa hết' }
-    : channel === 'multipart'
-      ? { type: 'multipart/form-data; boundary=fuzzfuzz', body: '--fuzzfuzz\r\nContent-Disposition: form-data; name="name"\r\n\r\nchưa hết' }
-      : { type: 'application/x-www-form-urlencoded; charset=koi9-x', body: 'name=%E0%A4%A' };
+  const cut =
+    channel === 'json'
+      ? { type: 'application/json', body: '{"name": "chưa hết' }
+      : channel === 'multipart'
+        ? { type: 'multipart/form-data; boundary=fuzzfuzz', body: '--fuzzfuzz\r\nContent-Disposition: form-data; name="name"\r\n\r\nchưa hết' }
+        : { type: 'application/x-www-form-urlencoded; charset=koi9-x', body: 'name=%E0%A4%A' };
   return [
     { field: '2,500 fields', value: 'f0…f2499 = "x"', fields: many },
     { field: 'the whole body', value: `cut short (${cut.type})`, raw: cut },
@@ -110,13 +127,16 @@ forEachDatabase('fuzz: every route as three roles, hostile values in every field
   // A move that names no parent is taken as a move to the top (the empty move form does that):
   // put the unit back, or the rows after it would stand on a unit without a province.
   afterEach(async () => {
-    const parent = (await app.db('units as u').join('units as p', 'p.id', 'u.parent_id').where('u.id', f.inside.id).first('p.code')) as { code: string } | undefined;
+    const parent = (await app.db('units as u').join('units as p', 'p.id', 'u.parent_id').where('u.id', f.inside.id).first('p.code')) as
+      { code: string } | undefined;
     if (parent?.code !== f.inside.parentCode) await app.built.services.units.move(app.admin, f.inside.id, { parentCode: f.inside.parentCode });
   });
 
   after(() => {
     const s = ((Date.now() - started) / 1000).toFixed(1);
-    timings.push(`${ctx().dialect}: ${fuzzRows.length} rows × ${roleNames.length} roles, ${casesPerRole} drawn cases per role (seed ${baseSeed}), ${requests} requests in ${s} s`);
+    timings.push(
+      `${ctx().dialect}: ${fuzzRows.length} rows × ${roleNames.length} roles, ${casesPerRole} drawn cases per role (seed ${baseSeed}), ${requests} requests in ${s} s`,
+    );
     writeFindings(process.env.FUZZ_FINDINGS, findings, timings);
   });
 
@@ -131,7 +151,16 @@ forEachDatabase('fuzz: every route as three roles, hostile values in every field
     const sentScript = fields.some(([, v]) => 'hostile' in v && scriptPayloads.some((p) => v.hostile.json.includes(p.replace(/"/g, '\\"'))));
     if (!problem.startsWith('answered 5') && !sentScript) problem += ' (written by an earlier request: stored, not reflected)';
     const finding: Finding = {
-      engine: ctx().dialect, role, method: row.method, route: row.path, url, field: p.field, value: p.value, valueName: p.valueName, status: res.status, problem,
+      engine: ctx().dialect,
+      role,
+      method: row.method,
+      route: row.path,
+      url,
+      field: p.field,
+      value: p.value,
+      valueName: p.valueName,
+      status: res.status,
+      problem,
       logged: errorsOf(res.headers['x-request-id'] as string | undefined),
     };
     if (!silent) findings.push(finding);
@@ -150,7 +179,9 @@ forEachDatabase('fuzz: every route as three roles, hostile values in every field
     for (const c of fuzzCases(key, role, roleIndex, channel, known)) {
       const fields = channel === 'query' ? c.fields.map(([k, v]): Fields[number] => [k, { hostile: v }]) : withCase(t.base, c);
       const [k, v] = c.fields[0]!;
-      const said = c.all ? { field: 'every field at once', value: 'each a different hostile value', valueName: 'all at once' } : { field: k, value: showValue(v), valueName: v.name };
+      const said = c.all
+        ? { field: 'every field at once', value: 'each a different hostile value', valueName: 'all at once' }
+        : { field: k, value: showValue(v), valueName: v.name };
       const { res, finding } = await probe(row, role, { url: t.url, fields, ...said }, c.all);
       await renew(res);
       if (!finding) continue;
@@ -181,7 +212,13 @@ forEachDatabase('fuzz: every route as three roles, hostile values in every field
         const segs = parts[0]!.split('/');
         segs[at] = id;
         const url = [segs.join('/'), ...parts.slice(1)].join('?');
-        const { finding } = await probe(row, role, { url, fields: channel === 'query' ? [] : t.base, field: `URL id ${row.path.split('/')[at]}`, value: id, valueName: `id ${id}` });
+        const { finding } = await probe(row, role, {
+          url,
+          fields: channel === 'query' ? [] : t.base,
+          field: `URL id ${row.path.split('/')[at]}`,
+          value: id,
+          valueName: `id ${id}`,
+        });
         if (finding) out.push(finding);
       }
     }
@@ -208,7 +245,9 @@ describe('the fuzz suite itself', () => {
     expect(answerProblem(answer(500, 'application/json', '{}'))).to.equal('answered 500');
     expect(answerProblem(answer(422, 'text/html; charset=utf-8', '<p><script>alert(1)</script></p>'))).to.include('unescaped');
     expect(answerProblem(answer(422, 'text/html', '<input value=""><img src=x onerror=alert(1)>">'))).to.include('onerror=alert(1)>');
-    expect(answerProblem(answer(422, 'text/html', '<p>&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt;</p>'))).to.equal(undefined);
+    expect(answerProblem(answer(422, 'text/html', '<p>&lt;script&gt;alert(1)&lt;/script&gt; &#34;&gt;&lt;img src=x onerror=alert(1)&gt;</p>'))).to.equal(
+      undefined,
+    );
     expect(answerProblem(answer(200, 'application/json', '{"name":"<script>alert(1)</script>"}'))).to.equal(undefined);
   });
 
@@ -219,7 +258,10 @@ describe('the fuzz suite itself', () => {
   });
 
   it('sends a __proto__ key as a key of the JSON body, and numbers as written', () => {
-    const body = jsonText([['__proto__', { plain: { isAdmin: true } }], ['year', { hostile: { name: 'number 1e309', json: '1e309' } }]]);
+    const body = jsonText([
+      ['__proto__', { plain: { isAdmin: true } }],
+      ['year', { hostile: { name: 'number 1e309', json: '1e309' } }],
+    ]);
     expect(body).to.equal('{"__proto__":{"isAdmin":true},"year":1e309}');
   });
 });

@@ -61,13 +61,19 @@ forEachDatabase('the input rule at the edge', (ctx) => {
     });
 
     it('refuses a user created on the admin page and creates nobody', async () => {
-      const res = await agent.post('/admin/users').type('form').send({ username: 'nul.user', fullName: 'Nguyễn\u0000Văn A', password: 'mat-khau-dai-1', locale: 'vi', _csrf: csrf });
+      const res = await agent
+        .post('/admin/users')
+        .type('form')
+        .send({ username: 'nul.user', fullName: 'Nguyễn\u0000Văn A', password: 'mat-khau-dai-1', locale: 'vi', _csrf: csrf });
       expectRefusedPage(res, 'fullName');
       expect(await count(ctx(), 'users', { username: 'nul.user' })).to.equal(0);
     });
 
     it('refuses a procedure created through the API and stores none', async () => {
-      const res = await api().post('/api/v1/procedures').set('Authorization', bearer()).send({ unitId, ...procedureContent('QT-NUL', 'Quy trình\u0000lỗi', null) });
+      const res = await api()
+        .post('/api/v1/procedures')
+        .set('Authorization', bearer())
+        .send({ unitId, ...procedureContent('QT-NUL', 'Quy trình\u0000lỗi', null) });
       expectRefusedApi(res, 'title');
       expect(await count(ctx(), 'procedures', { code: 'QT-NUL' })).to.equal(0);
     });
@@ -81,25 +87,48 @@ forEachDatabase('the input rule at the edge', (ctx) => {
 
     it('refuses a corrective action through the API and adds none', async () => {
       const findingId = await insertFinding(ctx().db, await insertCheck(ctx().db, unitId), 'minor');
-      const res = await api().post(`/api/v1/findings/${findingId}/actions`).set('Authorization', bearer()).send({ ...actionBody(), cause: 'Nguyên\u0000nhân' });
+      const res = await api()
+        .post(`/api/v1/findings/${findingId}/actions`)
+        .set('Authorization', bearer())
+        .send({ ...actionBody(), cause: 'Nguyên\u0000nhân' });
       expectRefusedApi(res, 'cause');
       expect(await count(ctx(), 'corrective_actions', { finding_id: findingId })).to.equal(0);
     });
 
     it('refuses an inspection team formed on its page and forms none', async () => {
       const leader = await ctx().userWith('officer', 'DNO-CJ');
-      const res = await agent.post('/teams').type('form').send({ unitId: String(await ctx().unitId('DNO')), name: 'Tổ\u0000kiểm tra', year: '2026', leader: leader.username, units: 'DNO-CJ', _csrf: csrf });
+      const res = await agent
+        .post('/teams')
+        .type('form')
+        .send({ unitId: String(await ctx().unitId('DNO')), name: 'Tổ\u0000kiểm tra', year: '2026', leader: leader.username, units: 'DNO-CJ', _csrf: csrf });
       expectRefusedPage(res, 'name');
       expect(await count(ctx(), 'inspection_teams')).to.equal(0);
     });
 
     it('refuses an inspection answer whose note holds a NUL and saves none', async () => {
       const at = new Date().toISOString();
-      const [team] = (await ctx().db('inspection_teams').insert({ unit_id: await ctx().unitId('DNO'), name: 'Tổ thử', year: 2026, created_at: at, updated_at: at }).returning('id')) as unknown[];
-      const [row] = (await ctx().db('inspections').insert({
-        unit_id: unitId, team_id: idOf(team), kind: 'unannounced', form_id: inspectionAccessForm.id, form_version: 1, form_json: JSON.stringify(inspectionAccessForm),
-        status: 'on_site', inspection_date: '2026-03-02', year: 2026, month: 3, arrived_at: '2026-03-02T01:00:00.000Z', created_at: at, updated_at: at,
-      }).returning('id')) as unknown[];
+      const [team] = (await ctx()
+        .db('inspection_teams')
+        .insert({ unit_id: await ctx().unitId('DNO'), name: 'Tổ thử', year: 2026, created_at: at, updated_at: at })
+        .returning('id')) as unknown[];
+      const [row] = (await ctx()
+        .db('inspections')
+        .insert({
+          unit_id: unitId,
+          team_id: idOf(team),
+          kind: 'unannounced',
+          form_id: inspectionAccessForm.id,
+          form_version: 1,
+          form_json: JSON.stringify(inspectionAccessForm),
+          status: 'on_site',
+          inspection_date: '2026-03-02',
+          year: 2026,
+          month: 3,
+          arrived_at: '2026-03-02T01:00:00.000Z',
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')) as unknown[];
       const inspectionId = idOf(row);
       const res = await api().put(`/api/v1/inspections/${inspectionId}/answers/i1`).set('Authorization', bearer()).send({ value: 'yes', note: 'a\u0000b' });
       expectRefusedApi(res, 'note');
@@ -108,12 +137,15 @@ forEachDatabase('the input rule at the edge', (ctx) => {
 
     it('refuses an API token named %00 on the account page and issues none', async () => {
       const before = await count(ctx(), 'api_tokens');
-      const res = await agent.post('/account/tokens').type('form').send(`name=%00&_csrf=${encodeURIComponent(csrf)}`);
+      const res = await agent
+        .post('/account/tokens')
+        .type('form')
+        .send(`name=%00&_csrf=${encodeURIComponent(csrf)}`);
       expectRefusedPage(res, 'name');
       expect(await count(ctx(), 'api_tokens')).to.equal(before);
     });
 
-    it('refuses other control characters, a NUL in an upload\'s text field or file name, but keeps tabs and new lines', async () => {
+    it("refuses other control characters, a NUL in an upload's text field or file name, but keeps tabs and new lines", async () => {
       const checkId = await insertCheck(ctx().db, unitId, { status: 'in_progress' });
       const bell = await api().put(`/api/v1/checks/${checkId}/answers/i1`).set('Authorization', bearer()).send({ value: 'yes', note: 'chuông\u0007' });
       expectRefusedApi(bell, 'note');
@@ -143,7 +175,9 @@ forEachDatabase('the input rule at the edge', (ctx) => {
       const res = await api().patch(`/api/v1/units/${unitId}`).set('Authorization', bearer()).send({ code: 'DNO-CJ', name: nfd, kind: 'district' });
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect((await ctx().db('units').where('id', unitId).first('name')).name).to.equal('Huyện Cư Jút mới'.normalize('NFC'));
-      const found = await api().get(`/api/v1/units?q=${encodeURIComponent('Cư Jút mới'.normalize('NFD'))}`).set('Authorization', bearer());
+      const found = await api()
+        .get(`/api/v1/units?q=${encodeURIComponent('Cư Jút mới'.normalize('NFD'))}`)
+        .set('Authorization', bearer());
       expect(found.body.data.map((u: { code: string }) => u.code)).to.include('DNO-CJ');
     });
   });
@@ -151,7 +185,10 @@ forEachDatabase('the input rule at the edge', (ctx) => {
   describe('keys that would reach Object.prototype', () => {
     for (const key of ['__proto__', 'constructor', 'prototype']) {
       it(`refuses a JSON body with a "${key}" key and changes nothing`, async () => {
-        const res = await api().patch(`/api/v1/units/${unitId}`).set('Authorization', bearer()).type('json')
+        const res = await api()
+          .patch(`/api/v1/units/${unitId}`)
+          .set('Authorization', bearer())
+          .type('json')
           .send(`{"code":"DNO-CJ","name":"Tên bị đổi","kind":"district","${key}":{"isAdmin":true}}`);
         expect(res.status).to.equal(400);
         expect(res.body.error.code).to.equal('BAD_REQUEST');
@@ -169,7 +206,10 @@ forEachDatabase('the input rule at the edge', (ctx) => {
     for (const version of [String(over), '9007199254740993', '1e309', '-0', 'NaN']) {
       it(`refuses a draft saved at version ${version} with 422`, async () => {
         const content = JSON.stringify(procedureContent('QT-SO', 'Quy trình số', null)).slice(1);
-        const res = await api().put(`/api/v1/procedures/${procedureId}/draft`).set('Authorization', bearer()).type('json')
+        const res = await api()
+          .put(`/api/v1/procedures/${procedureId}/draft`)
+          .set('Authorization', bearer())
+          .type('json')
           .send(`{"version":${/^[\d.e-]+$/.test(version) ? version : `"${version}"`},${content}`);
         expect([400, 422], JSON.stringify(res.body)).to.include(res.status);
       });
@@ -186,7 +226,11 @@ forEachDatabase('the input rule at the edge', (ctx) => {
     for (const index of [String(over), '99999999999999999999']) {
       it(`answers 404 to a file attached to form number ${index} and keeps the draft`, async () => {
         const before = await ctx().db('procedure_revisions').where('procedure_id', procedureId).first('version');
-        const res = await agent.post(`/procedures/${procedureId}/forms/${index}/file`).field('_csrf', csrf).field('version', String(before.version)).attach('file', accessPng, 'bieu-mau.png');
+        const res = await agent
+          .post(`/procedures/${procedureId}/forms/${index}/file`)
+          .field('_csrf', csrf)
+          .field('version', String(before.version))
+          .attach('file', accessPng, 'bieu-mau.png');
         expect(res.status).to.equal(404);
         expect((await ctx().db('procedure_revisions').where('procedure_id', procedureId).first('version')).version).to.equal(before.version);
         expect(await count(ctx(), 'catalog_files', { file_name: 'bieu-mau.png' })).to.equal(0);

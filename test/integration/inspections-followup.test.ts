@@ -25,7 +25,9 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
       if (a.fullName === 'Hút Thuốc Lá') await put(w.inspector, `/api/v1/inspections/${d.id}/answers/smoking`, { attendanceId: a.id, value: 'no' });
     }
     await put(w.inspector, `/api/v1/inspections/${d.id}/answers/tidy`, { value: 'no' });
-    expect((await post(w.inspector, `/api/v1/inspections/${d.id}/close`, { teamLeaderName: 'Tổ trưởng', unitRepresentativeName: 'Đại diện' })).status).to.equal(200);
+    expect((await post(w.inspector, `/api/v1/inspections/${d.id}/close`, { teamLeaderName: 'Tổ trưởng', unitRepresentativeName: 'Đại diện' })).status).to.equal(
+      200,
+    );
     const c = await post(w.inspector, `/api/v1/inspections/${d.id}/conclusion`, { text: 'Kết luận', corrections });
     expect(c.status, c.text).to.equal(200);
     inspections.push(d.id);
@@ -41,14 +43,20 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
     this.timeout(60_000);
     w = await buildWorld(ctx());
     plugin = await inspectPlugin(pluginDir);
-    await addOfficials(w.officerNd, w.nd, [{ fullName: 'Hút Thuốc Lá', position: 'Công chức Văn hóa' }, { fullName: 'Gương Mẫu', position: 'Phó Chủ tịch' }]);
+    await addOfficials(w.officerNd, w.nd, [
+      { fullName: 'Hút Thuốc Lá', position: 'Công chức Văn hóa' },
+      { fullName: 'Gương Mẫu', position: 'Phó Chủ tịch' },
+    ]);
     ctx().clock.set('2026-03-02T02:00:00Z');
-    await inspect([{ text: 'Cấm hút thuốc trong phòng làm việc', responsible: 'Văn phòng', deadline: '2026-03-04' }, { text: 'Sắp xếp hồ sơ', responsible: 'Văn phòng', deadline: '2026-04-30' }]);
+    await inspect([
+      { text: 'Cấm hút thuốc trong phòng làm việc', responsible: 'Văn phòng', deadline: '2026-03-04' },
+      { text: 'Sắp xếp hồ sơ', responsible: 'Văn phòng', deadline: '2026-04-30' },
+    ]);
     ctx().clock.set('2026-05-12T02:00:00Z');
     await inspect([]);
   });
 
-  it('reminds the unit\'s officer and leader and the team leader of a correction due within the lead days, once per band', async () => {
+  it("reminds the unit's officer and leader and the team leader of a correction due within the lead days, once per band", async () => {
     // Monday 2 March 2026, 07:00 in Viet Nam: the first correction is due on the 4th (lead 3 days).
     const soon = await run('2026-03-02T00:00:00Z');
     expect(soon.map((n) => [n.dedupeKey, JSON.stringify(n.recipient)])).to.have.deep.members([
@@ -61,7 +69,9 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
     expect(soon[0]!.link).to.equal(`/inspections/${inspections[0]}#c-${await idOf('Cấm hút thuốc')}`);
     // Later both are overdue; a band is a new key, so each is heard of again once.
     const late = await run('2026-05-11T00:00:00Z');
-    expect([...new Set(late.map((n) => n.dedupeKey))].sort()).to.deep.equal([`correction:${await idOf('Cấm hút thuốc')}:overdue`, `correction:${await idOf('Sắp xếp hồ sơ')}:overdue`].sort());
+    expect([...new Set(late.map((n) => n.dedupeKey))].sort()).to.deep.equal(
+      [`correction:${await idOf('Cấm hút thuốc')}:overdue`, `correction:${await idOf('Sắp xếp hồ sơ')}:overdue`].sort(),
+    );
     const tidyKey = `correction:${await idOf('Sắp xếp hồ sơ')}`;
     expect(late.find((n) => n.dedupeKey.startsWith(tidyKey))!.body!.vi).to.include('quá hạn 11 ngày');
     // Answered corrections are no longer reminded of.
@@ -82,8 +92,14 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
     expect(/id="st-inspections">(\d+)</.exec(page.text)![1]).to.equal('2');
     expect(/id="st-violations">(\d+)</.exec(page.text)![1]).to.equal('4');
     const s = await w.built.services.inspections.stats.compute({ user: (await w.built.services.users.sessionUser(w.coordinator.userId))! }, 2026, 'vi');
-    expect(s.byMonth.filter((m) => m.done).map((m) => [m.month, m.done, m.unannounced, m.violations])).to.deep.equal([[3, 1, 1, 2], [5, 1, 1, 2]]);
-    expect(s.byKind.map((k) => [k.key, k.value]).sort()).to.deep.equal([['smoking', 2], ['tidy', 2]]);
+    expect(s.byMonth.filter((m) => m.done).map((m) => [m.month, m.done, m.unannounced, m.violations])).to.deep.equal([
+      [3, 1, 1, 2],
+      [5, 1, 1, 2],
+    ]);
+    expect(s.byKind.map((k) => [k.key, k.value]).sort()).to.deep.equal([
+      ['smoking', 2],
+      ['tidy', 2],
+    ]);
     expect(s.byUnit.map((u) => [u.label, u.value])).to.deep.equal([['Xã Nam Dong', 4]]);
     expect(s.repeatedUnits.map((r) => [r.unitName, r.inspections])).to.deep.equal([['Xã Nam Dong', 2]]);
     expect(s.repeatedOfficials.map((r) => [r.fullName, r.inspections, r.violations])).to.deep.equal([['Hút Thuốc Lá', 2, 2]]);
@@ -103,7 +119,11 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
   });
 
   it('lists the inspections a page at a time, newest first, in the API and on the page', async () => {
-    const list = async (q: string) => (await w.coordinator.agent.get(`/api/v1/inspections?${q}`)).body as { data: Array<{ id: number; inspectionDate: string }>; meta: { total: number; page: number; pageSize: number; pages: number } };
+    const list = async (q: string) =>
+      (await w.coordinator.agent.get(`/api/v1/inspections?${q}`)).body as {
+        data: Array<{ id: number; inspectionDate: string }>;
+        meta: { total: number; page: number; pageSize: number; pages: number };
+      };
     const all = await list('pageSize=200');
     expect(all.meta.total).to.equal(3);
     expect(all.data.map((i) => i.id)).to.deep.equal([...inspections].reverse());
@@ -119,7 +139,14 @@ forEachDatabase('inspections: reminders of correction deadlines and the statisti
   });
 
   it('exports the same figures to .xlsx', async () => {
-    const res = await w.coordinator.agent.get('/inspections/stats.xlsx?year=2026').buffer(true).parse((r, cb) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => cb(null, Buffer.concat(chunks))); });
+    const res = await w.coordinator.agent
+      .get('/inspections/stats.xlsx?year=2026')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).to.equal(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as ArrayBuffer);

@@ -6,7 +6,12 @@ import { csrfOfSignedIn } from '../fixtures/http.ts';
 import { addOfficials, buildWorld, form, inspectionRegistry, pngBytes, post, put, viHtml, viMsg, type World } from '../fixtures/inspections-world.ts';
 
 interface Rec {
-  id: number; status: string; arrivedAt: string | null; closedAt: string | null; earlierInspectionId: number | null; inspectionDate: string;
+  id: number;
+  status: string;
+  arrivedAt: string | null;
+  closedAt: string | null;
+  earlierInspectionId: number | null;
+  inspectionDate: string;
   attendance?: Array<{ id: number; fullName: string; presence: string | null; officialId: number | null }>;
   answers: Array<{ attendanceId: number | null; itemId: string; value: string | null; note: string | null }>;
   violations: Array<{ attendanceId: number | null; fullName: string | null; kind: string; severity: string }>;
@@ -26,7 +31,15 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
   };
   const tables = async () => {
     const out: Record<string, number> = {};
-    for (const t of ['inspections', 'inspection_attendance', 'inspection_answers', 'inspection_violations', 'inspection_corrections', 'inspection_files', 'unit_officials']) {
+    for (const t of [
+      'inspections',
+      'inspection_attendance',
+      'inspection_answers',
+      'inspection_violations',
+      'inspection_corrections',
+      'inspection_files',
+      'unit_officials',
+    ]) {
       out[t] = Number(((await ctx().db(t).count({ n: '*' }).first()) as { n: unknown }).n);
     }
     return out;
@@ -42,7 +55,7 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     ]);
   });
 
-  it('refuses to start at a unit outside the team\'s assignment, and starts one inside with the staff list as attendance', async () => {
+  it("refuses to start at a unit outside the team's assignment, and starts one inside with the staff list as attendance", async () => {
     const before = await tables();
     const out = await post(w.inspector, '/api/v1/inspections', { unitCode: 'LCA-TU-PK' });
     expect(out.status).to.equal(422);
@@ -61,7 +74,11 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     const r = await rec();
     expect(r.status).to.equal('on_site');
     expect(r.inspectionDate).to.equal('2026-03-02');
-    expect(r.attendance!.map((a) => [a.fullName, a.presence])).to.deep.equal([['Lê Văn Cường', null], ['Nguyễn Văn An', null], ['Trần Thị Bình', null]]);
+    expect(r.attendance!.map((a) => [a.fullName, a.presence])).to.deep.equal([
+      ['Lê Văn Cường', null],
+      ['Nguyễn Văn An', null],
+      ['Trần Thị Bình', null],
+    ]);
   });
 
   it('refuses an arrival time in the future and keeps one typed in Viet Nam time', async () => {
@@ -80,13 +97,17 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     const r0 = await rec();
     const [cuong, an, binh] = r0.attendance!;
     expect((await put(w.inspector, `/api/v1/inspections/${id}/attendance/${an!.id}`, { presence: 'present' })).status).to.equal(200);
-    expect((await put(w.member, `/api/v1/inspections/${id}/attendance/${binh!.id}`, { presence: 'late', reason: 'Đưa con đi khám bệnh' })).status).to.equal(200);
+    expect((await put(w.member, `/api/v1/inspections/${id}/attendance/${binh!.id}`, { presence: 'late', reason: 'Đưa con đi khám bệnh' })).status).to.equal(
+      200,
+    );
     const bad = await put(w.inspector, `/api/v1/inspections/${id}/attendance/${cuong!.id}`, { presence: 'maybe' });
     expect(bad.status).to.equal(422);
     const added = await post(w.inspector, `/api/v1/inspections/${id}/people`, { fullName: 'Phạm Văn Dũng', position: 'Bảo vệ' });
     expect(added.status, added.text).to.equal(201);
     // Personal items by JSON, as the page's script sends them, and by the no-JS section form.
-    expect((await put(w.inspector, `/api/v1/inspections/${id}/answers/badge`, { attendanceId: an!.id, value: 'no', note: 'Không đeo thẻ' })).status).to.equal(200);
+    expect((await put(w.inspector, `/api/v1/inspections/${id}/answers/badge`, { attendanceId: an!.id, value: 'no', note: 'Không đeo thẻ' })).status).to.equal(
+      200,
+    );
     const section = await form(w.member, `/inspections/${id}/people/${binh!.id}`, { 'a.badge': 'yes', 'a.alcohol': 'no', 'n.alcohol': 'Có mùi rượu' });
     expect(section.status, section.text.slice(0, 300)).to.equal(302);
     const office = await form(w.inspector, `/inspections/${id}/sections/office`, { 'a.door-plates': 'no', 'a.tidy': 'yes' });
@@ -102,13 +123,20 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     expect(page.text).to.include('Không đeo thẻ');
     expect(page.text).to.include('value="2026-03-02T08:15"');
     const r = await rec();
-    expect(r.answers.map((a) => [a.attendanceId, a.itemId, a.value]).sort()).to.deep.equal([
-      [an!.id, 'badge', 'no'], [binh!.id, 'alcohol', 'no'], [binh!.id, 'badge', 'yes'], [null, 'door-plates', 'no'], [null, 'tidy', 'yes'],
-    ].sort());
+    expect(r.answers.map((a) => [a.attendanceId, a.itemId, a.value]).sort()).to.deep.equal(
+      [
+        [an!.id, 'badge', 'no'],
+        [binh!.id, 'alcohol', 'no'],
+        [binh!.id, 'badge', 'yes'],
+        [null, 'door-plates', 'no'],
+        [null, 'tidy', 'yes'],
+      ].sort(),
+    );
   });
 
   it('takes a photo checked by type, size and magic bytes, and keeps its SHA-256', async () => {
-    const up = (name: string, content: Buffer) => w.inspector.agent.post(`/inspections/${id}/files`).field('_csrf', w.inspector.token).attach('file', content, name);
+    const up = (name: string, content: Buffer) =>
+      w.inspector.agent.post(`/inspections/${id}/files`).field('_csrf', w.inspector.token).attach('file', content, name);
     const fake = await up('anh.png', Buffer.from('không phải ảnh'));
     expect(fake.status).to.equal(422);
     expect(fake.text).to.include(viHtml('errors.INSPECTION_FILE_TYPE'));
@@ -120,12 +148,22 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     expect((await rec()).files).to.have.length(0);
     // The limit is a setting: the same photo over 1 KB is refused by an app started with INSPECTION_UPLOAD_MAX_KB=1.
     const c = ctx();
-    const small = buildApp({ config: testConfig(c.url, { INSPECTION_UPLOAD_MAX_KB: '1' }), db: c.db, clock: c.clock, logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret-test-secret-0123', plugins: inspectionRegistry() });
+    const small = buildApp({
+      config: testConfig(c.url, { INSPECTION_UPLOAD_MAX_KB: '1' }),
+      db: c.db,
+      clock: c.clock,
+      logger: pino({ level: 'silent' }),
+      sessionSecret: 'test-secret-test-secret-test-secret-0123',
+      plugins: inspectionRegistry(),
+    });
     const agent = makeAgent(small);
     const csrf = await agent.csrf();
     expect((await agent.post('/login').type('form').send({ username: w.inspector.username, password: testPassword, _csrf: csrf })).status).to.equal(302);
     const token = await csrfOfSignedIn(agent);
-    const tight = await agent.post(`/inspections/${id}/files`).field('_csrf', token).attach('file', Buffer.concat([pngBytes, Buffer.alloc(2048)]), 'anh.png');
+    const tight = await agent
+      .post(`/inspections/${id}/files`)
+      .field('_csrf', token)
+      .attach('file', Buffer.concat([pngBytes, Buffer.alloc(2048)]), 'anh.png');
     expect(tight.status).to.equal(422);
     expect(tight.text).to.include(viHtml('errors.INSPECTION_FILE_TOO_LARGE', { size: '1 KB' }));
     expect((await rec()).files).to.have.length(0);
@@ -168,16 +206,26 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     const r0 = await rec();
     const byName = (n: string) => r0.attendance!.find((a) => a.fullName === n)!;
     // The attendance section's button, without JavaScript.
-    const att = await form(w.inspector, `/inspections/${id}/attendance`, { [`p.${byName('Lê Văn Cường').id}`]: 'absent_without_reason', [`p.${byName('Phạm Văn Dũng').id}`]: 'absent_with_reason', [`r.${byName('Phạm Văn Dũng').id}`]: 'Nghỉ phép' });
+    const att = await form(w.inspector, `/inspections/${id}/attendance`, {
+      [`p.${byName('Lê Văn Cường').id}`]: 'absent_without_reason',
+      [`p.${byName('Phạm Văn Dũng').id}`]: 'absent_with_reason',
+      [`r.${byName('Phạm Văn Dũng').id}`]: 'Nghỉ phép',
+    });
     expect(att.status).to.equal(302);
     const ok = await form(w.inspector, `/inspections/${id}/close`, { teamLeaderName: 'Hoàng Văn Tổ', unitRepresentativeName: 'Nguyễn Văn An' });
     expect(ok.status, ok.text.slice(0, 300)).to.equal(302);
     const r = await rec();
     expect(r.status).to.equal('record_closed');
     expect(r.closedAt).to.equal('2026-03-02T02:00:00.000Z');
-    expect(r.violations.map((v) => [v.fullName, v.kind, v.severity]).sort()).to.deep.equal([
-      ['Lê Văn Cường', 'absent-unexcused', 'major'], ['Nguyễn Văn An', 'badge', 'minor'], ['Trần Thị Bình', 'alcohol', 'major'], ['Trần Thị Bình', 'late', 'minor'], [null, 'door-plates', 'minor'],
-    ].sort());
+    expect(r.violations.map((v) => [v.fullName, v.kind, v.severity]).sort()).to.deep.equal(
+      [
+        ['Lê Văn Cường', 'absent-unexcused', 'major'],
+        ['Nguyễn Văn An', 'badge', 'minor'],
+        ['Trần Thị Bình', 'alcohol', 'major'],
+        ['Trần Thị Bình', 'late', 'minor'],
+        [null, 'door-plates', 'minor'],
+      ].sort(),
+    );
     const late = await put(w.inspector, `/api/v1/inspections/${id}/answers/tidy`, { value: 'no' });
     expect(late.status).to.equal(409);
     const printed = await w.inspector.agent.get(`/inspections/${id}/record`);
@@ -189,7 +237,10 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
   it('refuses a conclusion whose deadline is before the inspection date, then concludes with two corrections', async () => {
     const before = await tables();
     const bad = await form(w.inspector, `/inspections/${id}/conclusion`, {
-      text: 'Đơn vị chấp hành chưa nghiêm kỷ luật hành chính.', 'c.0.text': 'Đeo thẻ công chức', 'c.0.responsible': 'Văn phòng UBND', 'c.0.deadline': '2026-03-01',
+      text: 'Đơn vị chấp hành chưa nghiêm kỷ luật hành chính.',
+      'c.0.text': 'Đeo thẻ công chức',
+      'c.0.responsible': 'Văn phòng UBND',
+      'c.0.deadline': '2026-03-01',
     });
     expect(bad.status).to.equal(422);
     expect(bad.text).to.include(viHtml('v.insp_deadline_before', { date: '02/03/2026' }));
@@ -197,13 +248,20 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     expect(await tables()).to.deep.equal(before);
     const ok = await form(w.inspector, `/inspections/${id}/conclusion`, {
       text: 'Đơn vị chấp hành chưa nghiêm kỷ luật hành chính.',
-      'c.0.text': 'Đeo thẻ công chức trong giờ làm việc', 'c.0.responsible': 'Văn phòng UBND', 'c.0.deadline': '2026-03-05',
-      'c.1.text': 'Gắn biển tên phòng làm việc', 'c.1.responsible': 'Công chức Văn phòng - Thống kê', 'c.1.deadline': '2026-03-20',
+      'c.0.text': 'Đeo thẻ công chức trong giờ làm việc',
+      'c.0.responsible': 'Văn phòng UBND',
+      'c.0.deadline': '2026-03-05',
+      'c.1.text': 'Gắn biển tên phòng làm việc',
+      'c.1.responsible': 'Công chức Văn phòng - Thống kê',
+      'c.1.deadline': '2026-03-20',
     });
     expect(ok.status, ok.text.slice(0, 300)).to.equal(302);
     const r = await rec();
     expect(r.status).to.equal('concluded');
-    expect(r.corrections.map((c) => [c.deadline, c.status])).to.deep.equal([['2026-03-05', 'open'], ['2026-03-20', 'open']]);
+    expect(r.corrections.map((c) => [c.deadline, c.status])).to.deep.equal([
+      ['2026-03-05', 'open'],
+      ['2026-03-20', 'open'],
+    ]);
   });
 
   it('the unit answers a correction with evidence; the team returns it, the unit answers again, the team accepts', async () => {
@@ -212,7 +270,11 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     expect((await post(w.inspector, `/api/v1/corrections/${first!.id}/answer`, { answer: 'Đã đeo thẻ' })).status).to.equal(404);
     const empty = await w.officerNd.agent.post(`/corrections/${first!.id}/answer`).field('_csrf', w.officerNd.token).field('answer', '');
     expect(empty.status).to.equal(422);
-    const answered = await w.officerNd.agent.post(`/corrections/${first!.id}/answer`).field('_csrf', w.officerNd.token).field('answer', 'Toàn bộ công chức đã đeo thẻ').attach('file', pngBytes, 'the.png');
+    const answered = await w.officerNd.agent
+      .post(`/corrections/${first!.id}/answer`)
+      .field('_csrf', w.officerNd.token)
+      .field('answer', 'Toàn bộ công chức đã đeo thẻ')
+      .attach('file', pngBytes, 'the.png');
     expect(answered.status, answered.text.slice(0, 300)).to.equal(302);
     expect((await post(w.officerNd, `/api/v1/corrections/${first!.id}/review`, { decision: 'accept' })).status).to.equal(404);
     const noNote = await form(w.inspector, `/corrections/${first!.id}/review`, { decision: 'return', note: '' });

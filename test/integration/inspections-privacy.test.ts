@@ -49,10 +49,19 @@ forEachDatabase('inspections: who sees the personal violations', (ctx) => {
     });
   }
 
-  it('officer of the unit: sees the record and the unit\'s findings, never the name, only a count', async () => {
+  it("officer of the unit: sees the record and the unit's findings, never the name, only a count", async () => {
     const s = await sees(w.officerNd);
     expect(s.api.status).to.equal(200);
-    const body = (s.api.body as { data: { violations: Array<{ fullName: string | null; kind: string }>; attendance?: unknown; personalViolationCount: number; answers: Array<{ attendanceId: number | null }> } }).data;
+    const body = (
+      s.api.body as {
+        data: {
+          violations: Array<{ fullName: string | null; kind: string }>;
+          attendance?: unknown;
+          personalViolationCount: number;
+          answers: Array<{ attendanceId: number | null }>;
+        };
+      }
+    ).data;
     expect(body.violations.map((x) => [x.fullName, x.kind])).to.deep.equal([[null, 'tidy']]);
     expect(body.attendance).to.equal(undefined);
     expect(body.answers.every((a) => a.attendanceId === null)).to.equal(true);

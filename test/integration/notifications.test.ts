@@ -25,8 +25,12 @@ for (const dialect of engines()) {
     let day = 0;
 
     const draft = (role: 'officer' | 'leader' | 'viewer', unitId: number, key: string, vi: string, en = 'Report due'): NotificationDraft => ({
-      recipient: { role, unitId }, dedupeKey: key, link: `/units/${unitId}`, dueDate: '2026-03-15',
-      title: { vi, en }, body: { vi: `Nội dung: ${vi}. Đề nghị hoàn thành đúng hạn.`, en: `Details: ${en}.` },
+      recipient: { role, unitId },
+      dedupeKey: key,
+      link: `/units/${unitId}`,
+      dueDate: '2026-03-15',
+      title: { vi, en },
+      body: { vi: `Nội dung: ${vi}. Đề nghị hoàn thành đúng hạn.`, en: `Details: ${en}.` },
     });
     /** Sends drafts through one run of the reminder (the next day at 07:00 in Ha Noi). */
     async function send(drafts: NotificationDraft[]) {
@@ -42,7 +46,10 @@ for (const dialect of engines()) {
       tdb = await freshDb(dialect);
       mailbox = await startMailbox();
       built = await reminderApp({
-        db: tdb.db, url: tdb.url, clock, env: { ...smtpEnv(mailbox.port), EMAIL_MAX_ATTEMPTS: '3', SCHEDULER_CATCH_UP_HOURS: '1' },
+        db: tdb.db,
+        url: tdb.url,
+        clock,
+        env: { ...smtpEnv(mailbox.port), EMAIL_MAX_ATTEMPTS: '3', SCHEDULER_CATCH_UP_HOURS: '1' },
         registry: registryWith('nhac', [{ id: 'hop', title: { vi: 'Thử', en: 'Test' }, cron: '0 7 * * *', handler: async () => next }]),
       });
       admin = await adminOf(built);
@@ -54,14 +61,17 @@ for (const dialect of engines()) {
       user.binh = await person(built, admin, 'binh', 'Trần Văn Bình', 'leader', 'DNO-ND', { emailOff: true });
       user.an = await person(built, admin, 'an.pham', 'Phạm An', 'viewer', 'DNO-ND', { email: null });
       user.lan = await person(built, admin, 'lan', 'Vũ Thị Lan', 'officer', 'DNO-ET');
-      await built.services.users.updatePreferences({ user: (await built.services.users.sessionUser(user.lan!))! }, { fullName: 'Vũ Thị Lan', email: 'lan@isotrack.test', locale: 'en', emailNotifications: 'on' });
+      await built.services.users.updatePreferences(
+        { user: (await built.services.users.sessionUser(user.lan!))! },
+        { fullName: 'Vũ Thị Lan', email: 'lan@isotrack.test', locale: 'en', emailNotifications: 'on' },
+      );
     });
     after(async () => {
       await mailbox?.close();
       await tdb?.drop();
     });
 
-    it('puts each notification in its recipient\'s inbox and e-mails those who want e-mail, in their language, once', async () => {
+    it("puts each notification in its recipient's inbox and e-mails those who want e-mail, in their language, once", async () => {
       const tick = await send([
         draft('officer', unit.nd!, 'bao-cao:nd', 'Hạn nộp báo cáo HTQLCL năm 2026: 15/03/2026'),
         draft('leader', unit.nd!, 'bao-cao:nd', 'Hạn nộp báo cáo HTQLCL năm 2026: 15/03/2026'),
@@ -129,7 +139,7 @@ for (const dialect of engines()) {
       expect(after.text).not.to.include('id="read-all"');
     });
 
-    it('refuses marking read without the CSRF token, and treats another user\'s notification as not existing', async () => {
+    it("refuses marking read without the CSRF token, and treats another user's notification as not existing", async () => {
       const binh = await signInAs(built, 'binh');
       const hoasId = Number((await tdb.db('notifications').where('user_id', user.hoa).first('id')).id);
       expect((await binh.post(`/notifications/${hoasId}/read`).type('form').send({})).status).to.equal(403);
@@ -141,7 +151,7 @@ for (const dialect of engines()) {
       expect(page.text).not.to.include('Cập nhật kết quả mục tiêu chất lượng');
     });
 
-    it('serves a user\'s own inbox at /api/v1/notifications, paginated, and marks read by POST with a token', async () => {
+    it("serves a user's own inbox at /api/v1/notifications, paginated, and marks read by POST with a token", async () => {
       const token = (await built.services.users.createToken({ user: (await built.services.users.sessionUser(user.binh!))! }, { name: 'Ứng dụng' })).token;
       await send([draft('leader', unit.nd!, 'api:1', 'Thông báo thứ hai'), draft('leader', unit.nd!, 'api:2', 'Thông báo thứ ba')]);
       const auth = { Authorization: `Bearer ${token}` };
@@ -149,12 +159,18 @@ for (const dialect of engines()) {
       const body = page1.body as { data: Array<{ id: number; title: string; read: boolean; dueDate: string; link: string }>; meta: Record<string, number> };
       expect(page1.status).to.equal(200);
       expect(body.meta).to.deep.equal({ total: 3, page: 1, pageSize: 2, pages: 2, unread: 3 });
-      expect(body.data.map((n) => [n.title, n.read, n.dueDate])).to.deep.equal([['Thông báo thứ ba', false, '2026-03-15'], ['Thông báo thứ hai', false, '2026-03-15']]);
+      expect(body.data.map((n) => [n.title, n.read, n.dueDate])).to.deep.equal([
+        ['Thông báo thứ ba', false, '2026-03-15'],
+        ['Thông báo thứ hai', false, '2026-03-15'],
+      ]);
       const { default: request } = await import('supertest');
       const marked = await request(built.app).post(`/api/v1/notifications/${body.data[0]!.id}/read`).set(auth);
       expect([marked.status, (marked.body as { data: { read: boolean } }).data.read]).to.deep.equal([200, true]);
       const unread = await request(built.app).get('/api/v1/notifications?unread=1').set(auth);
-      expect((unread.body as { data: Array<{ title: string }> }).data.map((n) => n.title)).to.deep.equal(['Thông báo thứ hai', 'Hạn nộp báo cáo HTQLCL năm 2026: 15/03/2026']);
+      expect((unread.body as { data: Array<{ title: string }> }).data.map((n) => n.title)).to.deep.equal([
+        'Thông báo thứ hai',
+        'Hạn nộp báo cáo HTQLCL năm 2026: 15/03/2026',
+      ]);
       const all = await request(built.app).post('/api/v1/notifications/read-all').set(auth);
       expect(all.body).to.deep.equal({ data: { marked: 2 } });
       expect((await request(built.app).get('/api/v1/notifications')).status).to.equal(401);
@@ -170,7 +186,9 @@ for (const dialect of engines()) {
       tdb.db.on('query', listen);
       try {
         await hoa.get('/units');
-        expect(seen.map((sql) => sql.replace(/["`]/g, '').replace(/\$\d+/g, '?'))).to.deep.equal(['select count(*) as n from notifications where user_id = ? and read_at is null']);
+        expect(seen.map((sql) => sql.replace(/["`]/g, '').replace(/\$\d+/g, '?'))).to.deep.equal([
+          'select count(*) as n from notifications where user_id = ? and read_at is null',
+        ]);
         seen.length = 0;
         await hoa.get('/');
         await hoa.get('/api/v1/me');
@@ -185,12 +203,18 @@ for (const dialect of engines()) {
       const before = mailbox.mails.length;
       const first = await send([draft('officer', unit.nd!, 'thu-lai:1', 'Nhắc lại sau khi máy chủ thư bận')]);
       expect(first.mail).to.deep.equal({ sent: 0, retrying: 1, failed: 0, skipped: 0 });
-      const row = await tdb.db('notification_deliveries as d').join('notifications as n', 'n.id', 'd.notification_id').where('n.dedupe_key', 'nhac:thu-lai:1').first('d.*');
+      const row = await tdb
+        .db('notification_deliveries as d')
+        .join('notifications as n', 'n.id', 'd.notification_id')
+        .where('n.dedupe_key', 'nhac:thu-lai:1')
+        .first('d.*');
       expect([row.status, Number(row.attempts), row.next_attempt_at]).to.deep.equal(['pending', 1, new Date(clock.now().getTime() + 60_000).toISOString()]);
       expect(row.last_error).to.match(/451/);
       const root = await signInAs(built, 'root');
       const adminPage = await root.get('/admin/plugins');
-      expect(adminPage.text).to.match(/<tr data-status="pending"><td>Nhắc lại sau khi máy chủ thư bận<\/td><td>hoa@isotrack.test<\/td><td class="num">1<\/td>\s*<td>Thử lại lúc \d\d\/03\/2026 07:01<\/td>/);
+      expect(adminPage.text).to.match(
+        /<tr data-status="pending"><td>Nhắc lại sau khi máy chủ thư bận<\/td><td>hoa@isotrack.test<\/td><td class="num">1<\/td>\s*<td>Thử lại lúc \d\d\/03\/2026 07:01<\/td>/,
+      );
       clock.advance(59_000);
       expect((await built.services.scheduler.tick()).mail.sent, 'before the back-off is over').to.equal(0);
       clock.advance(1_000);
@@ -209,10 +233,20 @@ for (const dialect of engines()) {
         clock.advance(wait);
         await built.services.scheduler.tick();
       }
-      const rows = await tdb.db('notification_deliveries as d').join('notifications as n', 'n.id', 'd.notification_id').whereIn('n.dedupe_key', ['nhac:bo:1', 'nhac:bo:2']).orderBy('d.id').select('d.status', 'd.attempts');
-      expect(rows.map((r) => [r.status, Number(r.attempts)])).to.deep.equal([['failed', 1], ['failed', 3]]);
+      const rows = await tdb
+        .db('notification_deliveries as d')
+        .join('notifications as n', 'n.id', 'd.notification_id')
+        .whereIn('n.dedupe_key', ['nhac:bo:1', 'nhac:bo:2'])
+        .orderBy('d.id')
+        .select('d.status', 'd.attempts');
+      expect(rows.map((r) => [r.status, Number(r.attempts)])).to.deep.equal([
+        ['failed', 1],
+        ['failed', 3],
+      ]);
       const page = await (await signInAs(built, 'root')).get('/admin/plugins');
-      expect(page.text).to.match(/<tr data-status="failed"><td>Hộp thư không tồn tại<\/td><td>hoa@isotrack.test<\/td><td class="num">1<\/td>\s*<td>Đã dừng gửi<\/td>\s*<td><code>[^<]*550/);
+      expect(page.text).to.match(
+        /<tr data-status="failed"><td>Hộp thư không tồn tại<\/td><td>hoa@isotrack.test<\/td><td class="num">1<\/td>\s*<td>Đã dừng gửi<\/td>\s*<td><code>[^<]*550/,
+      );
       expect(page.text).to.match(/không gửi được 2,/);
     });
 
@@ -220,17 +254,29 @@ for (const dialect of engines()) {
       mailbox.refuseNext(1, 451);
       const before = mailbox.mails.length;
       await send([draft('officer', unit.nd!, 'tat:1', 'Người nhận đã tắt thư')]);
-      await built.services.users.updatePreferences({ user: (await built.services.users.sessionUser(user.hoa!))! }, { fullName: 'Nguyễn Thị Hoa', email: 'hoa@isotrack.test', locale: 'vi', emailNotifications: '' });
+      await built.services.users.updatePreferences(
+        { user: (await built.services.users.sessionUser(user.hoa!))! },
+        { fullName: 'Nguyễn Thị Hoa', email: 'hoa@isotrack.test', locale: 'vi', emailNotifications: '' },
+      );
       clock.advance(60_000);
       expect((await built.services.scheduler.tick()).mail).to.deep.equal({ sent: 0, retrying: 0, failed: 0, skipped: 1 });
       expect(mailbox.mails.length).to.equal(before);
-      expect((await tdb.db('notifications').where('dedupe_key', 'nhac:tat:1').first('id'))).to.not.equal(undefined);
+      expect(await tdb.db('notifications').where('dedupe_key', 'nhac:tat:1').first('id')).to.not.equal(undefined);
     });
 
     it('keeps notifications in the app only when no SMTP server is configured', async () => {
       const inAppOnly = await reminderApp({
-        db: tdb.db, url: tdb.url, clock,
-        registry: registryWith('chi-trong-app', [{ id: 'hop', title: { vi: 'Thử', en: 'Test' }, cron: '0 7 * * *', handler: async () => [draft('officer', unit.et!, 'khong-thu:1', 'Chỉ trong ứng dụng')] }]),
+        db: tdb.db,
+        url: tdb.url,
+        clock,
+        registry: registryWith('chi-trong-app', [
+          {
+            id: 'hop',
+            title: { vi: 'Thử', en: 'Test' },
+            cron: '0 7 * * *',
+            handler: async () => [draft('officer', unit.et!, 'khong-thu:1', 'Chỉ trong ứng dụng')],
+          },
+        ]),
       });
       const before = mailbox.mails.length;
       const { runs, mail } = await inAppOnly.services.scheduler.tick(new Date('2026-03-20T00:00:00Z'));

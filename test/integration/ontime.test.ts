@@ -11,7 +11,10 @@ const tr = new Translator();
 const vi = (key: string, params?: Record<string, string | number>) => escapeHtml(tr.t('vi', key, params));
 
 /** An import file: the template's headers, then the rows given. */
-async function workbook(rows: Array<Array<string | number>>, headers = ['Mã đơn vị', 'Từ ngày', 'Đến ngày', 'Số hồ sơ phải giải quyết', 'Trước hạn', 'Đúng hạn', 'Trễ hạn', 'Văn bản xin lỗi']): Promise<Buffer> {
+async function workbook(
+  rows: Array<Array<string | number>>,
+  headers = ['Mã đơn vị', 'Từ ngày', 'Đến ngày', 'Số hồ sơ phải giải quyết', 'Trước hạn', 'Đúng hạn', 'Trễ hạn', 'Văn bản xin lỗi'],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Số liệu đúng hạn');
   ws.addRow(headers);
@@ -26,7 +29,13 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
   let pk: number;
   const count = async () => Number(((await ctx().db('on_time_figures').first(ctx().db.raw('count(*) as n'))) as { n: unknown }).n);
   const period = (start: string, end: string, c: [number, number, number, number, number]) => ({
-    periodStart: start, periodEnd: end, received: String(c[0]), early: String(c[1]), onTime: String(c[2]), late: String(c[3]), apologies: String(c[4]),
+    periodStart: start,
+    periodEnd: end,
+    received: String(c[0]),
+    early: String(c[1]),
+    onTime: String(c[2]),
+    late: String(c[3]),
+    apologies: String(c[4]),
   });
 
   before(async function () {
@@ -57,8 +66,14 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
       expect(res.status).to.equal(302);
       const api = await o.agent.get(`/api/v1/units/${nd}/on-time`);
       expect(api.status).to.equal(200);
-      const body = api.body as { data: Array<{ rate: number; change: number | null; periodStart: string }>; meta: { total: { received: number; rate: number } } };
-      expect(body.data.map((f) => [f.periodStart, f.rate, f.change])).to.deep.equal([['2026-01-01', 96, null], ['2026-04-01', 90, -6]]);
+      const body = api.body as {
+        data: Array<{ rate: number; change: number | null; periodStart: string }>;
+        meta: { total: { received: number; rate: number } };
+      };
+      expect(body.data.map((f) => [f.periodStart, f.rate, f.change])).to.deep.equal([
+        ['2026-01-01', 96, null],
+        ['2026-04-01', 90, -6],
+      ]);
       // (406 + 30 + 50 + 40) / (454 + 100) = 526 / 554 = 94.9%
       expect(body.meta.total).to.include({ received: 554, rate: 94.9 });
       const page = await o.agent.get(`/units/${nd}/on-time`);
@@ -78,7 +93,10 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
     it('refuses negative and fractional counts, each on its field', async () => {
       const o = cast.officer;
       const before = await count();
-      const res = await send(o.agent, 'POST', `/units/${nd}/on-time`, { body: { ...period('2026-07-01', '2026-09-30', [10, 5, 5, 0, 0]), early: '-5', late: '1.5' }, csrf: o.csrf });
+      const res = await send(o.agent, 'POST', `/units/${nd}/on-time`, {
+        body: { ...period('2026-07-01', '2026-09-30', [10, 5, 5, 0, 0]), early: '-5', late: '1.5' },
+        csrf: o.csrf,
+      });
       expect(res.status).to.equal(422);
       expect(res.text.match(new RegExp(vi('v.ontime_count'), 'g'))).to.have.length(2);
       expect(res.text).to.include('value="-5"');
@@ -136,7 +154,10 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
       const before = await count();
       const res = await push({ unitId: nd, ...q3 });
       expect(res.status).to.equal(422);
-      expect((res.body as { error: { code: string; message: string } }).error).to.include({ code: 'ONTIME_OVERLAP', message: tr.t('vi', 'errors.ONTIME_OVERLAP', { start: '2026-07-01', end: '2026-09-30' }) });
+      expect((res.body as { error: { code: string; message: string } }).error).to.include({
+        code: 'ONTIME_OVERLAP',
+        message: tr.t('vi', 'errors.ONTIME_OVERLAP', { start: '2026-07-01', end: '2026-09-30' }),
+      });
       expect(await count()).to.equal(before);
     });
 
@@ -157,7 +178,10 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
     it('a body naming no unit is told so, together with every other problem of the body', async () => {
       const res = await push({ ...q3, early: -1 });
       expect(res.status).to.equal(422);
-      expect((res.body as { error: { fields: Record<string, string> } }).error.fields).to.deep.equal({ unitId: tr.t('vi', 'v.required'), early: tr.t('vi', 'v.ontime_count') });
+      expect((res.body as { error: { fields: Record<string, string> } }).error.fields).to.deep.equal({
+        unitId: tr.t('vi', 'v.required'),
+        early: tr.t('vi', 'v.ontime_count'),
+      });
     });
 
     it('a unit of another province is not found by id, and unknown by code, exactly like one that does not exist', async () => {
@@ -180,7 +204,11 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
       const ct = (await users.createToken({ user: coordinator }, { name: 'Hai hệ thống' })).token;
       const answers = await Promise.all([push(body), push(body, ct), push(body), push(body, ct)]);
       expect(answers.map((r) => r.status).sort()).to.deep.equal([201, 422, 422, 422]);
-      expect(answers.filter((r) => r.status === 422).map((r) => (r.body as { error: { code: string } }).error.code)).to.deep.equal(['ONTIME_OVERLAP', 'ONTIME_OVERLAP', 'ONTIME_OVERLAP']);
+      expect(answers.filter((r) => r.status === 422).map((r) => (r.body as { error: { code: string } }).error.code)).to.deep.equal([
+        'ONTIME_OVERLAP',
+        'ONTIME_OVERLAP',
+        'ONTIME_OVERLAP',
+      ]);
       expect(await count()).to.equal(before + 1);
     });
 
@@ -200,11 +228,14 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
     const upload = (m: Member, content: Buffer, name = 'so-lieu.xlsx') => send(m.agent, 'POST', '/on-time/import', { csrf: m.csrf, file: { name, content } });
 
     it('the template downloads with the headers the import reads', async () => {
-      const res = await cast.coordinator.agent.get('/on-time/import-template.xlsx').buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await cast.coordinator.agent
+        .get('/on-time/import-template.xlsx')
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(res.status).to.equal(200);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(res.body as ArrayBuffer);
@@ -241,7 +272,10 @@ forEachDatabase('on-time figures (QĐ 766/QĐ-TTg)', (ctx) => {
       expect(res.text).to.include(vi('ontime.import.done', { created: 3 }));
       expect(await count()).to.equal(before + 3);
       const rows = await ctx().db('on_time_figures').where('unit_id', et).orderBy('period_start').select('received', 'source');
-      expect(rows.map((r: { received: number; source: string }) => [Number(r.received), r.source])).to.deep.equal([[80, 'import'], [50, 'import']]);
+      expect(rows.map((r: { received: number; source: string }) => [Number(r.received), r.source])).to.deep.equal([
+        [80, 'import'],
+        [50, 'import'],
+      ]);
     });
 
     it('the same file again overlaps what it imported and is refused as a whole', async () => {

@@ -42,7 +42,7 @@ forEachDatabase('people named in a field are found only in scope', (ctx) => {
     for (const name of [lcaInspector.fullName, lcaOfficer.fullName]) expect(res.text, `${name} must not show`).not.to.include(name);
   };
 
-  describe('a team\'s leader and members', () => {
+  describe("a team's leader and members", () => {
     const team = (leader: string, members = '') => ({ unitId: w.dno, name: 'Tổ thử phạm vi', year: 2026, leader, members, units: 'DNO-CJ' });
 
     it('refuses a leader of another province, an unknown name and root with the same answer, and forms no team', async () => {
@@ -70,16 +70,30 @@ forEachDatabase('people named in a field are found only in scope', (ctx) => {
       expect(await count(c, 'inspection_teams')).to.equal(before);
     });
 
-    it('marks the field on the page and keeps what was typed, without the outsider\'s full name', async () => {
-      const res = await form(w.coordinator, '/teams', { unitId: String(w.dno), name: 'Tổ thử phạm vi', year: '2026', leader: lcaInspector.username, members: '', units: 'DNO-CJ' });
+    it("marks the field on the page and keeps what was typed, without the outsider's full name", async () => {
+      const res = await form(w.coordinator, '/teams', {
+        unitId: String(w.dno),
+        name: 'Tổ thử phạm vi',
+        year: '2026',
+        leader: lcaInspector.username,
+        members: '',
+        units: 'DNO-CJ',
+      });
       expect(res.status).to.equal(422);
       expect(res.text).to.include(viHtml('v.person_not_in_scope'));
       expect(res.text).to.include(`value="${lcaInspector.username}"`);
       noLeak(res);
     });
 
-    it('lets the other province\'s coordinator put nobody of Đắk Nông in a team, so that inspector never reads it', async () => {
-      const res = await post(w.outsider, '/api/v1/teams', { unitId: await c.unitId('LCA'), name: 'Tổ Lai Châu', year: 2026, leader: w.inspector.username, members: w.member.username, units: 'LCA-TU-PK' });
+    it("lets the other province's coordinator put nobody of Đắk Nông in a team, so that inspector never reads it", async () => {
+      const res = await post(w.outsider, '/api/v1/teams', {
+        unitId: await c.unitId('LCA'),
+        name: 'Tổ Lai Châu',
+        year: 2026,
+        leader: w.inspector.username,
+        members: w.member.username,
+        units: 'LCA-TU-PK',
+      });
       expect(res.status).to.equal(422);
       expect(bodyOf(res)).to.deep.include({ fields: { leader: refusal, members: refusal } });
       expect(res.text).not.to.include(w.inspector.fullName);
@@ -97,7 +111,12 @@ forEachDatabase('people named in a field are found only in scope', (ctx) => {
 
     it('hides a member of another province already stored in a team, and that member cannot read it', async () => {
       await c.db('inspection_team_members').insert({ team_id: w.teamId, user_id: lcaInspector.id, is_leader: false });
-      for (const res of [await w.coordinator.agent.get(`/api/v1/teams/${w.teamId}`), await w.coordinator.agent.get(`/teams/${w.teamId}`), await w.coordinator.agent.get(`/teams/${w.teamId}/edit`), await w.coordinator.agent.get('/teams')]) {
+      for (const res of [
+        await w.coordinator.agent.get(`/api/v1/teams/${w.teamId}`),
+        await w.coordinator.agent.get(`/teams/${w.teamId}`),
+        await w.coordinator.agent.get(`/teams/${w.teamId}/edit`),
+        await w.coordinator.agent.get('/teams'),
+      ]) {
         expect(res.status).to.equal(200);
         expect(res.text.includes(w.inspector.fullName) || res.text.includes(`value="${w.inspector.username}"`), 'the leader still shows').to.equal(true);
         noLeak(res);
@@ -121,8 +140,11 @@ forEachDatabase('people named in a field are found only in scope', (ctx) => {
       auditor = await person(c, app, 'inspector', 'DNO-SKHCN');
       nd = w.nd;
     });
-    const plan = (extra: Record<string, unknown>) => officer.agent.post(`/api/v1/units/${nd}/checks`).set('x-csrf-token', officer.token)
-      .send({ formId: 'kiem-tra-chu-ky', formVersion: 1, checkDate: '2026-03-10', kind: 'planned', ...extra });
+    const plan = (extra: Record<string, unknown>) =>
+      officer.agent
+        .post(`/api/v1/units/${nd}/checks`)
+        .set('x-csrf-token', officer.token)
+        .send({ formId: 'kiem-tra-chu-ky', formVersion: 1, checkDate: '2026-03-10', kind: 'planned', ...extra });
 
     it('refuses an auditor of another province, an unknown name and root alike, by name and by id, and plans nothing', async () => {
       const before = await count(c, 'checks');
@@ -149,7 +171,9 @@ forEachDatabase('people named in a field are found only in scope', (ctx) => {
     });
 
     it('marks the auditors field on the page and keeps what was typed', async () => {
-      const res = await officer.agent.post(`/units/${nd}/checks`).type('form')
+      const res = await officer.agent
+        .post(`/units/${nd}/checks`)
+        .type('form')
         .send({ form: 'kiem-tra-chu-ky@1', checkDate: '2026-03-10', kind: 'planned', auditors: lcaOfficer.username, _csrf: officer.token });
       expect(res.status).to.equal(422);
       expect(res.text).to.include(viHtml('v.person_not_in_scope'));

@@ -38,7 +38,16 @@ for (const dialect of engines()) {
 
     const load = (enabled: string[], extra: Partial<LoadOptions> = {}) => {
       const cap = capturingLogger();
-      const registry = loadPlugins({ db: tdb.db, logger: cap.logger, clock, translator: new Translator(), dir: fixtures, enabled, initTimeoutMs: 300, ...extra });
+      const registry = loadPlugins({
+        db: tdb.db,
+        logger: cap.logger,
+        clock,
+        translator: new Translator(),
+        dir: fixtures,
+        enabled,
+        initTimeoutMs: 300,
+        ...extra,
+      });
       return registry.then((r) => ({ registry: r, errors: cap.errors }));
     };
 
@@ -70,7 +79,8 @@ for (const dialect of engines()) {
       const fresh = await freshDb(dialect);
       const second = createDb({ url: fresh.url, schema: fresh.schema });
       try {
-        const start = (db: TestDb['db']) => loadPlugins({ db, logger: pino({ level: 'silent' }), clock, translator: new Translator(), dir: fixtures, enabled: ['good'] });
+        const start = (db: TestDb['db']) =>
+          loadPlugins({ db, logger: pino({ level: 'silent' }), clock, translator: new Translator(), dir: fixtures, enabled: ['good'] });
         const [a, b] = await Promise.all([start(fresh.db), start(second)]);
         expect([a.get('good')?.status, b.get('good')?.status], `${a.get('good')?.error} ${b.get('good')?.error}`).to.deep.equal(['loaded', 'loaded']);
         expect([...a.get('good')!.migrationsApplied, ...b.get('good')!.migrationsApplied]).to.deep.equal(['20260101000000_notes.ts']);
@@ -85,11 +95,26 @@ for (const dialect of engines()) {
     it('recovers a ledger whose lock row two starting processes both inserted', async () => {
       const fresh = await freshDb(dialect);
       try {
-        await fresh.db.migrate.latest({ tableName: 'knex_migrations__good', migrationSource: { getMigrations: async () => [], getMigrationName: (n: string) => n, getMigration: async () => ({ up: async () => undefined }) } });
+        await fresh.db.migrate.latest({
+          tableName: 'knex_migrations__good',
+          migrationSource: { getMigrations: async () => [], getMigrationName: (n: string) => n, getMigration: async () => ({ up: async () => undefined }) },
+        });
         // The race of two first starts: knex found the lock table empty in both and inserted twice.
         await fresh.db('knex_migrations__good_lock').insert({ is_locked: 0 });
-        expect(await fresh.db('knex_migrations__good_lock').count({ n: '*' }).then((r) => Number((r[0] as { n: unknown }).n))).to.equal(2);
-        const reg = await loadPlugins({ db: fresh.db, logger: pino({ level: 'silent' }), clock, translator: new Translator(), dir: fixtures, enabled: ['good'] });
+        expect(
+          await fresh
+            .db('knex_migrations__good_lock')
+            .count({ n: '*' })
+            .then((r) => Number((r[0] as { n: unknown }).n)),
+        ).to.equal(2);
+        const reg = await loadPlugins({
+          db: fresh.db,
+          logger: pino({ level: 'silent' }),
+          clock,
+          translator: new Translator(),
+          dir: fixtures,
+          enabled: ['good'],
+        });
         expect(reg.get('good')?.status, reg.get('good')?.error).to.equal('loaded');
         expect(reg.get('good')?.migrationsApplied).to.deep.equal(['20260101000000_notes.ts']);
         expect(await fresh.db('knex_migrations__good_lock').pluck('is_locked')).to.deep.equal([0]);
@@ -98,11 +123,14 @@ for (const dialect of engines()) {
       }
     });
 
-    it('waits while another process holds the plugin\'s migration lock, then migrates', async () => {
+    it("waits while another process holds the plugin's migration lock, then migrates", async () => {
       const fresh = await freshDb(dialect);
       try {
         // Another process has created the ledger and holds its lock.
-        await fresh.db.migrate.latest({ tableName: 'knex_migrations__good', migrationSource: { getMigrations: async () => [], getMigrationName: (n: string) => n, getMigration: async () => ({ up: async () => undefined }) } });
+        await fresh.db.migrate.latest({
+          tableName: 'knex_migrations__good',
+          migrationSource: { getMigrations: async () => [], getMigrationName: (n: string) => n, getMigration: async () => ({ up: async () => undefined }) },
+        });
         await fresh.db('knex_migrations__good_lock').update({ is_locked: 1 });
         const started = Date.now();
         const loading = loadPlugins({ db: fresh.db, logger: pino({ level: 'silent' }), clock, translator: new Translator(), dir: fixtures, enabled: ['good'] });
@@ -125,7 +153,11 @@ for (const dialect of engines()) {
     const faults: Array<[fixture: string, phase: string, error: RegExp, alsoEnable?: string[]]> = [
       ['throws-in-register', 'register', /register\(\) threw: cannot read my configuration/],
       ['throws-in-init', 'init', /init\(\) threw: the remote service is unreachable/],
-      ['invalid-form', 'register', /invalid form: form "broken-check" v1: .*weight must be 0 or more.*"below" fits only scale and number answers, not yes-no-na/],
+      [
+        'invalid-form',
+        'register',
+        /invalid form: form "broken-check" v1: .*weight must be 0 or more.*"below" fits only scale and number answers, not yes-no-na/,
+      ],
       ['reuses-form-id', 'register', /duplicate form id "good-check": already registered by plugin "good"/],
       ['bad-cron', 'register', /reminder "at-25-oclock": cron: bad cron expression "0 25 \* \* \*": hour: 25 is outside 0-23/],
       ['hung-init', 'init', /init\(\) did not finish within 300 ms/],
@@ -225,7 +257,15 @@ for (const dialect of engines()) {
     const clock = new ManualClock('2026-03-02T02:00:00Z');
 
     async function appWith(registry: PluginRegistry, translator: Translator): Promise<BuiltApp> {
-      return buildApp({ config: testConfig(tdb.url), db: tdb.db, clock, logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret-test-secret-0123', translator, plugins: registry });
+      return buildApp({
+        config: testConfig(tdb.url),
+        db: tdb.db,
+        clock,
+        logger: pino({ level: 'silent' }),
+        sessionSecret: 'test-secret-test-secret-test-secret-0123',
+        translator,
+        plugins: registry,
+      });
     }
     async function signIn(built: BuiltApp, username: string): Promise<Agent> {
       const agent = makeAgent(built);
@@ -241,7 +281,10 @@ for (const dialect of engines()) {
       const t1 = new Translator();
       withBundled = await appWith(await loadPlugins({ db: tdb.db, logger: pino({ level: 'silent' }), clock, translator: t1 }), t1);
       const t2 = new Translator();
-      withFixtures = await appWith(await loadPlugins({ db: tdb.db, logger: pino({ level: 'silent' }), clock, translator: t2, dir: fixtures, enabled: ['good', 'throws-in-init'] }), t2);
+      withFixtures = await appWith(
+        await loadPlugins({ db: tdb.db, logger: pino({ level: 'silent' }), clock, translator: t2, dir: fixtures, enabled: ['good', 'throws-in-init'] }),
+        t2,
+      );
       const users = withBundled.services.users;
       const root = await users.create(undefined, { username: 'root', fullName: 'Quản trị', password: testPassword }, { admin: true });
       await users.create({ user: root }, { username: 'xem', fullName: 'Người xem', password: testPassword });
@@ -271,7 +314,9 @@ for (const dialect of engines()) {
     it('shows a failed plugin with the phase and its error', async () => {
       const admin = await signIn(withFixtures, 'root');
       const res = await admin.get('/admin/plugins');
-      expect(res.text).to.match(/id="plugin-throws-in-init"[\s\S]*?data-status="failed"[\s\S]*?Lỗi ở bước khởi tạo:[\s\S]*?init\(\) threw: the remote service is unreachable/);
+      expect(res.text).to.match(
+        /id="plugin-throws-in-init"[\s\S]*?data-status="failed"[\s\S]*?Lỗi ở bước khởi tạo:[\s\S]*?init\(\) threw: the remote service is unreachable/,
+      );
       expect(res.text).not.to.include('Không hiện');
     });
 
@@ -279,7 +324,15 @@ for (const dialect of engines()) {
       const admin = await signIn(withBundled, 'root');
       const res = await admin.get('/api/v1/plugins');
       expect(res.status).to.equal(200);
-      const body = res.body as { hostVersion: string; data: Array<{ id: string; status: string; forms: Array<{ id: string; versions: number[]; latest: { sections: unknown[] } }>; reminders: Array<{ id: string; cron: string; nextRun: string }> }> };
+      const body = res.body as {
+        hostVersion: string;
+        data: Array<{
+          id: string;
+          status: string;
+          forms: Array<{ id: string; versions: number[]; latest: { sections: unknown[] } }>;
+          reminders: Array<{ id: string; cron: string; nextRun: string }>;
+        }>;
+      };
       expect(body.hostVersion).to.equal('0.1.0');
       expect(body.data.map((p) => [p.id, p.status])).to.deep.equal(bundled.map((id) => [id, 'loaded']));
       const audit = body.data.find((p) => p.id === 'iso-internal-audit')!;

@@ -8,7 +8,10 @@ import { seedTree } from '../fixtures/tree.ts';
 import { csrfOfSignedIn, escapeHtml } from '../fixtures/http.ts';
 import { findingsForm, insertCheck, viActions } from '../fixtures/actions-data.ts';
 
-interface Who { agent: Agent; csrf: string }
+interface Who {
+  agent: Agent;
+  csrf: string;
+}
 
 const counterForm = { ...findingsForm, id: 'one-stop-shop', title: { vi: 'Kiểm tra bộ phận một cửa', en: 'One-stop shop check' } } as FormDefinition;
 
@@ -30,17 +33,43 @@ forEachDatabase('yearly audit programme: planned items, what was done, print', (
     expect(res.status).to.equal(302);
     return { agent, csrf: await csrfOfSignedIn(agent) };
   }
-  const form = (w: Who, url: string, body: Record<string, string>) => w.agent.post(url).type('form').send({ ...body, _csrf: w.csrf });
-  const items = async () => (await c.db('audit_programme_items').orderBy('id').select('id', 'unit_id', 'planned_month', 'form_id')) as Array<{ id: number; unit_id: number; planned_month: number; form_id: string }>;
+  const form = (w: Who, url: string, body: Record<string, string>) =>
+    w.agent
+      .post(url)
+      .type('form')
+      .send({ ...body, _csrf: w.csrf });
+  const items = async () =>
+    (await c.db('audit_programme_items').orderBy('id').select('id', 'unit_id', 'planned_month', 'form_id')) as Array<{
+      id: number;
+      unit_id: number;
+      planned_month: number;
+      form_id: string;
+    }>;
 
   before(async () => {
     c = ctx();
     await seedTree(c);
     const registry = new PluginRegistry([
-      { id: 'iso-internal-audit', dir: '', status: 'loaded', settings: {}, forms: [findingsForm as FormDefinition], reminders: [], documents: [], migrationsApplied: [] },
+      {
+        id: 'iso-internal-audit',
+        dir: '',
+        status: 'loaded',
+        settings: {},
+        forms: [findingsForm as FormDefinition],
+        reminders: [],
+        documents: [],
+        migrationsApplied: [],
+      },
       { id: 'one-stop-shop', dir: '', status: 'loaded', settings: {}, forms: [counterForm], reminders: [], documents: [], migrationsApplied: [] },
     ]);
-    built = buildApp({ config: c.config, db: c.db, clock: c.clock, logger: pino({ level: 'silent' }), sessionSecret: 'test-secret-test-secret-test-secret-0123', plugins: registry });
+    built = buildApp({
+      config: c.config,
+      db: c.db,
+      clock: c.clock,
+      logger: pino({ level: 'silent' }),
+      sessionSecret: 'test-secret-test-secret-test-secret-0123',
+      plugins: registry,
+    });
     cj = await c.unitId('DNO-CJ');
     nd = await c.unitId('DNO-CJ-ND');
     et = await c.unitId('DNO-CJ-ET');
@@ -54,8 +83,13 @@ forEachDatabase('yearly audit programme: planned items, what was done, print', (
       { unitCode: 'DNO-CJ-ND', plannedMonth: '3', formId: 'iso-internal-audit', note: 'Đánh giá toàn bộ HTQLCL' },
       { unitCode: 'DNO-CJ-ET', plannedMonth: '3', formId: 'iso-internal-audit' },
       { unitCode: 'DNO-CJ-ND', plannedMonth: '6', formId: 'one-stop-shop' },
-    ]) expect((await form(coordinator, `/units/${cj}/programme/2026/items`, body)).status).to.equal(302);
-    expect((await items()).map((i) => [i.unit_id, i.planned_month, i.form_id])).to.deep.equal([[nd, 3, 'iso-internal-audit'], [et, 3, 'iso-internal-audit'], [nd, 6, 'one-stop-shop']]);
+    ])
+      expect((await form(coordinator, `/units/${cj}/programme/2026/items`, body)).status).to.equal(302);
+    expect((await items()).map((i) => [i.unit_id, i.planned_month, i.form_id])).to.deep.equal([
+      [nd, 3, 'iso-internal-audit'],
+      [et, 3, 'iso-internal-audit'],
+      [nd, 6, 'one-stop-shop'],
+    ]);
 
     const done = await insertCheck(c.db, nd, { checkDate: '2026-03-20', score: 87 });
     await insertCheck(c.db, nd, { checkDate: '2026-04-02' }); // the wrong month
@@ -79,16 +113,25 @@ forEachDatabase('yearly audit programme: planned items, what was done, print', (
 
   it('refuses a unit outside the programme, a month out of range and an unknown form, keeping the values', async () => {
     const before = await items();
-    const outside = await form(officer, `/units/${nd}/programme/2026/items`, { unitCode: 'DNO-CJ-ET', plannedMonth: '13', formId: 'khong-co', note: 'Ghi chú đã gõ' });
+    const outside = await form(officer, `/units/${nd}/programme/2026/items`, {
+      unitCode: 'DNO-CJ-ET',
+      plannedMonth: '13',
+      formId: 'khong-co',
+      note: 'Ghi chú đã gõ',
+    });
     expect(outside.status).to.equal(422);
     expect(outside.text).to.include(escapeHtml(viActions('v.programme_unit_unknown')));
     expect(outside.text).to.include(escapeHtml(viActions('v.programme_month')));
     expect(outside.text).to.include(escapeHtml(viActions('v.programme_form_unknown')));
     expect(outside.text).to.include('Ghi chú đã gõ');
-    expect((await form(officer, `/units/${nd}/programme/2026/items`, { unitCode: 'LCA-TU-PK', plannedMonth: '2', formId: 'iso-internal-audit' })).status).to.equal(422);
+    expect(
+      (await form(officer, `/units/${nd}/programme/2026/items`, { unitCode: 'LCA-TU-PK', plannedMonth: '2', formId: 'iso-internal-audit' })).status,
+    ).to.equal(422);
     expect(await items()).to.deep.equal(before);
     expect((await viewer.agent.get(`/units/${cj}/programme/abcd`)).status).to.equal(404);
-    expect((await form(viewer, `/units/${cj}/programme/2026/items`, { unitCode: 'DNO-CJ-ND', plannedMonth: '2', formId: 'iso-internal-audit' })).status).to.equal(404);
+    expect(
+      (await form(viewer, `/units/${cj}/programme/2026/items`, { unitCode: 'DNO-CJ-ND', plannedMonth: '2', formId: 'iso-internal-audit' })).status,
+    ).to.equal(404);
   });
 
   it('removes an item with an audit row, and only from its own programme', async () => {
@@ -100,7 +143,7 @@ forEachDatabase('yearly audit programme: planned items, what was done, print', (
     expect(log.map((l: { action: string }) => l.action)).to.deep.equal(['create', 'delete']);
   });
 
-  it('opens this year\'s programme from the unit link', async () => {
+  it("opens this year's programme from the unit link", async () => {
     const res = await viewer.agent.get(`/units/${cj}/programme`);
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal(`/units/${cj}/programme/2026`);

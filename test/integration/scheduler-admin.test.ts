@@ -26,8 +26,20 @@ for (const dialect of engines()) {
       tdb = await freshDb(dialect);
       built = await reminderApp({ db: tdb.db, url: tdb.url, clock, env: { SCHEDULER_CATCH_UP_HOURS: '0.5' } });
       broken = await reminderApp({
-        db: tdb.db, url: tdb.url, clock, env: { SCHEDULER_CATCH_UP_HOURS: '0.5' },
-        registry: registryWith('hong', [{ id: 'loi', title: { vi: 'Nhắc việc hỏng', en: 'Broken' }, cron: '0 7 * * *', handler: async () => { throw new Error('bảng dữ liệu chưa có'); } }]),
+        db: tdb.db,
+        url: tdb.url,
+        clock,
+        env: { SCHEDULER_CATCH_UP_HOURS: '0.5' },
+        registry: registryWith('hong', [
+          {
+            id: 'loi',
+            title: { vi: 'Nhắc việc hỏng', en: 'Broken' },
+            cron: '0 7 * * *',
+            handler: async () => {
+              throw new Error('bảng dữ liệu chưa có');
+            },
+          },
+        ]),
       });
       admin = await adminOf(built);
       const dno = await built.services.units.create(admin, { code: 'DNO', name: 'Tỉnh Đắk Nông', kind: 'province' });
@@ -39,10 +51,12 @@ for (const dialect of engines()) {
     });
     after(async () => tdb?.drop());
 
-    it('shows each reminder\'s last runs with their outcome and counts, and a failed run with its error', async () => {
+    it("shows each reminder's last runs with their outcome and counts, and a failed run with its error", async () => {
       const page = (await (await signInAs(built, 'root')).get('/admin/plugins')).text;
       const audit = row(page, 'iso-internal-audit-internal-audit-due');
-      expect(audit).to.match(/<li data-status="ok"><span class="state state-declared">Thành công<\/span>\s*01\/10\/2026 07:00\s*<small class="muted">1 thông báo: 1 mới, 0 đã gửi trước đó<\/small>/);
+      expect(audit).to.match(
+        /<li data-status="ok"><span class="state state-declared">Thành công<\/span>\s*01\/10\/2026 07:00\s*<small class="muted">1 thông báo: 1 mới, 0 đã gửi trước đó<\/small>/,
+      );
       expect(row(page, 'iso-calendar-redeclaration-needed')).to.include('Chưa chạy lần nào.');
       const failed = row((await (await signInAs(broken, 'root')).get('/admin/plugins')).text, 'hong-loi');
       expect(failed).to.match(/<li data-status="failed"><span class="state state-needs_redeclaration">Lỗi<\/span>\s*01\/10\/2026 07:00/);
@@ -53,7 +67,9 @@ for (const dialect of engines()) {
       const root = await signInAs(built, 'root');
       const page = (await root.get('/admin/plugins')).text;
       const csrf = await csrfOfSignedIn(root);
-      expect(row(page, 'iso-calendar-redeclaration-needed')).to.match(/<form method="post" action="\/admin\/plugins\/iso-calendar\/reminders\/redeclaration-needed\/run" class="inline">\s*<button type="submit" name="_csrf" value="[^"]+">Chạy ngay<\/button>/);
+      expect(row(page, 'iso-calendar-redeclaration-needed')).to.match(
+        /<form method="post" action="\/admin\/plugins\/iso-calendar\/reminders\/redeclaration-needed\/run" class="inline">\s*<button type="submit" name="_csrf" value="[^"]+">Chạy ngay<\/button>/,
+      );
       clock.set('2026-10-01T02:15:00Z');
       const res = await root.post('/admin/plugins/iso-calendar/reminders/redeclaration-needed/run').type('form').send({ _csrf: csrf });
       expect(res.status).to.equal(302);
@@ -63,7 +79,9 @@ for (const dialect of engines()) {
       expect(after).to.include('Đã chạy “Đơn vị cần công bố lại HTQLCL”: Thành công, 1 thông báo mới.');
       expect(row(after, 'iso-calendar-redeclaration-needed')).to.match(/Thành công<\/span>\s*01\/10\/2026 09:15 <small>\(chạy thủ công\)<\/small>/);
       const hoa = await signInAs(built, 'hoa');
-      expect((await hoa.get('/notifications')).text).to.include('Phạm vi HTQLCL của Xã Nam Dong đã thay đổi (Sáp nhập từ ngày 01/07/2025) từ ngày 01/10/2026; cần ban hành quyết định công bố lại.');
+      expect((await hoa.get('/notifications')).text).to.include(
+        'Phạm vi HTQLCL của Xã Nam Dong đã thay đổi (Sáp nhập từ ngày 01/07/2025) từ ngày 01/10/2026; cần ban hành quyết định công bố lại.',
+      );
     });
 
     it('refuses "run now" without the CSRF token, to anyone but an administrator, and for an unknown reminder', async () => {
@@ -82,14 +100,24 @@ for (const dialect of engines()) {
       const { token } = await built.services.users.createToken(admin, { name: 'Điều hành' });
       const auth = { Authorization: `Bearer ${token}` };
       const res = await request(built.app).get('/api/v1/plugins').set(auth);
-      const body = res.body as { data: Array<{ id: string; reminders: Array<{ id: string; lastRuns: Array<{ status: string; found: number; kind: string }> }> }>; mail: { configured: boolean } };
+      const body = res.body as {
+        data: Array<{ id: string; reminders: Array<{ id: string; lastRuns: Array<{ status: string; found: number; kind: string }> }> }>;
+        mail: { configured: boolean };
+      };
       const calendar = body.data.find((p) => p.id === 'iso-calendar')!;
-      expect(calendar.reminders.find((r) => r.id === 'redeclaration-needed')!.lastRuns.map((r) => [r.kind, r.status, r.found])).to.deep.equal([['manual', 'ok', 2]]);
+      expect(calendar.reminders.find((r) => r.id === 'redeclaration-needed')!.lastRuns.map((r) => [r.kind, r.status, r.found])).to.deep.equal([
+        ['manual', 'ok', 2],
+      ]);
       expect(body.mail.configured).to.equal(false);
       clock.set('2026-10-01T03:00:00Z');
       const run = await request(built.app).post('/api/v1/plugins/iso-calendar/reminders/redeclaration-needed/run').set(auth);
       expect(run.status).to.equal(201);
-      expect((run.body as { data: { status: string; delivered: number; duplicates: number } }).data).to.include({ status: 'ok', found: 2, delivered: 0, duplicates: 1 });
+      expect((run.body as { data: { status: string; delivered: number; duplicates: number } }).data).to.include({
+        status: 'ok',
+        found: 2,
+        delivered: 0,
+        duplicates: 1,
+      });
     });
   });
 }

@@ -19,9 +19,21 @@ describe('scheduler settings', () => {
   });
 
   it('reads the catch-up bound, the run time limit and the mail settings', () => {
-    const c = loadConfig({ ...base, SCHEDULER_CATCH_UP_HOURS: '6', SCHEDULER_RUN_TIMEOUT_MS: '30000', SMTP_HOST: 'mail.dno.gov.vn', SMTP_USER: 'isotrack', SMTP_PASS: 'bi-mat', EMAIL_MAX_ATTEMPTS: '5' });
+    const c = loadConfig({
+      ...base,
+      SCHEDULER_CATCH_UP_HOURS: '6',
+      SCHEDULER_RUN_TIMEOUT_MS: '30000',
+      SMTP_HOST: 'mail.dno.gov.vn',
+      SMTP_USER: 'isotrack',
+      SMTP_PASS: 'bi-mat',
+      EMAIL_MAX_ATTEMPTS: '5',
+    });
     expect(c.scheduler).to.deep.equal({ enabled: false, catchUpMs: 6 * 3600_000, runTimeoutMs: 30_000 });
-    expect(c.mail).to.deep.equal({ smtp: { url: undefined, host: 'mail.dno.gov.vn', port: 587, secure: false, user: 'isotrack', pass: 'bi-mat' }, from: 'isotrack <no-reply@isotrack.local>', maxAttempts: 5 });
+    expect(c.mail).to.deep.equal({
+      smtp: { url: undefined, host: 'mail.dno.gov.vn', port: 587, secure: false, user: 'isotrack', pass: 'bi-mat' },
+      from: 'isotrack <no-reply@isotrack.local>',
+      maxAttempts: 5,
+    });
     expect(loadConfig({ ...base, SMTP_URL: 'smtps://u:p@mail.example:465' }).mail.smtp?.url).to.equal('smtps://u:p@mail.example:465');
     expect(loadConfig({ ...base, SMTP_HOST: '' }).mail.smtp, 'an empty SMTP_HOST means no e-mail').to.equal(undefined);
     expect(() => loadConfig({ ...base, SMTP_URL: 'mail.example:25' })).to.throw(/SMTP_URL: must start with smtp:\/\/ or smtps:\/\//);
@@ -40,7 +52,8 @@ describe('the scheduler stage of boot', () => {
     process.stdout.write = (() => true) as typeof process.stdout.write; // the first-run setup link
     try {
       const app = await boot({
-        listen: false, clock,
+        listen: false,
+        clock,
         env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_SCRYPT_COST: '1024', DATABASE_URL: `sqlite:${file}`, SCHEDULER_ENABLED: 'true' },
       });
       process.stdout.write = write;

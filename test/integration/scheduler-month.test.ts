@@ -68,7 +68,12 @@ for (const dialect of engines()) {
       await s.units.create(admin, { code: 'DNO-DS', name: 'Xã Đắk Sôr', kind: 'commune', parentId: dno.id }); // ISO not started
       const lca = await s.units.create(admin, { code: 'LCA', name: 'Tỉnh Lai Châu', kind: 'province' });
       const pk = await s.units.create(admin, { code: 'LCA-PK', name: 'Xã Phúc Khoa', kind: 'commune', parentId: lca.id });
-      for (const [id, state] of [[nd.id, 'declared'], [et.id, 'declared'], [sk.id, 'declared'], [pk.id, 'applying']] as const) {
+      for (const [id, state] of [
+        [nd.id, 'declared'],
+        [et.id, 'declared'],
+        [sk.id, 'declared'],
+        [pk.id, 'applying'],
+      ] as const) {
         await s.units.setIsoState(admin, id, { state, standard: '2015', reason: 'Công bố HTQLCL phù hợp TCVN ISO 9001:2015' });
       }
       user.hoa = await person(apps[0]!, admin, 'hoa', 'Nguyễn Thị Hoa', 'officer', 'DNO-ND');
@@ -81,7 +86,14 @@ for (const dialect of engines()) {
       // Issuing it also changes the scope of the declared QMS: Nam Dong must re-declare.
       const officer = { user: (await s.users.sessionUser(user.hoa))! };
       const leader = { user: (await s.users.sessionUser(user.binh))! };
-      const tthc = await s.catalog.tthc.create(admin, { provinceId: String(dno.id), level: 'commune', code: '1.001193', name: 'Đăng ký khai sinh', field: 'Hộ tịch', legalDays: '3' });
+      const tthc = await s.catalog.tthc.create(admin, {
+        provinceId: String(dno.id),
+        level: 'commune',
+        code: '1.001193',
+        name: 'Đăng ký khai sinh',
+        field: 'Hộ tịch',
+        legalDays: '3',
+      });
       const p = await s.catalog.procedures.create(officer, nd.id, khaiSinhContent(tthc.id));
       await s.catalog.lifecycle.submit(officer, p.id);
       await s.catalog.lifecycle.review(officer, p.id);
@@ -125,8 +137,14 @@ for (const dialect of engines()) {
       for (const job of jobs) {
         const ledger = await runsOf(tdb.db, job.id);
         expect(ledger.length, job.id).to.equal(expectedSlots[job.id]);
-        expect(ledger.map((r) => r.scheduledFor), job.id).to.deep.equal(slotsBetween(job.schedule, start, end).map((d) => d.toISOString()));
-        expect(ledger.filter((r) => r.status !== 'ok').map((r) => `${r.scheduledFor} ${r.status} ${r.error}`), job.id).to.deep.equal([]);
+        expect(
+          ledger.map((r) => r.scheduledFor),
+          job.id,
+        ).to.deep.equal(slotsBetween(job.schedule, start, end).map((d) => d.toISOString()));
+        expect(
+          ledger.filter((r) => r.status !== 'ok').map((r) => `${r.scheduledFor} ${r.status} ${r.error}`),
+          job.id,
+        ).to.deep.equal([]);
       }
       expect((await runsOf(tdb.db, 'iso-calendar/redeclaration-needed')).map((r) => r.scheduledFor)).to.deep.equal(
         ['2026-09-21', '2026-09-28', '2026-10-05', '2026-10-12', '2026-10-19'].map((d) => `${d}T00:30:00.000Z`), // 07:30 in Ha Noi
@@ -160,28 +178,41 @@ for (const dialect of engines()) {
       expect(per(user.son!), 'a commune that has not started its QMS').to.deep.equal({});
       expect(new Set(rows.map((r) => `${r.user_id} ${r.dedupe_key}`)).size).to.equal(rows.length);
       // Lai Châu reports by 15 October: its final reminder came on the 8th, not on the 3rd.
-      const finals = await tdb.db('notifications').where('dedupe_key', 'like', 'iso-calendar:qms-report:%:final').orderBy('user_id').select('user_id', 'created_at', 'due_date');
+      const finals = await tdb
+        .db('notifications')
+        .where('dedupe_key', 'like', 'iso-calendar:qms-report:%:final')
+        .orderBy('user_id')
+        .select('user_id', 'created_at', 'due_date');
       expect(finals.map((f) => [Number(f.user_id), String(f.created_at).slice(0, 10), f.due_date])).to.deep.equal([
-        [user.hoa, '2026-10-03', '2026-10-10'], [user.lan, '2026-10-03', '2026-10-10'], [user.minh, '2026-10-03', '2026-10-10'], [user.khoa, '2026-10-08', '2026-10-15'],
+        [user.hoa, '2026-10-03', '2026-10-10'],
+        [user.lan, '2026-10-03', '2026-10-10'],
+        [user.minh, '2026-10-03', '2026-10-10'],
+        [user.khoa, '2026-10-08', '2026-10-15'],
       ]);
     });
 
-    it('put each notification in its recipient\'s inbox once, as the inbox shows it', async () => {
+    it("put each notification in its recipient's inbox once, as the inbox shows it", async () => {
       const hoa = await signInAs(apps.at(-1)!, 'hoa');
       const res = await hoa.get('/api/v1/notifications?pageSize=100');
       const body = res.body as { data: Array<{ id: number; title: string }>; meta: { total: number; unread: number } };
       expect([body.meta.total, body.meta.unread, body.data.length]).to.deep.equal([10, 10, 10]);
       expect(new Set(body.data.map((n) => n.id)).size).to.equal(10);
       expect(body.data.map((n) => n.title)).to.include.members([
-        'Đến hạn đánh giá nội bộ năm 2026', 'Đến hạn họp xem xét của lãnh đạo năm 2026', 'Hạn nộp báo cáo HTQLCL năm 2026: 10/10/2026',
-        'Cần công bố lại HTQLCL', '1 quy trình đến hạn rà soát định kỳ',
+        'Đến hạn đánh giá nội bộ năm 2026',
+        'Đến hạn họp xem xét của lãnh đạo năm 2026',
+        'Hạn nộp báo cáo HTQLCL năm 2026: 10/10/2026',
+        'Cần công bố lại HTQLCL',
+        '1 quy trình đến hạn rà soát định kỳ',
       ]);
       const page = await hoa.get('/notifications');
       expect(page.text).to.match(/id="unread-count">10</);
     });
 
     it('e-mailed each notification once to each recipient who wants e-mail, and to nobody else', async () => {
-      const wanted = (await tdb.db('notifications as n').join('users as u', 'u.id', 'n.user_id').where('u.email_notifications', true)
+      const wanted = (await tdb
+        .db('notifications as n')
+        .join('users as u', 'u.id', 'n.user_id')
+        .where('u.email_notifications', true)
         .select('n.id', 'u.email', 'n.title_vi')) as Array<{ id: number; email: string; title_vi: string }>;
       expect(wanted.length).to.equal(24);
       const got = mailbox.mails.map((m) => [Number(m.headers.get('x-isotrack-notification')), m.to.join(','), m.subject]);
@@ -191,7 +222,9 @@ for (const dialect of engines()) {
       expect(mailbox.mails.some((m) => m.to.includes('lan@isotrack.test'))).to.equal(false);
       const review = mailbox.mails.find((m) => m.subject === '1 quy trình đến hạn rà soát định kỳ')!;
       expect(review.text).to.include('Kính gửi Nguyễn Thị Hoa,');
-      expect(review.text).to.include('Xã Nam Dong có 1 quy trình đang có hiệu lực chưa được rà soát trong 12 tháng, quá hạn rà soát sớm nhất từ ngày 01/06/2026: QT-01/ND-HT (Quy trình đăng ký khai sinh, rà soát gần nhất ngày 01/06/2025).');
+      expect(review.text).to.include(
+        'Xã Nam Dong có 1 quy trình đang có hiệu lực chưa được rà soát trong 12 tháng, quá hạn rà soát sớm nhất từ ngày 01/06/2026: QT-01/ND-HT (Quy trình đăng ký khai sinh, rà soát gần nhất ngày 01/06/2025).',
+      );
       expect(review.text).to.match(/Xem chi tiết: http:\/\/127\.0\.0\.1:3000\/units\/\d+\/catalog\?due=1/);
       expect(await tdb.db('notification_deliveries').whereNot('status', 'sent').count({ n: '*' })).to.deep.equal([{ n: dialect === 'postgres' ? '0' : 0 }]);
     });

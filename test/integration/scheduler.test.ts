@@ -64,10 +64,12 @@ for (const dialect of engines()) {
 
     it('runs a slot when its time comes in Viet Nam, once, however often the clock ticks', async () => {
       let calls = 0;
-      const a = await app('hang-ngay', [reminder('sang', '0 7 * * *', async (ctx) => {
-        calls++;
-        return [toOfficers(unit.nd!, `sang:${ctx.scheduledFor.toISOString()}`)];
-      })]);
+      const a = await app('hang-ngay', [
+        reminder('sang', '0 7 * * *', async (ctx) => {
+          calls++;
+          return [toOfficers(unit.nd!, `sang:${ctx.scheduledFor.toISOString()}`)];
+        }),
+      ]);
       const s = a.services.scheduler;
       expect((await s.tick(new Date('2026-03-02T23:59:59Z'))).runs, '06:59:59 in Ha Noi').to.deep.equal([]);
       const at7 = await s.tick(new Date('2026-03-03T00:00:00Z'));
@@ -81,10 +83,16 @@ for (const dialect of engines()) {
 
     it('catches up the slots missed while no process ran, oldest first, only within the bound', async () => {
       const slots: string[] = [];
-      const a = await app('moi-gio', [reminder('gio', '0 * * * *', async (ctx) => {
-        slots.push(ctx.scheduledFor.toISOString());
-        return [];
-      })], { SCHEDULER_CATCH_UP_HOURS: '5' });
+      const a = await app(
+        'moi-gio',
+        [
+          reminder('gio', '0 * * * *', async (ctx) => {
+            slots.push(ctx.scheduledFor.toISOString());
+            return [];
+          }),
+        ],
+        { SCHEDULER_CATCH_UP_HOURS: '5' },
+      );
       // The first tick, at 08:00 in Ha Noi, finds the last five hours unrun.
       const first = await a.services.scheduler.tick(new Date('2026-03-03T01:00:00Z'));
       expect(first.runs.map((r) => r.scheduledFor.slice(11, 13))).to.deep.equal(['21', '22', '23', '00', '01']);
@@ -92,7 +100,18 @@ for (const dialect of engines()) {
       const back = await a.services.scheduler.tick(new Date('2026-03-03T12:20:00Z'));
       expect(back.runs.map((r) => r.scheduledFor)).to.deep.equal(['08', '09', '10', '11', '12'].map((h) => `2026-03-03T${h}:00:00.000Z`));
       expect(slots).to.deep.equal([...first.runs, ...back.runs].map((r) => r.scheduledFor));
-      expect((await runsOf(tdb.db, 'moi-gio/gio')).map((r) => r.scheduledFor.slice(11, 13))).to.deep.equal(['21', '22', '23', '00', '01', '08', '09', '10', '11', '12']);
+      expect((await runsOf(tdb.db, 'moi-gio/gio')).map((r) => r.scheduledFor.slice(11, 13))).to.deep.equal([
+        '21',
+        '22',
+        '23',
+        '00',
+        '01',
+        '08',
+        '09',
+        '10',
+        '11',
+        '12',
+      ]);
     });
 
     it('with catching up turned off, still runs the slot of the minute when the tick comes a few seconds late, and skips older ones', async () => {
@@ -124,20 +143,33 @@ for (const dialect of engines()) {
 
     it('lets exactly one of two processes claim a slot when both try at the same moment', async () => {
       const slots = Array.from({ length: 20 }, (_, i) => new Date(Date.UTC(2026, 3, 1, 0, i)).toISOString());
-      const results = await Promise.all(slots.flatMap((slot) => [tdb.db, second].map((db, p) =>
-        claim(db, { jobId: 'tranh/chap', scheduledFor: slot, kind: 'slot', by: `process-${p}`, at: slot }).then((id) => ({ slot, p, id })))));
+      const results = await Promise.all(
+        slots.flatMap((slot) =>
+          [tdb.db, second].map((db, p) =>
+            claim(db, { jobId: 'tranh/chap', scheduledFor: slot, kind: 'slot', by: `process-${p}`, at: slot }).then((id) => ({ slot, p, id })),
+          ),
+        ),
+      );
       const winners = results.filter((r) => r.id !== undefined);
       expect(winners.map((w) => w.slot).sort()).to.deep.equal(slots);
-      expect((await runsOf(tdb.db, 'tranh/chap')).map((r) => [r.scheduledFor, r.claimedBy])).to.deep.equal(winners.sort((x, y) => x.slot.localeCompare(y.slot)).map((w) => [w.slot, `process-${w.p}`]));
+      expect((await runsOf(tdb.db, 'tranh/chap')).map((r) => [r.scheduledFor, r.claimedBy])).to.deep.equal(
+        winners.sort((x, y) => x.slot.localeCompare(y.slot)).map((w) => [w.slot, `process-${w.p}`]),
+      );
     });
 
     it('stops a handler at its time limit, records the time-out, and delivers nothing from it', async () => {
       let signal: AbortSignal | undefined;
-      const a = await app('cham', [reminder('treo', '0 9 * * *', async (ctx) => {
-        signal = ctx.signal;
-        await new Promise((r) => setTimeout(r, 1500));
-        return [toOfficers(unit.nd!, 'qua-gio:1')];
-      })], { SCHEDULER_RUN_TIMEOUT_MS: '200' });
+      const a = await app(
+        'cham',
+        [
+          reminder('treo', '0 9 * * *', async (ctx) => {
+            signal = ctx.signal;
+            await new Promise((r) => setTimeout(r, 1500));
+            return [toOfficers(unit.nd!, 'qua-gio:1')];
+          }),
+        ],
+        { SCHEDULER_RUN_TIMEOUT_MS: '200' },
+      );
       const started = Date.now();
       const { runs } = await a.services.scheduler.tick(new Date('2026-03-03T02:00:00Z'));
       expect(Date.now() - started).to.be.below(1200);
@@ -163,11 +195,13 @@ for (const dialect of engines()) {
     });
 
     it('refuses malformed notifications with the reason, and delivers the well-formed ones', async () => {
-      const a = await app('sai', [reminder('lien-ket', '0 11 * * *', async () => [
-        toOfficers(unit.nd!, 'dung:1', 'Thông báo đúng mẫu'),
-        { ...toOfficers(unit.nd!, 'sai:1'), link: '//trang-la.example/lua-dao' },
-        { ...toOfficers(unit.nd!, ''), title: { vi: 'Thiếu khóa', en: 'No key' } },
-      ])]);
+      const a = await app('sai', [
+        reminder('lien-ket', '0 11 * * *', async () => [
+          toOfficers(unit.nd!, 'dung:1', 'Thông báo đúng mẫu'),
+          { ...toOfficers(unit.nd!, 'sai:1'), link: '//trang-la.example/lua-dao' },
+          { ...toOfficers(unit.nd!, ''), title: { vi: 'Thiếu khóa', en: 'No key' } },
+        ]),
+      ]);
       const [run] = (await a.services.scheduler.tick(new Date('2026-03-03T04:00:00Z'))).runs;
       expect(run?.status).to.equal('failed');
       expect(run?.error).to.match(/^2 notification\(s\) refused: #2 \(sai:1\): link a path inside the app.* \| #3 \(\): dedupeKey/);
@@ -179,17 +213,22 @@ for (const dialect of engines()) {
       const a = await app('trung', [reminder('tuan', '0 12 * * *', async () => [toOfficers(unit.nd!, 'cung-khoa:2026-W10')])]);
       const first = await a.services.scheduler.tick(new Date('2026-03-03T05:00:00Z'));
       const next = await a.services.scheduler.tick(new Date('2026-03-04T05:00:00Z'));
-      expect([...first.runs, ...next.runs].map((r) => [r.found, r.delivered, r.duplicates])).to.deep.equal([[1, 1, 0], [1, 0, 1]]);
+      expect([...first.runs, ...next.runs].map((r) => [r.found, r.delivered, r.duplicates])).to.deep.equal([
+        [1, 1, 0],
+        [1, 0, 1],
+      ]);
       expect(await inboxOf(user.nd!, 'trung/tuan')).to.have.length(1);
     });
 
     it('gives a role on a unit to its active holders, or to the nearest unit above that has one', async () => {
-      const a = await app('vai-tro', [reminder('chuc-danh', '0 13 * * *', async () => [
-        toOfficers(unit.nd!, 'vai-tro:nd'),
-        toOfficers(unit.et!, 'vai-tro:et'),
-        { recipient: { role: 'leader', unitId: unit.nd! }, title, dedupeKey: 'vai-tro:lanh-dao' },
-        { recipient: { userId: user.gone! }, title, dedupeKey: 'vai-tro:nghi-viec' },
-      ])]);
+      const a = await app('vai-tro', [
+        reminder('chuc-danh', '0 13 * * *', async () => [
+          toOfficers(unit.nd!, 'vai-tro:nd'),
+          toOfficers(unit.et!, 'vai-tro:et'),
+          { recipient: { role: 'leader', unitId: unit.nd! }, title, dedupeKey: 'vai-tro:lanh-dao' },
+          { recipient: { userId: user.gone! }, title, dedupeKey: 'vai-tro:nghi-viec' },
+        ]),
+      ]);
       const [run] = (await a.services.scheduler.tick(new Date('2026-03-03T06:00:00Z'))).runs;
       expect([run?.status, run?.found, run?.delivered]).to.deep.equal(['ok', 4, 2]);
       expect((await inboxOf(user.nd!, 'vai-tro/chuc-danh')).map((n) => n.dedupe_key)).to.deep.equal(['vai-tro:vai-tro:nd']);
@@ -200,24 +239,39 @@ for (const dialect of engines()) {
 
     it('marks a run left "running" by a process that stopped as failed, and does not run it again', async () => {
       let calls = 0;
-      const a = await app('dung', [reminder('giua-chung', '0 14 * * *', async () => {
-        calls++;
-        return [];
-      })]);
+      const a = await app('dung', [
+        reminder('giua-chung', '0 14 * * *', async () => {
+          calls++;
+          return [];
+        }),
+      ]);
       const at = '2026-03-03T07:00:00.000Z';
-      await tdb.db('scheduler_runs').insert({ job_id: 'dung/giua-chung', scheduled_for: at, kind: 'slot', status: 'running', claimed_by: 'may-chu-khac:1', started_at: at, created_at: at, updated_at: at });
+      await tdb.db('scheduler_runs').insert({
+        job_id: 'dung/giua-chung',
+        scheduled_for: at,
+        kind: 'slot',
+        status: 'running',
+        claimed_by: 'may-chu-khac:1',
+        started_at: at,
+        created_at: at,
+        updated_at: at,
+      });
       const later = await a.services.scheduler.tick(new Date('2026-03-03T09:30:00Z'));
       expect(later.abandoned).to.equal(1);
       expect(calls).to.equal(0);
-      expect((await runsOf(tdb.db, 'dung/giua-chung')).map((r) => [r.status, r.error])).to.deep.equal([['failed', 'abandoned: the process running it stopped before it finished']]);
+      expect((await runsOf(tdb.db, 'dung/giua-chung')).map((r) => [r.status, r.error])).to.deep.equal([
+        ['failed', 'abandoned: the process running it stopped before it finished'],
+      ]);
     });
 
     it('runs a reminder now when asked, logged, apart from its slots, and refuses a second request at the same instant', async () => {
       const keys: string[] = [];
-      const a = await app('chay-ngay', [reminder('bay-gio', '0 15 * * *', async (ctx) => {
-        keys.push(ctx.scheduledFor.toISOString());
-        return [toOfficers(unit.nd!, `chay-ngay:${ctx.scheduledFor.toISOString()}`)];
-      })]);
+      const a = await app('chay-ngay', [
+        reminder('bay-gio', '0 15 * * *', async (ctx) => {
+          keys.push(ctx.scheduledFor.toISOString());
+          return [toOfficers(unit.nd!, `chay-ngay:${ctx.scheduledFor.toISOString()}`)];
+        }),
+      ]);
       clock.set('2026-03-03T07:45:00Z');
       const run = await a.services.scheduler.runNow('chay-ngay', 'bay-gio', admin);
       expect([run.kind, run.status, run.scheduledFor, run.requestedBy]).to.deep.equal(['manual', 'ok', '2026-03-03T07:45:00.000Z', admin.user.id]);

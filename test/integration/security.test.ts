@@ -11,7 +11,10 @@ import { alertOf, csrfOfSignedIn, escapeHtml, setCookies, viText } from '../fixt
  */
 class Browser {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly app: Express, private readonly headers: Record<string, string> = {}) {}
+  constructor(
+    private readonly app: Express,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private keep(res: request.Response): request.Response {
     for (const [name, line] of setCookies(res)) {
@@ -86,7 +89,10 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
       const attackerToken = await csrfOfSignedIn(attacker);
       const victimToken = await csrfOfSignedIn(victim);
       const id = await ctx().unitId('DNO-CJ-ND');
-      const res = await victim.post(`/units/${id}/edit`).type('form').send({ code: 'DNO-CJ-ND', name: 'Tên bị đổi lén', kind: 'commune', _csrf: attackerToken });
+      const res = await victim
+        .post(`/units/${id}/edit`)
+        .type('form')
+        .send({ code: 'DNO-CJ-ND', name: 'Tên bị đổi lén', kind: 'commune', _csrf: attackerToken });
       expect(res.status).to.equal(403);
       expect(await unitName(ctx(), 'DNO-CJ-ND')).to.equal('Xã Nam Dong');
       // The very same request with the victim's own token goes through: the token made the difference.
@@ -116,7 +122,9 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
 
     it('accepts API calls with a bearer token and no CSRF token', async () => {
       const { token } = await ctx().built.services.users.createToken(ctx().admin, { name: 'Hệ thống tỉnh' });
-      const res = await request(ctx().built.app).post('/api/v1/units').set('Authorization', `Bearer ${token}`)
+      const res = await request(ctx().built.app)
+        .post('/api/v1/units')
+        .set('Authorization', `Bearer ${token}`)
         .send({ code: 'API-CSRF-1', name: 'Xã tạo qua API', kind: 'commune', parentId: await ctx().unitId('LCA') });
       expect(res.status, res.text).to.equal(201);
       expect((res.body as { data: { code: string } }).data.code).to.equal('API-CSRF-1');
@@ -140,7 +148,9 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
 
       const me = await request(ctx().built.app).get('/api/v1/me').set('Cookie', `${sid}=${planted}`);
       expect(me.status, 'the planted id is not signed in as the victim').to.equal(401);
-      const mine = await request(ctx().built.app).get('/api/v1/me').set('Cookie', `${sid}=${victim.cookies.get(sid)}`);
+      const mine = await request(ctx().built.app)
+        .get('/api/v1/me')
+        .set('Cookie', `${sid}=${victim.cookies.get(sid)}`);
       expect((mine.body as { data: { username: string } }).data.username).to.equal('root');
     });
 
@@ -153,10 +163,16 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
       const b = new Browser(ctx().built.app);
       const page = await b.get('/login');
       const csrfCookie = setCookies(page).get('isotrack.csrf');
-      expect(csrfCookie).to.match(/; HttpOnly/).and.match(/; SameSite=Lax/).and.not.match(/; Secure/);
+      expect(csrfCookie)
+        .to.match(/; HttpOnly/)
+        .and.match(/; SameSite=Lax/)
+        .and.not.match(/; Secure/);
       const res = await b.post('/login', { username: 'root', password: testPassword, _csrf: csrfOf(page.text) });
       const session = setCookies(res).get(sid);
-      expect(session).to.match(/; HttpOnly/).and.match(/; SameSite=Lax/).and.not.match(/; Secure/);
+      expect(session)
+        .to.match(/; HttpOnly/)
+        .and.match(/; SameSite=Lax/)
+        .and.not.match(/; Secure/);
     });
 
     it('ends the session at sign-out', async () => {
@@ -198,8 +214,11 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
   describe('errors', () => {
     it('answers a malformed JSON body with 400 in JSON, without a stack trace', async () => {
       const { token } = await ctx().built.services.users.createToken(ctx().admin, { name: 'JSON hỏng' });
-      const res = await request(ctx().built.app).post('/api/v1/units').set('Authorization', `Bearer ${token}`)
-        .set('Content-Type', 'application/json').send('{"code": "X", "name": ');
+      const res = await request(ctx().built.app)
+        .post('/api/v1/units')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/json')
+        .send('{"code": "X", "name": ');
       expect(res.status).to.equal(400);
       expect(res.type).to.equal('application/json');
       expect((res.body as { error: { code: string; message: string } }).error).to.include({ code: 'BAD_REQUEST', message: viText('errors.BAD_REQUEST') });
@@ -209,7 +228,9 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
     it('answers a body over the limit with 413, for the API and for forms', async () => {
       const { token } = await ctx().built.services.users.createToken(ctx().admin, { name: 'Quá lớn' });
       const count = await ctx().db('units').count({ n: '*' });
-      const api = await request(ctx().built.app).post('/api/v1/units').set('Authorization', `Bearer ${token}`)
+      const api = await request(ctx().built.app)
+        .post('/api/v1/units')
+        .set('Authorization', `Bearer ${token}`)
         .send({ code: 'BIG-1', name: 'x', kind: 'commune', parentId: 1, padding: 'x'.repeat(1_200_000) });
       expect(api.status).to.equal(413);
       expect((api.body as { error: { code: string } }).error.code).to.equal('PAYLOAD_TOO_LARGE');
@@ -217,7 +238,10 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
 
       const admin = await ctx().signIn('root', testPassword);
       const csrf = await csrfOfSignedIn(admin);
-      const page = await admin.post('/units').type('form').send({ code: 'BIG-2', name: 'x'.repeat(300_000), kind: 'province', _csrf: csrf });
+      const page = await admin
+        .post('/units')
+        .type('form')
+        .send({ code: 'BIG-2', name: 'x'.repeat(300_000), kind: 'province', _csrf: csrf });
       expect(page.status).to.equal(413);
       expect(page.text).to.include(escapeHtml(viText('errors.PAYLOAD_TOO_LARGE')));
       noStack(page.text);
@@ -252,11 +276,28 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
       const admin = await ctx().signIn('root', testPassword);
       const big = '99999999999';
       const probes = [
-        `/units/${big}`, `/units/${big}/edit`, '/units/abc', '/units/-1', '/units/1.5', '/units/0x10', `/units/new?parentId=${big}`,
-        `/units?parentId=${big}`, '/units?page=abc', '/units?kind=planet', '/units?q=%25_%5C', '/units?q=a&q=b',
-        `/audit?entityId=${big}`, `/audit?userId=${big}`, '/audit?entity=planet', `/admin/users/${big}`,
-        `/api/v1/units/${big}`, `/api/v1/units?parentId=${big}`, '/api/v1/units?pageSize=100000', `/api/v1/audit?entityId=${big}`,
-        `/api/v1/audit?userId=${big}`, `/api/v1/users/${big}`,
+        `/units/${big}`,
+        `/units/${big}/edit`,
+        '/units/abc',
+        '/units/-1',
+        '/units/1.5',
+        '/units/0x10',
+        `/units/new?parentId=${big}`,
+        `/units?parentId=${big}`,
+        '/units?page=abc',
+        '/units?kind=planet',
+        '/units?q=%25_%5C',
+        '/units?q=a&q=b',
+        `/audit?entityId=${big}`,
+        `/audit?userId=${big}`,
+        '/audit?entity=planet',
+        `/admin/users/${big}`,
+        `/api/v1/units/${big}`,
+        `/api/v1/units?parentId=${big}`,
+        '/api/v1/units?pageSize=100000',
+        `/api/v1/audit?entityId=${big}`,
+        `/api/v1/audit?userId=${big}`,
+        `/api/v1/users/${big}`,
       ];
       const bad: string[] = [];
       for (const url of probes) {
@@ -269,7 +310,7 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
   });
 
   describe('API tokens', () => {
-    it('lives from creation on the account page to revocation, and sees exactly its owner\'s scope', async () => {
+    it("lives from creation on the account page to revocation, and sees exactly its owner's scope", async () => {
       const officer = await ctx().userWith('officer', 'DNO-CJ-ND', 'can-bo-api');
       const agent = await ctx().signIn(officer.username, officer.password);
       const csrf = await csrfOfSignedIn(agent);
@@ -299,7 +340,10 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
       for (const url of [`/api/v1/units/${await ctx().unitId('LCA-TU-PK')}`, `/api/v1/units/${await ctx().unitId('DNO')}`, '/api/v1/users', '/api/v1/audit']) {
         expect((await api(url)).status, url).to.equal(404);
       }
-      const write = await request(ctx().built.app).patch(`/api/v1/units/${await ctx().unitId('DNO-CJ-ND')}`).set('Authorization', `Bearer ${token}`).send({ name: 'Đổi tên qua API' });
+      const write = await request(ctx().built.app)
+        .patch(`/api/v1/units/${await ctx().unitId('DNO-CJ-ND')}`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: 'Đổi tên qua API' });
       expect(write.status, 'an officer may not edit units').to.equal(404);
       // A token opens the API only, never the pages.
       const page = await request(ctx().built.app).get('/units').set('Authorization', `Bearer ${token}`);
@@ -403,28 +447,39 @@ forEachDatabase('security: CSRF, sessions, cookies, headers, sign-in throttling,
   });
 });
 
-forEachDatabase('security behind an HTTPS proxy (TRUST_PROXY=true)', (ctx) => {
-  it('marks the cookies Secure and sends HSTS', async () => {
-    const b = new Browser(ctx().built.app, { 'X-Forwarded-Proto': 'https' });
-    const page = await b.get('/login');
-    expect(String(page.headers['strict-transport-security'])).to.include('max-age=');
-    const csrfCookie = setCookies(page).get('__Host-isotrack.csrf');
-    expect(csrfCookie).to.match(/; Secure/).and.match(/; HttpOnly/).and.match(/; SameSite=Lax/).and.match(/; Path=\//);
-    const res = await b.post('/login', { username: 'root', password: testPassword, _csrf: csrfOf(page.text) });
-    expect(res.status).to.equal(302);
-    expect(setCookies(res).get(sid)).to.match(/; Secure/).and.match(/; HttpOnly/).and.match(/; SameSite=Lax/);
-    const me = await b.get('/api/v1/me');
-    expect((me.body as { data: { username: string } }).data.username).to.equal('root');
-  });
+forEachDatabase(
+  'security behind an HTTPS proxy (TRUST_PROXY=true)',
+  (ctx) => {
+    it('marks the cookies Secure and sends HSTS', async () => {
+      const b = new Browser(ctx().built.app, { 'X-Forwarded-Proto': 'https' });
+      const page = await b.get('/login');
+      expect(String(page.headers['strict-transport-security'])).to.include('max-age=');
+      const csrfCookie = setCookies(page).get('__Host-isotrack.csrf');
+      expect(csrfCookie)
+        .to.match(/; Secure/)
+        .and.match(/; HttpOnly/)
+        .and.match(/; SameSite=Lax/)
+        .and.match(/; Path=\//);
+      const res = await b.post('/login', { username: 'root', password: testPassword, _csrf: csrfOf(page.text) });
+      expect(res.status).to.equal(302);
+      expect(setCookies(res).get(sid))
+        .to.match(/; Secure/)
+        .and.match(/; HttpOnly/)
+        .and.match(/; SameSite=Lax/);
+      const me = await b.get('/api/v1/me');
+      expect((me.body as { data: { username: string } }).data.username).to.equal('root');
+    });
 
-  it('throttles by the client address the proxy reports, not by the proxy', async () => {
-    const attempt = async (ip: string, username: string, password: string) => {
-      const b = new Browser(ctx().built.app, { 'X-Forwarded-For': ip, 'X-Forwarded-Proto': 'https' });
-      return b.signIn(username, password);
-    };
-    for (let i = 0; i < 20; i++) expect((await attempt('203.0.113.7', `doan-${i}`, 'sai-mat-khau')).status).to.equal(401);
-    expect((await attempt('203.0.113.7', 'root', testPassword)).status).to.equal(429);
-    // Another office behind the same proxy is not locked out.
-    expect((await attempt('198.51.100.9', 'root', testPassword)).status).to.equal(302);
-  });
-}, { TRUST_PROXY: 'true' });
+    it('throttles by the client address the proxy reports, not by the proxy', async () => {
+      const attempt = async (ip: string, username: string, password: string) => {
+        const b = new Browser(ctx().built.app, { 'X-Forwarded-For': ip, 'X-Forwarded-Proto': 'https' });
+        return b.signIn(username, password);
+      };
+      for (let i = 0; i < 20; i++) expect((await attempt('203.0.113.7', `doan-${i}`, 'sai-mat-khau')).status).to.equal(401);
+      expect((await attempt('203.0.113.7', 'root', testPassword)).status).to.equal(429);
+      // Another office behind the same proxy is not locked out.
+      expect((await attempt('198.51.100.9', 'root', testPassword)).status).to.equal(302);
+    });
+  },
+  { TRUST_PROXY: 'true' },
+);

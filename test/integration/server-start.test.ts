@@ -47,8 +47,14 @@ describe('starting the server', function () {
 
   it('stops with exit code 1 and names the port when another process already listens on it, before any reminder runs', async () => {
     const env = {
-      ...process.env, NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: `sqlite:${file}`,
-      LOG_LEVEL: 'silent', PASSWORD_SCRYPT_COST: '1024', SCHEDULER_ENABLED: 'true',
+      ...process.env,
+      NODE_ENV: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${file}`,
+      LOG_LEVEL: 'silent',
+      PASSWORD_SCRYPT_COST: '1024',
+      SCHEDULER_ENABLED: 'true',
     };
     const run = await startServer(env, 30_000);
     expect(run.killed, 'the second instance kept running').to.equal(false);

@@ -99,7 +99,10 @@ forEachDatabase('units service', (ctx) => {
   });
 
   it('refuses a name over 300 characters with a field message', async () => {
-    const err = await rejectsWith(ctx().built.services.units.create(ctx().admin, { code: 'LONG-1', name: 'x'.repeat(5000), kind: 'commune', parentId: await ctx().unitId('LCA') }), 'VALIDATION_FAILED');
+    const err = await rejectsWith(
+      ctx().built.services.units.create(ctx().admin, { code: 'LONG-1', name: 'x'.repeat(5000), kind: 'commune', parentId: await ctx().unitId('LCA') }),
+      'VALIDATION_FAILED',
+    );
     expect(err.fields?.name?.key).to.equal('v.too_long');
   });
 });

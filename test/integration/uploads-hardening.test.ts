@@ -12,7 +12,13 @@ import { buildWorld, form, pngBytes } from '../fixtures/inspections-world.ts';
 
 const boundary = '----isotrackTestBoundary7MA4YWxk';
 
-interface Part { name: string; value?: string; filename?: string; content?: Buffer; type?: string }
+interface Part {
+  name: string;
+  value?: string;
+  filename?: string;
+  content?: Buffer;
+  type?: string;
+}
 
 /** A multipart body written by hand, so that a test can break it the way a bad client would. */
 function multipart(parts: Part[], { close = true }: { close?: boolean } = {}): Buffer {
@@ -46,7 +52,11 @@ forEachDatabase('uploads: malformed bodies, attachment types and file names', (c
   const raw = (url: string, body: Buffer, contentType = `multipart/form-data; boundary=${boundary}`) =>
     agent.post(url).set('Content-Type', contentType).send(body);
   const attach = async (name: string, content: Buffer, type = 'application/pdf') =>
-    agent.post(attachUrl()).field('_csrf', token).field('version', String(await version())).attach('file', content, { filename: name, contentType: type });
+    agent
+      .post(attachUrl())
+      .field('_csrf', token)
+      .field('version', String(await version()))
+      .attach('file', content, { filename: name, contentType: type });
 
   before(async function () {
     this.timeout(60_000);
@@ -63,7 +73,9 @@ forEachDatabase('uploads: malformed bodies, attachment types and file names', (c
 
     checks = buildChecksApp(c);
     checker = await person(c, checks, 'officer', 'DNO-CJ-ND');
-    const planned = await checker.agent.post(`/api/v1/units/${unitId}/checks`).set('x-csrf-token', checker.token)
+    const planned = await checker.agent
+      .post(`/api/v1/units/${unitId}/checks`)
+      .set('x-csrf-token', checker.token)
       .send({ formId: 'kiem-tra-chu-ky', formVersion: 1, checkDate: '2026-03-02' });
     expect(planned.status, planned.text).to.equal(201);
     checkId = (planned.body as { data: { id: number } }).data.id;
@@ -71,12 +83,25 @@ forEachDatabase('uploads: malformed bodies, attachment types and file names', (c
 
   describe('a broken multipart body', () => {
     const message = () => viText('errors.UPLOAD_MALFORMED');
-    const fields = () => [{ name: '_csrf', value: token }, { name: 'version', value: '1' }];
+    const fields = () => [
+      { name: '_csrf', value: token },
+      { name: 'version', value: '1' },
+    ];
     const cases: Array<[string, () => Buffer, string?]> = [
       ['a NUL in the file name', () => multipart([...fields(), { name: 'file', filename: 'to-khai\u0000.pdf', content: pdf }])],
-      ['a part header that is not a header', () => Buffer.concat([multipart(fields(), { close: false }), Buffer.from(`--${boundary}\r\nthis is not a header at all\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`)])],
+      [
+        'a part header that is not a header',
+        () =>
+          Buffer.concat([
+            multipart(fields(), { close: false }),
+            Buffer.from(`--${boundary}\r\nthis is not a header at all\r\n\r\n%PDF-1.4\r\n--${boundary}--\r\n`),
+          ]),
+      ],
       ['a body cut off before its last boundary', () => multipart([...fields(), { name: 'file', filename: 'to-khai.pdf', content: pdf }], { close: false })],
-      ['two files in the one file field', () => multipart([...fields(), { name: 'file', filename: 'a.pdf', content: pdf }, { name: 'file', filename: 'b.pdf', content: pdf }])],
+      [
+        'two files in the one file field',
+        () => multipart([...fields(), { name: 'file', filename: 'a.pdf', content: pdf }, { name: 'file', filename: 'b.pdf', content: pdf }]),
+      ],
       ['no boundary in its content type', () => multipart([...fields(), { name: 'file', filename: 'to-khai.pdf', content: pdf }]), 'multipart/form-data'],
     ];
 
@@ -92,8 +117,11 @@ forEachDatabase('uploads: malformed bodies, attachment types and file names', (c
 
     it('answers the API with its JSON error, code UPLOAD_MALFORMED', async () => {
       const before = await count('check_files');
-      const res = await checker.agent.post(`/api/v1/checks/${checkId}/items/q1/files`).set('Authorization', `Bearer ${bearer}`)
-        .set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(multipart([{ name: 'file', filename: 'anh.png', content: png }], { close: false }));
+      const res = await checker.agent
+        .post(`/api/v1/checks/${checkId}/items/q1/files`)
+        .set('Authorization', `Bearer ${bearer}`)
+        .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+        .send(multipart([{ name: 'file', filename: 'anh.png', content: png }], { close: false }));
       expect(res.status).to.equal(400);
       expect(res.body.error).to.include({ code: 'UPLOAD_MALFORMED', message: message() });
       expect(await count('check_files')).to.equal(before);
@@ -108,9 +136,17 @@ forEachDatabase('uploads: malformed bodies, attachment types and file names', (c
         const { port } = server.address() as AddressInfo;
         const body = multipart([{ name: 'file', filename: 'anh.png', content: Buffer.concat([png, Buffer.alloc(64 * 1024)]) }]);
         await new Promise<void>((resolve) => {
-          const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: `/api/v1/checks/${checkId}/items/q1/files`, headers: {
-            Authorization: `Bearer ${bearer}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(body.length),
-          } });
+          const req = http.request({
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: `/api/v1/checks/${checkId}/items/q1/files`,
+            headers: {
+              Authorization: `Bearer ${bearer}`,
+              'Content-Type': `multipart/form-data; boundary=${boundary}`,
+              'Content-Length': String(body.length),
+            },
+          });
           req.on('error', () => resolve());
           req.on('close', () => resolve());
           req.write(body.subarray(0, 20_000), () => setTimeout(() => req.destroy(), 200));
@@ -184,7 +220,10 @@ forEachDatabase('uploads: the names of inspection photos', (ctx) => {
     expect(opened.status, opened.text.slice(0, 300)).to.equal(302);
     const id = Number(/\/inspections\/(\d+)/.exec(String(opened.headers.location))![1]);
     // The mark after ".png" would hide the extension if the name were checked before it is cleaned.
-    const res = await w.inspector.agent.post(`/inspections/${id}/files`).field('_csrf', w.inspector.token).attach('file', pngBytes, 'cua\u202egnp.exe.png\u200f');
+    const res = await w.inspector.agent
+      .post(`/inspections/${id}/files`)
+      .field('_csrf', w.inspector.token)
+      .attach('file', pngBytes, 'cua\u202egnp.exe.png\u200f');
     expect(res.status, res.text.slice(0, 300)).to.equal(302);
     const row = (await ctx().db('inspection_files').where('inspection_id', id).first('file_name')) as { file_name: string };
     expect(row.file_name).to.equal('cuagnp.exe.png');

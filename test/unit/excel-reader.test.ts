@@ -27,7 +27,14 @@ describe('the bounded Excel reader', () => {
   it('reads every kind of cell as exceljs did: texts, numbers, codes, dates, booleans, rich text and formula results', async () => {
     const file = await xlsx((ws) => {
       ws.addRow(['Mã', 'Tên', 'Ngày', 'Có', 'Công thức', 'Chữ']);
-      ws.addRow([1.00089, '  Nguyễn Văn A ', new Date(Date.UTC(2026, 2, 31)), true, { formula: 'A2*2', result: 2.00178 }, { richText: [{ text: 'Đăng ' }, { text: 'ký', font: { bold: true } }] }]);
+      ws.addRow([
+        1.00089,
+        '  Nguyễn Văn A ',
+        new Date(Date.UTC(2026, 2, 31)),
+        true,
+        { formula: 'A2*2', result: 2.00178 },
+        { richText: [{ text: 'Đăng ' }, { text: 'ký', font: { bold: true } }] },
+      ]);
       ws.addRow(["'=SUM(A1)", 42, { formula: 'TODAY()', result: new Date(Date.UTC(2026, 0, 5)) }, false, { formula: '"a"&"b"', result: 'ab' }, '']);
       ws.getCell('C3').numFmt = 'dd/mm/yyyy';
     });
@@ -57,7 +64,10 @@ describe('the bounded Excel reader', () => {
   });
 
   it('stops at the first run of empty rows, so a value far below the data is never reached', () => {
-    const xml = sheetXml([['Họ và tên'], ['A'], ['B']]).replace('</sheetData>', '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>');
+    const xml = sheetXml([['Họ và tên'], ['A'], ['B']]).replace(
+      '</sheetData>',
+      '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    );
     const sheet = parseWorkbook(rawXlsx('S', xml), ['S'], limits({ maxEmptyRows: 50 }))['S'];
     expect(sheet?.rows.map((r) => r.row)).to.deep.equal([1, 2, 3]);
   });
@@ -89,7 +99,10 @@ describe('the bounded Excel reader', () => {
   it('parses in a worker thread and answers the sheets asked for', async () => {
     const file = rawXlsx('Số liệu', sheetXml([['Mã đơn vị'], ['DNO-CJ']]));
     const out = await readWorkbook({ name: 'a.xlsx', buffer: file }, ['Số liệu', 'Khác']);
-    expect(out['Số liệu']?.rows).to.deep.equal([{ row: 1, cells: { 1: 'Mã đơn vị' } }, { row: 2, cells: { 1: 'DNO-CJ' } }]);
+    expect(out['Số liệu']?.rows).to.deep.equal([
+      { row: 1, cells: { 1: 'Mã đơn vị' } },
+      { row: 2, cells: { 1: 'DNO-CJ' } },
+    ]);
     expect(out['Khác']).to.equal(undefined);
   });
 

@@ -83,7 +83,13 @@ describe('errors of the body parsers', () => {
   });
 
   it('maps malformed JSON, an unknown charset or encoding and an aborted body to 400', () => {
-    for (const [status, type] of [[400, 'entity.parse.failed'], [415, 'charset.unsupported'], [415, 'encoding.unsupported'], [400, 'request.aborted'], [400, 'entity.verify.failed']] as const) {
+    for (const [status, type] of [
+      [400, 'entity.parse.failed'],
+      [415, 'charset.unsupported'],
+      [415, 'encoding.unsupported'],
+      [400, 'request.aborted'],
+      [400, 'entity.verify.failed'],
+    ] as const) {
       expect(toAppError(parserError(status, type)).code, type).to.equal('BAD_REQUEST');
     }
   });

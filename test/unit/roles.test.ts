@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { inScope, scopeFor, type SessionUser } from '../../src/auth/roles.ts';
 
-const user = (roles: SessionUser['roles']): SessionUser => ({ id: 1, username: 'u', fullName: 'U', email: null, locale: 'vi', emailNotifications: true, roles });
+const user = (roles: SessionUser['roles']): SessionUser => ({
+  id: 1,
+  username: 'u',
+  fullName: 'U',
+  email: null,
+  locale: 'vi',
+  emailNotifications: true,
+  roles,
+});
 const role = (r: SessionUser['roles'][number]['role'], unitPath: string) => ({ id: 1, role: r, unitId: 1, unitPath, unitName: 'x', unitCode: 'x' });
 
 describe('unit scope', () => {

@@ -31,7 +31,11 @@ describe('SQLite durability', function () {
 
   it('starts the app with FULL unless SQLITE_SYNCHRONOUS asks for another level', async () => {
     const env = { NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: `sqlite:${file}`, PASSWORD_SCRYPT_COST: '1024', PLUGINS: 'none' };
-    for (const [setting, level] of [[undefined, 2], ['NORMAL', 1], ['EXTRA', 3]] as const) {
+    for (const [setting, level] of [
+      [undefined, 2],
+      ['NORMAL', 1],
+      ['EXTRA', 3],
+    ] as const) {
       const write = process.stdout.write;
       process.stdout.write = (() => true) as typeof process.stdout.write; // the first-run setup link
       const app = await boot({ env: setting ? { ...env, SQLITE_SYNCHRONOUS: setting } : env, listen: false }).finally(() => {

@@ -3,7 +3,8 @@ import { cleanFileName, dispositionOf } from '../../src/kernel/files/file-name.t
 import { sniffFile } from '../../src/kernel/files/sniff.ts';
 
 const office = ['pdf', 'docx', 'xlsx', 'doc', 'xls', 'odt', 'ods', 'jpg', 'png', 'webp'];
-const ole = (stream: string) => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(100), Buffer.from(stream, 'utf16le')]);
+const ole = (stream: string) =>
+  Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(100), Buffer.from(stream, 'utf16le')]);
 const odf = (mime: string) => Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), Buffer.from(`mimetype${mime}`)]);
 
 describe('uploaded file names', () => {
@@ -19,7 +20,9 @@ describe('uploaded file names', () => {
 
   it('replaces quotes and path separators, keeps the extension when cutting, and never answers an empty name', () => {
     expect(cleanFileName('../"a"\\b.pdf')).to.equal('..__a__b.pdf');
-    expect(cleanFileName(`${'x'.repeat(300)}.docx`, 200)).to.have.length(200).and.match(/\.docx$/);
+    expect(cleanFileName(`${'x'.repeat(300)}.docx`, 200))
+      .to.have.length(200)
+      .and.match(/\.docx$/);
     expect(cleanFileName('\u202e\u0001 ')).to.equal('tep');
   });
 

@@ -12,10 +12,16 @@
       sessionStorage.removeItem(key);
       window.scrollTo(0, Number(saved) || 0);
     }
-  } catch { /* storage may be disabled: nothing to restore */ }
+  } catch {
+    /* storage may be disabled: nothing to restore */
+  }
   form.addEventListener('click', function (ev) {
     var b = ev.target && ev.target.closest ? ev.target.closest('button[name="op"]') : null;
     if (!b || !b.value) return;
-    try { sessionStorage.setItem(key, String(window.scrollY)); } catch { /* storage may be full or disabled */ }
+    try {
+      sessionStorage.setItem(key, String(window.scrollY));
+    } catch {
+      /* storage may be full or disabled */
+    }
   });
 })();

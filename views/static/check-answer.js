@@ -16,7 +16,9 @@
 
   function text(name, params) {
     var s = root.getAttribute('data-' + name) || '';
-    Object.keys(params || {}).forEach(function (k) { s = s.split('{' + k + '}').join(params[k]); });
+    Object.keys(params || {}).forEach(function (k) {
+      s = s.split('{' + k + '}').join(params[k]);
+    });
     return s;
   }
 
@@ -35,7 +37,9 @@
     var id = fs.getAttribute('data-item');
     var value = null;
     named(fs, 'a.' + id).forEach(function (el) {
-      if (el.type === 'radio') { if (el.checked) value = el.value; } else value = el.value;
+      if (el.type === 'radio') {
+        if (el.checked) value = el.value;
+      } else value = el.value;
     });
     var notes = named(fs, 'n.' + id);
     return { value: value === '' ? null : value, note: notes.length ? notes[0].value : null };
@@ -50,7 +54,11 @@
 
   function when(isoTime) {
     try {
-      return new Date(isoTime).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' });
+      return new Date(isoTime).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN', {
+        timeZone: 'Asia/Ho_Chi_Minh',
+        dateStyle: 'short',
+        timeStyle: 'short',
+      });
     } catch {
       return isoTime;
     }
@@ -63,8 +71,14 @@
   function update(data) {
     var progress = document.querySelector('p.progress[data-template]');
     if (progress && data.progress) {
-      progress.textContent = progress.getAttribute('data-template').split('{answered}').join(data.progress.answered)
-        .split('{items}').join(data.progress.items).split('{left}').join(data.progress.mandatoryLeft);
+      progress.textContent = progress
+        .getAttribute('data-template')
+        .split('{answered}')
+        .join(data.progress.answered)
+        .split('{items}')
+        .join(data.progress.items)
+        .split('{left}')
+        .join(data.progress.mandatoryLeft);
     }
     if (!data.score) return;
     var overall = document.querySelector('.score-overall');
@@ -80,44 +94,68 @@
   // What the page shows as saved: the section button then only sends what changed since.
   function remember(fs, answer) {
     var id = fs.getAttribute('data-item');
-    named(fs, 'was.' + id).forEach(function (el) { el.value = answer.value === null ? '' : answer.value; });
-    named(fs, 'wasn.' + id).forEach(function (el) { el.value = answer.note || ''; });
+    named(fs, 'was.' + id).forEach(function (el) {
+      el.value = answer.value === null ? '' : answer.value;
+    });
+    named(fs, 'wasn.' + id).forEach(function (el) {
+      el.value = answer.note || '';
+    });
   }
 
   function save(fs, keepalive) {
     var id = fs.getAttribute('data-item');
     clearTimeout(timers[id]);
     timers[id] = 0;
-    if (busy[id]) { again[id] = true; return; }
+    if (busy[id]) {
+      again[id] = true;
+      return;
+    }
     busy[id] = true;
     var sent = answerOf(fs);
     show(fs, '', text('saving'));
     fetch('/api/v1/checks/' + encodeURIComponent(checkId) + '/answers/' + encodeURIComponent(id), {
-      method: 'PUT', credentials: 'same-origin', keepalive: !!keepalive,
+      method: 'PUT',
+      credentials: 'same-origin',
+      keepalive: !!keepalive,
       headers: { 'Content-Type': 'application/json', 'x-csrf-token': token, Accept: 'application/json' },
       body: JSON.stringify(sent),
-    }).then(function (res) {
-      return res.json().catch(function () { return {}; }).then(function (body) {
-        if (res.ok && body.data) {
-          remember(fs, sent);
-          var r = body.data.replaced;
-          show(fs, 'ok', r ? text('replaced', { name: r.fullName, at: when(r.answeredAt) }) : text('saved'));
-          update(body.data);
-          return;
+    })
+      .then(
+        function (res) {
+          return res
+            .json()
+            .catch(function () {
+              return {};
+            })
+            .then(function (body) {
+              if (res.ok && body.data) {
+                remember(fs, sent);
+                var r = body.data.replaced;
+                show(fs, 'ok', r ? text('replaced', { name: r.fullName, at: when(r.answeredAt) }) : text('saved'));
+                update(body.data);
+                return;
+              }
+              var err = body.error || {};
+              var fields = err.fields || {};
+              show(fs, 'bad', text('failed', { message: fields.value || fields.note || err.message || res.status }));
+              if (res.status === 409) lock();
+            });
+        },
+        function () {
+          // No connection: the answer stays on the page and is sent again shortly.
+          show(fs, 'bad', text('offline'));
+          setTimeout(function () {
+            save(fs);
+          }, 5000);
+        },
+      )
+      .then(function () {
+        busy[id] = false;
+        if (again[id]) {
+          again[id] = false;
+          save(fs);
         }
-        var err = body.error || {};
-        var fields = err.fields || {};
-        show(fs, 'bad', text('failed', { message: fields.value || fields.note || err.message || res.status }));
-        if (res.status === 409) lock();
       });
-    }, function () {
-      // No connection: the answer stays on the page and is sent again shortly.
-      show(fs, 'bad', text('offline'));
-      setTimeout(function () { save(fs); }, 5000);
-    }).then(function () {
-      busy[id] = false;
-      if (again[id]) { again[id] = false; save(fs); }
-    });
   }
 
   function lock() {
@@ -140,7 +178,9 @@
     if (!fs || !isAnswerField(el) || el.type === 'radio') return;
     var id = fs.getAttribute('data-item');
     clearTimeout(timers[id]);
-    timers[id] = setTimeout(function () { save(fs); }, noteDelay);
+    timers[id] = setTimeout(function () {
+      save(fs);
+    }, noteDelay);
   });
   // Leaving with a note still waiting for its pause: send it now.
   window.addEventListener('pagehide', function () {

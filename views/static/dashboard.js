@@ -10,7 +10,11 @@
   var total = body.rows.length;
 
   function fold(s) {
-    return s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd');
+    return s
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/đ/g, 'd');
   }
 
   function cellValue(row, index) {
@@ -25,13 +29,18 @@
     var asc = th.getAttribute('aria-sort') !== 'ascending';
     var rows = Array.prototype.slice.call(body.rows);
     rows.sort(function (a, b) {
-      var x = cellValue(a, index), y = cellValue(b, index);
+      var x = cellValue(a, index),
+        y = cellValue(b, index);
       if (x === null || y === null) return x === null && y === null ? 0 : x === null ? 1 : -1;
       var c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'vi');
       return asc ? c : -c;
     });
-    rows.forEach(function (r) { body.appendChild(r); });
-    Array.prototype.forEach.call(table.querySelectorAll('th[aria-sort]'), function (h) { h.removeAttribute('aria-sort'); });
+    rows.forEach(function (r) {
+      body.appendChild(r);
+    });
+    Array.prototype.forEach.call(table.querySelectorAll('th[aria-sort]'), function (h) {
+      h.removeAttribute('aria-sort');
+    });
     th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
     var sort = document.getElementById('f-sort');
     var dir = document.getElementById('f-dir');
@@ -57,7 +66,10 @@
         if (hit) n++;
       });
       if (shown) shown.setAttribute('data-live', n + '/' + total);
-      if (shown) shown.textContent = shown.textContent.replace(/\d+\/\d+|\d+ of \d+/, function (m) { return m.indexOf('of') > 0 ? n + ' of ' + total : n + '/' + total; });
+      if (shown)
+        shown.textContent = shown.textContent.replace(/\d+\/\d+|\d+ of \d+/, function (m) {
+          return m.indexOf('of') > 0 ? n + ' of ' + total : n + '/' + total;
+        });
     });
   }
 })();

@@ -11,16 +11,33 @@
   var token = tokenInput ? tokenInput.value : '';
   var queueKey = 'isotrack.inspection.queue:' + api;
 
-  function say(key) { box.textContent = box.getAttribute('data-' + key) || ''; box.className = 'autosave ' + key; }
-  function load() { try { return JSON.parse(localStorage.getItem(queueKey) || '[]'); } catch { return []; } }
-  function store(q) { try { localStorage.setItem(queueKey, JSON.stringify(q)); } catch { /* private mode: keep in memory */ } }
+  function say(key) {
+    box.textContent = box.getAttribute('data-' + key) || '';
+    box.className = 'autosave ' + key;
+  }
+  function load() {
+    try {
+      return JSON.parse(localStorage.getItem(queueKey) || '[]');
+    } catch {
+      return [];
+    }
+  }
+  function store(q) {
+    try {
+      localStorage.setItem(queueKey, JSON.stringify(q));
+    } catch {
+      /* private mode: keep in memory */
+    }
+  }
 
   var queue = load();
   var sending = false;
 
   // The latest entry for one field replaces an older one still waiting.
   function enqueue(entry) {
-    queue = queue.filter(function (q) { return q.key !== entry.key; });
+    queue = queue.filter(function (q) {
+      return q.key !== entry.key;
+    });
     queue.push(entry);
     store(queue);
     flush();
@@ -32,26 +49,39 @@
     say('pending');
     var entry = queue[0];
     fetch(api + entry.path, {
-      method: entry.method, credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'x-csrf-token': token, 'Accept': 'application/json' },
+      method: entry.method,
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'x-csrf-token': token, Accept: 'application/json' },
       body: JSON.stringify(entry.body),
-    }).then(function (res) {
-      sending = false;
-      // A refusal (422, 409) will not change by sending again: drop it and show the reason.
-      if (res.ok || (res.status >= 400 && res.status < 500)) {
-        queue.shift();
-        store(queue);
-        if (res.ok) { say('saved'); } else {
-          res.json().then(function (b) { box.textContent = (b && b.error && b.error.message) || ''; box.className = 'autosave failed'; }).catch(function () { say('failed'); });
+    })
+      .then(function (res) {
+        sending = false;
+        // A refusal (422, 409) will not change by sending again: drop it and show the reason.
+        if (res.ok || (res.status >= 400 && res.status < 500)) {
+          queue.shift();
+          store(queue);
+          if (res.ok) {
+            say('saved');
+          } else {
+            res
+              .json()
+              .then(function (b) {
+                box.textContent = (b && b.error && b.error.message) || '';
+                box.className = 'autosave failed';
+              })
+              .catch(function () {
+                say('failed');
+              });
+          }
+          flush();
+          return;
         }
-        flush();
-        return;
-      }
-      say('failed');
-    }).catch(function () {
-      sending = false;
-      say('failed');
-    });
+        say('failed');
+      })
+      .catch(function () {
+        sending = false;
+        say('failed');
+      });
   }
 
   window.addEventListener('online', flush);
@@ -78,7 +108,9 @@
       var item = el.getAttribute('data-item');
       if (!item) return;
       var person = form.getAttribute('data-attendance');
-      var valueEl = form.querySelector('[name="a.' + item + '"]:checked') || form.querySelector('textarea[name="a.' + item + '"], input[type=text][name="a.' + item + '"], input[type=date][name="a.' + item + '"]');
+      var valueEl =
+        form.querySelector('[name="a.' + item + '"]:checked') ||
+        form.querySelector('textarea[name="a.' + item + '"], input[type=text][name="a.' + item + '"], input[type=date][name="a.' + item + '"]');
       var noteEl = form.querySelector('[name="n.' + item + '"]');
       var body = { value: valueEl ? valueEl.value : null, note: noteEl ? noteEl.value : '' };
       if (person) body.attendanceId = Number(person);

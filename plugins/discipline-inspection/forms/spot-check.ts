@@ -14,7 +14,7 @@ const officials: FormSection = {
   title: { vi: 'Cán bộ, công chức, người lao động', en: 'Officials and staff' },
   description: {
     vi: 'Ghi cho từng người theo danh sách của cơ quan, kể cả người vắng mặt; người không có trong danh sách thì thêm theo họ tên.',
-    en: 'One entry per person on the agency\'s staff list, absent ones included; anyone not on the list is added by name.',
+    en: "One entry per person on the agency's staff list, absent ones included; anyone not on the list is added by name.",
   },
   repeatPerPerson: true,
   items: [
@@ -42,25 +42,58 @@ const officials: FormSection = {
     {
       id: 'absence-reason',
       ref: ct26,
-      text: { vi: 'Lý do vắng mặt, đi muộn; văn bản cử đi công tác hoặc cho phép nghỉ (nếu có)', en: 'Reason for absence or lateness; the assignment or leave document, if any' },
+      text: {
+        vi: 'Lý do vắng mặt, đi muộn; văn bản cử đi công tác hoặc cho phép nghỉ (nếu có)',
+        en: 'Reason for absence or lateness; the assignment or leave document, if any',
+      },
       answer: { type: 'text' },
       mandatory: false,
       weight: 0,
     },
-    kept('badge', `${ct26}; ${qd129}`, { vi: 'Đeo thẻ cán bộ, công chức, viên chức trong giờ làm việc', en: 'Wears the official badge during working hours' }, 'minor', absentNote),
-    kept('dress', `${qd129}; ${qd1847}`, { vi: 'Trang phục gọn gàng, lịch sự, phù hợp với tính chất công việc', en: 'Dressed neatly and suitably for the work' }, 'observation', absentNote),
-    kept('alcohol', `${ct26}; ${qd129}`, {
-      vi: 'Không sử dụng rượu, bia, đồ uống có cồn trong giờ làm việc và giờ nghỉ trưa',
-      en: 'No alcohol during working hours or the lunch break',
-    }, 'major', {
-      vi: 'Trả lời "Không" khi phát hiện đang sử dụng hoặc có biểu hiện đã sử dụng rượu, bia.',
-      en: 'Answer "No" when the person is drinking or shows signs of having drunk alcohol.',
-    }),
-    kept('smoking', `${ct26}; ${qd129}`, { vi: 'Không hút thuốc lá trong phòng làm việc, nơi làm việc', en: 'Does not smoke in the office or at the workplace' }, 'minor', absentNote),
-    kept('private-business', ct26, {
-      vi: 'Không làm việc riêng trong giờ làm việc (chơi trò chơi điện tử, mua bán, xem phim, mạng xã hội không vì công việc)',
-      en: 'No personal business during working hours (games, trading, films, social media unrelated to work)',
-    }, 'minor', absentNote),
+    kept(
+      'badge',
+      `${ct26}; ${qd129}`,
+      { vi: 'Đeo thẻ cán bộ, công chức, viên chức trong giờ làm việc', en: 'Wears the official badge during working hours' },
+      'minor',
+      absentNote,
+    ),
+    kept(
+      'dress',
+      `${qd129}; ${qd1847}`,
+      { vi: 'Trang phục gọn gàng, lịch sự, phù hợp với tính chất công việc', en: 'Dressed neatly and suitably for the work' },
+      'observation',
+      absentNote,
+    ),
+    kept(
+      'alcohol',
+      `${ct26}; ${qd129}`,
+      {
+        vi: 'Không sử dụng rượu, bia, đồ uống có cồn trong giờ làm việc và giờ nghỉ trưa',
+        en: 'No alcohol during working hours or the lunch break',
+      },
+      'major',
+      {
+        vi: 'Trả lời "Không" khi phát hiện đang sử dụng hoặc có biểu hiện đã sử dụng rượu, bia.',
+        en: 'Answer "No" when the person is drinking or shows signs of having drunk alcohol.',
+      },
+    ),
+    kept(
+      'smoking',
+      `${ct26}; ${qd129}`,
+      { vi: 'Không hút thuốc lá trong phòng làm việc, nơi làm việc', en: 'Does not smoke in the office or at the workplace' },
+      'minor',
+      absentNote,
+    ),
+    kept(
+      'private-business',
+      ct26,
+      {
+        vi: 'Không làm việc riêng trong giờ làm việc (chơi trò chơi điện tử, mua bán, xem phim, mạng xã hội không vì công việc)',
+        en: 'No personal business during working hours (games, trading, films, social media unrelated to work)',
+      },
+      'minor',
+      absentNote,
+    ),
     {
       id: 'attitude',
       ref: `${qd129}; ${qd1847}; ${ct26}`,
@@ -92,21 +125,80 @@ const office: FormSection = {
   id: 'office',
   title: { vi: 'Công sở và phòng làm việc', en: 'Office and workrooms' },
   items: [
-    kept('agency-sign', qd129, { vi: 'Biển tên cơ quan được gắn tại cổng chính, ghi đúng tên cơ quan theo quy định', en: 'The agency\'s name sign is at the main gate and shows its official name' }, 'observation'),
-    kept('door-plates', qd129, { vi: 'Phòng làm việc có biển tên ghi rõ tên bộ phận, họ và tên, chức danh của cán bộ, công chức', en: 'Each workroom has a door plate with the department, and the names and titles of its officials' }, 'minor'),
-    kept('tidy', qd129, { vi: 'Phòng làm việc gọn gàng, ngăn nắp; hồ sơ, tài liệu được sắp xếp khoa học', en: 'Workrooms are tidy; files and documents are arranged in order' }, 'observation'),
-    kept('no-cooking', qd129, { vi: 'Không lập bàn thờ, thắp hương, không đun nấu trong phòng làm việc', en: 'No altars, incense or cooking in workrooms' }, 'minor'),
-    kept('work-schedule', ct26, { vi: 'Lịch công tác tuần của cơ quan và của lãnh đạo được lập, công khai và cập nhật đầy đủ', en: 'The weekly work schedule of the agency and its leaders is drawn up, posted and kept up to date' }, 'minor'),
-    kept('off-site-assignment', ct26, {
-      vi: 'Cán bộ, công chức làm việc ngoài cơ quan có văn bản phân công hoặc được lãnh đạo đồng ý, và được ghi vào sổ theo dõi',
-      en: 'Officials working off site have a written assignment or their leader\'s approval, recorded in the log',
-    }, 'minor'),
-    kept('rules-posted', qd1847, { vi: 'Nội quy cơ quan, quy chế làm việc và quy tắc ứng xử của cán bộ, công chức được niêm yết', en: 'The house rules, working regulations and code of conduct are posted' }, 'observation'),
-    kept('feedback-channel', ct26, {
-      vi: 'Có hộp thư góp ý hoặc số điện thoại đường dây nóng để người dân phản ánh về thái độ, hành vi của cán bộ, công chức',
-      en: 'A suggestion box or hotline lets citizens report officials\' conduct',
-    }, 'minor'),
-    { id: 'office-photo', ref: qd129, text: { vi: 'Ảnh hiện trạng tại thời điểm kiểm tra', en: 'Photo of the premises at the time of the check' }, answer: { type: 'photo' }, mandatory: false, weight: 0 },
+    kept(
+      'agency-sign',
+      qd129,
+      {
+        vi: 'Biển tên cơ quan được gắn tại cổng chính, ghi đúng tên cơ quan theo quy định',
+        en: "The agency's name sign is at the main gate and shows its official name",
+      },
+      'observation',
+    ),
+    kept(
+      'door-plates',
+      qd129,
+      {
+        vi: 'Phòng làm việc có biển tên ghi rõ tên bộ phận, họ và tên, chức danh của cán bộ, công chức',
+        en: 'Each workroom has a door plate with the department, and the names and titles of its officials',
+      },
+      'minor',
+    ),
+    kept(
+      'tidy',
+      qd129,
+      { vi: 'Phòng làm việc gọn gàng, ngăn nắp; hồ sơ, tài liệu được sắp xếp khoa học', en: 'Workrooms are tidy; files and documents are arranged in order' },
+      'observation',
+    ),
+    kept(
+      'no-cooking',
+      qd129,
+      { vi: 'Không lập bàn thờ, thắp hương, không đun nấu trong phòng làm việc', en: 'No altars, incense or cooking in workrooms' },
+      'minor',
+    ),
+    kept(
+      'work-schedule',
+      ct26,
+      {
+        vi: 'Lịch công tác tuần của cơ quan và của lãnh đạo được lập, công khai và cập nhật đầy đủ',
+        en: 'The weekly work schedule of the agency and its leaders is drawn up, posted and kept up to date',
+      },
+      'minor',
+    ),
+    kept(
+      'off-site-assignment',
+      ct26,
+      {
+        vi: 'Cán bộ, công chức làm việc ngoài cơ quan có văn bản phân công hoặc được lãnh đạo đồng ý, và được ghi vào sổ theo dõi',
+        en: "Officials working off site have a written assignment or their leader's approval, recorded in the log",
+      },
+      'minor',
+    ),
+    kept(
+      'rules-posted',
+      qd1847,
+      {
+        vi: 'Nội quy cơ quan, quy chế làm việc và quy tắc ứng xử của cán bộ, công chức được niêm yết',
+        en: 'The house rules, working regulations and code of conduct are posted',
+      },
+      'observation',
+    ),
+    kept(
+      'feedback-channel',
+      ct26,
+      {
+        vi: 'Có hộp thư góp ý hoặc số điện thoại đường dây nóng để người dân phản ánh về thái độ, hành vi của cán bộ, công chức',
+        en: "A suggestion box or hotline lets citizens report officials' conduct",
+      },
+      'minor',
+    ),
+    {
+      id: 'office-photo',
+      ref: qd129,
+      text: { vi: 'Ảnh hiện trạng tại thời điểm kiểm tra', en: 'Photo of the premises at the time of the check' },
+      answer: { type: 'photo' },
+      mandatory: false,
+      weight: 0,
+    },
   ],
 };
 
@@ -114,12 +206,34 @@ const counter: FormSection = {
   id: 'one-stop',
   title: { vi: 'Tại Bộ phận Một cửa', en: 'At the one-stop counter' },
   items: [
-    kept('procedures-posted', 'NĐ 118/2025/NĐ-CP', { vi: 'Thủ tục hành chính được niêm yết công khai, đầy đủ và đang còn hiệu lực', en: 'Administrative procedures are posted publicly, complete and still in force' }, 'major'),
-    kept('leader-on-duty', 'NĐ 118/2025/NĐ-CP', { vi: 'Có lãnh đạo được phân công trực, giải quyết vướng mắc tại Bộ phận Một cửa', en: 'A leader is assigned to be on duty and resolve problems at the counter' }, 'minor'),
-    kept('late-apology', 'TT 03/2025/TT-VPCP, Mẫu số 04', {
-      vi: 'Hồ sơ quá hạn có văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết gửi người dân',
-      en: 'Overdue dossiers have a letter of apology and extension sent to the citizen',
-    }, 'major', { vi: 'Chọn "Không áp dụng" khi không có hồ sơ quá hạn.', en: 'Choose "Not applicable" when no dossier is overdue.' }),
+    kept(
+      'procedures-posted',
+      'NĐ 118/2025/NĐ-CP',
+      {
+        vi: 'Thủ tục hành chính được niêm yết công khai, đầy đủ và đang còn hiệu lực',
+        en: 'Administrative procedures are posted publicly, complete and still in force',
+      },
+      'major',
+    ),
+    kept(
+      'leader-on-duty',
+      'NĐ 118/2025/NĐ-CP',
+      {
+        vi: 'Có lãnh đạo được phân công trực, giải quyết vướng mắc tại Bộ phận Một cửa',
+        en: 'A leader is assigned to be on duty and resolve problems at the counter',
+      },
+      'minor',
+    ),
+    kept(
+      'late-apology',
+      'TT 03/2025/TT-VPCP, Mẫu số 04',
+      {
+        vi: 'Hồ sơ quá hạn có văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết gửi người dân',
+        en: 'Overdue dossiers have a letter of apology and extension sent to the citizen',
+      },
+      'major',
+      { vi: 'Chọn "Không áp dụng" khi không có hồ sơ quá hạn.', en: 'Choose "Not applicable" when no dossier is overdue.' },
+    ),
   ],
 };
 

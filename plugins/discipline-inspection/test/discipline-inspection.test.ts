@@ -24,8 +24,13 @@ describe('plugin discipline-inspection', () => {
     const ids = perPerson.items.map((i) => i.id);
     for (const id of ['attendance', 'badge', 'dress', 'alcohol', 'smoking', 'attitude']) expect(ids, id).to.include(id);
     const attendance = perPerson.items.find((i) => i.id === 'attendance')!;
-    expect(attendance.answer.type === 'choice' && attendance.answer.options.map((o) => o.label.vi)).to.deep.equal(
-      ['Có mặt', 'Vắng có lý do', 'Vắng không có lý do', 'Đi muộn', 'Về sớm, bỏ vị trí làm việc']);
+    expect(attendance.answer.type === 'choice' && attendance.answer.options.map((o) => o.label.vi)).to.deep.equal([
+      'Có mặt',
+      'Vắng có lý do',
+      'Vắng không có lý do',
+      'Đi muộn',
+      'Về sớm, bỏ vị trí làm việc',
+    ]);
   });
 
   it('weighs an unexcused absence and drinking as major, lateness as minor, an excused absence as nothing', () => {
@@ -45,7 +50,9 @@ describe('plugin discipline-inspection', () => {
   });
 
   it('cites Chỉ thị 26/CT-TTg, QĐ 129/2007/QĐ-TTg and QĐ 1847/QĐ-TTg', () => {
-    const refs = formItems(p.forms[0]!).map(({ item }) => item.ref).join(' ');
+    const refs = formItems(p.forms[0]!)
+      .map(({ item }) => item.ref)
+      .join(' ');
     for (const doc of ['Chỉ thị 26/CT-TTg', 'QĐ 129/2007/QĐ-TTg', 'QĐ 1847/QĐ-TTg']) expect(refs).to.include(doc);
   });
 

@@ -24,10 +24,42 @@ describe('plugin iso-internal-audit', () => {
 
   it('checks every sub-clause that applies to an agency, each item in its own clause group', () => {
     const form = p.forms[0]!;
-    const subClauses = ['4.1', '4.2', '4.3', '4.4', '5.1', '5.2', '5.3', '6.1', '6.2', '6.3', '7.1', '7.2', '7.3', '7.4', '7.5',
-      '8.1', '8.2', '8.3', '8.4', '8.5', '8.6', '8.7', '9.1', '9.2', '9.3', '10.1', '10.2', '10.3'];
+    const subClauses = [
+      '4.1',
+      '4.2',
+      '4.3',
+      '4.4',
+      '5.1',
+      '5.2',
+      '5.3',
+      '6.1',
+      '6.2',
+      '6.3',
+      '7.1',
+      '7.2',
+      '7.3',
+      '7.4',
+      '7.5',
+      '8.1',
+      '8.2',
+      '8.3',
+      '8.4',
+      '8.5',
+      '8.6',
+      '8.7',
+      '9.1',
+      '9.2',
+      '9.3',
+      '10.1',
+      '10.2',
+      '10.3',
+    ];
     const refs = formItems(form).map(({ item }) => item.ref);
-    for (const c of subClauses) expect(refs.some((r) => r === c || r.startsWith(`${c}.`)), `clause ${c}`).to.equal(true);
+    for (const c of subClauses)
+      expect(
+        refs.some((r) => r === c || r.startsWith(`${c}.`)),
+        `clause ${c}`,
+      ).to.equal(true);
     for (const { sectionId, item } of formItems(form)) {
       expect(item.ref, item.id).to.match(/^(4|5|6|7|8|9|10)(\.\d+){1,2}$/);
       expect(`c${item.ref.split('.')[0]}`, item.id).to.equal(sectionId);
@@ -60,7 +92,10 @@ describe('plugin iso-internal-audit', () => {
   });
 
   it('reminds of the yearly internal audit and management review in the configured months', async () => {
-    expect(p.reminders.map((r) => [r.id, r.cron])).to.deep.equal([['internal-audit-due', '0 7 1 10 *'], ['management-review-due', '0 7 1 11 *']]);
+    expect(p.reminders.map((r) => [r.id, r.cron])).to.deep.equal([
+      ['internal-audit-due', '0 7 1 10 *'],
+      ['management-review-due', '0 7 1 11 *'],
+    ]);
     const moved = await inspectPlugin(dir, { PLUGIN_ISO_INTERNAL_AUDIT_AUDIT_MONTH: '6', PLUGIN_ISO_INTERNAL_AUDIT_REVIEW_MONTH: '7' });
     expect(moved.reminders.map((r) => r.cron)).to.deep.equal(['0 7 1 6 *', '0 7 1 7 *']);
     expect(moved.reminders[0]!.description?.vi).to.include('tháng 6');
@@ -104,7 +139,9 @@ describe('plugin iso-internal-audit: who its reminders reach', () => {
       [{ role: 'officer', unitId: 13 }, 'internal-audit-due:13:2026', '2026-10-31', '/units/13'],
     ]);
     expect(drafts[0]!.title).to.deep.equal({ vi: 'Đến hạn đánh giá nội bộ năm 2026', en: 'Internal audit due for 2026' });
-    expect(drafts[0]!.body?.vi).to.equal('Tháng 10/2026 là tháng đánh giá nội bộ HTQLCL hằng năm của Xã Nam Dong. Lập kế hoạch và thực hiện đánh giá nội bộ theo quy trình đánh giá nội bộ (điều 9.2 TCVN ISO 9001:2015), hoàn thành trước ngày 31/10/2026.');
+    expect(drafts[0]!.body?.vi).to.equal(
+      'Tháng 10/2026 là tháng đánh giá nội bộ HTQLCL hằng năm của Xã Nam Dong. Lập kế hoạch và thực hiện đánh giá nội bộ theo quy trình đánh giá nội bộ (điều 9.2 TCVN ISO 9001:2015), hoàn thành trước ngày 31/10/2026.',
+    );
   });
 
   it('reminds both the leader and the ISO officer of the management review, once per unit and year', async () => {
@@ -113,6 +150,8 @@ describe('plugin iso-internal-audit: who its reminders reach', () => {
       [{ role: 'officer', unitId: 11 }, 'management-review-due:11:2026', '2026-11-30'],
       [{ role: 'leader', unitId: 11 }, 'management-review-due:11:2026', '2026-11-30'],
     ]);
-    expect(drafts[1]!.body?.en).to.equal('11/2026 is the month of the management review of the QMS of Xã Nam Dong (clause 9.3 of TCVN ISO 9001:2015). Prepare the internal audit results, how far the quality objectives were met and the status of corrective actions; hold the review by 30/11/2026.');
+    expect(drafts[1]!.body?.en).to.equal(
+      '11/2026 is the month of the management review of the QMS of Xã Nam Dong (clause 9.3 of TCVN ISO 9001:2015). Prepare the internal audit results, how far the quality objectives were met and the status of corrective actions; hold the review by 30/11/2026.',
+    );
   });
 });

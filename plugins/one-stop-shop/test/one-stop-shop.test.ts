@@ -18,7 +18,8 @@ describe('plugin one-stop-shop', () => {
   });
 
   it('covers posting, receipts, fees, late dossiers, the tracking book, the leader on duty and the hotline', () => {
-    for (const id of ['posted', 'current', 'receipt', 'fees', 'apology', 'tracking-book', 'leader-on-duty', 'hotline']) expect(item(id), id).to.not.equal(undefined);
+    for (const id of ['posted', 'current', 'receipt', 'fees', 'apology', 'tracking-book', 'leader-on-duty', 'hotline'])
+      expect(item(id), id).to.not.equal(undefined);
   });
 
   it('cites NĐ 118/2025/NĐ-CP and the forms of TT 03/2025/TT-VPCP (04 apology letter, 07 tracking book)', () => {

@@ -27,7 +27,7 @@ export type RawCell = string | number;
 
 /** The text of a cell read by the bounded reader, with the column's `code` reading. */
 export function rawText(v: RawCell | undefined, opts: { code?: boolean } = {}): string {
-  return typeof v === 'number' ? cellText(v, opts) : v ?? '';
+  return typeof v === 'number' ? cellText(v, opts) : (v ?? '');
 }
 
 /** Column number (1-based) to its letters: 1 -> A, 27 -> AA. */

@@ -23,7 +23,13 @@ export type ParsedWorkbook = Record<string, ParsedSheet | undefined>;
 const builtInDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
 
 /** exceljs' test of a custom format: date or time letters outside quotes and brackets. */
-const isDateFormat = (code: string) => /[ymdhMsb]+/.test(code.replace(/\\(.)/g, '$1').replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
+const isDateFormat = (code: string) =>
+  /[ymdhMsb]+/.test(
+    code
+      .replace(/\\(.)/g, '$1')
+      .replace(/\[[^\]]*]/g, '')
+      .replace(/"[^"]*"/g, ''),
+  );
 
 function text(zip: Zip, path: string): string | undefined {
   const b = zip.read(path);
@@ -84,11 +90,16 @@ function cellValue(attrs: Map<string, string>, body: string, ctx: SheetContext):
   const v = /<((?:[\w.-]+:)?)v>([\s\S]*?)<\/\1v>/.exec(body)?.[2];
   if (v === undefined) return '';
   switch (t) {
-    case 's': return cellText(ctx.shared[parseInt(v, 10)] ?? '');
-    case 'str': return cellText(decodeXml(v));
-    case 'b': return parseInt(v, 10) !== 0 ? 'TRUE' : 'FALSE';
-    case 'e': return '';
-    case 'd': return cellText(new Date(decodeXml(v)));
+    case 's':
+      return cellText(ctx.shared[parseInt(v, 10)] ?? '');
+    case 'str':
+      return cellText(decodeXml(v));
+    case 'b':
+      return parseInt(v, 10) !== 0 ? 'TRUE' : 'FALSE';
+    case 'e':
+      return '';
+    case 'd':
+      return cellText(new Date(decodeXml(v)));
     default: {
       const num = parseFloat(v);
       if (!Number.isFinite(num)) return '';
@@ -173,8 +184,15 @@ export function parseWorkbook(buf: Buffer, wanted: string[], limits: ExcelLimits
   const ssXml = ssPath ? text(zip, ssPath) : undefined;
   const ctx: SheetContext = {
     shared: ssXml ? [...elements(ssXml, 'si')].map((si) => stringItemText(si.body)) : [],
-    dates: dateStyles((() => { const p = partOf('styles'); return p ? text(zip, p) : undefined; })()),
-    date1904, limits, cells: { n: 0 },
+    dates: dateStyles(
+      (() => {
+        const p = partOf('styles');
+        return p ? text(zip, p) : undefined;
+      })(),
+    ),
+    date1904,
+    limits,
+    cells: { n: 0 },
   };
   for (const { w, sheet } of found) {
     const xml = sheet?.path ? text(zip, sheet.path) : undefined;

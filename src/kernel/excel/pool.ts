@@ -60,9 +60,8 @@ function runOn(slot: Slot, job: ParseJob): Promise<ParsedWorkbook> {
       if (a.id !== job.id) return;
       finish(true, () => (a.ok ? resolve(a.sheets) : reject(new AppError(a.code as ErrorCode, a.params))));
     };
-    const onError = (err: Error & { code?: string }) => finish(false, () => reject(
-      err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooComplex(`${job.limits.workerMemoryMb} MB`) : err,
-    ));
+    const onError = (err: Error & { code?: string }) =>
+      finish(false, () => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? tooComplex(`${job.limits.workerMemoryMb} MB`) : err));
     const onExit = () => finish(false, () => reject(new Error('the Excel reader worker stopped')));
     const timer = setTimeout(() => finish(false, () => reject(tooComplex(`${Math.round(job.limits.timeoutMs / 100) / 10} s`))), job.limits.timeoutMs);
     worker.on('message', onMessage).on('error', onError).on('exit', onExit);

@@ -20,8 +20,7 @@ export class ImportReportError extends AppError {
   readonly problems: ImportProblem[];
   constructor(problems: ImportProblem[], max = excelLimits().maxProblems) {
     super('IMPORT_ROWS', { count: problems.length });
-    this.problems = problems.length > max
-      ? [...problems.slice(0, max), { sheet: '', column: '', key: 'v.import_more', params: { n: problems.length - max } }]
-      : problems;
+    this.problems =
+      problems.length > max ? [...problems.slice(0, max), { sheet: '', column: '', key: 'v.import_more', params: { n: problems.length - max } }] : problems;
   }
 }

@@ -12,9 +12,7 @@ export interface ParseJob {
 }
 
 /** What the worker answers: the rows, or the coded refusal. */
-export type ParseAnswer =
-  | { id: number; ok: true; sheets: ParsedWorkbook }
-  | { id: number; ok: false; code: string; params: Record<string, string | number> };
+export type ParseAnswer = { id: number; ok: true; sheets: ParsedWorkbook } | { id: number; ok: false; code: string; params: Record<string, string | number> };
 
 parentPort?.on('message', (job: ParseJob) => {
   let answer: ParseAnswer;
@@ -23,7 +21,8 @@ parentPort?.on('message', (job: ParseJob) => {
     answer = { id: job.id, ok: true, sheets: parseWorkbook(buf, job.wanted, job.limits) };
   } catch (err) {
     // Anything but a coded refusal is a file the reader cannot make sense of.
-    answer = err instanceof AppError ? { id: job.id, ok: false, code: err.code, params: err.params } : { id: job.id, ok: false, code: 'IMPORT_CORRUPT', params: {} };
+    answer =
+      err instanceof AppError ? { id: job.id, ok: false, code: err.code, params: err.params } : { id: job.id, ok: false, code: 'IMPORT_CORRUPT', params: {} };
   }
   parentPort?.postMessage(answer);
 });

@@ -26,10 +26,13 @@ const maxEntries = 10_000;
  * about its size stops there instead of filling the memory.
  */
 export function openZip(buf: Buffer, maxInflatedBytes: number): Zip {
-  const tooBig = () => new AppError('IMPORT_TOO_BIG', { max: `${Math.round(maxInflatedBytes / 1024 / 1024 * 10) / 10} MB` });
+  const tooBig = () => new AppError('IMPORT_TOO_BIG', { max: `${Math.round((maxInflatedBytes / 1024 / 1024) * 10) / 10} MB` });
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
   }
   if (eocd < 0) throw corrupt();
   const count = buf.readUInt16LE(eocd + 10);

@@ -11,13 +11,23 @@ const invisible = /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069\u0
 
 /** A stored file name: NFC, no direction marks or control characters, no path or quote, at most `max` characters. */
 export function cleanFileName(name: string, max = 200): string {
-  const safe = name.normalize('NFC').replace(invisible, '').replace(/["/\\]/g, '_').trim();
+  const safe = name
+    .normalize('NFC')
+    .replace(invisible, '')
+    .replace(/["/\\]/g, '_')
+    .trim();
   // The tail is kept when cutting, so the extension (what the file is) survives.
   return [...safe].slice(-max).join('').trim() || 'tep';
 }
 
 /** `Content-Disposition` for a stored name (RFC 6266, with a plain ASCII fallback). */
 export function dispositionOf(kind: 'inline' | 'attachment', name: string): string {
-  const fallback = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
+  const fallback = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["\\%]/g, '_');
   return `${kind}; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

@@ -25,31 +25,52 @@ export function accountRoutes(s: Services, _translator: Translator): Router {
 
   r.get('/account', async (req, res) => {
     const p = await page(req);
-    res.render('account/account', { ...p, values: { fullName: p.profile.fullName, email: p.profile.email, locale: p.profile.locale, emailNotifications: p.profile.emailNotifications } });
+    res.render('account/account', {
+      ...p,
+      values: { fullName: p.profile.fullName, email: p.profile.email, locale: p.profile.locale, emailNotifications: p.profile.emailNotifications },
+    });
   });
 
   r.post('/account/preferences', async (req, res) => {
-    await handleForm(req, res, 'account/account', () => page(req), async () => {
-      await s.users.updatePreferences(actorOf(req), req.body);
-      const lang = (req.body as Record<string, unknown>).locale === 'en' ? 'en' : 'vi';
-      res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600_000 });
-      res.redirect(withNotice('/account', 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'account/account',
+      () => page(req),
+      async () => {
+        await s.users.updatePreferences(actorOf(req), req.body);
+        const lang = (req.body as Record<string, unknown>).locale === 'en' ? 'en' : 'vi';
+        res.cookie('lang', lang, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600_000 });
+        res.redirect(withNotice('/account', 'saved'));
+      },
+    );
   });
 
   r.post('/account/password', async (req, res) => {
-    await handleForm(req, res, 'account/account', async () => ({ ...(await page(req)), passwordForm: true }), async () => {
-      await s.users.changeOwnPassword(actorOf(req), req.body, { sessionId: req.sessionID });
-      res.redirect(withNotice('/account', 'password_changed'));
-    });
+    await handleForm(
+      req,
+      res,
+      'account/account',
+      async () => ({ ...(await page(req)), passwordForm: true }),
+      async () => {
+        await s.users.changeOwnPassword(actorOf(req), req.body, { sessionId: req.sessionID });
+        res.redirect(withNotice('/account', 'password_changed'));
+      },
+    );
   });
 
   r.post('/account/tokens', async (req, res) => {
-    await handleForm(req, res, 'account/account', async () => ({ ...(await page(req)), tokenForm: true }), async () => {
-      const created = await s.users.createToken(actorOf(req), req.body);
-      // The token is shown this once; only its hash is kept.
-      res.status(201).render('account/account', { ...(await page(req)), newToken: created.token });
-    });
+    await handleForm(
+      req,
+      res,
+      'account/account',
+      async () => ({ ...(await page(req)), tokenForm: true }),
+      async () => {
+        const created = await s.users.createToken(actorOf(req), req.body);
+        // The token is shown this once; only its hash is kept.
+        res.status(201).render('account/account', { ...(await page(req)), newToken: created.token });
+      },
+    );
   });
 
   r.post('/account/tokens/:id/revoke', async (req, res) => {

@@ -11,7 +11,10 @@ export function safeNext(next: unknown): string {
 
 export function authRoutes(passport: Authenticator, s: Services): Router {
   const r = Router();
-  const loginPage = async (req: Request) => ({ next: safeNext(req.query.next ?? (req.body as Record<string, unknown>)?.next), needsSetup: await s.users.needsSetup() });
+  const loginPage = async (req: Request) => ({
+    next: safeNext(req.query.next ?? (req.body as Record<string, unknown>)?.next),
+    needsSetup: await s.users.needsSetup(),
+  });
 
   r.get('/login', async (req, res) => {
     if (req.user) return res.redirect('/');
@@ -28,7 +31,10 @@ export function authRoutes(passport: Authenticator, s: Services): Router {
         loginPage(req).then((locals) => {
           // One message for a wrong user and a wrong password alike.
           res.status(throttled ? 429 : 401).render('auth/login', {
-            ...locals, values: { username: body.username }, loginError: throttled ? 'LOGIN_THROTTLED' : 'UNAUTHENTICATED', minutes: Number(minutes ?? 0),
+            ...locals,
+            values: { username: body.username },
+            loginError: throttled ? 'LOGIN_THROTTLED' : 'UNAUTHENTICATED',
+            minutes: Number(minutes ?? 0),
           });
         }, next);
         return;

@@ -17,14 +17,23 @@ async function renderFinding(s: Services, req: Request, res: Response, findingId
 }
 
 /** Runs a write of the finding page; a rule or input error shows the page again with it. */
-async function onFindingPage(s: Services, req: Request, res: Response, findingId: number, action: () => Promise<string>, form: 'add' | 'move' | 'close'): Promise<void> {
+async function onFindingPage(
+  s: Services,
+  req: Request,
+  res: Response,
+  findingId: number,
+  action: () => Promise<string>,
+  form: 'add' | 'move' | 'close',
+): Promise<void> {
   try {
     res.redirect(await action());
   } catch (err) {
     if (err instanceof AppError && shownOnPage.has(err.code)) {
       const body = req.body as Record<string, unknown>;
       await renderFinding(s, req, res, findingId, err.status, {
-        errors: err.fields ?? {}, formError: { code: err.code, params: err.params }, values: form === 'add' ? body : {},
+        errors: err.fields ?? {},
+        formError: { code: err.code, params: err.params },
+        values: form === 'add' ? body : {},
         failedAction: form === 'move' ? { id: Number(req.params.id), note: body.note ?? '' } : null,
       });
       return;
@@ -59,27 +68,48 @@ export function actionRoutes(s: Services): Router {
 
   r.post('/findings/:id/actions', async (req, res) => {
     const id = parseId(req.params.id);
-    await onFindingPage(s, req, res, id, async () => {
-      const a = await s.actions.create(actorOf(req), id, req.body);
-      return `${withNotice(`/findings/${id}`, 'created')}#a-${a.id}`;
-    }, 'add');
+    await onFindingPage(
+      s,
+      req,
+      res,
+      id,
+      async () => {
+        const a = await s.actions.create(actorOf(req), id, req.body);
+        return `${withNotice(`/findings/${id}`, 'created')}#a-${a.id}`;
+      },
+      'add',
+    );
   });
 
   r.post('/findings/:id/close', async (req, res) => {
     const id = parseId(req.params.id);
-    await onFindingPage(s, req, res, id, async () => {
-      await s.actions.closeFinding(actorOf(req), id);
-      return withNotice(`/findings/${id}`, 'saved');
-    }, 'close');
+    await onFindingPage(
+      s,
+      req,
+      res,
+      id,
+      async () => {
+        await s.actions.closeFinding(actorOf(req), id);
+        return withNotice(`/findings/${id}`, 'saved');
+      },
+      'close',
+    );
   });
 
   r.post('/actions/:id/transition', async (req, res) => {
     const actor = actorOf(req);
     const a = await s.actions.action(actor, parseId(req.params.id));
-    await onFindingPage(s, req, res, a.findingId, async () => {
-      await s.actions.transition(actor, a.id, req.body);
-      return `${withNotice(`/findings/${a.findingId}`, 'saved')}#a-${a.id}`;
-    }, 'move');
+    await onFindingPage(
+      s,
+      req,
+      res,
+      a.findingId,
+      async () => {
+        await s.actions.transition(actor, a.id, req.body);
+        return `${withNotice(`/findings/${a.findingId}`, 'saved')}#a-${a.id}`;
+      },
+      'move',
+    );
   });
 
   const editLocals = async (req: Request) => {
@@ -96,10 +126,16 @@ export function actionRoutes(s: Services): Router {
 
   r.post('/actions/:id/edit', async (req, res) => {
     const locals = await editLocals(req);
-    await handleForm(req, res, 'actions/edit', () => locals, async () => {
-      await s.actions.update(actorOf(req), locals.a.id, req.body);
-      res.redirect(`${withNotice(`/findings/${locals.a.findingId}`, 'saved')}#a-${locals.a.id}`);
-    });
+    await handleForm(
+      req,
+      res,
+      'actions/edit',
+      () => locals,
+      async () => {
+        await s.actions.update(actorOf(req), locals.a.id, req.body);
+        res.redirect(`${withNotice(`/findings/${locals.a.findingId}`, 'saved')}#a-${locals.a.id}`);
+      },
+    );
   });
 
   return r;

@@ -64,8 +64,14 @@ const transitionInput = z.object({
 });
 
 const blankAsDefault = (v: unknown) => (v === '' ? undefined : v);
-const pageParam = z.preprocess(blankAsDefault, z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).positive({ error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1));
-const pageSizeParam = z.preprocess(blankAsDefault, z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(pageSize));
+const pageParam = z.preprocess(
+  blankAsDefault,
+  z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).positive({ error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1),
+);
+const pageSizeParam = z.preprocess(
+  blankAsDefault,
+  z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(pageSize),
+);
 const listQuery = z.object({
   status: z.preprocess(blankAsDefault, z.enum(actionStatuses, { error: 'v.choose' }).optional()),
   severity: z.preprocess(blankAsDefault, z.enum(severities, { error: 'v.choose' }).optional()),
@@ -106,7 +112,10 @@ export type ActionListQuery = z.infer<typeof listQuery>;
  * write and its audit row share one transaction.
  */
 export class ActionsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
   today(): string {
     return vnDate(this.clock.now());
@@ -146,7 +155,9 @@ export class ActionsService {
     const today = this.today();
     const views = actions.map((a) => this.view(actor, a, today));
     return {
-      finding, actions: views, itemText: form ? findItem(form, finding.itemId)?.item.text ?? null : null,
+      finding,
+      actions: views,
+      itemText: form ? (findItem(form, finding.itemId)?.item.text ?? null) : null,
       canManage: this.can(actor, 'action.manage', finding.unitPath),
       blocking: finding.severity === 'major' ? views.filter((a) => a.status !== 'verified') : [],
     };
@@ -193,8 +204,16 @@ export class ActionsService {
       const still = await repo.findFinding(trx, findingId);
       if (!still || still.status === 'closed') throw new AppError('FINDING_CLOSED');
       const newId = await repo.insertAction(trx, findingId, finding.unitId, v, actor.user.id, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'corrective_action', entityId: newId, unitId: finding.unitId,
-        after: { findingId, cause: v.cause, action: v.action, ownerId: v.ownerId, dueDate: v.dueDate }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'corrective_action',
+        entityId: newId,
+        unitId: finding.unitId,
+        after: { findingId, cause: v.cause, action: v.action, ownerId: v.ownerId, dueDate: v.dueDate },
+        requestId: actor.requestId,
+      });
       return newId;
     });
     return this.action(actor, id);
@@ -208,11 +227,25 @@ export class ActionsService {
     const v = await this.checkedValues(finding, input);
     await this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
-      const n = await repo.updateAction(trx, id, v.version ?? before.version, { cause: v.cause, action: v.action, owner_id: v.ownerId, due_date: v.dueDate }, at);
+      const n = await repo.updateAction(
+        trx,
+        id,
+        v.version ?? before.version,
+        { cause: v.cause, action: v.action, owner_id: v.ownerId, due_date: v.dueDate },
+        at,
+      );
       if (!n) throw new AppError('STALE_EDIT');
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'corrective_action', entityId: id, unitId: before.unitId,
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'update',
+        entity: 'corrective_action',
+        entityId: id,
+        unitId: before.unitId,
         before: { cause: before.cause, action: before.action, ownerId: before.ownerId, dueDate: before.dueDate },
-        after: { cause: v.cause, action: v.action, ownerId: v.ownerId, dueDate: v.dueDate }, requestId: actor.requestId });
+        after: { cause: v.cause, action: v.action, ownerId: v.ownerId, dueDate: v.dueDate },
+        requestId: actor.requestId,
+      });
     });
     return this.action(actor, id);
   }
@@ -244,13 +277,25 @@ export class ActionsService {
       const at = iso(this.clock.now());
       const changes: Record<string, unknown> = { status: d.to };
       if (d.to === 'done') changes.done_at = at;
-      if (d.to === 'verified' || d.to === 'reopened') Object.assign(changes, { verified_by: actor.user.id, verified_at: at, verification_note: d.note ?? null });
+      if (d.to === 'verified' || d.to === 'reopened')
+        Object.assign(changes, { verified_by: actor.user.id, verified_at: at, verification_note: d.note ?? null });
       // Conditional on the version read above: of two moves at once, the second finds it changed.
-      const n = await trx('corrective_actions').where({ id, version: a.version, status: a.status }).whereNull('deleted_at')
+      const n = await trx('corrective_actions')
+        .where({ id, version: a.version, status: a.status })
+        .whereNull('deleted_at')
         .update({ ...changes, version: a.version + 1, updated_at: at });
       if (!n) throw new AppError('ACTION_WRONG_STATE', { status: a.status });
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'transition', entity: 'corrective_action', entityId: id, unitId: a.unitId,
-        before: { status: a.status }, after: { status: d.to, note: d.note ?? null }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'transition',
+        entity: 'corrective_action',
+        entityId: id,
+        unitId: a.unitId,
+        before: { status: a.status },
+        after: { status: d.to, note: d.note ?? null },
+        requestId: actor.requestId,
+      });
     });
     return this.action(actor, id);
   }
@@ -275,8 +320,17 @@ export class ActionsService {
       }
       const at = iso(this.clock.now());
       if (!(await repo.closeFinding(trx, id, actor.user.id, at))) throw new AppError('FINDING_CLOSED');
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'close', entity: 'finding', entityId: id, unitId: f.unitId,
-        before: { status: 'open' }, after: { status: 'closed' }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'close',
+        entity: 'finding',
+        entityId: id,
+        unitId: f.unitId,
+        before: { status: 'open' },
+        after: { status: 'closed' },
+        requestId: actor.requestId,
+      });
     });
     return this.readableFinding(actor, id);
   }
@@ -297,8 +351,13 @@ export class ActionsService {
     const unit = q.unit ? await findUnit(this.db, q.unit, scopeFor(actor.user, 'unit.read')) : undefined;
     if (q.unit && !unit) return { query: q, page: { items: [], total: 0, page: 1, pageSize: q.pageSize, pages: 1 } };
     const page = await repo.listActions(this.db, {
-      scope: scopeFor(actor.user, 'unit.read'), unitPath: unit?.path, status: q.status, severity: q.severity,
-      overdueOn: q.overdue ? today : undefined, page: q.page, pageSize: q.pageSize,
+      scope: scopeFor(actor.user, 'unit.read'),
+      unitPath: unit?.path,
+      status: q.status,
+      severity: q.severity,
+      overdueOn: q.overdue ? today : undefined,
+      page: q.page,
+      pageSize: q.pageSize,
     });
     return { query: q, unit, page: { ...page, items: page.items.map((a) => this.view(actor, a, today)) } };
   }
@@ -309,15 +368,33 @@ export class ActionsService {
    */
   async exportXlsx(actor: Actor, query: unknown, t: (key: string, params?: Record<string, string | number>) => string): Promise<Buffer> {
     const { page } = await this.list(actor, query, false, true);
-    return listWorkbook(t('actions.sheet'), [
-      { header: t('actions.unit'), width: 30 }, { header: t('actions.finding'), width: 14 }, { header: t('actions.severity'), width: 14 },
-      { header: t('actions.check'), width: 12 }, { header: t('actions.cause'), width: 40 }, { header: t('actions.action'), width: 40 },
-      { header: t('actions.owner'), width: 24 }, { header: t('actions.due_date'), width: 12 }, { header: t('actions.status'), width: 18 },
-      { header: t('actions.overdue'), width: 10 },
-    ], page.items.map((a) => [
-      a.unitName, `#${a.findingId} ${a.clauseRef}`, t(`checks.severities.${a.severity}`), dayText(a.checkDate), a.cause, a.action, a.ownerName,
-      dayText(a.dueDate), t(`actions.statuses.${a.status}`), a.overdue ? t('actions.overdue') : '',
-    ]));
+    return listWorkbook(
+      t('actions.sheet'),
+      [
+        { header: t('actions.unit'), width: 30 },
+        { header: t('actions.finding'), width: 14 },
+        { header: t('actions.severity'), width: 14 },
+        { header: t('actions.check'), width: 12 },
+        { header: t('actions.cause'), width: 40 },
+        { header: t('actions.action'), width: 40 },
+        { header: t('actions.owner'), width: 24 },
+        { header: t('actions.due_date'), width: 12 },
+        { header: t('actions.status'), width: 18 },
+        { header: t('actions.overdue'), width: 10 },
+      ],
+      page.items.map((a) => [
+        a.unitName,
+        `#${a.findingId} ${a.clauseRef}`,
+        t(`checks.severities.${a.severity}`),
+        dayText(a.checkDate),
+        a.cause,
+        a.action,
+        a.ownerName,
+        dayText(a.dueDate),
+        t(`actions.statuses.${a.status}`),
+        a.overdue ? t('actions.overdue') : '',
+      ]),
+    );
   }
 
   /** A unit's open findings and its unfinished actions (with its sub-units). */
@@ -339,7 +416,15 @@ export class ActionsService {
     const scope = scopeFor(actor.user, 'unit.read');
     const unit = q.unit ? await findUnit(this.db, q.unit, scope) : undefined;
     if (q.unit && !unit) return { items: [], total: 0, page: 1, pageSize: q.pageSize, pages: 1 };
-    return repo.listFindings(this.db, { scope, unitPath: unit?.path, checkId: q.check, status: q.status, severity: q.severity, page: q.page, pageSize: q.pageSize });
+    return repo.listFindings(this.db, {
+      scope,
+      unitPath: unit?.path,
+      checkId: q.check,
+      status: q.status,
+      severity: q.severity,
+      page: q.page,
+      pageSize: q.pageSize,
+    });
   }
 
   /** Reminder reads (no actor: reminders look at every unit). Unfinished actions due from today to `days` ahead. */

@@ -56,9 +56,7 @@ export interface AuditFilter {
 }
 
 export async function listAudit(db: Knex, f: AuditFilter): Promise<Page<AuditRow>> {
-  const base = db('audit_log as a')
-    .leftJoin('users as u', 'u.id', 'a.user_id')
-    .leftJoin('units as un', 'un.id', 'a.unit_id');
+  const base = db('audit_log as a').leftJoin('users as u', 'u.id', 'a.user_id').leftJoin('units as un', 'un.id', 'a.unit_id');
   if (!f.scope.all) {
     // Entries without a unit (users, tokens) are for administrators only.
     base.whereNotNull('a.unit_id');

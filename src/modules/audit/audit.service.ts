@@ -8,9 +8,29 @@ import { listAudit } from './audit.repository.ts';
 
 const auditQuery = z.object({
   // Any module's entity name (unit, user, procedure, check, ...); unknown names simply match nothing.
-  entity: z.string().regex(/^[a-z_]{1,40}$/).optional().or(z.literal('').transform(() => undefined)),
-  entityId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().max(2 ** 31 - 1).optional()),
-  userId: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().max(2 ** 31 - 1).optional()),
+  entity: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  entityId: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .optional(),
+  ),
+  userId: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .optional(),
+  ),
   page: z.coerce.number().int().min(1).max(100000).optional().default(1),
   pageSize: z.coerce.number().int().min(1).max(200).optional().default(50),
 });

@@ -17,14 +17,28 @@ import { tthcRoutes } from './tthc.routes.ts';
 /** Every page of the catalog; all need a signed-in user. */
 export function catalogRoutes(s: Services, maxUploadBytes: number): Router {
   const r = Router();
-  for (const p of ['/catalog', '/procedures', '/tthc', '/units/:id/catalog', '/units/:id/procedures', '/units/:id/tthc', '/units/:id/templates', '/units/:id/quality']) r.use(p, requireUser);
+  for (const p of [
+    '/catalog',
+    '/procedures',
+    '/tthc',
+    '/units/:id/catalog',
+    '/units/:id/procedures',
+    '/units/:id/tthc',
+    '/units/:id/templates',
+    '/units/:id/quality',
+  ])
+    r.use(p, requireUser);
 
   async function list(req: Request, res: Response, unit?: Unit) {
     const actor = actorOf(req);
     const page = await s.catalog.procedures.list(actor, req.query, { unit });
     const fields = await s.catalog.tthc.fields(actor);
     res.render('catalog/list', {
-      unit, page, fields, procedureKinds, procedureStatuses,
+      unit,
+      page,
+      fields,
+      procedureKinds,
+      procedureStatuses,
       canWrite: unit ? inScope(scopeFor(actor.user, 'catalog.write'), unit.path) : false,
     });
   }

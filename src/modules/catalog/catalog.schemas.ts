@@ -78,9 +78,18 @@ export const contentInput = z.object({
 
 /** A save of a draft names the version it was read at (optimistic concurrency). */
 // Bounded: a version past PostgreSQL's integer range failed the save with 500.
-export const versionInput = z.object({ version: z.coerce.number({ error: 'v.required' }).int().positive().max(2 ** 31 - 1) });
+export const versionInput = z.object({
+  version: z.coerce
+    .number({ error: 'v.required' })
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});
 
-const flag = z.preprocess((v) => v === '1' || v === 'true' || v === true || v === 'on', z.boolean()).optional().default(false);
+const flag = z
+  .preprocess((v) => v === '1' || v === 'true' || v === true || v === 'on', z.boolean())
+  .optional()
+  .default(false);
 const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 export const procedureListQuery = z.object({
@@ -113,8 +122,10 @@ export const noteInput = z.object({ note: nullable(optionalText(2000)) });
 
 export const policyInput = z.object({ text: requiredText(5000), issuedOn: nullable(optionalDate) });
 
-const achievedField = z.preprocess((v) => (v === '' || v == null ? null : v === 'yes' || v === true || v === 'true' ? true : v === 'no' || v === false || v === 'false' ? false : v),
-  z.boolean({ error: 'v.choose' }).nullable());
+const achievedField = z.preprocess(
+  (v) => (v === '' || v == null ? null : v === 'yes' || v === true || v === 'true' ? true : v === 'no' || v === false || v === 'false' ? false : v),
+  z.boolean({ error: 'v.choose' }).nullable(),
+);
 
 export const objectiveInput = z.object({
   year: z.coerce.number({ error: 'v.year' }).int({ error: 'v.year' }).min(2000, { error: 'v.year' }).max(2100, { error: 'v.year' }),

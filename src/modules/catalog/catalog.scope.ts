@@ -70,9 +70,15 @@ export async function flagScopeChange(trx: Db, actor: Actor, unitId: number, rea
   const newReason = joined.length > 1000 ? `${joined.slice(0, 997)}...` : joined;
   await updateUnitRow(trx, unitId, { isoState: 'needs_redeclaration', isoStateReason: newReason, isoStateChangedAt: at }, at);
   await writeAudit(trx, {
-    at, userId: actor.user.id, action: 'iso_state', entity: 'unit', entityId: unitId, unitId,
+    at,
+    userId: actor.user.id,
+    action: 'iso_state',
+    entity: 'unit',
+    entityId: unitId,
+    unitId,
     before: { isoState: unit.isoState, reason: unit.isoStateReason },
-    after: { isoState: 'needs_redeclaration', reason: newReason }, requestId: actor.requestId,
+    after: { isoState: 'needs_redeclaration', reason: newReason },
+    requestId: actor.requestId,
   });
   return true;
 }

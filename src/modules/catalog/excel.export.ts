@@ -1,9 +1,26 @@
 import ExcelJS from 'exceljs';
 import type { ProcedureRow, Revision } from './catalog.types.ts';
-import { kindLabels, levelLabels, onlineLabels, procedureSheet, procedureSheets, recordSheet, safeText, stepSheet, formSheet, tthcSheet, type SheetDef } from './excel.sheets.ts';
+import {
+  kindLabels,
+  levelLabels,
+  onlineLabels,
+  procedureSheet,
+  procedureSheets,
+  recordSheet,
+  safeText,
+  stepSheet,
+  formSheet,
+  tthcSheet,
+  type SheetDef,
+} from './excel.sheets.ts';
 
 const statusLabels: Record<string, string> = {
-  draft: 'Dự thảo', in_review: 'Đang xem xét', approved: 'Đã phê duyệt', issued: 'Đang có hiệu lực', superseded: 'Đã được thay thế', withdrawn: 'Đã bãi bỏ',
+  draft: 'Dự thảo',
+  in_review: 'Đang xem xét',
+  approved: 'Đã phê duyệt',
+  issued: 'Đang có hiệu lực',
+  superseded: 'Đã được thay thế',
+  withdrawn: 'Đã bãi bỏ',
 };
 
 type Cell = string | number | null;
@@ -12,7 +29,11 @@ type Cell = string | number | null;
 function addSheet(wb: ExcelJS.Workbook, def: SheetDef, opts: { withInfo: boolean }): ExcelJS.Worksheet {
   const cols = def.columns.filter((c) => opts.withInfo || !c.info);
   const ws = wb.addWorksheet(def.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = cols.map((c) => ({ key: c.key, width: c.width, style: c.key === 'days' || c.key === 'legalDays' || c.key === 'position' ? {} : { numFmt: '@' } }));
+  ws.columns = cols.map((c) => ({
+    key: c.key,
+    width: c.width,
+    style: c.key === 'days' || c.key === 'legalDays' || c.key === 'position' ? {} : { numFmt: '@' },
+  }));
   const header = ws.getRow(1);
   cols.forEach((c, i) => {
     header.getCell(i + 1).value = c.header;
@@ -30,12 +51,31 @@ function addRow(ws: ExcelJS.Worksheet, values: Cell[]): void {
 export async function catalogWorkbook(rows: ProcedureRow[], revisions: Map<number, Revision>, tthcCodes: Map<number, string>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'isotrack';
-  const [pws, sws, fws, rws] = procedureSheets.map((d) => addSheet(wb, d, { withInfo: true })) as [ExcelJS.Worksheet, ExcelJS.Worksheet, ExcelJS.Worksheet, ExcelJS.Worksheet];
+  const [pws, sws, fws, rws] = procedureSheets.map((d) => addSheet(wb, d, { withInfo: true })) as [
+    ExcelJS.Worksheet,
+    ExcelJS.Worksheet,
+    ExcelJS.Worksheet,
+    ExcelJS.Worksheet,
+  ];
   for (const p of rows) {
     const r = revisions.get(p.headRevisionId);
     if (!r) continue;
-    addRow(pws, [r.code, r.title, kindLabels[r.kind], r.tthcId ? tthcCodes.get(r.tthcId) ?? '' : '', r.purpose, r.scopeText, r.referencesText, r.definitions,
-      r.changeSummary, r.revisionNo, statusLabels[r.status] ?? r.status, r.issueDate ?? p.issueDate, p.overTime ? 'Có' : '', p.dueForReview ? 'Có' : '']);
+    addRow(pws, [
+      r.code,
+      r.title,
+      kindLabels[r.kind],
+      r.tthcId ? (tthcCodes.get(r.tthcId) ?? '') : '',
+      r.purpose,
+      r.scopeText,
+      r.referencesText,
+      r.definitions,
+      r.changeSummary,
+      r.revisionNo,
+      statusLabels[r.status] ?? r.status,
+      r.issueDate ?? p.issueDate,
+      p.overTime ? 'Có' : '',
+      p.dueForReview ? 'Có' : '',
+    ]);
     r.steps.forEach((s, i) => addRow(sws, [r.code, i + 1, s.action, s.responsible, s.days, s.output]));
     r.forms.forEach((f, i) => addRow(fws, [r.code, i + 1, f.code, f.name, f.fileName ?? '']));
     r.records.forEach((x, i) => addRow(rws, [r.code, i + 1, x.name, x.keeper, x.retention]));

@@ -50,7 +50,11 @@ function gather(wb: Workbook, problems: ImportProblem[]) {
       const code = r.cells.procedureCode ?? '';
       const entry = code ? entries.get(code) : undefined;
       if (!entry) {
-        problems.push(code ? { ...problemOf(sheet, r.row, 'procedureCode', 'v.procedure_unknown'), params: { code } } : problemOf(sheet, r.row, 'procedureCode', 'v.required'));
+        problems.push(
+          code
+            ? { ...problemOf(sheet, r.row, 'procedureCode', 'v.procedure_unknown'), params: { code } }
+            : problemOf(sheet, r.row, 'procedureCode', 'v.required'),
+        );
         continue;
       }
       const pos = Number(r.cells.position);
@@ -87,17 +91,23 @@ export async function importProcedures(db: Knex, imp: ProcedureImport): Promise<
     if (tCode && !t) problems.push({ ...problemOf(main, e.row, 'tthcCode', 'v.tthc_unknown'), params: { code: tCode } });
     const rowsOf = (list: ChildList) => e.children[list].map((r) => r.cells);
     const parsed = contentInput.safeParse({
-      ...e.cells, kind: kind ?? 'other', tthcId: t ? String(t.id) : '',
-      steps: rowsOf('steps'), forms: rowsOf('forms').map((f) => ({ code: f.code, name: f.name })), records: rowsOf('records'),
+      ...e.cells,
+      kind: kind ?? 'other',
+      tthcId: t ? String(t.id) : '',
+      steps: rowsOf('steps'),
+      forms: rowsOf('forms').map((f) => ({ code: f.code, name: f.name })),
+      records: rowsOf('records'),
     });
     if (!parsed.success) {
-      problems.push(...zodProblems(parsed.error.issues, (path) => {
-        const [first, index, field] = path;
-        if ((first === 'steps' || first === 'forms' || first === 'records') && typeof index === 'number') {
-          return { sheet: sheets[first], row: e.children[first][index]?.row ?? e.row, key: String(field ?? 'position') };
-        }
-        return { sheet: main, row: e.row, key: first === 'tthcId' ? 'tthcCode' : String(first ?? 'code') };
-      }));
+      problems.push(
+        ...zodProblems(parsed.error.issues, (path) => {
+          const [first, index, field] = path;
+          if ((first === 'steps' || first === 'forms' || first === 'records') && typeof index === 'number') {
+            return { sheet: sheets[first], row: e.children[first][index]?.row ?? e.row, key: String(field ?? 'position') };
+          }
+          return { sheet: main, row: e.row, key: first === 'tthcId' ? 'tthcCode' : String(first ?? 'code') };
+        }),
+      );
       continue;
     }
     contents.push({ entry: e, content: parsed.data as RevisionContent });
@@ -123,9 +133,13 @@ export async function importProcedures(db: Knex, imp: ProcedureImport): Promise<
           continue;
         }
         // Attached files stay with the form of the same code and name.
-        const kept = { ...content, forms: content.forms.map((f) => ({ ...f, fileId: current.forms.find((c) => c.code === f.code && c.name === f.name)?.fileId ?? null })) };
+        const kept = {
+          ...content,
+          forms: content.forms.map((f) => ({ ...f, fileId: current.forms.find((c) => c.code === f.code && c.name === f.name)?.fileId ?? null })),
+        };
         if (head.status === 'draft') await imp.procedures.saveDraftIn(trx, imp.actor, p, head, head.version, kept);
-        else if (head.status === 'issued' && p.status === 'issued') await imp.procedures.reviseIn(trx, imp.actor, p, { ...kept, changeSummary: kept.changeSummary ?? 'Cập nhật từ tệp Excel' });
+        else if (head.status === 'issued' && p.status === 'issued')
+          await imp.procedures.reviseIn(trx, imp.actor, p, { ...kept, changeSummary: kept.changeSummary ?? 'Cập nhật từ tệp Excel' });
         else {
           problems.push({ ...problemOf(main, entry.row, 'code', 'v.procedure_busy'), params: { code: content.code } });
           continue;
@@ -134,7 +148,13 @@ export async function importProcedures(db: Knex, imp: ProcedureImport): Promise<
       } catch (err) {
         if (!(err instanceof AppError) || err.status >= 500) throw err;
         const [field, fe] = Object.entries(err.fields ?? {})[0] ?? [];
-        problems.push({ sheet: main.def.name, row: entry.row, column: main.columnName(field === 'tthcId' ? 'tthcCode' : field ?? 'code'), key: fe?.key ?? `errors.${err.code}`, params: { ...err.params, ...fe?.params } });
+        problems.push({
+          sheet: main.def.name,
+          row: entry.row,
+          column: main.columnName(field === 'tthcId' ? 'tthcCode' : (field ?? 'code')),
+          key: fe?.key ?? `errors.${err.code}`,
+          params: { ...err.params, ...fe?.params },
+        });
       }
     }
     if (problems.length) throw new ImportReportError(problems);

@@ -1,5 +1,13 @@
 import { AppError } from '../../http/errors.ts';
-import { columnLetter, ImportReportError, rawText, readWorkbook, type ImportProblem, type ParsedWorkbook, type UploadedFile } from '../../kernel/excel/index.ts';
+import {
+  columnLetter,
+  ImportReportError,
+  rawText,
+  readWorkbook,
+  type ImportProblem,
+  type ParsedWorkbook,
+  type UploadedFile,
+} from '../../kernel/excel/index.ts';
 import type { z } from 'zod';
 import { cellText, headerKey, type SheetDef } from './excel.sheets.ts';
 
@@ -15,7 +23,12 @@ export interface Workbook {
  * not an .xlsx, damaged, or past a limit; parsed in a worker thread, only the sheets named).
  */
 export async function openWorkbook(file: UploadedFile | undefined, defs: SheetDef[]): Promise<Workbook> {
-  return { sheets: await readWorkbook(file, defs.map((d) => d.name)) };
+  return {
+    sheets: await readWorkbook(
+      file,
+      defs.map((d) => d.name),
+    ),
+  };
 }
 
 export interface SheetRow {
@@ -57,7 +70,8 @@ export function readSheet(wb: Workbook, def: SheetDef, codeKeys: string[] = []):
     if (Object.values(cells).some((v) => v !== '')) rows.push({ row: r.row, cells });
   }
   return {
-    def, rows,
+    def,
+    rows,
     columnName(key) {
       const n = at.get(key);
       const header = def.columns.find((c) => c.key === key)?.header ?? key;

@@ -44,14 +44,16 @@ export function excelRoutes(s: Services, maxBytes: number): Router {
       const result = await run();
       res.render('catalog/import', { ...base, result });
     } catch (err) {
-      if (err instanceof ImportReportError) return res.status(err.status).render('catalog/import', { ...base, report: err.problems, formError: { code: err.code, params: err.params } });
+      if (err instanceof ImportReportError)
+        return res.status(err.status).render('catalog/import', { ...base, report: err.problems, formError: { code: err.code, params: err.params } });
       if (!isFormError(err)) throw err;
       res.status(err.status).render('catalog/import', { ...base, errors: err.fields ?? {}, formError: { code: err.code, params: err.params } });
     }
   }
 
   const unitLocals = async (req: Request): Promise<{ unit: Unit; kind: 'procedures' }> => ({
-    unit: await s.catalog.procedures.unit(actorOf(req), parseId(req.params.id), 'catalog.write'), kind: 'procedures',
+    unit: await s.catalog.procedures.unit(actorOf(req), parseId(req.params.id), 'catalog.write'),
+    kind: 'procedures',
   });
   r.get('/units/:id/catalog/import', async (req, res) => importPage(req, res, await unitLocals(req)));
   r.post('/units/:id/catalog/import', async (req, res) => {

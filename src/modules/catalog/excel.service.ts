@@ -27,17 +27,31 @@ export interface ImportResult {
 
 /** Excel in and out: a unit's catalog export, and all-or-nothing imports of TTHC lists and procedures. */
 export class CatalogExcelService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly tthc: TthcService, private readonly procedures: ProceduresService) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly tthc: TthcService,
+    private readonly procedures: ProceduresService,
+  ) {}
 
   /** The unit's catalog as .xlsx: every procedure with its steps, forms and records. */
   async exportCatalog(actor: Actor, unitId: number): Promise<{ unit: Unit; buffer: Buffer }> {
     const unit = await unitFor(this.db, actor, unitId, 'catalog.read');
     const cutoff = this.procedures.reviewCutoff();
     const page = await listProcedures(this.db, {
-      scope: scopeFor(actor.user, 'catalog.read'), unitId: unit.id, reviewCutoff: cutoff, templates: false,
-      sort: 'code', dir: 'asc', page: 1, pageSize: 100_000,
+      scope: scopeFor(actor.user, 'catalog.read'),
+      unitId: unit.id,
+      reviewCutoff: cutoff,
+      templates: false,
+      sort: 'code',
+      dir: 'asc',
+      page: 1,
+      pageSize: 100_000,
     });
-    const revisions = await contentsOf(this.db, page.items.map((p) => p.headRevisionId));
+    const revisions = await contentsOf(
+      this.db,
+      page.items.map((p) => p.headRevisionId),
+    );
     const tthcIds = [...new Set([...revisions.values()].map((r) => r.tthcId).filter((x): x is number => x !== null))];
     const codes = new Map<number, string>();
     for (let i = 0; i < tthcIds.length; i += 500) {
@@ -75,18 +89,41 @@ export class CatalogExcelService {
     }
     if (problems.length) throw new ImportReportError(problems);
     return this.db.transaction(async (trx) => {
-      const existing = await tthcRepo.tthcByCodes(trx, province.id, inputs.map((i) => i.d.code));
+      const existing = await tthcRepo.tthcByCodes(
+        trx,
+        province.id,
+        inputs.map((i) => i.d.code),
+      );
       const at = iso(this.clock.now());
       const out: ImportResult = { created: 0, updated: 0, unchanged: 0 };
       for (const { d } of inputs) {
         const cur = existing.get(d.code);
         if (!cur) {
           const id = await tthcRepo.insertTthc(trx, province.id, d, at);
-          await writeAudit(trx, { at, userId: actor.user.id, action: 'import', entity: 'tthc', entityId: id, unitId: province.id, after: d, requestId: actor.requestId });
+          await writeAudit(trx, {
+            at,
+            userId: actor.user.id,
+            action: 'import',
+            entity: 'tthc',
+            entityId: id,
+            unitId: province.id,
+            after: d,
+            requestId: actor.requestId,
+          });
           out.created++;
         } else if (tthcRepo.tthcDiffers(cur, d)) {
           await tthcRepo.updateTthc(trx, cur.id, cur.version, d, at);
-          await writeAudit(trx, { at, userId: actor.user.id, action: 'import', entity: 'tthc', entityId: cur.id, unitId: province.id, before: cur, after: d, requestId: actor.requestId });
+          await writeAudit(trx, {
+            at,
+            userId: actor.user.id,
+            action: 'import',
+            entity: 'tthc',
+            entityId: cur.id,
+            unitId: province.id,
+            before: cur,
+            after: d,
+            requestId: actor.requestId,
+          });
           out.updated++;
         } else {
           out.unchanged++;
@@ -101,6 +138,12 @@ export class CatalogExcelService {
     const unit = await unitFor(this.db, actor, unitId, 'catalog.write');
     const wb = await openWorkbook(file, procedureSheets);
     const province = await provinceOf(this.db, unit);
-    return importProcedures(this.db, { actor, unit, wb, procedures: this.procedures, tthcOf: (codes) => (province ? tthcRepo.tthcByCodes(this.db, province.id, codes) : Promise.resolve(new Map<string, Tthc>())) });
+    return importProcedures(this.db, {
+      actor,
+      unit,
+      wb,
+      procedures: this.procedures,
+      tthcOf: (codes) => (province ? tthcRepo.tthcByCodes(this.db, province.id, codes) : Promise.resolve(new Map<string, Tthc>())),
+    });
   }
 }

@@ -21,7 +21,10 @@ export const attachmentExtensions = ['pdf', 'docx', 'xlsx', 'doc', 'xls', 'odt',
 
 /** Files attached to the forms (biểu mẫu) of a procedure, kept in the database per unit. */
 export class FilesService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Attaches a file to form number `index` of the draft being written. The upload names the
@@ -41,13 +44,29 @@ export class FilesService {
       const head = await pendingIn(trx, p, ['draft']);
       if (head.version !== version) throw new AppError('STALE_EDIT');
       const at = iso(this.clock.now());
-      const fileId = await files.insertFile(trx, {
-        unitId: p.unitId, fileName: name, mime: sniffed.type.mime, content: file.buffer,
-        sha256: crypto.createHash('sha256').update(file.buffer).digest('hex'), uploadedBy: actor.user.id,
-      }, at);
+      const fileId = await files.insertFile(
+        trx,
+        {
+          unitId: p.unitId,
+          fileName: name,
+          mime: sniffed.type.mime,
+          content: file.buffer,
+          sha256: crypto.createHash('sha256').update(file.buffer).digest('hex'),
+          uploadedBy: actor.user.id,
+        },
+        at,
+      );
       if (!(await files.setFormFile(trx, head.id, version, index + 1, fileId, at))) throw new AppError('NOT_FOUND');
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'attach', entity: 'procedure', entityId: p.id, unitId: p.unitId,
-        after: { form: index + 1, fileId, fileName: name, size: file.buffer.length }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'attach',
+        entity: 'procedure',
+        entityId: p.id,
+        unitId: p.unitId,
+        after: { form: index + 1, fileId, fileName: name, size: file.buffer.length },
+        requestId: actor.requestId,
+      });
     });
   }
 

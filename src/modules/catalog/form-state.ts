@@ -39,7 +39,10 @@ export function readForm(body: Record<string, unknown>, opts: { keepBlank?: bool
       row[m[3] as string] = asText(value);
       byIndex.set(i, row);
     }
-    const rows = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r).slice(0, 200);
+    const rows = [...byIndex.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, r]) => r)
+      .slice(0, 200);
     const filled = (r: Row) => listShapes[list].some((f) => f !== 'fileId' && (r[f] ?? '').trim() !== '');
     out[list] = opts.keepBlank ? rows : rows.filter(filled);
   }
@@ -73,8 +76,16 @@ const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v
 /** A revision's content as form values (to open the edit form). */
 export function valuesOf(c: RevisionContent, version?: number): FormValues {
   return {
-    code: c.code, title: c.title, kind: c.kind, tthcId: s(c.tthcId), purpose: s(c.purpose), scopeText: s(c.scopeText),
-    referencesText: s(c.referencesText), definitions: s(c.definitions), changeSummary: s(c.changeSummary), version: s(version),
+    code: c.code,
+    title: c.title,
+    kind: c.kind,
+    tthcId: s(c.tthcId),
+    purpose: s(c.purpose),
+    scopeText: s(c.scopeText),
+    referencesText: s(c.referencesText),
+    definitions: s(c.definitions),
+    changeSummary: s(c.changeSummary),
+    version: s(version),
     steps: c.steps.map((x) => ({ action: x.action, responsible: s(x.responsible), days: s(x.days), output: s(x.output) })),
     forms: c.forms.map((x) => ({ code: s(x.code), name: x.name, fileId: s(x.fileId) })),
     records: c.records.map((x) => ({ name: x.name, keeper: s(x.keeper), retention: s(x.retention) })),

@@ -19,7 +19,12 @@ export function lifecycleRoutes(s: Services): Router {
     const d = await c.procedures.details(actor, parseId(req.params.id));
     const template = await c.templates.status(actor, d.procedure.id);
     res.status(status).render('catalog/procedure', {
-      ...d, template, procedureKinds, today: c.procedures.today(), values: {}, errors: {},
+      ...d,
+      template,
+      procedureKinds,
+      today: c.procedures.today(),
+      values: {},
+      errors: {},
       can: {
         write: can(actor, d.procedure, 'catalog.write'),
         approve: can(actor, d.procedure, 'catalog.approve'),
@@ -65,7 +70,14 @@ export function lifecycleRoutes(s: Services): Router {
     const t = res.locals.t as (k: string, p?: Record<string, string | number>) => string;
     const tthcCodes = new Map<number, string>();
     for (const x of [a.revision.tthcId, b.revision.tthcId]) {
-      if (x !== null && !tthcCodes.has(x)) tthcCodes.set(x, await c.tthc.get(actor, x).then((tt) => `${tt.code} ${tt.name}`, () => String(x)));
+      if (x !== null && !tthcCodes.has(x))
+        tthcCodes.set(
+          x,
+          await c.tthc.get(actor, x).then(
+            (tt) => `${tt.code} ${tt.name}`,
+            () => String(x),
+          ),
+        );
     }
     const describe = (f: ScalarField, v: unknown) => {
       if (v === null || v === undefined) return '';

@@ -20,14 +20,33 @@ type Trx = Knex.Transaction;
  * force; withdrawing keeps everything. Each step is one transaction with its audit row.
  */
 export class LifecycleService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
-  private async step(actor: Actor, id: number, caps: Parameters<typeof procedureFor>[3], run: (trx: Trx, p: Procedure, at: string) => Promise<Record<string, unknown>>, action: string): Promise<Procedure> {
+  private async step(
+    actor: Actor,
+    id: number,
+    caps: Parameters<typeof procedureFor>[3],
+    run: (trx: Trx, p: Procedure, at: string) => Promise<Record<string, unknown>>,
+    action: string,
+  ): Promise<Procedure> {
     return this.db.transaction(async (trx) => {
       const p = await procedureFor(trx, actor, id, caps);
       const at = iso(this.clock.now());
       const after = await run(trx, p, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action, entity: 'procedure', entityId: p.id, unitId: p.unitId, before: { status: p.status, pendingStatus: p.pendingStatus }, after, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action,
+        entity: 'procedure',
+        entityId: p.id,
+        unitId: p.unitId,
+        before: { status: p.status, pendingStatus: p.pendingStatus },
+        after,
+        requestId: actor.requestId,
+      });
       return procedureFor(trx, actor, id);
     });
   }
@@ -39,57 +58,98 @@ export class LifecycleService {
   }
 
   private async assertComplete(trx: Trx, r: Revision): Promise<void> {
-    const legal = r.tthcId ? ((await trx('tthc').where('id', r.tthcId).first('legal_days')) as { legal_days: number | null } | undefined)?.legal_days ?? null : null;
+    const legal = r.tthcId
+      ? (((await trx('tthc').where('id', r.tthcId).first('legal_days')) as { legal_days: number | null } | undefined)?.legal_days ?? null)
+      : null;
     const c = checksOf(r, legal === null ? null : Number(legal));
     if (c.noSteps) throw new AppError('PROCEDURE_NO_STEPS');
     if (c.blocking) {
       throw new AppError('PROCEDURE_INCOMPLETE', {
-        steps: c.stepsWithoutResponsible.join(', ') || '-', records: c.recordsWithoutRetention.join(', ') || '-',
+        steps: c.stepsWithoutResponsible.join(', ') || '-',
+        records: c.recordsWithoutRetention.join(', ') || '-',
       });
     }
     if (r.revisionNo > 1 && !r.changeSummary) throw new AppError('PROCEDURE_CHANGE_SUMMARY');
   }
 
   submit(actor: Actor, id: number): Promise<Procedure> {
-    return this.step(actor, id, ['catalog.write'], async (trx, p, at) => {
-      const r = await pendingIn(trx, p, ['draft']);
-      await this.assertComplete(trx, r);
-      await this.setPending(trx, p, r, 'in_review', {
-        drafted_by: actor.user.id, drafted_at: at, reviewed_by: null, reviewed_at: null, approved_by: null, approved_at: null, review_note: null,
-      }, at);
-      return { revisionNo: r.revisionNo, status: 'in_review' };
-    }, 'submit');
+    return this.step(
+      actor,
+      id,
+      ['catalog.write'],
+      async (trx, p, at) => {
+        const r = await pendingIn(trx, p, ['draft']);
+        await this.assertComplete(trx, r);
+        await this.setPending(
+          trx,
+          p,
+          r,
+          'in_review',
+          {
+            drafted_by: actor.user.id,
+            drafted_at: at,
+            reviewed_by: null,
+            reviewed_at: null,
+            approved_by: null,
+            approved_at: null,
+            review_note: null,
+          },
+          at,
+        );
+        return { revisionNo: r.revisionNo, status: 'in_review' };
+      },
+      'submit',
+    );
   }
 
   /** Sends the revision back to its writer with a note; the signatures so far are cleared. */
   async sendBack(actor: Actor, id: number, input: unknown): Promise<Procedure> {
     const { note } = validate(noteInput, input);
-    return this.step(actor, id, ['catalog.write', 'catalog.approve'], async (trx, p, at) => {
-      const r = await pendingIn(trx, p, ['in_review', 'approved']);
-      await this.setPending(trx, p, r, 'draft', { reviewed_by: null, reviewed_at: null, approved_by: null, approved_at: null, review_note: note }, at);
-      return { revisionNo: r.revisionNo, status: 'draft', note };
-    }, 'send_back');
+    return this.step(
+      actor,
+      id,
+      ['catalog.write', 'catalog.approve'],
+      async (trx, p, at) => {
+        const r = await pendingIn(trx, p, ['in_review', 'approved']);
+        await this.setPending(trx, p, r, 'draft', { reviewed_by: null, reviewed_at: null, approved_by: null, approved_at: null, review_note: note }, at);
+        return { revisionNo: r.revisionNo, status: 'draft', note };
+      },
+      'send_back',
+    );
   }
 
   /** The reviewer's signature (xem xét). */
   review(actor: Actor, id: number): Promise<Procedure> {
-    return this.step(actor, id, ['catalog.write', 'catalog.approve'], async (trx, p, at) => {
-      const r = await pendingIn(trx, p, ['in_review']);
-      if (!(await repo.stepRevision(trx, r.id, r.version, r.status, { reviewed_by: actor.user.id, reviewed_at: at }, at))) throw new AppError('PROCEDURE_WRONG_STATE');
-      return { revisionNo: r.revisionNo, reviewedBy: actor.user.id };
-    }, 'review');
+    return this.step(
+      actor,
+      id,
+      ['catalog.write', 'catalog.approve'],
+      async (trx, p, at) => {
+        const r = await pendingIn(trx, p, ['in_review']);
+        if (!(await repo.stepRevision(trx, r.id, r.version, r.status, { reviewed_by: actor.user.id, reviewed_at: at }, at)))
+          throw new AppError('PROCEDURE_WRONG_STATE');
+        return { revisionNo: r.revisionNo, reviewedBy: actor.user.id };
+      },
+      'review',
+    );
   }
 
   /** The approver's signature (phê duyệt): only a leader of the unit (or an administrator). */
   approve(actor: Actor, id: number): Promise<Procedure> {
-    return this.step(actor, id, ['catalog.read'], async (trx, p, at) => {
-      // The procedure is visible to the caller, so refusing with a reason reveals nothing.
-      if (!can(actor, p, 'catalog.approve')) throw new AppError('PROCEDURE_APPROVE_LEADER');
-      const r = await pendingIn(trx, p, ['in_review']);
-      if (!r.reviewed.userId) throw new AppError('PROCEDURE_NOT_REVIEWED');
-      await this.setPending(trx, p, r, 'approved', { approved_by: actor.user.id, approved_at: at }, at);
-      return { revisionNo: r.revisionNo, status: 'approved' };
-    }, 'approve');
+    return this.step(
+      actor,
+      id,
+      ['catalog.read'],
+      async (trx, p, at) => {
+        // The procedure is visible to the caller, so refusing with a reason reveals nothing.
+        if (!can(actor, p, 'catalog.approve')) throw new AppError('PROCEDURE_APPROVE_LEADER');
+        const r = await pendingIn(trx, p, ['in_review']);
+        if (!r.reviewed.userId) throw new AppError('PROCEDURE_NOT_REVIEWED');
+        await this.setPending(trx, p, r, 'approved', { approved_by: actor.user.id, approved_at: at }, at);
+        return { revisionNo: r.revisionNo, status: 'approved' };
+      },
+      'approve',
+    );
   }
 
   /**
@@ -98,53 +158,95 @@ export class LifecycleService {
    */
   async issue(actor: Actor, id: number, input: unknown = {}): Promise<Procedure> {
     const { issueDate } = validate(issueInput, input);
-    return this.step(actor, id, ['catalog.write', 'catalog.approve'], async (trx, p, at) => {
-      // No steps is said first, whatever the state: it is what the officer has to fix.
-      const r = await headOf(trx, p);
-      if (r.steps.length === 0) throw new AppError('PROCEDURE_NO_STEPS');
-      if (r.status !== 'approved') throw new AppError('PROCEDURE_WRONG_STATE');
-      await this.assertComplete(trx, r);
-      const day = issueDate ?? vnDate(this.clock.now());
-      if (!(await repo.stepRevision(trx, r.id, r.version, 'approved', { status: 'issued', issued_by: actor.user.id, issued_at: at, issue_date: day }, at))) {
-        throw new AppError('PROCEDURE_WRONG_STATE');
-      }
-      if (p.issuedRevisionId !== null) await repo.updateRevision(trx, p.issuedRevisionId, { status: 'superseded', superseded_at: at }, at);
-      const t = r.tthcId ? ((await trx('tthc').where('id', r.tthcId).first('code', 'name')) as { code: string; name: string } | undefined) : undefined;
-      await repo.updateProcedure(trx, p.id, {
-        status: 'issued', pending_status: null, head_revision_id: r.id, issued_revision_id: r.id, revision_no: r.revisionNo,
-        issue_date: day, last_reviewed_on: day, title: r.title, kind: r.kind, tthc_id: r.tthcId, total_days: r.totalDays,
-        search_text: repo.searchText(r, t ? `${t.code} ${t.name}` : null), template_revision_no: r.templateRevisionNo ?? p.templateRevisionNo,
-      }, at);
-      if (p.issuedRevisionId === null && !p.isTemplate) {
-        await flagScopeChange(trx, actor, p.unitId, `Thay đổi phạm vi: ban hành quy trình ${r.code} (${r.title})`, at);
-      }
-      return { revisionNo: r.revisionNo, status: 'issued', issueDate: day };
-    }, 'issue');
+    return this.step(
+      actor,
+      id,
+      ['catalog.write', 'catalog.approve'],
+      async (trx, p, at) => {
+        // No steps is said first, whatever the state: it is what the officer has to fix.
+        const r = await headOf(trx, p);
+        if (r.steps.length === 0) throw new AppError('PROCEDURE_NO_STEPS');
+        if (r.status !== 'approved') throw new AppError('PROCEDURE_WRONG_STATE');
+        await this.assertComplete(trx, r);
+        const day = issueDate ?? vnDate(this.clock.now());
+        if (!(await repo.stepRevision(trx, r.id, r.version, 'approved', { status: 'issued', issued_by: actor.user.id, issued_at: at, issue_date: day }, at))) {
+          throw new AppError('PROCEDURE_WRONG_STATE');
+        }
+        if (p.issuedRevisionId !== null) await repo.updateRevision(trx, p.issuedRevisionId, { status: 'superseded', superseded_at: at }, at);
+        const t = r.tthcId ? ((await trx('tthc').where('id', r.tthcId).first('code', 'name')) as { code: string; name: string } | undefined) : undefined;
+        await repo.updateProcedure(
+          trx,
+          p.id,
+          {
+            status: 'issued',
+            pending_status: null,
+            head_revision_id: r.id,
+            issued_revision_id: r.id,
+            revision_no: r.revisionNo,
+            issue_date: day,
+            last_reviewed_on: day,
+            title: r.title,
+            kind: r.kind,
+            tthc_id: r.tthcId,
+            total_days: r.totalDays,
+            search_text: repo.searchText(r, t ? `${t.code} ${t.name}` : null),
+            template_revision_no: r.templateRevisionNo ?? p.templateRevisionNo,
+          },
+          at,
+        );
+        if (p.issuedRevisionId === null && !p.isTemplate) {
+          await flagScopeChange(trx, actor, p.unitId, `Thay đổi phạm vi: ban hành quy trình ${r.code} (${r.title})`, at);
+        }
+        return { revisionNo: r.revisionNo, status: 'issued', issueDate: day };
+      },
+      'issue',
+    );
   }
 
   /** Withdraws the procedure in force, with the reason; it leaves the unit's scope but is kept. */
   async withdraw(actor: Actor, id: number, input: unknown): Promise<Procedure> {
     const { reason } = validate(reasonInput, input);
-    return this.step(actor, id, ['catalog.write'], async (trx, p, at) => {
-      if (p.status !== 'issued' || p.issuedRevisionId === null) throw new AppError('PROCEDURE_WRONG_STATE');
-      if (p.headRevisionId !== p.issuedRevisionId) await repo.deleteDraftRevision(trx, p.headRevisionId);
-      const inForce = (await repo.findRevision(trx, p.issuedRevisionId)) as Revision;
-      if (!(await repo.stepRevision(trx, inForce.id, inForce.version, 'issued', { status: 'withdrawn', withdrawn_by: actor.user.id, withdrawn_at: at, withdraw_reason: reason }, at))) {
-        throw new AppError('PROCEDURE_WRONG_STATE');
-      }
-      await repo.updateProcedure(trx, p.id, { status: 'withdrawn', pending_status: null, head_revision_id: p.issuedRevisionId }, at);
-      if (!p.isTemplate) await flagScopeChange(trx, actor, p.unitId, `Thay đổi phạm vi: bãi bỏ quy trình ${p.code} (${reason})`, at);
-      return { status: 'withdrawn', reason };
-    }, 'withdraw');
+    return this.step(
+      actor,
+      id,
+      ['catalog.write'],
+      async (trx, p, at) => {
+        if (p.status !== 'issued' || p.issuedRevisionId === null) throw new AppError('PROCEDURE_WRONG_STATE');
+        if (p.headRevisionId !== p.issuedRevisionId) await repo.deleteDraftRevision(trx, p.headRevisionId);
+        const inForce = (await repo.findRevision(trx, p.issuedRevisionId)) as Revision;
+        if (
+          !(await repo.stepRevision(
+            trx,
+            inForce.id,
+            inForce.version,
+            'issued',
+            { status: 'withdrawn', withdrawn_by: actor.user.id, withdrawn_at: at, withdraw_reason: reason },
+            at,
+          ))
+        ) {
+          throw new AppError('PROCEDURE_WRONG_STATE');
+        }
+        await repo.updateProcedure(trx, p.id, { status: 'withdrawn', pending_status: null, head_revision_id: p.issuedRevisionId }, at);
+        if (!p.isTemplate) await flagScopeChange(trx, actor, p.unitId, `Thay đổi phạm vi: bãi bỏ quy trình ${p.code} (${reason})`, at);
+        return { status: 'withdrawn', reason };
+      },
+      'withdraw',
+    );
   }
 
   /** Records a periodic review that found no change needed: the procedure is no longer due. */
   markReviewed(actor: Actor, id: number): Promise<Procedure> {
-    return this.step(actor, id, ['catalog.write'], async (trx, p, at) => {
-      if (p.status !== 'issued') throw new AppError('PROCEDURE_WRONG_STATE');
-      const day = vnDate(this.clock.now());
-      await repo.updateProcedure(trx, p.id, { last_reviewed_on: day }, at);
-      return { lastReviewedOn: day };
-    }, 'reviewed');
+    return this.step(
+      actor,
+      id,
+      ['catalog.write'],
+      async (trx, p, at) => {
+        if (p.status !== 'issued') throw new AppError('PROCEDURE_WRONG_STATE');
+        const day = vnDate(this.clock.now());
+        await repo.updateProcedure(trx, p.id, { last_reviewed_on: day }, at);
+        return { lastReviewedOn: day };
+      },
+      'reviewed',
+    );
   }
 }

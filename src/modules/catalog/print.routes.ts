@@ -31,8 +31,12 @@ export function printRoutes(s: Services): Router {
   r.get('/procedures/:id/pdf', async (req, res) => {
     const d = await data(req);
     const pdf = await procedurePdf({
-      unitName: d.unit.name, parentName: d.parentName, rev: d.rev, kindLabel: d.kindLabel,
-      tthcText: d.tthc ? `${d.tthc.code} ${d.tthc.name}` : null, fmtDay,
+      unitName: d.unit.name,
+      parentName: d.parentName,
+      rev: d.rev,
+      kindLabel: d.kindLabel,
+      tthcText: d.tthc ? `${d.tthc.code} ${d.tthc.name}` : null,
+      fmtDay,
     });
     const name = `${d.rev.code.replace(/[^\w.-]+/g, '_')}-lan-${d.rev.revisionNo}.pdf`;
     res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="${name}"`);

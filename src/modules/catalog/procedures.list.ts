@@ -54,13 +54,23 @@ export async function listProcedures(db: Db, f: ProcedureFilter): Promise<Page<P
   if (f.overtime) q.whereRaw(overTimeSql);
 
   const order: Record<ProcedureFilter['sort'], string> = {
-    code: 'p.code', title: 'p.title', status: 'p.status', issued: 'p.issue_date', updated: 'p.updated_at',
+    code: 'p.code',
+    title: 'p.title',
+    status: 'p.status',
+    issued: 'p.issue_date',
+    updated: 'p.updated_at',
   };
   // The page and the total in one pass (`count(*) over ()`, both engines): a separate count
   // would read every matching row a second time, some 20,000 for a province-wide search.
-  const idRows = (await q.clone().select('p.id', db.raw('count(*) over () as full_count'))
-    .orderBy([{ column: order[f.sort], order: f.dir }, { column: 'p.id', order: f.dir }])
-    .limit(f.pageSize).offset(offsetOf(f.page, f.pageSize))) as Array<{ id: number; full_count: unknown }>;
+  const idRows = (await q
+    .clone()
+    .select('p.id', db.raw('count(*) over () as full_count'))
+    .orderBy([
+      { column: order[f.sort], order: f.dir },
+      { column: 'p.id', order: f.dir },
+    ])
+    .limit(f.pageSize)
+    .offset(offsetOf(f.page, f.pageSize))) as Array<{ id: number; full_count: unknown }>;
   let total = idRows.length ? toCount(idRows[0]?.full_count) : 0;
   if (idRows.length === 0 && f.page > 1) {
     // A page past the end has no row to carry the total.
@@ -70,7 +80,9 @@ export async function listProcedures(db: Db, f: ProcedureFilter): Promise<Page<P
   const ids = idRows.map((r) => Number(r.id));
   if (ids.length === 0) return pageOf([], total, f.page, f.pageSize);
   // The page's rows are read in full by id: the sorted scan above touches only narrow columns.
-  const rows = (await procedureQuery(db).whereIn('p.id', ids).select(db.raw(`${overTimeSql} as over_time`))) as Array<Record<string, unknown>>;
+  const rows = (await procedureQuery(db)
+    .whereIn('p.id', ids)
+    .select(db.raw(`${overTimeSql} as over_time`))) as Array<Record<string, unknown>>;
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
   const items = ids.flatMap((id) => {
     const r = byId.get(id);

@@ -3,7 +3,18 @@ import type { Scope } from '../../auth/roles.ts';
 import { insertId } from '../../db/helpers.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
-import type { FormItem, Procedure, ProcedureKind, ProcedureStatus, RecordItem, Revision, RevisionContent, RevisionStatus, Signature, Step } from './catalog.types.ts';
+import type {
+  FormItem,
+  Procedure,
+  ProcedureKind,
+  ProcedureStatus,
+  RecordItem,
+  Revision,
+  RevisionContent,
+  RevisionStatus,
+  Signature,
+  Step,
+} from './catalog.types.ts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -15,8 +26,15 @@ export function procedureQuery(db: Db) {
   return db('procedures as p')
     .join('units as u', 'u.id', 'p.unit_id')
     .leftJoin('tthc as t', 't.id', 'p.tthc_id')
-    .select('p.*', 'u.path as unit_path', 'u.name as unit_name', 'u.code as unit_code',
-      't.code as tthc_code', 't.field as tthc_field', 't.legal_days as tthc_legal_days');
+    .select(
+      'p.*',
+      'u.path as unit_path',
+      'u.name as unit_name',
+      'u.code as unit_code',
+      't.code as tthc_code',
+      't.field as tthc_field',
+      't.legal_days as tthc_legal_days',
+    );
 }
 
 export function toProcedure(r: Record<string, unknown>): Procedure {
@@ -83,8 +101,11 @@ function revisionQuery(db: Db) {
 async function childrenOf(db: Db, revisionId: number): Promise<Pick<RevisionContent, 'steps' | 'forms' | 'records'>> {
   // One after the other: inside a transaction the three share one connection.
   const steps = (await db('procedure_steps').where('revision_id', revisionId).orderBy('position')) as Array<Record<string, unknown>>;
-  const forms = (await db('procedure_forms as f').leftJoin('catalog_files as cf', 'cf.id', 'f.file_id').where('f.revision_id', revisionId)
-    .orderBy('f.position').select('f.*', 'cf.file_name')) as Array<Record<string, unknown>>;
+  const forms = (await db('procedure_forms as f')
+    .leftJoin('catalog_files as cf', 'cf.id', 'f.file_id')
+    .where('f.revision_id', revisionId)
+    .orderBy('f.position')
+    .select('f.*', 'cf.file_name')) as Array<Record<string, unknown>>;
   const records = (await db('procedure_records').where('revision_id', revisionId).orderBy('position')) as Array<Record<string, unknown>>;
   return {
     steps: steps.map((s): Step => ({ action: String(s.action), responsible: str(s.responsible), days: num(s.days), output: str(s.output) })),
@@ -149,22 +170,51 @@ export function totalDays(steps: Step[]): number | null {
 
 function contentRow(c: RevisionContent): Record<string, unknown> {
   return {
-    code: c.code, title: c.title, kind: c.kind, tthc_id: c.tthcId, purpose: c.purpose, scope_text: c.scopeText,
-    references_text: c.referencesText, definitions: c.definitions, change_summary: c.changeSummary, total_days: totalDays(c.steps),
+    code: c.code,
+    title: c.title,
+    kind: c.kind,
+    tthc_id: c.tthcId,
+    purpose: c.purpose,
+    scope_text: c.scopeText,
+    references_text: c.referencesText,
+    definitions: c.definitions,
+    change_summary: c.changeSummary,
+    total_days: totalDays(c.steps),
   };
 }
 
 async function writeChildren(trx: Db, revisionId: number, c: RevisionContent, at: string): Promise<void> {
   const stamp = { revision_id: revisionId, created_at: at, updated_at: at };
-  if (c.steps.length) await trx('procedure_steps').insert(c.steps.map((s, i) => ({ ...stamp, position: i + 1, action: s.action, responsible: s.responsible, days: s.days, output: s.output })));
-  if (c.forms.length) await trx('procedure_forms').insert(c.forms.map((f, i) => ({ ...stamp, position: i + 1, code: f.code, name: f.name, file_id: f.fileId })));
-  if (c.records.length) await trx('procedure_records').insert(c.records.map((x, i) => ({ ...stamp, position: i + 1, name: x.name, keeper: x.keeper, retention: x.retention })));
+  if (c.steps.length)
+    await trx('procedure_steps').insert(
+      c.steps.map((s, i) => ({ ...stamp, position: i + 1, action: s.action, responsible: s.responsible, days: s.days, output: s.output })),
+    );
+  if (c.forms.length)
+    await trx('procedure_forms').insert(c.forms.map((f, i) => ({ ...stamp, position: i + 1, code: f.code, name: f.name, file_id: f.fileId })));
+  if (c.records.length)
+    await trx('procedure_records').insert(c.records.map((x, i) => ({ ...stamp, position: i + 1, name: x.name, keeper: x.keeper, retention: x.retention })));
 }
 
-export async function insertRevision(trx: Db, procedureId: number, revisionNo: number, c: RevisionContent, extra: Record<string, unknown>, at: string): Promise<number> {
-  const id = await insertId(trx('procedure_revisions').insert({
-    ...contentRow(c), ...extra, procedure_id: procedureId, revision_no: revisionNo, status: 'draft', version: 1, created_at: at, updated_at: at,
-  }));
+export async function insertRevision(
+  trx: Db,
+  procedureId: number,
+  revisionNo: number,
+  c: RevisionContent,
+  extra: Record<string, unknown>,
+  at: string,
+): Promise<number> {
+  const id = await insertId(
+    trx('procedure_revisions').insert({
+      ...contentRow(c),
+      ...extra,
+      procedure_id: procedureId,
+      revision_no: revisionNo,
+      status: 'draft',
+      version: 1,
+      created_at: at,
+      updated_at: at,
+    }),
+  );
   await writeChildren(trx, id, c, at);
   return id;
 }
@@ -174,7 +224,9 @@ export async function insertRevision(trx: Db, procedureId: number, revisionNo: n
  * check and the bump are one UPDATE, so of two saves from the same version only one wins.
  */
 export async function replaceDraftContent(trx: Db, revisionId: number, version: number, c: RevisionContent, userId: number, at: string): Promise<boolean> {
-  const n = await trx('procedure_revisions').where({ id: revisionId, version }).whereIn('status', ['draft'])
+  const n = await trx('procedure_revisions')
+    .where({ id: revisionId, version })
+    .whereIn('status', ['draft'])
     .update({ ...contentRow(c), version: version + 1, updated_by: userId, updated_at: at });
   if (n !== 1) return false;
   for (const t of ['procedure_steps', 'procedure_forms', 'procedure_records']) await trx(t).where('revision_id', revisionId).del();
@@ -183,7 +235,9 @@ export async function replaceDraftContent(trx: Db, revisionId: number, version: 
 }
 
 export async function updateRevision(trx: Db, id: number, patch: Record<string, unknown>, at: string): Promise<void> {
-  await trx('procedure_revisions').where('id', id).update({ ...patch, updated_at: at });
+  await trx('procedure_revisions')
+    .where('id', id)
+    .update({ ...patch, updated_at: at });
 }
 
 /**
@@ -191,7 +245,9 @@ export async function updateRevision(trx: Db, id: number, patch: Record<string, 
  * two people pressing the same button at once, only the first one's step is taken.
  */
 export async function stepRevision(trx: Db, id: number, version: number, status: string, patch: Record<string, unknown>, at: string): Promise<boolean> {
-  const n = await trx('procedure_revisions').where({ id, version, status }).update({ ...patch, version: version + 1, updated_at: at });
+  const n = await trx('procedure_revisions')
+    .where({ id, version, status })
+    .update({ ...patch, version: version + 1, updated_at: at });
   return n === 1;
 }
 
@@ -203,12 +259,33 @@ export interface ProcedureInsert {
   createdBy: number;
 }
 
-export async function insertProcedure(trx: Db, p: ProcedureInsert, c: RevisionContent, tthcText: string | null, at: string): Promise<{ id: number; revisionId: number }> {
-  const id = await insertId(trx('procedures').insert({
-    unit_id: p.unitId, code: c.code, title: c.title, kind: c.kind, tthc_id: c.tthcId, is_template: p.isTemplate,
-    template_id: p.templateId, template_revision_no: p.templateRevisionNo, status: 'draft', pending_status: 'draft',
-    head_revision_id: 0, total_days: totalDays(c.steps), search_text: searchText(c, tthcText), created_by: p.createdBy, created_at: at, updated_at: at,
-  }));
+export async function insertProcedure(
+  trx: Db,
+  p: ProcedureInsert,
+  c: RevisionContent,
+  tthcText: string | null,
+  at: string,
+): Promise<{ id: number; revisionId: number }> {
+  const id = await insertId(
+    trx('procedures').insert({
+      unit_id: p.unitId,
+      code: c.code,
+      title: c.title,
+      kind: c.kind,
+      tthc_id: c.tthcId,
+      is_template: p.isTemplate,
+      template_id: p.templateId,
+      template_revision_no: p.templateRevisionNo,
+      status: 'draft',
+      pending_status: 'draft',
+      head_revision_id: 0,
+      total_days: totalDays(c.steps),
+      search_text: searchText(c, tthcText),
+      created_by: p.createdBy,
+      created_at: at,
+      updated_at: at,
+    }),
+  );
   const revisionId = await insertRevision(trx, id, 1, c, { template_revision_no: p.templateRevisionNo, updated_by: p.createdBy }, at);
   await trx('procedures').where('id', id).update({ head_revision_id: revisionId });
   return { id, revisionId };
@@ -220,7 +297,9 @@ export function searchText(c: Pick<RevisionContent, 'code' | 'title'>, tthcText:
 }
 
 export async function updateProcedure(trx: Db, id: number, patch: Record<string, unknown>, at: string): Promise<void> {
-  await trx('procedures').where('id', id).update({ ...patch, updated_at: at });
+  await trx('procedures')
+    .where('id', id)
+    .update({ ...patch, updated_at: at });
 }
 
 /** Only a revision that was never issued is ever deleted (document control keeps the rest). */
@@ -243,8 +322,11 @@ export async function contentsOf(db: Db, revisionIds: number[]): Promise<Map<num
     const ids = revisionIds.slice(i, i + 500);
     const revs = (await revisionQuery(db).whereIn('r.id', ids)) as Array<Record<string, unknown>>;
     const steps = (await db('procedure_steps').whereIn('revision_id', ids).orderBy(['revision_id', 'position'])) as Array<Record<string, unknown>>;
-    const forms = (await db('procedure_forms as f').leftJoin('catalog_files as cf', 'cf.id', 'f.file_id').whereIn('f.revision_id', ids)
-      .orderBy(['f.revision_id', 'f.position']).select('f.*', 'cf.file_name')) as Array<Record<string, unknown>>;
+    const forms = (await db('procedure_forms as f')
+      .leftJoin('catalog_files as cf', 'cf.id', 'f.file_id')
+      .whereIn('f.revision_id', ids)
+      .orderBy(['f.revision_id', 'f.position'])
+      .select('f.*', 'cf.file_name')) as Array<Record<string, unknown>>;
     const records = (await db('procedure_records').whereIn('revision_id', ids).orderBy(['revision_id', 'position'])) as Array<Record<string, unknown>>;
     const group = (rows: Array<Record<string, unknown>>) => {
       const m = new Map<number, Array<Record<string, unknown>>>();
@@ -258,11 +340,14 @@ export async function contentsOf(db: Db, revisionIds: number[]): Promise<Map<num
     const [gs, gf, gr] = [group(steps), group(forms), group(records)];
     for (const r of revs) {
       const id = Number(r.id);
-      out.set(id, toRevision(r, {
-        steps: (gs.get(id) ?? []).map((s): Step => ({ action: String(s.action), responsible: str(s.responsible), days: num(s.days), output: str(s.output) })),
-        forms: (gf.get(id) ?? []).map((f): FormItem => ({ code: str(f.code), name: String(f.name), fileId: num(f.file_id), fileName: str(f.file_name) })),
-        records: (gr.get(id) ?? []).map((x): RecordItem => ({ name: String(x.name), keeper: str(x.keeper), retention: str(x.retention) })),
-      }));
+      out.set(
+        id,
+        toRevision(r, {
+          steps: (gs.get(id) ?? []).map((s): Step => ({ action: String(s.action), responsible: str(s.responsible), days: num(s.days), output: str(s.output) })),
+          forms: (gf.get(id) ?? []).map((f): FormItem => ({ code: str(f.code), name: String(f.name), fileId: num(f.file_id), fileName: str(f.file_name) })),
+          records: (gr.get(id) ?? []).map((x): RecordItem => ({ name: String(x.name), keeper: str(x.keeper), retention: str(x.retention) })),
+        }),
+      );
     }
   }
   return out;

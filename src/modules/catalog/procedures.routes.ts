@@ -20,14 +20,21 @@ export function procedureFormRoutes(s: Services): Router {
   const c = s.catalog;
 
   const formLocals = async (unit: Unit, extra: Record<string, unknown>) => ({
-    unit, procedureKinds, tthcGroups: await c.tthc.optionsFor(unit), errors: {}, ...extra,
+    unit,
+    procedureKinds,
+    tthcGroups: await c.tthc.optionsFor(unit),
+    errors: {},
+    ...extra,
   });
 
   /** Renders the form again after a failed save, with the rows as typed and one message per field. */
   async function reshow(req: Request, res: Response, err: AppError, unit: Unit, values: FormValues, extra: Record<string, unknown>) {
     const locals = await formLocals(unit, extra);
     res.status(err.status).render('catalog/form', {
-      ...locals, values, errors: err.fields ?? {}, formError: err.fields ? undefined : { code: err.code, params: err.params },
+      ...locals,
+      values,
+      errors: err.fields ?? {},
+      formError: err.fields ? undefined : { code: err.code, params: err.params },
     });
   }
 
@@ -66,7 +73,13 @@ export function procedureFormRoutes(s: Services): Router {
   async function editContext(req: Request) {
     const actor = actorOf(req);
     const { procedure: p, head, unit } = await c.procedures.editable(actor, parseId(req.params.id));
-    return { actor, p, head, unit, extra: { mode: 'edit', procedure: p, isTemplate: p.isTemplate, revisionNo: head.revisionNo, codeFixed: p.issuedRevisionId !== null } };
+    return {
+      actor,
+      p,
+      head,
+      unit,
+      extra: { mode: 'edit', procedure: p, isTemplate: p.isTemplate, revisionNo: head.revisionNo, codeFixed: p.issuedRevisionId !== null },
+    };
   }
 
   r.get('/procedures/:id/edit', async (req, res) => {
@@ -96,7 +109,14 @@ export function procedureFormRoutes(s: Services): Router {
         // carry the current version so that a deliberate second save replaces theirs.
         const { head: now } = await c.procedures.editable(actor, p.id);
         const stale = new AppError('STALE_EDIT', {}, { version: { key: 'v.stale' } });
-        await reshow(req, res, stale, unit, { ...values, version: String(now.version) }, { ...extra, staleBy: now.updatedByName ?? '', staleAt: now.updatedAt });
+        await reshow(
+          req,
+          res,
+          stale,
+          unit,
+          { ...values, version: String(now.version) },
+          { ...extra, staleBy: now.updatedByName ?? '', staleAt: now.updatedAt },
+        );
         return;
       }
       await reshow(req, res, err, unit, values, extra);

@@ -19,7 +19,12 @@ import type { TthcService } from './tthc.service.ts';
 
 /** Writing a unit's procedures: create, save a draft (optimistic concurrency), revise, discard. */
 export class ProceduresService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly config: AppConfig, private readonly tthc: TthcService) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly tthc: TthcService,
+  ) {}
 
   today(): string {
     return vnDate(this.clock.now());
@@ -36,9 +41,20 @@ export class ProceduresService {
     if (q.unitId !== undefined && q.unitId !== fixed.unit?.id) await unitFor(this.db, actor, q.unitId, 'catalog.read');
     const cutoff = this.reviewCutoff();
     return listProcedures(this.db, {
-      scope: scopeFor(actor.user, 'catalog.read'), unitId: q.unitId, q: q.q.trim() || undefined, field: q.field, kind: q.kind,
-      status: q.status, dueBefore: q.due ? cutoff : undefined, reviewCutoff: cutoff, overtime: q.overtime, templates: q.templates,
-      sort: q.sort, dir: q.dir, page: q.page, pageSize: q.pageSize,
+      scope: scopeFor(actor.user, 'catalog.read'),
+      unitId: q.unitId,
+      q: q.q.trim() || undefined,
+      field: q.field,
+      kind: q.kind,
+      status: q.status,
+      dueBefore: q.due ? cutoff : undefined,
+      reviewCutoff: cutoff,
+      overtime: q.overtime,
+      templates: q.templates,
+      sort: q.sort,
+      dir: q.dir,
+      page: q.page,
+      pageSize: q.pageSize,
     });
   }
 
@@ -63,7 +79,8 @@ export class ProceduresService {
   async details(actor: Actor, id: number) {
     const procedure = await procedureFor(this.db, actor, id);
     const head = await headOf(this.db, procedure);
-    const issued = procedure.issuedRevisionId && procedure.issuedRevisionId !== head.id ? await repo.findRevision(this.db, procedure.issuedRevisionId) : undefined;
+    const issued =
+      procedure.issuedRevisionId && procedure.issuedRevisionId !== head.id ? await repo.findRevision(this.db, procedure.issuedRevisionId) : undefined;
     const tthc = head.tthcId ? await this.tthc.get(actor, head.tthcId).catch(() => undefined) : undefined;
     const revisions = await repo.revisionsOf(this.db, procedure.id);
     const dueForReview = procedure.status === 'issued' && !!procedure.lastReviewedOn && procedure.lastReviewedOn <= this.reviewCutoff();
@@ -108,8 +125,23 @@ export class ProceduresService {
   async createIn(trx: Knex.Transaction, actor: Actor, unit: Unit, c: RevisionContent, opts: { isTemplate?: boolean } = {}): Promise<number> {
     const tthcCode = await this.checkContent(trx, unit, c);
     const at = iso(this.clock.now());
-    const { id } = await repo.insertProcedure(trx, { unitId: unit.id, isTemplate: !!opts.isTemplate, templateId: null, templateRevisionNo: null, createdBy: actor.user.id }, c, tthcCode, at);
-    await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'procedure', entityId: id, unitId: unit.id, after: c, requestId: actor.requestId });
+    const { id } = await repo.insertProcedure(
+      trx,
+      { unitId: unit.id, isTemplate: !!opts.isTemplate, templateId: null, templateRevisionNo: null, createdBy: actor.user.id },
+      c,
+      tthcCode,
+      at,
+    );
+    await writeAudit(trx, {
+      at,
+      userId: actor.user.id,
+      action: 'create',
+      entity: 'procedure',
+      entityId: id,
+      unitId: unit.id,
+      after: c,
+      requestId: actor.requestId,
+    });
     return id;
   }
 
@@ -139,12 +171,26 @@ export class ProceduresService {
     }
     // Lists show the revision in force; before the first issue, the draft.
     if (p.issuedRevisionId === null) {
-      await repo.updateProcedure(trx, p.id, { code: c.code, title: c.title, kind: c.kind, tthc_id: c.tthcId, total_days: repo.totalDays(c.steps), search_text: repo.searchText(c, tthcCode) }, at);
+      await repo.updateProcedure(
+        trx,
+        p.id,
+        { code: c.code, title: c.title, kind: c.kind, tthc_id: c.tthcId, total_days: repo.totalDays(c.steps), search_text: repo.searchText(c, tthcCode) },
+        at,
+      );
     } else {
       await repo.updateProcedure(trx, p.id, {}, at);
     }
-    await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'procedure', entityId: p.id, unitId: p.unitId,
-      before: contentOf(head), after: c, requestId: actor.requestId });
+    await writeAudit(trx, {
+      at,
+      userId: actor.user.id,
+      action: 'update',
+      entity: 'procedure',
+      entityId: p.id,
+      unitId: p.unitId,
+      before: contentOf(head),
+      after: c,
+      requestId: actor.requestId,
+    });
   }
 
   /**
@@ -166,10 +212,25 @@ export class ProceduresService {
     if (content.code !== p.code) throw new AppError('VALIDATION_FAILED', {}, { code: { key: 'v.code_fixed' } });
     if (given) await this.checkContent(trx, await unitFor(trx, actor, p.unitId, 'catalog.read'), content, p.id);
     const at = iso(this.clock.now());
-    const revId = await repo.insertRevision(trx, p.id, current.revisionNo + 1, content, { template_revision_no: current.templateRevisionNo, updated_by: actor.user.id }, at);
+    const revId = await repo.insertRevision(
+      trx,
+      p.id,
+      current.revisionNo + 1,
+      content,
+      { template_revision_no: current.templateRevisionNo, updated_by: actor.user.id },
+      at,
+    );
     await repo.updateProcedure(trx, p.id, { head_revision_id: revId, pending_status: 'draft' }, at);
-    await writeAudit(trx, { at, userId: actor.user.id, action: 'revise', entity: 'procedure', entityId: p.id, unitId: p.unitId,
-      after: { revisionNo: current.revisionNo + 1 }, requestId: actor.requestId });
+    await writeAudit(trx, {
+      at,
+      userId: actor.user.id,
+      action: 'revise',
+      entity: 'procedure',
+      entityId: p.id,
+      unitId: p.unitId,
+      after: { revisionNo: current.revisionNo + 1 },
+      requestId: actor.requestId,
+    });
     return revId;
   }
 
@@ -179,8 +240,16 @@ export class ProceduresService {
       const p = await procedureFor(trx, actor, id, ['catalog.write']);
       const head = await pendingIn(trx, p, ['draft', 'in_review', 'approved']);
       const at = iso(this.clock.now());
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'discard', entity: 'procedure', entityId: p.id, unitId: p.unitId,
-        before: { revisionNo: head.revisionNo, ...contentOf(head) }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'discard',
+        entity: 'procedure',
+        entityId: p.id,
+        unitId: p.unitId,
+        before: { revisionNo: head.revisionNo, ...contentOf(head) },
+        requestId: actor.requestId,
+      });
       if (p.issuedRevisionId === null) {
         await repo.deleteNeverIssued(trx, p.id);
         return { deleted: true };
@@ -195,8 +264,15 @@ export class ProceduresService {
 /** The written content of a revision, without its life-cycle fields. */
 export function contentOf(r: RevisionContent): RevisionContent {
   return {
-    code: r.code, title: r.title, kind: r.kind, tthcId: r.tthcId, purpose: r.purpose, scopeText: r.scopeText,
-    referencesText: r.referencesText, definitions: r.definitions, changeSummary: r.changeSummary,
+    code: r.code,
+    title: r.title,
+    kind: r.kind,
+    tthcId: r.tthcId,
+    purpose: r.purpose,
+    scopeText: r.scopeText,
+    referencesText: r.referencesText,
+    definitions: r.definitions,
+    changeSummary: r.changeSummary,
     steps: r.steps.map((s) => ({ action: s.action, responsible: s.responsible, days: s.days, output: s.output })),
     forms: r.forms.map((f) => ({ code: f.code, name: f.name, fileId: f.fileId })),
     records: r.records.map((x) => ({ name: x.name, keeper: x.keeper, retention: x.retention })),

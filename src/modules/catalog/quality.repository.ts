@@ -23,12 +23,16 @@ export async function policyOf(db: Db, unitId: number): Promise<QualityPolicy | 
 }
 
 export async function savePolicy(trx: Db, unitId: number, text: string, issuedOn: string | null, userId: number, at: string): Promise<void> {
-  await trx('quality_policies').insert({ unit_id: unitId, text, issued_on: issuedOn, updated_by: userId, created_at: at, updated_at: at })
-    .onConflict('unit_id').merge({ text, issued_on: issuedOn, updated_by: userId, updated_at: at });
+  await trx('quality_policies')
+    .insert({ unit_id: unitId, text, issued_on: issuedOn, updated_by: userId, created_at: at, updated_at: at })
+    .onConflict('unit_id')
+    .merge({ text, issued_on: issuedOn, updated_by: userId, updated_at: at });
 }
 
 export async function objectivesOf(db: Db, unitId: number, year?: number): Promise<QualityObjective[]> {
-  const q = db('quality_objectives').where('unit_id', unitId).orderBy([{ column: 'year', order: 'desc' }, { column: 'id' }]);
+  const q = db('quality_objectives')
+    .where('unit_id', unitId)
+    .orderBy([{ column: 'year', order: 'desc' }, { column: 'id' }]);
   if (year !== undefined) q.where('year', year);
   return ((await q) as Array<Record<string, unknown>>).map(toObjective);
 }
@@ -49,7 +53,9 @@ export async function insertObjective(trx: Db, unitId: number, d: ObjectiveData,
 }
 
 export async function updateObjective(trx: Db, id: number, d: ObjectiveData, at: string): Promise<void> {
-  await trx('quality_objectives').where('id', id).update({ ...row(d), updated_at: at });
+  await trx('quality_objectives')
+    .where('id', id)
+    .update({ ...row(d), updated_at: at });
 }
 
 export async function deleteObjective(trx: Db, id: number): Promise<void> {

@@ -14,8 +14,13 @@ export function qualityRoutes(s: Services): Router {
     const actor = actorOf(req);
     const d = await q.overview(actor, parseId(req.params.id));
     res.status(status).render('catalog/quality', {
-      ...d, canWrite: s.units.can(actor, d.unit, 'catalog.write'), thisYear: Number(s.catalog.procedures.today().slice(0, 4)),
-      values: {}, errors: {}, policyValues: { text: d.policy?.text ?? '', issuedOn: d.policy?.issuedOn ?? '' }, ...extra,
+      ...d,
+      canWrite: s.units.can(actor, d.unit, 'catalog.write'),
+      thisYear: Number(s.catalog.procedures.today().slice(0, 4)),
+      values: {},
+      errors: {},
+      policyValues: { text: d.policy?.text ?? '', issuedOn: d.policy?.issuedOn ?? '' },
+      ...extra,
     });
   }
 
@@ -27,7 +32,10 @@ export function qualityRoutes(s: Services): Router {
         res.redirect(withNotice(`/units/${parseId(req.params.id)}/quality`, 'saved'));
       } catch (err) {
         if (!isFormError(err)) throw err;
-        const typed = form === 'policy' ? { policyValues: req.body, policyErrors: err.fields ?? {} } : { values: req.body, errors: err.fields ?? {}, editing: req.params.oid ? Number(req.params.oid) : undefined };
+        const typed =
+          form === 'policy'
+            ? { policyValues: req.body, policyErrors: err.fields ?? {} }
+            : { values: req.body, errors: err.fields ?? {}, editing: req.params.oid ? Number(req.params.oid) : undefined };
         await page(req, res, err.status, { ...typed, formError: err.fields ? undefined : { code: err.code, params: err.params } });
       }
     });
@@ -36,7 +44,12 @@ export function qualityRoutes(s: Services): Router {
   r.get('/units/:id/quality', (req, res) => page(req, res));
   r.get('/units/:id/quality/objectives/:oid/edit', async (req, res) => {
     const { objective } = await q.getObjective(actorOf(req), parseId(req.params.id), parseId(req.params.oid));
-    const values = { ...objective, achieved: objective.achieved === null ? '' : objective.achieved ? 'yes' : 'no', measure: objective.measure ?? '', actual: objective.actual ?? '' };
+    const values = {
+      ...objective,
+      achieved: objective.achieved === null ? '' : objective.achieved ? 'yes' : 'no',
+      measure: objective.measure ?? '',
+      actual: objective.actual ?? '',
+    };
     await page(req, res, 200, { values, editing: objective.id });
   });
   write('/units/:id/quality/policy', 'policy', (req) => q.savePolicy(actorOf(req), parseId(req.params.id), req.body));

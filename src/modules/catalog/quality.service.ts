@@ -12,7 +12,10 @@ import * as repo from './quality.repository.ts';
 
 /** A unit's quality policy and its yearly quality objectives (target against actual at year end). */
 export class QualityService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
   async overview(actor: Actor, unitId: number) {
     const unit = await unitFor(this.db, actor, unitId, 'catalog.read');
@@ -28,8 +31,17 @@ export class QualityService {
       const before = await repo.policyOf(trx, unit.id);
       const at = iso(this.clock.now());
       await repo.savePolicy(trx, unit.id, d.text, d.issuedOn, actor.user.id, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: before ? 'update' : 'create', entity: 'quality_policy', entityId: unit.id, unitId: unit.id,
-        before, after: { text: d.text, issuedOn: d.issuedOn }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: before ? 'update' : 'create',
+        entity: 'quality_policy',
+        entityId: unit.id,
+        unitId: unit.id,
+        before,
+        after: { text: d.text, issuedOn: d.issuedOn },
+        requestId: actor.requestId,
+      });
     });
   }
 
@@ -39,7 +51,16 @@ export class QualityService {
       const unit = await unitFor(trx, actor, unitId, 'catalog.write');
       const at = iso(this.clock.now());
       const id = await repo.insertObjective(trx, unit.id, d, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'quality_objective', entityId: id, unitId: unit.id, after: d, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'quality_objective',
+        entityId: id,
+        unitId: unit.id,
+        after: d,
+        requestId: actor.requestId,
+      });
       return (await repo.findObjective(trx, unit.id, id)) as QualityObjective;
     });
   }
@@ -59,7 +80,17 @@ export class QualityService {
       if (!before) throw new AppError('NOT_FOUND');
       const at = iso(this.clock.now());
       await repo.updateObjective(trx, id, d, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'quality_objective', entityId: id, unitId: unit.id, before, after: d, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'update',
+        entity: 'quality_objective',
+        entityId: id,
+        unitId: unit.id,
+        before,
+        after: d,
+        requestId: actor.requestId,
+      });
     });
   }
 
@@ -70,7 +101,16 @@ export class QualityService {
       if (!before) throw new AppError('NOT_FOUND');
       const at = iso(this.clock.now());
       await repo.deleteObjective(trx, id);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'delete', entity: 'quality_objective', entityId: id, unitId: unit.id, before, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'delete',
+        entity: 'quality_objective',
+        entityId: id,
+        unitId: unit.id,
+        before,
+        requestId: actor.requestId,
+      });
     });
   }
 }

@@ -17,7 +17,9 @@ export function templateRoutes(s: Services): Router {
     const actor = actorOf(req);
     const d = await c.templates.available(actor, parseId(req.params.id));
     res.status(status).render('catalog/templates', {
-      ...d, values: {}, errors: {},
+      ...d,
+      values: {},
+      errors: {},
       canWrite: inScope(scopeFor(actor.user, 'catalog.write'), d.unit.path),
       canPublish: inScope(scopeFor(actor.user, 'tthc.manage'), d.unit.path),
       ...extra,

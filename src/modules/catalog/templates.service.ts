@@ -29,15 +29,25 @@ export interface TemplateStatus {
  * that remembers the template and its revision, and later takes the template's changes.
  */
 export class TemplatesService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly procedures: ProceduresService) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly procedures: ProceduresService,
+  ) {}
 
   /** Published templates of the unit's province (or any unit above it), with the unit's copy if any. */
   async available(actor: Actor, unitId: number, db: Db = this.db) {
     const unit = await unitFor(db, actor, unitId, 'catalog.read');
-    const rows = (await procedureQuery(db).where('p.is_template', true).where('p.status', 'issued')
-      .whereRaw(`? LIKE u.path || '%'`, [unit.path]).orderBy('p.code')) as Array<Record<string, unknown>>;
+    const rows = (await procedureQuery(db)
+      .where('p.is_template', true)
+      .where('p.status', 'issued')
+      .whereRaw(`? LIKE u.path || '%'`, [unit.path])
+      .orderBy('p.code')) as Array<Record<string, unknown>>;
     const templates = rows.map(toProcedure);
-    const copies = (await db('procedures').where('unit_id', unit.id).whereNotNull('template_id').select('id', 'template_id')) as Array<{ id: number; template_id: number }>;
+    const copies = (await db('procedures').where('unit_id', unit.id).whereNotNull('template_id').select('id', 'template_id')) as Array<{
+      id: number;
+      template_id: number;
+    }>;
     const copyOf = new Map(copies.map((c) => [Number(c.template_id), Number(c.id)]));
     return { unit, items: templates.map((t) => ({ template: t, copyId: copyOf.get(t.id) ?? null })) };
   }
@@ -55,8 +65,19 @@ export class TemplatesService {
         out.push({ ...f, fileId: src ? f.fileId : null });
         continue;
       }
-      const [row] = (await trx('catalog_files').insert({ unit_id: unitId, file_name: src.file_name, mime: src.mime, size: src.size, sha256: src.sha256,
-        content: src.content, uploaded_by: src.uploaded_by, created_at: at, updated_at: at }).returning('id')) as Array<{ id: number } | number>;
+      const [row] = (await trx('catalog_files')
+        .insert({
+          unit_id: unitId,
+          file_name: src.file_name,
+          mime: src.mime,
+          size: src.size,
+          sha256: src.sha256,
+          content: src.content,
+          uploaded_by: src.uploaded_by,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id')) as Array<{ id: number } | number>;
       out.push({ ...f, fileId: typeof row === 'number' ? row : Number(row?.id) });
     }
     return out;
@@ -76,9 +97,23 @@ export class TemplatesService {
       const content: RevisionContent = { ...contentOf(source), code: (code.success && code.data) || t.code, changeSummary: null };
       content.forms = await this.copyFiles(trx, content.forms, unit.id, at);
       const tthcCode = await this.procedures.checkContent(trx, unit, content);
-      const { id } = await repo.insertProcedure(trx, { unitId: unit.id, isTemplate: false, templateId: t.id, templateRevisionNo: source.revisionNo, createdBy: actor.user.id }, content, tthcCode, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'adopt_template', entity: 'procedure', entityId: id, unitId: unit.id,
-        after: { templateId: t.id, templateRevisionNo: source.revisionNo, code: content.code }, requestId: actor.requestId });
+      const { id } = await repo.insertProcedure(
+        trx,
+        { unitId: unit.id, isTemplate: false, templateId: t.id, templateRevisionNo: source.revisionNo, createdBy: actor.user.id },
+        content,
+        tthcCode,
+        at,
+      );
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'adopt_template',
+        entity: 'procedure',
+        entityId: id,
+        unitId: unit.id,
+        after: { templateId: t.id, templateRevisionNo: source.revisionNo, code: content.code },
+        requestId: actor.requestId,
+      });
       return procedureFor(trx, actor, id);
     });
   }
@@ -124,7 +159,18 @@ export class TemplatesService {
         if (!(await repo.replaceDraftContent(trx, head.id, head.version, merged, actor.user.id, at))) throw new AppError('STALE_EDIT');
         await repo.updateRevision(trx, head.id, { template_revision_no: st.toRevision }, at);
         if (p.issuedRevisionId === null) {
-          await repo.updateProcedure(trx, p.id, { title: merged.title, kind: merged.kind, tthc_id: merged.tthcId, total_days: repo.totalDays(merged.steps), search_text: repo.searchText(merged, tthcCode) }, at);
+          await repo.updateProcedure(
+            trx,
+            p.id,
+            {
+              title: merged.title,
+              kind: merged.kind,
+              tthc_id: merged.tthcId,
+              total_days: repo.totalDays(merged.steps),
+              search_text: repo.searchText(merged, tthcCode),
+            },
+            at,
+          );
         }
       } else if (head.status === 'issued' && p.status === 'issued') {
         const revId = await repo.insertRevision(trx, p.id, head.revisionNo + 1, merged, { template_revision_no: st.toRevision, updated_by: actor.user.id }, at);
@@ -133,8 +179,17 @@ export class TemplatesService {
         throw new AppError('PROCEDURE_WRONG_STATE');
       }
       await repo.updateProcedure(trx, p.id, { template_revision_no: st.toRevision }, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'take_template', entity: 'procedure', entityId: p.id, unitId: p.unitId,
-        before: { templateRevisionNo: st.fromRevision }, after: { templateRevisionNo: st.toRevision, unchanged: contentsEqual(contentOf(head), merged) }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'take_template',
+        entity: 'procedure',
+        entityId: p.id,
+        unitId: p.unitId,
+        before: { templateRevisionNo: st.fromRevision },
+        after: { templateRevisionNo: st.toRevision, unchanged: contentsEqual(contentOf(head), merged) },
+        requestId: actor.requestId,
+      });
       return procedureFor(trx, actor, p.id);
     });
   }

@@ -51,7 +51,9 @@ export async function findTthcByCode(db: Db, provinceId: number, code: string): 
 export async function tthcByCodes(db: Db, provinceId: number, codes: string[]): Promise<Map<string, Tthc>> {
   const out = new Map<string, Tthc>();
   for (let i = 0; i < codes.length; i += 500) {
-    const rows = (await db('tthc').where('province_id', provinceId).whereIn('code', codes.slice(i, i + 500))) as Array<Record<string, unknown>>;
+    const rows = (await db('tthc')
+      .where('province_id', provinceId)
+      .whereIn('code', codes.slice(i, i + 500))) as Array<Record<string, unknown>>;
     for (const r of rows) out.set(String(r.code), toTthc(r));
   }
   return out;
@@ -78,9 +80,11 @@ export async function listTthc(db: Db, f: TthcFilter): Promise<Page<Tthc>> {
   if (f.field) q.where('t.field', f.field);
   if (f.level) q.where('t.level', f.level);
   const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
-  const rows = (await q.select('t.*', 'pr.name as province_name')
+  const rows = (await q
+    .select('t.*', 'pr.name as province_name')
     .orderBy([{ column: 't.field' }, { column: 't.code' }, { column: 't.id' }])
-    .limit(f.pageSize).offset(offsetOf(f.page, f.pageSize))) as Array<Record<string, unknown>>;
+    .limit(f.pageSize)
+    .offset(offsetOf(f.page, f.pageSize))) as Array<Record<string, unknown>>;
   return pageOf(rows.map(toTthc), toCount(n), f.page, f.pageSize);
 }
 
@@ -97,8 +101,15 @@ export async function tthcFields(db: Db, scope: Scope, provinceId?: number): Pro
 
 function tthcRow(d: TthcInput): Record<string, unknown> {
   return {
-    code: d.code, name: d.name, field: d.field, level: d.level, legal_days: d.legalDays, fees: d.fees,
-    legal_basis: d.legalBasis, online_level: d.onlineLevel, search_text: foldForSearch(`${d.code} ${d.name} ${d.field}`),
+    code: d.code,
+    name: d.name,
+    field: d.field,
+    level: d.level,
+    legal_days: d.legalDays,
+    fees: d.fees,
+    legal_basis: d.legalBasis,
+    online_level: d.onlineLevel,
+    search_text: foldForSearch(`${d.code} ${d.name} ${d.field}`),
   };
 }
 
@@ -108,14 +119,23 @@ export async function insertTthc(trx: Db, provinceId: number, d: TthcInput, at: 
 
 /** Writes only if the row is still at `version`; false when someone changed it meanwhile. */
 export async function updateTthc(trx: Db, id: number, version: number, d: TthcInput, at: string): Promise<boolean> {
-  const n = await trx('tthc').where({ id, version }).update({ ...tthcRow(d), version: version + 1, updated_at: at });
+  const n = await trx('tthc')
+    .where({ id, version })
+    .update({ ...tthcRow(d), version: version + 1, updated_at: at });
   return n === 1;
 }
 
 /** Whether an imported or typed TTHC differs from the stored one (a re-import changes nothing). */
 export function tthcDiffers(t: Tthc, d: TthcInput): boolean {
-  return t.name !== d.name || t.field !== d.field || t.level !== d.level || t.legalDays !== d.legalDays
-    || t.fees !== d.fees || t.legalBasis !== d.legalBasis || t.onlineLevel !== d.onlineLevel;
+  return (
+    t.name !== d.name ||
+    t.field !== d.field ||
+    t.level !== d.level ||
+    t.legalDays !== d.legalDays ||
+    t.fees !== d.fees ||
+    t.legalBasis !== d.legalBasis ||
+    t.onlineLevel !== d.onlineLevel
+  );
 }
 
 export interface AdoptedTthc extends Tthc {
@@ -125,8 +145,10 @@ export interface AdoptedTthc extends Tthc {
 
 /** The TTHC a unit has adopted into its scope (not dropped), with how many procedures cover each. */
 export async function adoptedBy(db: Db, unitId: number): Promise<AdoptedTthc[]> {
-  const rows = (await db('unit_tthc as a').join('tthc as t', 't.id', 'a.tthc_id')
-    .where('a.unit_id', unitId).whereNull('a.dropped_at')
+  const rows = (await db('unit_tthc as a')
+    .join('tthc as t', 't.id', 'a.tthc_id')
+    .where('a.unit_id', unitId)
+    .whereNull('a.dropped_at')
     .select('t.*', 'a.adopted_at')
     .select(db.raw(`(select count(*) from procedures p where p.unit_id = a.unit_id and p.tthc_id = t.id and p.status <> 'withdrawn') as procedure_count`))
     .orderBy([{ column: 't.field' }, { column: 't.code' }])) as Array<Record<string, unknown>>;
@@ -150,8 +172,11 @@ export async function drop(trx: Db, unitId: number, tthcId: number, at: string):
 
 /** The whole current list of one province (for the TTHC menu of the procedure form). */
 export async function tthcOfProvince(db: Db, provinceId: number): Promise<Tthc[]> {
-  const rows = (await db('tthc').where('province_id', provinceId).whereNull('retired_at')
-    .orderBy([{ column: 'field' }, { column: 'code' }]).limit(5000)) as Array<Record<string, unknown>>;
+  const rows = (await db('tthc')
+    .where('province_id', provinceId)
+    .whereNull('retired_at')
+    .orderBy([{ column: 'field' }, { column: 'code' }])
+    .limit(5000)) as Array<Record<string, unknown>>;
   return rows.map(toTthc);
 }
 

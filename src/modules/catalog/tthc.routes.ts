@@ -11,8 +11,16 @@ const labels = { tthcLevels, onlineLevels };
 
 function tthcValues(t: Tthc): Record<string, unknown> {
   return {
-    provinceId: t.provinceId, code: t.code, name: t.name, field: t.field, level: t.level, legalDays: t.legalDays ?? '',
-    fees: t.fees ?? '', legalBasis: t.legalBasis ?? '', onlineLevel: t.onlineLevel, version: t.version,
+    provinceId: t.provinceId,
+    code: t.code,
+    name: t.name,
+    field: t.field,
+    level: t.level,
+    legalDays: t.legalDays ?? '',
+    fees: t.fees ?? '',
+    legalBasis: t.legalBasis ?? '',
+    onlineLevel: t.onlineLevel,
+    version: t.version,
   };
 }
 
@@ -36,10 +44,16 @@ export function tthcRoutes(s: Services): Router {
   });
 
   r.post('/tthc', async (req, res) => {
-    await handleForm(req, res, 'catalog/tthc-form', () => newLocals(req), async () => {
-      const t = await c.create(actorOf(req), req.body);
-      res.redirect(withNotice(`/tthc/${t.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'catalog/tthc-form',
+      () => newLocals(req),
+      async () => {
+        const t = await c.create(actorOf(req), req.body);
+        res.redirect(withNotice(`/tthc/${t.id}`, 'created'));
+      },
+    );
   });
 
   r.get('/tthc/:id', async (req, res) => {
@@ -71,7 +85,9 @@ export function tthcRoutes(s: Services): Router {
       // deliberate second save goes through.
       const now = err.code === 'STALE_EDIT' ? await c.get(actorOf(req), locals.tthc.id) : locals.tthc;
       res.status(err.status).render('catalog/tthc-form', {
-        ...locals, values: { ...(req.body as object), version: now.version }, errors: err.fields ?? {},
+        ...locals,
+        values: { ...(req.body as object), version: now.version },
+        errors: err.fields ?? {},
         formError: err.fields ? undefined : { code: err.code, params: err.params },
       });
     }
@@ -89,10 +105,16 @@ export function tthcRoutes(s: Services): Router {
 
   r.post('/units/:id/tthc', async (req, res) => {
     const locals = await scopeLocals(req);
-    await handleForm(req, res, 'catalog/unit-tthc', () => locals, async () => {
-      await c.adopt(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/units/${locals.unit.id}/tthc`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'catalog/unit-tthc',
+      () => locals,
+      async () => {
+        await c.adopt(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/units/${locals.unit.id}/tthc`, 'saved'));
+      },
+    );
   });
 
   r.post('/units/:id/tthc/:tthcId/drop', async (req, res) => {

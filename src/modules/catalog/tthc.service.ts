@@ -15,11 +15,22 @@ import * as repo from './tthc.repository.ts';
 
 /** The province's list of administrative procedures (TTHC) and what each unit adopts from it. */
 export class TthcService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
   async list(actor: Actor, query: unknown) {
     const q = validate(tthcListQuery, query);
-    return repo.listTthc(this.db, { scope: scopeFor(actor.user, 'catalog.read'), q: q.q.trim() || undefined, provinceId: q.provinceId, field: q.field, level: q.level, page: q.page, pageSize: q.pageSize });
+    return repo.listTthc(this.db, {
+      scope: scopeFor(actor.user, 'catalog.read'),
+      q: q.q.trim() || undefined,
+      provinceId: q.provinceId,
+      field: q.field,
+      level: q.level,
+      page: q.page,
+      pageSize: q.pageSize,
+    });
   }
 
   async get(actor: Actor, id: number, db: Knex | Knex.Transaction = this.db): Promise<Tthc> {
@@ -72,7 +83,16 @@ export class TthcService {
       const at = iso(this.clock.now());
       const id = await repo.insertTthc(trx, province.id, d, at);
       const created = (await repo.findTthc(trx, id, { all: true })) as Tthc;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'tthc', entityId: id, unitId: province.id, after: created, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'tthc',
+        entityId: id,
+        unitId: province.id,
+        after: created,
+        requestId: actor.requestId,
+      });
       return created;
     });
   }
@@ -91,7 +111,17 @@ export class TthcService {
       const at = iso(this.clock.now());
       if (!(await repo.updateTthc(trx, id, version, d, at))) throw new AppError('STALE_EDIT', {}, { version: { key: 'v.stale' } });
       const after = (await repo.findTthc(trx, id, { all: true })) as Tthc;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'tthc', entityId: id, unitId: province.id, before, after, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'update',
+        entity: 'tthc',
+        entityId: id,
+        unitId: province.id,
+        before,
+        after,
+        requestId: actor.requestId,
+      });
       return after;
     });
   }
@@ -107,8 +137,15 @@ export class TthcService {
    * lines). A code of another province's list is refused: the unit's scope is its own province's.
    */
   async adopt(actor: Actor, unitId: number, input: unknown): Promise<number> {
-    const raw = typeof (input as { codes?: unknown })?.codes === 'string' ? ((input as { codes: string }).codes) : '';
-    const codes = [...new Set(raw.split(/[\s,;]+/).map((c) => c.trim()).filter(Boolean))];
+    const raw = typeof (input as { codes?: unknown })?.codes === 'string' ? (input as { codes: string }).codes : '';
+    const codes = [
+      ...new Set(
+        raw
+          .split(/[\s,;]+/)
+          .map((c) => c.trim())
+          .filter(Boolean),
+      ),
+    ];
     if (codes.length === 0) throw new AppError('VALIDATION_FAILED', {}, { codes: { key: 'v.required' } });
     return this.db.transaction(async (trx) => {
       const unit = await unitFor(trx, actor, unitId, 'catalog.write');
@@ -121,7 +158,16 @@ export class TthcService {
       for (const t of found.values()) {
         if (!(await repo.adopt(trx, unit.id, t.id, at))) continue;
         added.push(t.code);
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'adopt', entity: 'tthc', entityId: t.id, unitId: unit.id, after: { code: t.code, name: t.name }, requestId: actor.requestId });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'adopt',
+          entity: 'tthc',
+          entityId: t.id,
+          unitId: unit.id,
+          after: { code: t.code, name: t.name },
+          requestId: actor.requestId,
+        });
       }
       if (added.length) await flagScopeChange(trx, actor, unit.id, `Thay đổi phạm vi: tiếp nhận TTHC ${added.join(', ')}`, at);
       return added.length;
@@ -134,7 +180,16 @@ export class TthcService {
       const t = await this.get(actor, tthcId, trx);
       const at = iso(this.clock.now());
       if (!(await repo.drop(trx, unit.id, t.id, at))) throw new AppError('NOT_FOUND');
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'drop', entity: 'tthc', entityId: t.id, unitId: unit.id, before: { code: t.code, name: t.name }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'drop',
+        entity: 'tthc',
+        entityId: t.id,
+        unitId: unit.id,
+        before: { code: t.code, name: t.name },
+        requestId: actor.requestId,
+      });
       await flagScopeChange(trx, actor, unit.id, `Thay đổi phạm vi: bỏ TTHC ${t.code}`, at);
     });
   }

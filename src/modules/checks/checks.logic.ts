@@ -126,7 +126,11 @@ export interface Scoring {
 
 export function scoreCheck(form: FormDefinition, answers: Map<string, StoredAnswer>): Scoring {
   const sections: Record<string, Score> = {};
-  for (const s of form.sections) sections[s.id] = scoreOf(s.items.map((item) => ({ item })), answers);
+  for (const s of form.sections)
+    sections[s.id] = scoreOf(
+      s.items.map((item) => ({ item })),
+      answers,
+    );
   return { overall: scoreOf(itemsOf(form), answers), sections };
 }
 

@@ -20,8 +20,18 @@ async function renderCheck(s: Services, req: Request, res: Response, status: num
   const itemText = new Map(itemsOf(d.form).map(({ item }) => [item.id, item]));
   const [diff, unitProcedures] = await Promise.all([s.checks.cycles.diff(d.check.id), d.canRecord ? issuedProcedures(s.checks.db, d.check.unitId) : []]);
   res.status(status).render('checks/show', {
-    ...d, itemText, severities, replaced: [] as Replaced[], missing: [] as string[], diff, unitProcedures,
-    canPlan: s.checks.canPlanPath(actor, d.check.unitPath), accept: evidenceAccept, maxSize: sizeText(s.checks.files.maxBytes), finding: {}, ...extra,
+    ...d,
+    itemText,
+    severities,
+    replaced: [] as Replaced[],
+    missing: [] as string[],
+    diff,
+    unitProcedures,
+    canPlan: s.checks.canPlanPath(actor, d.check.unitPath),
+    accept: evidenceAccept,
+    maxSize: sizeText(s.checks.files.maxBytes),
+    finding: {},
+    ...extra,
   });
 }
 
@@ -49,7 +59,9 @@ export function checkRoutes(s: Services): Router {
       res.attachment('kiem-tra-danh-gia.xlsx').type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
-      res.status(422).render('checks/province', { forms: s.checks.list.forms(), query: req.query, values: req.query, page: undefined, errors: err.fields ?? {} });
+      res
+        .status(422)
+        .render('checks/province', { forms: s.checks.list.forms(), query: req.query, values: req.query, page: undefined, errors: err.fields ?? {} });
     }
   });
 
@@ -58,7 +70,14 @@ export function checkRoutes(s: Services): Router {
     const { unit, checks } = await s.checks.listForUnit(actor, parseId(req.params.id));
     // What is still open beside the checks: the first page of the unit's open findings and unfinished actions.
     const [open, late] = await Promise.all([s.actions.forUnit(actor, unit.id), s.actions.list(actor, { unit: String(unit.id), overdue: '1', pageSize: '1' })]);
-    res.render('checks/list', { unit, checks, canPlan: s.checks.canPlan(actor, unit), chart: trendChart(s.checks.cycles.trend(checks)), open, overdue: late.page.total });
+    res.render('checks/list', {
+      unit,
+      checks,
+      canPlan: s.checks.canPlan(actor, unit),
+      chart: trendChart(s.checks.cycles.trend(checks)),
+      open,
+      overdue: late.page.total,
+    });
   });
 
   const planPage = async (req: Request, unitId = parseId(req.params.id)) => {
@@ -74,10 +93,16 @@ export function checkRoutes(s: Services): Router {
 
   r.post('/units/:id/checks', async (req, res) => {
     const locals = await planPage(req);
-    await handleForm(req, res, 'checks/new', () => locals, async () => {
-      const check = await s.checks.plan(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/checks/${check.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'checks/new',
+      () => locals,
+      async () => {
+        const check = await s.checks.plan(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/checks/${check.id}`, 'created'));
+      },
+    );
   });
 
   r.get('/checks/:id', async (req, res) => {
@@ -133,9 +158,13 @@ export function checkRoutes(s: Services): Router {
       res.redirect(`${withNotice(`/checks/${id}`, 'saved')}#findings`);
     } catch (err) {
       if (!inPlace(err)) throw err;
-      await renderCheck(s, req, res, err.status, err.fields
-        ? { findingErrors: err.fields, finding: req.body as Record<string, unknown> }
-        : { formError: { code: err.code, params: err.params } });
+      await renderCheck(
+        s,
+        req,
+        res,
+        err.status,
+        err.fields ? { findingErrors: err.fields, finding: req.body as Record<string, unknown> } : { formError: { code: err.code, params: err.params } },
+      );
     }
   });
 
@@ -163,7 +192,11 @@ export function checkRoutes(s: Services): Router {
       res.redirect(`${withNotice(`/checks/${id}`, 'saved')}#s-${encodeURIComponent(String(req.params.sectionId))}`);
     } catch (err) {
       if (err instanceof AppError && (err.code === 'VALIDATION_FAILED' || err.code === 'CHECK_LOCKED')) {
-        await renderCheck(s, req, res, err.status, { errors: err.fields ?? {}, formError: { code: err.code, params: err.params }, values: req.body as Record<string, unknown> });
+        await renderCheck(s, req, res, err.status, {
+          errors: err.fields ?? {},
+          formError: { code: err.code, params: err.params },
+          values: req.body as Record<string, unknown>,
+        });
         return;
       }
       throw err;

@@ -65,7 +65,11 @@ export interface CheckFile {
   createdAt: string;
 }
 
-export interface ProcedureRef { id: number; code: string; title: string }
+export interface ProcedureRef {
+  id: number;
+  code: string;
+  title: string;
+}
 
 export interface CheckDetails {
   check: Check;
@@ -87,7 +91,12 @@ export interface CheckDetails {
 }
 
 /** One saved answer, whose it replaced (if someone else's), and the check's score and progress after it. */
-export interface SavedAnswer { answer: StoredAnswer; replaced?: Replaced; scoring: Scoring; progress: Progress }
+export interface SavedAnswer {
+  answer: StoredAnswer;
+  replaced?: Replaced;
+  scoring: Scoring;
+  progress: Progress;
+}
 
 /** Who replaced whom: set when a save overwrote an answer another user gave. */
 export interface Replaced {

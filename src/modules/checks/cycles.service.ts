@@ -22,7 +22,13 @@ export interface CycleDiff {
 }
 
 /** One submitted check of a unit, for the score trend. */
-export interface TrendPoint { checkId: number; checkDate: string; formId: string; formTitle: { vi: string; en: string }; score: number }
+export interface TrendPoint {
+  checkId: number;
+  checkDate: string;
+  formId: string;
+  formTitle: { vi: string; en: string };
+  score: number;
+}
 
 /**
  * Findings are "the same" across cycles when they concern the same item with the same severity
@@ -43,7 +49,12 @@ export function diffFindings(current: Finding[], previous: Finding[]): Pick<Cycl
 
 /** Sign-off, the next cycle of a check, what changed since the previous one, and the trend. */
 export class CheckCyclesService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: CheckGate, private readonly plugins: () => PluginRegistry) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly checks: CheckGate,
+    private readonly plugins: () => PluginRegistry,
+  ) {}
 
   /**
    * The unit's leader signs the submitted result off (an administrator may too). Others, even
@@ -57,9 +68,21 @@ export class CheckCyclesService {
       const row = (await trx('checks').where('id', checkId).first('status', 'signed_off_at')) as { status: string; signed_off_at: string | null };
       if (row.status !== 'submitted') throw new AppError('CHECK_NOT_SUBMITTED');
       // The condition in the update settles two leaders signing at once: one row changes.
-      const n = await trx('checks').where({ id: checkId, status: 'submitted' }).whereNull('signed_off_at').update({ signed_off_by: actor.user.id, signed_off_at: at, updated_at: at });
+      const n = await trx('checks')
+        .where({ id: checkId, status: 'submitted' })
+        .whereNull('signed_off_at')
+        .update({ signed_off_by: actor.user.id, signed_off_at: at, updated_at: at });
       if (!n) throw new AppError('CHECK_SIGNED');
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'sign_off', entity: 'check', entityId: checkId, unitId: check.unitId, after: { signedOffAt: at }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'sign_off',
+        entity: 'check',
+        entityId: checkId,
+        unitId: check.unitId,
+        after: { signedOffAt: at },
+        requestId: actor.requestId,
+      });
     });
     return (await this.checks.load(this.db, checkId))!;
   }
@@ -84,27 +107,36 @@ export class CheckCyclesService {
     return {
       check: plain,
       values: {
-        form: `${check.formId}@${latest?.version ?? check.formVersion}`, kind: check.kind, auditors: auditors.join(', '),
-        procedureIds: inForce.map((p) => String(p.id)), previousCheckId: String(check.id),
+        form: `${check.formId}@${latest?.version ?? check.formVersion}`,
+        kind: check.kind,
+        auditors: auditors.join(', '),
+        procedureIds: inForce.map((p) => String(p.id)),
+        previousCheckId: String(check.id),
       },
     };
   }
 
   /** Findings new, repeated and resolved against the previous check, once this one is submitted. */
   async diff(checkId: number): Promise<CycleDiff | undefined> {
-    const row = (await this.db('checks as c').join('checks as p', 'p.id', 'c.previous_check_id').where('c.id', checkId).where('c.status', 'submitted')
+    const row = (await this.db('checks as c')
+      .join('checks as p', 'p.id', 'c.previous_check_id')
+      .where('c.id', checkId)
+      .where('c.status', 'submitted')
       .first('p.id', 'p.check_date', 'p.score')) as Record<string, unknown> | undefined;
     if (!row) return undefined;
     const [current, previous] = await Promise.all([findingsOf(this.db, checkId), findingsOf(this.db, Number(row.id))]);
     return {
-      previousCheckId: Number(row.id), previousDate: String(row.check_date), previousScore: row.score === null ? null : Number(row.score),
+      previousCheckId: Number(row.id),
+      previousDate: String(row.check_date),
+      previousScore: row.score === null ? null : Number(row.score),
       ...diffFindings(current, previous),
     };
   }
 
   /** The submitted, scored checks of a unit in date order (the unit's page draws them). */
   trend(checks: Check[]): TrendPoint[] {
-    return checks.filter((c) => c.status === 'submitted' && c.score !== null)
+    return checks
+      .filter((c) => c.status === 'submitted' && c.score !== null)
       .map((c) => ({ checkId: c.id, checkDate: c.checkDate, formId: c.formId, formTitle: c.formTitle, score: c.score as number }))
       .sort((a, b) => (a.checkDate === b.checkDate ? a.checkId - b.checkId : a.checkDate < b.checkDate ? -1 : 1));
   }

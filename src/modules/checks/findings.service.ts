@@ -27,19 +27,34 @@ const findingInput = z.object({
 
 /** The findings of a check (automatic and by hand, removed ones left out), oldest first. */
 export async function findingsOf(db: Db, checkId: number): Promise<Finding[]> {
-  const actions = db('corrective_actions').whereNull('deleted_at').groupBy('finding_id')
-    .select('finding_id', db.raw('count(*) as action_count'), db.raw("sum(case when status = 'verified' then 1 else 0 end) as verified_count")).as('a');
-  const rows = (await db('check_findings as f').leftJoin('procedures as p', 'p.id', 'f.procedure_id').leftJoin(actions, 'a.finding_id', 'f.id')
-    .where('f.check_id', checkId).whereNull('f.deleted_at')
-    .orderBy('f.id').select('f.*', 'p.code as procedure_code', 'p.title as procedure_title', 'a.action_count', 'a.verified_count')) as Array<Record<string, unknown>>;
+  const actions = db('corrective_actions')
+    .whereNull('deleted_at')
+    .groupBy('finding_id')
+    .select('finding_id', db.raw('count(*) as action_count'), db.raw("sum(case when status = 'verified' then 1 else 0 end) as verified_count"))
+    .as('a');
+  const rows = (await db('check_findings as f')
+    .leftJoin('procedures as p', 'p.id', 'f.procedure_id')
+    .leftJoin(actions, 'a.finding_id', 'f.id')
+    .where('f.check_id', checkId)
+    .whereNull('f.deleted_at')
+    .orderBy('f.id')
+    .select('f.*', 'p.code as procedure_code', 'p.title as procedure_title', 'a.action_count', 'a.verified_count')) as Array<Record<string, unknown>>;
   return rows.map((f) => ({
-    id: Number(f.id), sectionId: String(f.section_id), itemId: String(f.item_id), severity: f.severity as Severity,
-    clauseRef: String(f.clause_ref), answer: (f.answer as string | null) ?? null, source: String(f.source),
+    id: Number(f.id),
+    sectionId: String(f.section_id),
+    itemId: String(f.item_id),
+    severity: f.severity as Severity,
+    clauseRef: String(f.clause_ref),
+    answer: (f.answer as string | null) ?? null,
+    source: String(f.source),
     description: (f.description as string | null) ?? null,
     procedureId: f.procedure_id === null || f.procedure_id === undefined ? null : Number(f.procedure_id),
-    procedureCode: (f.procedure_code as string | null) ?? null, procedureTitle: (f.procedure_title as string | null) ?? null,
+    procedureCode: (f.procedure_code as string | null) ?? null,
+    procedureTitle: (f.procedure_title as string | null) ?? null,
     createdBy: f.created_by === null || f.created_by === undefined ? null : Number(f.created_by),
-    status: String(f.status), actionCount: Number(f.action_count ?? 0), verifiedCount: Number(f.verified_count ?? 0),
+    status: String(f.status),
+    actionCount: Number(f.action_count ?? 0),
+    verifiedCount: Number(f.verified_count ?? 0),
   }));
 }
 
@@ -48,7 +63,11 @@ export async function findingsOf(db: Db, checkId: number): Promise<Finding[]> {
  * those the form's rules raise: once the check has started, until its sign-off.
  */
 export class CheckFindingsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly checks: CheckGate) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly checks: CheckGate,
+  ) {}
 
   /**
    * Adds a finding with its evidence file (optional). A bad field or a bad file: every problem is
@@ -89,13 +108,32 @@ export class CheckFindingsService {
       // Against a sign-off landing meanwhile: the row is taken and checked again.
       const open = await trx('checks').where('id', checkId).whereNull('signed_off_at').update({ updated_at: at });
       if (!open) throw new AppError('CHECK_SIGNED');
-      const newId = await insertId(trx('check_findings').insert({
-        check_id: checkId, section_id: item?.sectionId ?? '', item_id: item?.item.id ?? '', severity: d.severity, clause_ref: d.clauseRef,
-        answer: null, source: 'manual', description: d.description, procedure_id: d.procedureId ?? null, created_by: actor.user.id, created_at: at,
-      }));
+      const newId = await insertId(
+        trx('check_findings').insert({
+          check_id: checkId,
+          section_id: item?.sectionId ?? '',
+          item_id: item?.item.id ?? '',
+          severity: d.severity,
+          clause_ref: d.clauseRef,
+          answer: null,
+          source: 'manual',
+          description: d.description,
+          procedure_id: d.procedureId ?? null,
+          created_by: actor.user.id,
+          created_at: at,
+        }),
+      );
       const fileId = accepted ? await storeFile(trx, at, actor, checkId, { findingId: newId }, accepted) : null;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'finding', entity: 'check', entityId: checkId, unitId: check.unitId,
-        after: { findingId: newId, severity: d.severity, clauseRef: d.clauseRef, procedureId: d.procedureId ?? null, itemId: item?.item.id ?? null, fileId }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'finding',
+        entity: 'check',
+        entityId: checkId,
+        unitId: check.unitId,
+        after: { findingId: newId, severity: d.severity, clauseRef: d.clauseRef, procedureId: d.procedureId ?? null, itemId: item?.item.id ?? null, fileId },
+        requestId: actor.requestId,
+      });
       return newId;
     });
     return (await findingsOf(this.db, checkId)).find((f) => f.id === id)!;

@@ -30,9 +30,15 @@ export async function applyingAfterAudit(trx: Knex.Transaction, actor: Actor, un
   const reason = `Tự động: đơn vị đã ban hành quy trình và hoàn thành đánh giá nội bộ ngày ${d}/${m}/${y}.`;
   await trx('units').where('id', unitId).update({ iso_state: 'applying', iso_state_reason: reason, iso_state_changed_at: at, updated_at: at });
   await writeAudit(trx, {
-    at, userId: actor.user.id, action: 'iso_state', entity: 'unit', entityId: unitId, unitId,
+    at,
+    userId: actor.user.id,
+    action: 'iso_state',
+    entity: 'unit',
+    entityId: unitId,
+    unitId,
     before: { isoState: unit.iso_state, isoStandard: unit.iso_standard ?? null, reason: unit.iso_state_reason ?? null },
-    after: { isoState: 'applying', isoStandard: unit.iso_standard ?? null, reason }, requestId: actor.requestId,
+    after: { isoState: 'applying', isoStandard: unit.iso_standard ?? null, reason },
+    requestId: actor.requestId,
   });
   return true;
 }

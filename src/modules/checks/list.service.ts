@@ -15,8 +15,10 @@ const pageSize = 50;
 /** An export holds at most this many rows (a province's 3,321 units x 5 years fit many times). */
 export const exportMax = 100_000;
 
-const percent = z.preprocess((v) => (v === '' || v === null ? undefined : typeof v === 'string' ? v.replace(',', '.') : v),
-  z.coerce.number({ error: 'v.not_a_number' }).min(0, { error: 'v.answer_range' }).max(100, { error: 'v.answer_range' }).optional());
+const percent = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : typeof v === 'string' ? v.replace(',', '.') : v),
+  z.coerce.number({ error: 'v.not_a_number' }).min(0, { error: 'v.answer_range' }).max(100, { error: 'v.answer_range' }).optional(),
+);
 
 const filterInput = z.object({
   // A unit code: that unit and its whole subtree.
@@ -27,7 +29,10 @@ const filterInput = z.object({
   to: optionalDate,
   scoreMin: percent,
   scoreMax: percent,
-  page: z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(100_000, { error: 'v.invalid' })),
+  page: z.preprocess(
+    (v) => (v === '' || v === undefined ? 1 : v),
+    z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }),
+  ),
 });
 
 export type CheckFilter = z.infer<typeof filterInput>;
@@ -49,19 +54,43 @@ export interface CheckRow {
 
 function toRow(r: Record<string, unknown>): CheckRow {
   return {
-    id: Number(r.id), unitId: Number(r.unit_id), unitCode: String(r.unit_code), unitName: String(r.unit_name), formId: String(r.form_id),
-    formVersion: Number(r.form_version), checkDate: String(r.check_date), kind: String(r.kind), status: String(r.status),
-    score: r.score === null || r.score === undefined ? null : Number(r.score), submittedAt: (r.submitted_at as string | null) ?? null,
+    id: Number(r.id),
+    unitId: Number(r.unit_id),
+    unitCode: String(r.unit_code),
+    unitName: String(r.unit_name),
+    formId: String(r.form_id),
+    formVersion: Number(r.form_version),
+    checkDate: String(r.check_date),
+    kind: String(r.kind),
+    status: String(r.status),
+    score: r.score === null || r.score === undefined ? null : Number(r.score),
+    submittedAt: (r.submitted_at as string | null) ?? null,
     signedOffAt: (r.signed_off_at as string | null) ?? null,
   };
 }
 
 // Narrow columns only: the frozen form (form_json) stays out of lists, it is the bulk of a row.
-const listColumns = ['c.id', 'c.unit_id', 'u.code as unit_code', 'u.name as unit_name', 'c.form_id', 'c.form_version', 'c.check_date', 'c.kind', 'c.status', 'c.score', 'c.submitted_at', 'c.signed_off_at'];
+const listColumns = [
+  'c.id',
+  'c.unit_id',
+  'u.code as unit_code',
+  'u.name as unit_name',
+  'c.form_id',
+  'c.form_version',
+  'c.check_date',
+  'c.kind',
+  'c.status',
+  'c.score',
+  'c.submitted_at',
+  'c.signed_off_at',
+];
 
 /** The province view: every check in the caller's scope, filtered, a page at a time, or as .xlsx. */
 export class CheckListService {
-  constructor(private readonly db: Knex, private readonly plugins: () => PluginRegistry) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly plugins: () => PluginRegistry,
+  ) {}
 
   /** The filter as typed; every problem is a field error (the page shows the form again). */
   async parse(actor: Actor, query: unknown): Promise<{ filter: CheckFilter; unitPath?: string }> {
@@ -117,7 +146,10 @@ export class CheckListService {
     const { filter, unitPath } = await this.parse(actor, query);
     const scope = scopeFor(actor.user, 'unit.read');
     const q = this.query(scope, filter, unitPath);
-    const order = [{ column: 'c.check_date', order: 'desc' }, { column: 'c.id', order: 'desc' }];
+    const order = [
+      { column: 'c.check_date', order: 'desc' },
+      { column: 'c.id', order: 'desc' },
+    ];
     // The page (a top-50 sort) and the count (index only) apart: for a province's 1,680 checks they
     // take 0.9 + 0.2 ms on SQLite where one `count(*) over ()` pass takes 3 ms, since the window
     // makes every row with all its columns before the limit; nation-wide, 1 + 4 ms against 34 ms.
@@ -131,21 +163,49 @@ export class CheckListService {
   /** The same filters as a workbook: one row per check, newest first. */
   async exportXlsx(actor: Actor, query: unknown, locale: 'vi' | 'en', t: (key: string) => string): Promise<Buffer> {
     const { filter, unitPath } = await this.parse(actor, query);
-    const rows = ((await this.query(scopeFor(actor.user, 'unit.read'), filter, unitPath).select(listColumns)
-      .orderBy([{ column: 'c.check_date', order: 'desc' }, { column: 'c.id', order: 'desc' }]).limit(exportMax)) as Array<Record<string, unknown>>).map(toRow);
-    const titles = new Map(this.plugins().latestForms('iso-check').map((f) => [f.id, f.title[locale]]));
-    return listWorkbook(t('checks.province.sheet'), [
-      { header: t('checks.province.unit_code'), width: 16 }, { header: t('checks.province.unit'), width: 36 }, { header: t('checks.date'), width: 12 },
-      { header: t('checks.form'), width: 36 }, { header: t('checks.kind'), width: 14 }, { header: t('checks.status'), width: 16 },
-      { header: t('checks.score'), width: 10 }, { header: t('checks.province.signed_off'), width: 12 },
-    ], rows.map((r) => [
-      r.unitCode, r.unitName, r.checkDate, `${titles.get(r.formId) ?? r.formId} (v${r.formVersion})`, t(`checks.kinds.${r.kind}`), t(`checks.statuses.${r.status}`),
-      r.score, r.signedOffAt ? r.signedOffAt.slice(0, 10) : '',
-    ]));
+    const rows = (
+      (await this.query(scopeFor(actor.user, 'unit.read'), filter, unitPath)
+        .select(listColumns)
+        .orderBy([
+          { column: 'c.check_date', order: 'desc' },
+          { column: 'c.id', order: 'desc' },
+        ])
+        .limit(exportMax)) as Array<Record<string, unknown>>
+    ).map(toRow);
+    const titles = new Map(
+      this.plugins()
+        .latestForms('iso-check')
+        .map((f) => [f.id, f.title[locale]]),
+    );
+    return listWorkbook(
+      t('checks.province.sheet'),
+      [
+        { header: t('checks.province.unit_code'), width: 16 },
+        { header: t('checks.province.unit'), width: 36 },
+        { header: t('checks.date'), width: 12 },
+        { header: t('checks.form'), width: 36 },
+        { header: t('checks.kind'), width: 14 },
+        { header: t('checks.status'), width: 16 },
+        { header: t('checks.score'), width: 10 },
+        { header: t('checks.province.signed_off'), width: 12 },
+      ],
+      rows.map((r) => [
+        r.unitCode,
+        r.unitName,
+        r.checkDate,
+        `${titles.get(r.formId) ?? r.formId} (v${r.formVersion})`,
+        t(`checks.kinds.${r.kind}`),
+        t(`checks.statuses.${r.status}`),
+        r.score,
+        r.signedOffAt ? r.signedOffAt.slice(0, 10) : '',
+      ]),
+    );
   }
 
   /** The forms a filter can name: every iso-check form installed. */
   forms(): Array<{ id: string; title: { vi: string; en: string } }> {
-    return this.plugins().latestForms('iso-check').map((f) => ({ id: f.id, title: f.title }));
+    return this.plugins()
+      .latestForms('iso-check')
+      .map((f) => ({ id: f.id, title: f.title }));
   }
 }

@@ -12,11 +12,22 @@ import type { DashboardRow } from './dashboard.service.ts';
 export function rowBody(r: DashboardRow) {
   const f = r.facts;
   return {
-    id: r.id, code: r.code, name: r.name, kind: r.kind, isoState: r.isoState, isoStandard: r.isoStandard,
-    declaredOn: f.declaredOn, validForCurrentScope: r.isoState === 'declared',
-    lastInternalAudit: f.lastInternalAudit, lastManagementReview: f.lastReview, openMajorFindings: f.openMajors,
-    overdueCorrectiveActions: f.overdueActions, lastInspection: f.lastInspection, violationsThisYear: f.violationsThisYear,
-    onTimeRate: f.onTimeRate, readiness: r.readiness.score,
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    kind: r.kind,
+    isoState: r.isoState,
+    isoStandard: r.isoStandard,
+    declaredOn: f.declaredOn,
+    validForCurrentScope: r.isoState === 'declared',
+    lastInternalAudit: f.lastInternalAudit,
+    lastManagementReview: f.lastReview,
+    openMajorFindings: f.openMajors,
+    overdueCorrectiveActions: f.overdueActions,
+    lastInspection: f.lastInspection,
+    violationsThisYear: f.violationsThisYear,
+    onTimeRate: f.onTimeRate,
+    readiness: r.readiness.score,
     unknown: [] as string[],
   };
 }
@@ -34,7 +45,17 @@ export function dashboardApi(s: Services): Router {
     const p = d.province;
     res.json({
       data: p.rows.map(rowBody),
-      meta: { scope: 'province', asOf: p.asOf, unit: { id: p.root.id, code: p.root.code, name: p.root.name }, total: p.total, shown: p.rows.length, byState: p.byState, trend: p.trend, sort: p.query.sort, dir: p.dir },
+      meta: {
+        scope: 'province',
+        asOf: p.asOf,
+        unit: { id: p.root.id, code: p.root.code, name: p.root.name },
+        total: p.total,
+        shown: p.rows.length,
+        byState: p.byState,
+        trend: p.trend,
+        sort: p.query.sort,
+        dir: p.dir,
+      },
     });
   });
   r.get('/units/:id/readiness', async (req, res) => {
@@ -42,8 +63,16 @@ export function dashboardApi(s: Services): Router {
     const t = res.locals.t as ((k: string, p?: Record<string, string | number>) => string) | undefined;
     res.json({
       data: {
-        unitId: row.id, score: row.readiness.score, met: row.readiness.met, known: row.readiness.known,
-        items: row.readiness.items.map((i) => ({ key: i.key, status: i.status, explanation: t ? t(`dashboard.readiness.${i.key}.${i.reason}`, i.params) : i.reason, ...i.params })),
+        unitId: row.id,
+        score: row.readiness.score,
+        met: row.readiness.met,
+        known: row.readiness.known,
+        items: row.readiness.items.map((i) => ({
+          key: i.key,
+          status: i.status,
+          explanation: t ? t(`dashboard.readiness.${i.key}.${i.reason}`, i.params) : i.reason,
+          ...i.params,
+        })),
       },
     });
   });

@@ -7,7 +7,12 @@ import { HomeService } from './home.service.ts';
 export { DashboardService, HomeService, OnTimeService };
 
 /** The dashboard, home and on-time services, built together because the home page reads the dashboard's figures. */
-export function dashboardServices(db: Knex, clock: Clock, reviewMonths: number, cacheMs: number): { onTime: OnTimeService; dashboard: DashboardService; home: HomeService } {
+export function dashboardServices(
+  db: Knex,
+  clock: Clock,
+  reviewMonths: number,
+  cacheMs: number,
+): { onTime: OnTimeService; dashboard: DashboardService; home: HomeService } {
   const dashboard = new DashboardService(db, clock, reviewMonths, cacheMs);
   return { onTime: new OnTimeService(db, clock), dashboard, home: new HomeService(db, dashboard) };
 }

@@ -45,9 +45,16 @@ export function dashboardRoutes(s: Services, cacheMs = 0): Router {
   r.get('/dashboard/export.xlsx', async (req, res) => {
     const d = await s.dashboard.open(actorOf(req), req.query);
     const t = res.locals.t as Parameters<typeof dashboardWorkbook>[1];
-    if ('national' in d) return void res.attachment(`isotrack-toan-quoc-${d.national.asOf}.xlsx`).type(xlsxType).send(await nationalWorkbook(d.national, t));
+    if ('national' in d)
+      return void res
+        .attachment(`isotrack-toan-quoc-${d.national.asOf}.xlsx`)
+        .type(xlsxType)
+        .send(await nationalWorkbook(d.national, t));
     const code = d.province.root.code.replace(/[^\w.-]+/g, '_');
-    res.attachment(`isotrack-${code}-${d.province.asOf}.xlsx`).type(xlsxType).send(await dashboardWorkbook(d.province, t));
+    res
+      .attachment(`isotrack-${code}-${d.province.asOf}.xlsx`)
+      .type(xlsxType)
+      .send(await dashboardWorkbook(d.province, t));
   });
 
   r.get('/units/:id/readiness', async (req, res) => {

@@ -74,7 +74,12 @@ export class DashboardService {
    */
   private readonly cache: TtlCache<string, Promise<unknown>>;
 
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly reviewMonths: number, cacheMs = 0) {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly reviewMonths: number,
+    cacheMs = 0,
+  ) {
     this.cache = new TtlCache(cacheMs, 500);
   }
 
@@ -90,7 +95,13 @@ export class DashboardService {
 
   context(): ReadinessContext & { reviewCutoff: string } {
     const today = vnDate(this.clock.now());
-    return { today, yearAgo: monthsBefore(today, 12), year: Number(today.slice(0, 4)), reviewMonths: this.reviewMonths, reviewCutoff: monthsBefore(today, this.reviewMonths) };
+    return {
+      today,
+      yearAgo: monthsBefore(today, 12),
+      year: Number(today.slice(0, 4)),
+      reviewMonths: this.reviewMonths,
+      reviewCutoff: monthsBefore(today, this.reviewMonths),
+    };
   }
 
   private scope(actor: Actor): Scope {
@@ -134,19 +145,32 @@ export class DashboardService {
     const [{ rows: cachedRows, loadedAt }, trend, others] = await Promise.all([
       this.cached(key, async () => ({ rows: await this.rowsOf(set), loadedAt: Date.now() })),
       this.cached(`trend|${key}`, () => monthlyTrend(this.db, set, lastTwelveMonths(c.today))),
-      rootIds.length > 1 ? this.db('units').whereIn('id', rootIds).whereNot('id', root.id).orderBy('name').select('id', 'name') as Promise<Array<{ id: number; name: string }>> : Promise.resolve([]),
+      rootIds.length > 1
+        ? (this.db('units').whereIn('id', rootIds).whereNot('id', root.id).orderBy('name').select('id', 'name') as Promise<Array<{ id: number; name: string }>>)
+        : Promise.resolve([]),
     ]);
     const all = [...cachedRows];
     const byState = emptyStates();
     for (const r of all) byState[r.isoState]++;
     const folded = query.q ? foldForSearch(query.q) : undefined;
-    const rows = all.filter((r) => (!query.state || r.isoState === query.state)
-      && (query.below === undefined || r.readiness.score === null || r.readiness.score < query.below)
-      && (!folded || foldForSearch(`${r.name} ${r.code}`).includes(folded)));
+    const rows = all.filter(
+      (r) =>
+        (!query.state || r.isoState === query.state) &&
+        (query.below === undefined || r.readiness.score === null || r.readiness.score < query.below) &&
+        (!folded || foldForSearch(`${r.name} ${r.code}`).includes(folded)),
+    );
     const dir = query.dir ?? (query.sort === 'name' || query.sort === 'readiness' || query.sort === 'ontime' ? 'asc' : 'desc');
     sortRows(rows, query.sort, dir);
     return {
-      root, others: others.map((o) => ({ id: Number(o.id), name: String(o.name) })), rows, total: all.length, byState, trend, query, dir, asOf: c.today,
+      root,
+      others: others.map((o) => ({ id: Number(o.id), name: String(o.name) })),
+      rows,
+      total: all.length,
+      byState,
+      trend,
+      query,
+      dir,
+      asOf: c.today,
       stamp: `${key}|${loadedAt}`,
     };
   }
@@ -160,7 +184,10 @@ export class DashboardService {
     const c = this.context();
     const [rows, provinces] = await Promise.all([
       this.rowsOf({ scope: { all: true } }),
-      this.db('units').whereNull('parent_id').where((w) => w.whereNull('active_to').orWhere('active_to', '>', c.today)).select('id', 'code', 'name') as Promise<Array<Record<string, unknown>>>,
+      this.db('units')
+        .whereNull('parent_id')
+        .where((w) => w.whereNull('active_to').orWhere('active_to', '>', c.today))
+        .select('id', 'code', 'name') as Promise<Array<Record<string, unknown>>>,
     ]);
     const byProvince = new Map<number, DashboardRow[]>();
     for (const r of rows) {
@@ -171,7 +198,11 @@ export class DashboardService {
     }
     // A province without units has no figure (null), not zero.
     const sumOf = (list: DashboardRow[], k: 'openMajors' | 'overdueActions') => (list.length ? list.reduce((n, r) => n + r.facts[k], 0) : null);
-    const totals = { units: rows.length, byState: emptyStates(), readiness: mean(rows.flatMap((r) => (r.readiness.score === null ? [] : [r.readiness.score]))) };
+    const totals = {
+      units: rows.length,
+      byState: emptyStates(),
+      readiness: mean(rows.flatMap((r) => (r.readiness.score === null ? [] : [r.readiness.score]))),
+    };
     for (const r of rows) totals.byState[r.isoState]++;
     const out = provinces.map((p) => {
       const list = byProvince.get(Number(p.id)) ?? [];
@@ -179,10 +210,15 @@ export class DashboardService {
       for (const r of list) byState[r.isoState]++;
       const rates = list.flatMap((r) => (r.facts.onTimeRate === null ? [] : [r.facts.onTimeRate]));
       return {
-        id: Number(p.id), code: String(p.code), name: String(p.name), units: list.length, byState,
+        id: Number(p.id),
+        code: String(p.code),
+        name: String(p.name),
+        units: list.length,
+        byState,
         declaredShare: list.length ? Math.round((byState.declared / list.length) * 100) : null,
         readiness: mean(list.flatMap((r) => (r.readiness.score === null ? [] : [r.readiness.score]))),
-        openMajors: sumOf(list, 'openMajors'), overdueActions: sumOf(list, 'overdueActions'),
+        openMajors: sumOf(list, 'openMajors'),
+        overdueActions: sumOf(list, 'overdueActions'),
         onTimeRate: rates.length ? Math.round((rates.reduce((a, b) => a + b, 0) / rates.length) * 10) / 10 : null,
         belowHalf: list.filter((r) => r.readiness.score !== null && r.readiness.score < 50).length,
       };

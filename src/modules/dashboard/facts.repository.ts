@@ -51,21 +51,30 @@ function inSet(db: Db, q: Knex.QueryBuilder, column: string, set: UnitSet): Knex
 }
 
 /** The units of a set (commune-level unless `kinds` says otherwise) active today, in tree order. */
-export async function unitsOf(db: Db, set: UnitSet, today: string, kinds: readonly UnitKind[] | null = communeKinds): Promise<Array<DashboardUnit & { declaredOn: string | null }>> {
-  const q = db('units').select('id', 'code', 'name', 'kind', 'path', 'iso_state', 'iso_standard', 'iso_state_changed_at', 'iso_declared_on')
-    .orderBy('path');
+export async function unitsOf(
+  db: Db,
+  set: UnitSet,
+  today: string,
+  kinds: readonly UnitKind[] | null = communeKinds,
+): Promise<Array<DashboardUnit & { declaredOn: string | null }>> {
+  const q = db('units').select('id', 'code', 'name', 'kind', 'path', 'iso_state', 'iso_standard', 'iso_state_changed_at', 'iso_declared_on').orderBy('path');
   // Units named by id are read as they are, merged or not; lists show the units active today.
   if (!set.ids) {
-    q.where((w) => w.whereNull('active_from').orWhere('active_from', '<=', today))
-      .where((w) => w.whereNull('active_to').orWhere('active_to', '>', today));
+    q.where((w) => w.whereNull('active_from').orWhere('active_from', '<=', today)).where((w) => w.whereNull('active_to').orWhere('active_to', '>', today));
   }
   if (kinds) q.whereIn('kind', [...kinds]);
   if (set.rootPath) wherePathPrefix(q, 'path', set.rootPath);
   whereUnitInScope(q, 'path', set.scope);
   if (set.ids) q.whereIn('id', set.ids);
   return ((await q) as Row[]).map((r) => ({
-    id: Number(r.id), code: String(r.code), name: String(r.name), kind: r.kind as UnitKind, path: String(r.path),
-    isoState: r.iso_state as IsoState, isoStandard: (r.iso_standard as IsoStandard | null) ?? null, isoStateChangedAt: (r.iso_state_changed_at as string | null) ?? null,
+    id: Number(r.id),
+    code: String(r.code),
+    name: String(r.name),
+    kind: r.kind as UnitKind,
+    path: String(r.path),
+    isoState: r.iso_state as IsoState,
+    isoStandard: (r.iso_standard as IsoStandard | null) ?? null,
+    isoStateChangedAt: (r.iso_state_changed_at as string | null) ?? null,
     declaredOn: (r.iso_declared_on as string | null) ?? null,
   }));
 }
@@ -81,47 +90,127 @@ const text = (r: Row) => (r.v == null ? null : String(r.v));
  * The facts behind every figure of the dashboards and the readiness, for a whole set of units at
  * once: one grouped query per figure (never one per unit), run side by side.
  */
-export async function gatherFacts(db: Db, set: UnitSet, units: Array<DashboardUnit & { declaredOn: string | null }>, c: FactsContext): Promise<Map<number, UnitFacts>> {
+export async function gatherFacts(
+  db: Db,
+  set: UnitSet,
+  units: Array<DashboardUnit & { declaredOn: string | null }>,
+  c: FactsContext,
+): Promise<Map<number, UnitFacts>> {
   const grouped = (q: Knex.QueryBuilder, column = 'unit_id') => inSet(db, q, column, set);
   const yearStart = `${c.year}-01-01`;
   const yearEnd = `${c.year}-12-31`;
 
   const [scopeRows, procedures, audits, onTime, majors, reviews, overdue, inspections, violations, reports] = await Promise.all([
     // Adopted TTHC and those without an issued procedure, in one pass over the unit's TTHC.
-    byUnit(grouped(db('unit_tthc as ut').whereNull('ut.dropped_at')
-      .leftJoin('procedures as p', (j) => j.on('p.unit_id', 'ut.unit_id').andOn('p.tthc_id', 'ut.tthc_id').andOnVal('p.status', '=', 'issued'))
-      .groupBy('ut.unit_id').select('ut.unit_id', db.raw('count(distinct ut.id) as v'), db.raw('count(distinct case when p.id is null then ut.id end) as uncovered')), 'ut.unit_id'),
-    (r) => ({ adopted: toCount(r.v), uncovered: toCount(r.uncovered) })),
-    byUnit(grouped(db('procedures').where('status', 'issued').where('is_template', false).groupBy('unit_id')
-      .select('unit_id', db.raw('count(*) as v'), db.raw('sum(case when last_reviewed_on is not null and last_reviewed_on <= ? then 1 else 0 end) as overdue', [c.reviewCutoff]))),
-    (r) => ({ issued: toCount(r.v), overdue: toCount(r.overdue) })),
-    byUnit(grouped(db('checks').where('form_id', internalAuditForm).where('status', 'submitted').groupBy('unit_id').select('unit_id', db.raw('max(check_date) as v'))), text),
-    byUnit(grouped(db('on_time_figures').where('period_start', '>=', yearStart).where('period_start', '<=', yearEnd).groupBy('unit_id')
-      .select('unit_id', db.raw('sum(received) as received'), db.raw('sum(early) as early'), db.raw('sum(on_time) as on_time'))),
-    (r) => rateOf({ received: toCount(r.received), early: toCount(r.early), onTime: toCount(r.on_time) })),
-    byUnit(grouped(db('check_findings as f').join('checks as k', 'k.id', 'f.check_id').where('f.severity', 'major').where('f.status', 'open').whereNull('f.deleted_at')
-      .groupBy('k.unit_id').select('k.unit_id', db.raw('count(*) as v')), 'k.unit_id'), num),
-    byUnit(grouped(db('management_reviews').where('status', 'final').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(review_date) as v'))), text),
-    byUnit(grouped(db('corrective_actions').where('due_date', '<', c.today).whereNotIn('status', ['done', 'verified']).whereNull('deleted_at')
-      .groupBy('unit_id').select('unit_id', db.raw('count(*) as v'))), num),
+    byUnit(
+      grouped(
+        db('unit_tthc as ut')
+          .whereNull('ut.dropped_at')
+          .leftJoin('procedures as p', (j) => j.on('p.unit_id', 'ut.unit_id').andOn('p.tthc_id', 'ut.tthc_id').andOnVal('p.status', '=', 'issued'))
+          .groupBy('ut.unit_id')
+          .select('ut.unit_id', db.raw('count(distinct ut.id) as v'), db.raw('count(distinct case when p.id is null then ut.id end) as uncovered')),
+        'ut.unit_id',
+      ),
+      (r) => ({ adopted: toCount(r.v), uncovered: toCount(r.uncovered) }),
+    ),
+    byUnit(
+      grouped(
+        db('procedures')
+          .where('status', 'issued')
+          .where('is_template', false)
+          .groupBy('unit_id')
+          .select(
+            'unit_id',
+            db.raw('count(*) as v'),
+            db.raw('sum(case when last_reviewed_on is not null and last_reviewed_on <= ? then 1 else 0 end) as overdue', [c.reviewCutoff]),
+          ),
+      ),
+      (r) => ({ issued: toCount(r.v), overdue: toCount(r.overdue) }),
+    ),
+    byUnit(
+      grouped(
+        db('checks').where('form_id', internalAuditForm).where('status', 'submitted').groupBy('unit_id').select('unit_id', db.raw('max(check_date) as v')),
+      ),
+      text,
+    ),
+    byUnit(
+      grouped(
+        db('on_time_figures')
+          .where('period_start', '>=', yearStart)
+          .where('period_start', '<=', yearEnd)
+          .groupBy('unit_id')
+          .select('unit_id', db.raw('sum(received) as received'), db.raw('sum(early) as early'), db.raw('sum(on_time) as on_time')),
+      ),
+      (r) => rateOf({ received: toCount(r.received), early: toCount(r.early), onTime: toCount(r.on_time) }),
+    ),
+    byUnit(
+      grouped(
+        db('check_findings as f')
+          .join('checks as k', 'k.id', 'f.check_id')
+          .where('f.severity', 'major')
+          .where('f.status', 'open')
+          .whereNull('f.deleted_at')
+          .groupBy('k.unit_id')
+          .select('k.unit_id', db.raw('count(*) as v')),
+        'k.unit_id',
+      ),
+      num,
+    ),
+    byUnit(
+      grouped(db('management_reviews').where('status', 'final').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(review_date) as v'))),
+      text,
+    ),
+    byUnit(
+      grouped(
+        db('corrective_actions')
+          .where('due_date', '<', c.today)
+          .whereNotIn('status', ['done', 'verified'])
+          .whereNull('deleted_at')
+          .groupBy('unit_id')
+          .select('unit_id', db.raw('count(*) as v')),
+      ),
+      num,
+    ),
     byUnit(grouped(db('inspections').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(inspection_date) as v'))), text),
-    byUnit(grouped(db('inspection_violations as v').join('inspections as i', 'i.id', 'v.inspection_id')
-      .where('i.inspection_date', '>=', yearStart).where('i.inspection_date', '<=', yearEnd).whereNull('i.deleted_at')
-      .groupBy('v.unit_id').select('v.unit_id', db.raw('count(*) as v')), 'v.unit_id'), num),
+    byUnit(
+      grouped(
+        db('inspection_violations as v')
+          .join('inspections as i', 'i.id', 'v.inspection_id')
+          .where('i.inspection_date', '>=', yearStart)
+          .where('i.inspection_date', '<=', yearEnd)
+          .whereNull('i.deleted_at')
+          .groupBy('v.unit_id')
+          .select('v.unit_id', db.raw('count(*) as v')),
+        'v.unit_id',
+      ),
+      num,
+    ),
     // "Sent this year": the report of this year, or any yearly report issued this year.
-    byUnit(grouped(db('documents').where('type', 'yearly-report').where('status', 'issued')
-      .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [yearStart, yearEnd]))
-      .groupBy('unit_id').select('unit_id', db.raw('count(*) as v'))), num),
+    byUnit(
+      grouped(
+        db('documents')
+          .where('type', 'yearly-report')
+          .where('status', 'issued')
+          .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [yearStart, yearEnd]))
+          .groupBy('unit_id')
+          .select('unit_id', db.raw('count(*) as v')),
+      ),
+      num,
+    ),
   ]);
 
   const out = new Map<number, UnitFacts>();
   for (const u of units) {
     const p = procedures.get(u.id);
     out.set(u.id, {
-      unitId: u.id, isoState: u.isoState, isoStandard: u.isoStandard,
+      unitId: u.id,
+      isoState: u.isoState,
+      isoStandard: u.isoStandard,
       declaredOn: u.declaredOn,
       adoptedTthc: scopeRows.get(u.id)?.adopted ?? 0,
-      issuedProcedures: p?.issued ?? 0, reviewOverdue: p?.overdue ?? 0, tthcWithoutProcedure: scopeRows.get(u.id)?.uncovered ?? 0,
+      issuedProcedures: p?.issued ?? 0,
+      reviewOverdue: p?.overdue ?? 0,
+      tthcWithoutProcedure: scopeRows.get(u.id)?.uncovered ?? 0,
       lastInternalAudit: audits.get(u.id) ?? null,
       lastReview: reviews.get(u.id) ?? null,
       openMajors: majors.get(u.id) ?? 0,
@@ -148,10 +237,33 @@ export async function monthlyTrend(db: Db, set: UnitSet, months: string[]): Prom
   const to = `${months[months.length - 1]}-31`;
   const m = (col: string) => db.raw(`substr(${col}, 1, 7)`);
   const [audits, figures] = await Promise.all([
-    inSet(db, db('checks').where('form_id', internalAuditForm).where('status', 'submitted').where('check_date', '>=', from).where('check_date', '<=', to)
-      .groupBy(m('check_date')).select(db.raw('substr(check_date, 1, 7) as month'), db.raw('count(*) as n')), 'unit_id', set) as Promise<Row[]>,
-    inSet(db, db('on_time_figures').where('period_start', '>=', from).where('period_start', '<=', to)
-      .groupBy(m('period_start')).select(db.raw('substr(period_start, 1, 7) as month'), db.raw('sum(received) as received'), db.raw('sum(early) as early'), db.raw('sum(on_time) as on_time')), 'unit_id', set) as Promise<Row[]>,
+    inSet(
+      db,
+      db('checks')
+        .where('form_id', internalAuditForm)
+        .where('status', 'submitted')
+        .where('check_date', '>=', from)
+        .where('check_date', '<=', to)
+        .groupBy(m('check_date'))
+        .select(db.raw('substr(check_date, 1, 7) as month'), db.raw('count(*) as n')),
+      'unit_id',
+      set,
+    ) as Promise<Row[]>,
+    inSet(
+      db,
+      db('on_time_figures')
+        .where('period_start', '>=', from)
+        .where('period_start', '<=', to)
+        .groupBy(m('period_start'))
+        .select(
+          db.raw('substr(period_start, 1, 7) as month'),
+          db.raw('sum(received) as received'),
+          db.raw('sum(early) as early'),
+          db.raw('sum(on_time) as on_time'),
+        ),
+      'unit_id',
+      set,
+    ) as Promise<Row[]>,
   ]);
   const a = new Map(audits.map((r) => [String(r.month), toCount(r.n)]));
   const f = new Map(figures.map((r) => [String(r.month), r]));

@@ -41,7 +41,10 @@ export function monthEnd(day: string): string {
 
 /** The officer's home page: what is due this week and this month, readiness, notifications. */
 export class HomeService {
-  constructor(private readonly db: Knex, private readonly dashboard: DashboardService) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly dashboard: DashboardService,
+  ) {}
 
   async home(actor: Actor, locale: 'vi' | 'en'): Promise<Home> {
     const c = this.dashboard.context();
@@ -57,20 +60,62 @@ export class HomeService {
     const own = [...new Map(actor.user.roles.filter((r) => r.unitId !== null).map((r) => [r.unitId as number, r.unitName ?? ''])).entries()].slice(0, 5);
 
     const [checks, actions, reviews, programme, reports, notes, ownRows] = await Promise.all([
-      scoped(db('checks as k').join('units as u', 'u.id', 'k.unit_id').whereIn('k.status', ['planned', 'in_progress']).where('k.check_date', '<=', end)
-        .orderBy('k.check_date').limit(50).select('k.id', 'k.check_date', 'k.form_json', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
-      scoped(db('corrective_actions as a').join('units as u', 'u.id', 'a.unit_id').whereNotIn('a.status', ['done', 'verified']).where('a.due_date', '<=', end).whereNull('a.deleted_at')
-        .orderBy('a.due_date').limit(50).select('a.id', 'a.action', 'a.due_date', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
-      scoped(db('management_reviews as r').join('units as u', 'u.id', 'r.unit_id').where('r.status', 'draft').where('r.review_date', '<=', end).whereNull('r.deleted_at')
-        .orderBy('r.review_date').limit(50).select('r.id', 'r.review_date', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
-      scoped(db('audit_programme_items as i').join('audit_programmes as p', 'p.id', 'i.programme_id').join('units as u', 'u.id', 'i.unit_id')
-        .where('p.year', c.year).where('i.planned_month', '<=', Number(end.slice(5, 7))).whereNull('i.check_id')
-        .orderBy('i.planned_month').limit(50).select('i.id', 'i.planned_month', 'i.programme_id', 'u.id as unit_id', 'u.name as unit_name')) as Promise<Row[]>,
+      scoped(
+        db('checks as k')
+          .join('units as u', 'u.id', 'k.unit_id')
+          .whereIn('k.status', ['planned', 'in_progress'])
+          .where('k.check_date', '<=', end)
+          .orderBy('k.check_date')
+          .limit(50)
+          .select('k.id', 'k.check_date', 'k.form_json', 'u.id as unit_id', 'u.name as unit_name'),
+      ) as Promise<Row[]>,
+      scoped(
+        db('corrective_actions as a')
+          .join('units as u', 'u.id', 'a.unit_id')
+          .whereNotIn('a.status', ['done', 'verified'])
+          .where('a.due_date', '<=', end)
+          .whereNull('a.deleted_at')
+          .orderBy('a.due_date')
+          .limit(50)
+          .select('a.id', 'a.action', 'a.due_date', 'u.id as unit_id', 'u.name as unit_name'),
+      ) as Promise<Row[]>,
+      scoped(
+        db('management_reviews as r')
+          .join('units as u', 'u.id', 'r.unit_id')
+          .where('r.status', 'draft')
+          .where('r.review_date', '<=', end)
+          .whereNull('r.deleted_at')
+          .orderBy('r.review_date')
+          .limit(50)
+          .select('r.id', 'r.review_date', 'u.id as unit_id', 'u.name as unit_name'),
+      ) as Promise<Row[]>,
+      scoped(
+        db('audit_programme_items as i')
+          .join('audit_programmes as p', 'p.id', 'i.programme_id')
+          .join('units as u', 'u.id', 'i.unit_id')
+          .where('p.year', c.year)
+          .where('i.planned_month', '<=', Number(end.slice(5, 7)))
+          .whereNull('i.check_id')
+          .orderBy('i.planned_month')
+          .limit(50)
+          .select('i.id', 'i.planned_month', 'i.programme_id', 'u.id as unit_id', 'u.name as unit_name'),
+      ) as Promise<Row[]>,
       own.length
-        ? db('documents').whereIn('unit_id', own.map(([id]) => id)).where('type', 'yearly-report').where('status', 'issued')
-          .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [`${c.year}-01-01`, `${c.year}-12-31`])).select('unit_id') as Promise<Row[]>
+        ? (db('documents')
+            .whereIn(
+              'unit_id',
+              own.map(([id]) => id),
+            )
+            .where('type', 'yearly-report')
+            .where('status', 'issued')
+            .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [`${c.year}-01-01`, `${c.year}-12-31`]))
+            .select('unit_id') as Promise<Row[]>)
         : none,
-      db('notifications').where('user_id', actor.user.id).orderBy('id', 'desc').limit(5).select('id', 'title_vi', 'title_en', 'link', 'read_at', 'created_at') as Promise<Row[]>,
+      db('notifications')
+        .where('user_id', actor.user.id)
+        .orderBy('id', 'desc')
+        .limit(5)
+        .select('id', 'title_vi', 'title_en', 'link', 'read_at', 'created_at') as Promise<Row[]>,
       own.length ? this.dashboard.rowsOf({ scope, ids: own.map(([id]) => id) }, null) : Promise.resolve([] as DashboardRow[]),
     ]);
 
@@ -90,7 +135,8 @@ export class HomeService {
     const sent = new Set(reports.map((r) => Number(r.unit_id)));
     // The report's deadline is set by each province (DOMAIN.md: unconfirmed, most in December):
     // an unsent report is dated the year's end, so it shows on December's list.
-    for (const [id, name] of own) if (!sent.has(id)) push('report', { unit_id: id, unit_name: name }, String(c.year), `${c.year}-12-31`, `/units/${id}/readiness`);
+    for (const [id, name] of own)
+      if (!sent.has(id)) push('report', { unit_id: id, unit_name: name }, String(c.year), `${c.year}-12-31`, `/units/${id}/readiness`);
     items.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.kind.localeCompare(b.kind)));
     const byId = new Map(ownRows.map((r) => [r.id, r]));
     return {
@@ -103,7 +149,11 @@ export class HomeService {
         return { id, name: row?.name ?? name, row: row?.kind === 'province' ? undefined : row };
       }),
       notifications: notes.map((n) => ({
-        id: Number(n.id), title: String(locale === 'en' ? n.title_en : n.title_vi), link: (n.link as string | null) ?? null, createdAt: String(n.created_at), read: !!n.read_at,
+        id: Number(n.id),
+        title: String(locale === 'en' ? n.title_en : n.title_vi),
+        link: (n.link as string | null) ?? null,
+        createdAt: String(n.created_at),
+        read: !!n.read_at,
       })),
       canDashboard: holds(scopeFor(actor.user, 'dashboard.read')),
       canImport: holds(scopeFor(actor.user, 'ontime.import')),

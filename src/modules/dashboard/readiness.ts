@@ -67,7 +67,12 @@ export interface ReadinessContext {
   reviewMonths: number;
 }
 
-const item = (key: ReadinessItemKey, status: ItemStatus, reason: string, params: Record<string, string | number> = {}): ReadinessItem => ({ key, status, reason, params });
+const item = (key: ReadinessItemKey, status: ItemStatus, reason: string, params: Record<string, string | number> = {}): ReadinessItem => ({
+  key,
+  status,
+  reason,
+  params,
+});
 
 export function readinessOf(f: UnitFacts, c: ReadinessContext): Readiness {
   const items: ReadinessItem[] = [];

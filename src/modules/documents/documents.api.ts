@@ -24,13 +24,17 @@ export function documentApi(s: Services): Router {
     const year = pick(req.query.year);
     const unitId = pick(req.query.unitId);
     const docs = await s.documents.list(actorOf(req), {
-      unitId: unitId ? parseId(unitId) : undefined, type: pick(req.query.type), status: pick(req.query.status),
+      unitId: unitId ? parseId(unitId) : undefined,
+      type: pick(req.query.type),
+      status: pick(req.query.status),
       year: year && /^\d{4}$/.test(year) ? Number(year) : undefined,
     });
     res.json({ data: docs.map(body) });
   });
   r.get('/documents/types', (_req, res) => {
-    res.json({ data: s.documents.definitions().map((d) => ({ id: d.id, title: d.title, form: d.form, appliesTo: d.appliesTo, textParts: d.textParts ?? [] })) });
+    res.json({
+      data: s.documents.definitions().map((d) => ({ id: d.id, title: d.title, form: d.form, appliesTo: d.appliesTo, textParts: d.textParts ?? [] })),
+    });
   });
   r.post('/units/:id/documents', async (req, res) => {
     res.status(201).json({ data: body(await s.documents.prepare(actorOf(req), parseId(req.params.id), req.body)) });

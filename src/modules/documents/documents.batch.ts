@@ -56,15 +56,31 @@ export class DocumentBatch {
   async plan(actor: Actor, provinceId: number, type: string, year: number): Promise<BatchPlan> {
     const province = await findUnit(this.db, provinceId, scopeFor(actor.user, 'document.batch'));
     if (!province) throw new AppError('NOT_FOUND');
-    const units = (await this.db('units').where('path', 'like', `${province.path}%`).whereNull('active_to')
-      .orderBy('path').select('id', 'code', 'name', 'depth')) as Array<Record<string, unknown>>;
-    const docs = (await this.db('documents as d').join('units as u', 'u.id', 'd.unit_id').where('u.path', 'like', `${province.path}%`)
-      .where({ 'd.type': type, 'd.year': year, 'd.status': 'issued' }).orderBy('d.id')
+    const units = (await this.db('units')
+      .where('path', 'like', `${province.path}%`)
+      .whereNull('active_to')
+      .orderBy('path')
+      .select('id', 'code', 'name', 'depth')) as Array<Record<string, unknown>>;
+    const docs = (await this.db('documents as d')
+      .join('units as u', 'u.id', 'd.unit_id')
+      .where('u.path', 'like', `${province.path}%`)
+      .where({ 'd.type': type, 'd.year': year, 'd.status': 'issued' })
+      .orderBy('d.id')
       .select('d.id', 'd.unit_id', 'd.number_text', 'd.issue_date', 'd.pdf_size')) as Array<Record<string, unknown>>;
-    const byUnit = new Map(docs.map((d) => [Number(d.unit_id), { id: Number(d.id), number: String(d.number_text), issueDate: String(d.issue_date), size: Number(d.pdf_size ?? 0) }]));
+    const byUnit = new Map(
+      docs.map((d) => [Number(d.unit_id), { id: Number(d.id), number: String(d.number_text), issueDate: String(d.issue_date), size: Number(d.pdf_size ?? 0) }]),
+    );
     return {
-      province, type, year,
-      lines: units.map((u) => ({ unitId: Number(u.id), code: String(u.code), name: String(u.name), depth: Number(u.depth), doc: byUnit.get(Number(u.id)) ?? null })),
+      province,
+      type,
+      year,
+      lines: units.map((u) => ({
+        unitId: Number(u.id),
+        code: String(u.code),
+        name: String(u.name),
+        depth: Number(u.depth),
+        doc: byUnit.get(Number(u.id)) ?? null,
+      })),
     };
   }
 
@@ -75,7 +91,10 @@ export class DocumentBatch {
    * central directory record with its name again, and the 22-byte end record.
    */
   size(plan: BatchPlan, typeTitle: string): number {
-    const entries: Array<[string, number]> = [[listName, listOf(plan, typeTitle).length], ...plan.lines.filter((l) => l.doc).map((l) => [entryName(l), l.doc!.size] as [string, number])];
+    const entries: Array<[string, number]> = [
+      [listName, listOf(plan, typeTitle).length],
+      ...plan.lines.filter((l) => l.doc).map((l) => [entryName(l), l.doc!.size] as [string, number]),
+    ];
     return entries.reduce((sum, [name, bytes]) => sum + 30 + 46 + 2 * Buffer.byteLength(name) + bytes, 0) + 22;
   }
 

@@ -15,10 +15,22 @@ export async function seedDocumentsDemo(db: Knex, clock: Clock, who: { officer: 
   const year = Number(clock.now().toISOString().slice(0, 4));
   const report = await docs.prepare(who.officer, who.unitId, { type: 'yearly-report', year: year - 1 });
   await docs.update(who.officer, report.id, {
-    numberSeq: report.numberSeq, numberSuffix: report.numberSuffix, issueDate: `${year - 1}-12-15`, subject: report.fields.subject, authority: report.fields.authority,
-    legalBases: report.fields.legalBases, articles: report.fields.articles, signerOnBehalf: report.fields.signerOnBehalf, signerTitle: report.fields.signerTitle,
-    signerName: 'Nguyễn Văn Thành', recipients: report.fields.recipients,
-    parts: { assessment: '', difficulties: 'Cán bộ làm công tác ISO còn kiêm nhiệm nhiều việc.', proposals: 'Đề nghị tổ chức tập huấn chuyên gia đánh giá nội bộ.' },
+    numberSeq: report.numberSeq,
+    numberSuffix: report.numberSuffix,
+    issueDate: `${year - 1}-12-15`,
+    subject: report.fields.subject,
+    authority: report.fields.authority,
+    legalBases: report.fields.legalBases,
+    articles: report.fields.articles,
+    signerOnBehalf: report.fields.signerOnBehalf,
+    signerTitle: report.fields.signerTitle,
+    signerName: 'Nguyễn Văn Thành',
+    recipients: report.fields.recipients,
+    parts: {
+      assessment: '',
+      difficulties: 'Cán bộ làm công tác ISO còn kiêm nhiệm nhiều việc.',
+      proposals: 'Đề nghị tổ chức tập huấn chuyên gia đánh giá nội bộ.',
+    },
   });
   await docs.approve(who.leader, report.id);
   await docs.issue(who.officer, report.id);

@@ -35,32 +35,81 @@ export interface DocumentRecord {
   createdAt: string;
 }
 
-export const columns = ['d.id', 'd.unit_id', 'd.type', 'd.year', 'd.number_seq', 'd.number_text', 'd.status', 'd.data_json', 'd.issue_date', 'd.approved_by', 'd.approved_at',
-  'd.issued_by', 'd.issued_at', 'd.sha256', 'd.pdf_size', 'd.source_id', 'd.created_at', 'u.name as unit_name', 'u.path as unit_path',
-  'ua.full_name as approved_by_name', 'ui.full_name as issued_by_name'];
+export const columns = [
+  'd.id',
+  'd.unit_id',
+  'd.type',
+  'd.year',
+  'd.number_seq',
+  'd.number_text',
+  'd.status',
+  'd.data_json',
+  'd.issue_date',
+  'd.approved_by',
+  'd.approved_at',
+  'd.issued_by',
+  'd.issued_at',
+  'd.sha256',
+  'd.pdf_size',
+  'd.source_id',
+  'd.created_at',
+  'u.name as unit_name',
+  'u.path as unit_path',
+  'ua.full_name as approved_by_name',
+  'ui.full_name as issued_by_name',
+];
 
 /** The documents with their unit and the names of who approved and issued them. */
-export const withNames = (db: Db) => db('documents as d').join('units as u', 'u.id', 'd.unit_id')
-  .leftJoin('users as ua', 'ua.id', 'd.approved_by').leftJoin('users as ui', 'ui.id', 'd.issued_by');
+export const withNames = (db: Db) =>
+  db('documents as d')
+    .join('units as u', 'u.id', 'd.unit_id')
+    .leftJoin('users as ua', 'ua.id', 'd.approved_by')
+    .leftJoin('users as ui', 'ui.id', 'd.issued_by');
 
 export function toRecord(r: Record<string, unknown>): DocumentRecord {
   const data = JSON.parse(String(r.data_json)) as { fields: DocumentFields; numberSuffix: string };
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {
-    id: Number(r.id), unitId: Number(r.unit_id), unitName: String(r.unit_name), unitPath: String(r.unit_path), type: String(r.type), year: Number(r.year),
-    numberSeq: Number(r.number_seq), numberText: String(r.number_text), numberSuffix: data.numberSuffix, status: r.status as DocumentStatus, fields: data.fields,
-    issueDate: (r.issue_date as string | null) ?? null, approvedBy: num(r.approved_by), approvedAt: (r.approved_at as string | null) ?? null,
-    approvedByName: (r.approved_by_name as string | null) ?? null, issuedBy: num(r.issued_by), issuedByName: (r.issued_by_name as string | null) ?? null,
-    issuedAt: (r.issued_at as string | null) ?? null, sha256: (r.sha256 as string | null) ?? null, pdfSize: num(r.pdf_size),
-    sourceId: num(r.source_id), createdAt: String(r.created_at),
+    id: Number(r.id),
+    unitId: Number(r.unit_id),
+    unitName: String(r.unit_name),
+    unitPath: String(r.unit_path),
+    type: String(r.type),
+    year: Number(r.year),
+    numberSeq: Number(r.number_seq),
+    numberText: String(r.number_text),
+    numberSuffix: data.numberSuffix,
+    status: r.status as DocumentStatus,
+    fields: data.fields,
+    issueDate: (r.issue_date as string | null) ?? null,
+    approvedBy: num(r.approved_by),
+    approvedAt: (r.approved_at as string | null) ?? null,
+    approvedByName: (r.approved_by_name as string | null) ?? null,
+    issuedBy: num(r.issued_by),
+    issuedByName: (r.issued_by_name as string | null) ?? null,
+    issuedAt: (r.issued_at as string | null) ?? null,
+    sha256: (r.sha256 as string | null) ?? null,
+    pdfSize: num(r.pdf_size),
+    sourceId: num(r.source_id),
+    createdAt: String(r.created_at),
   };
 }
 
-export interface ListFilter { unitId?: number; type?: string; year?: number; status?: string }
+export interface ListFilter {
+  unitId?: number;
+  type?: string;
+  year?: number;
+  status?: string;
+}
 
 /** The documents in a scope, newest year first (at most 500), filtered. */
 export async function listDocuments(db: Db, scope: Scope, f: ListFilter): Promise<DocumentRecord[]> {
-  const q = withNames(db).orderBy([{ column: 'd.year', order: 'desc' }, { column: 'd.id', order: 'desc' }]).limit(500);
+  const q = withNames(db)
+    .orderBy([
+      { column: 'd.year', order: 'desc' },
+      { column: 'd.id', order: 'desc' },
+    ])
+    .limit(500);
   whereUnitInScope(q, 'u.path', scope);
   if (f.unitId) q.where('d.unit_id', f.unitId);
   if (f.type) q.where('d.type', f.type);
@@ -82,7 +131,12 @@ export async function nextSeq(db: Db, unitId: number, year: number, type: string
 }
 
 export type SourceKind = 'check' | 'review' | 'inspection';
-export interface DocumentSource { id: number; kind: SourceKind; date: string; status: string }
+export interface DocumentSource {
+  id: number;
+  kind: SourceKind;
+  date: string;
+  status: string;
+}
 
 /** Where each kind of source lives, and its date column (the document's year). */
 const sources: Record<SourceKind, { table: string; date: string; soft: boolean }> = {

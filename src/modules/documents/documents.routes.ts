@@ -9,14 +9,21 @@ import { vnDate } from '../../lib/time.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { documentStatuses, type DocumentRecord } from './documents.repository.ts';
 
-
 /** The draft's fields as the form shows them (lines joined, parts as `part_<id>`). */
 export function formValues(d: DocumentRecord): Record<string, string> {
   const f = d.fields;
   return {
-    numberSeq: String(d.numberSeq), numberSuffix: d.numberSuffix, issueDate: d.issueDate ?? '', subject: f.subject, authority: f.authority,
-    legalBases: f.legalBases.join('\n'), articles: f.articles.join('\n'), signerOnBehalf: f.signerOnBehalf, signerTitle: f.signerTitle,
-    signerName: f.signerName, recipients: f.recipients.join('\n'),
+    numberSeq: String(d.numberSeq),
+    numberSuffix: d.numberSuffix,
+    issueDate: d.issueDate ?? '',
+    subject: f.subject,
+    authority: f.authority,
+    legalBases: f.legalBases.join('\n'),
+    articles: f.articles.join('\n'),
+    signerOnBehalf: f.signerOnBehalf,
+    signerTitle: f.signerTitle,
+    signerName: f.signerName,
+    recipients: f.recipients.join('\n'),
     ...Object.fromEntries(Object.entries(f.parts).map(([k, v]) => [`part_${k}`, v])),
   };
 }
@@ -61,8 +68,13 @@ export function documentRoutes(s: Services, clock: Clock): Router {
     const docs = await s.documents.list(actorOf(req), filter);
     const actor = actorOf(req);
     res.render('documents/list', {
-      docs, filter, defs: s.documents.definitions(), statuses: documentStatuses, unit: null,
-      units: await s.documents.writableUnits(actor), canBatch: (await s.documents.batchRoots(actor)).length > 0,
+      docs,
+      filter,
+      defs: s.documents.definitions(),
+      statuses: documentStatuses,
+      unit: null,
+      units: await s.documents.writableUnits(actor),
+      canBatch: (await s.documents.batchRoots(actor)).length > 0,
     });
   });
 
@@ -98,7 +110,15 @@ export function documentRoutes(s: Services, clock: Clock): Router {
     const unitId = parseId(req.params.id);
     const unit = await s.units.get(actor, unitId);
     const canWrite = await s.documents.canWriteUnit(actor, unitId);
-    return { unit, canWrite, docs: await s.documents.list(actor, { unitId }), defs: s.documents.definitions(), sources: canWrite ? await s.documents.sourcesOf(unitId) : [], statuses: documentStatuses, filter: {} };
+    return {
+      unit,
+      canWrite,
+      docs: await s.documents.list(actor, { unitId }),
+      defs: s.documents.definitions(),
+      sources: canWrite ? await s.documents.sourcesOf(unitId) : [],
+      statuses: documentStatuses,
+      filter: {},
+    };
   }
 
   r.get('/units/:id/documents', async (req, res) => {
@@ -108,10 +128,16 @@ export function documentRoutes(s: Services, clock: Clock): Router {
   r.post('/units/:id/documents', async (req, res) => {
     const locals = await unitPage(req);
     if (!locals.canWrite) throw new AppError('NOT_FOUND');
-    await handleForm(req, res, 'documents/list', () => locals, async () => {
-      const d = await s.documents.prepare(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/documents/${d.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'documents/list',
+      () => locals,
+      async () => {
+        const d = await s.documents.prepare(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/documents/${d.id}`, 'created'));
+      },
+    );
   });
 
   async function showLocals(req: Request) {
@@ -127,10 +153,16 @@ export function documentRoutes(s: Services, clock: Clock): Router {
   r.post('/documents/:id', async (req, res) => {
     const locals = await showLocals(req);
     if (!locals.can.write) throw new AppError('NOT_FOUND');
-    await handleForm(req, res, 'documents/show', () => locals, async () => {
-      await s.documents.update(actorOf(req), locals.doc.id, req.body);
-      res.redirect(withNotice(`/documents/${locals.doc.id}`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'documents/show',
+      () => locals,
+      async () => {
+        await s.documents.update(actorOf(req), locals.doc.id, req.body);
+        res.redirect(withNotice(`/documents/${locals.doc.id}`, 'saved'));
+      },
+    );
   });
 
   // Approve and issue: a refusal (not approved, already issued, nothing to print) is shown on the page.

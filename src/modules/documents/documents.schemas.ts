@@ -13,10 +13,15 @@ export const prepareInput = z.object({
 });
 
 /** Lines of a textarea (or an array from the API), trimmed, empty lines dropped. */
-const lines = (max: number) => z.preprocess(
-  (v) => (Array.isArray(v) ? v.join('\n') : v),
-  optionalText(max),
-).transform((s) => (s ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
+const lines = (max: number) =>
+  z
+    .preprocess((v) => (Array.isArray(v) ? v.join('\n') : v), optionalText(max))
+    .transform((s) =>
+      (s ?? '')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
 
 export const fieldsInput = z.object({
   numberSeq: z.coerce.number({ error: 'v.doc_number' }).int({ error: 'v.doc_number' }).min(1, { error: 'v.doc_number' }).max(99999, { error: 'v.doc_number' }),

@@ -12,7 +12,16 @@ import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { DocumentBatch } from './documents.batch.ts';
-import { listDocuments, loadDocument, nextSeq, sourceOf, sourcesOf, type DocumentRecord, type DocumentSource, type ListFilter } from './documents.repository.ts';
+import {
+  listDocuments,
+  loadDocument,
+  nextSeq,
+  sourceOf,
+  sourcesOf,
+  type DocumentRecord,
+  type DocumentSource,
+  type ListFilter,
+} from './documents.repository.ts';
 import { allDefinitions } from './documents.registry.ts';
 import { fieldsInput, prepareInput } from './documents.schemas.ts';
 import { asciiName, bodyAbbreviation, formAbbreviation, formTitle, issuingBody, numberText, parentBody, placeDate } from './documents.text.ts';
@@ -20,8 +29,17 @@ import { missingGlyphs, renderDocument, textsOf } from './nd30.layout.ts';
 
 type Db = Knex | Knex.Transaction;
 
-const emptyFields: DocumentFields = { subject: '', authority: '', legalBases: [], articles: [], signerOnBehalf: '', signerTitle: '', signerName: '', recipients: [], parts: {} };
-
+const emptyFields: DocumentFields = {
+  subject: '',
+  authority: '',
+  legalBases: [],
+  articles: [],
+  signerOnBehalf: '',
+  signerTitle: '',
+  signerName: '',
+  recipients: [],
+  parts: {},
+};
 
 /**
  * Printable documents: a draft prepared from the unit's data with editable fields, approved by
@@ -31,7 +49,11 @@ const emptyFields: DocumentFields = { subject: '', authority: '', legalBases: []
 export class DocumentsService {
   readonly batch: DocumentBatch;
 
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry) {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly plugins: () => PluginRegistry,
+  ) {
     this.batch = new DocumentBatch(db);
   }
 
@@ -65,8 +87,16 @@ export class DocumentsService {
     const scope = scopeFor(actor.user, 'document.write');
     if (!scope.all && !scope.paths.length) return [];
     const q = this.db('units').whereNull('active_to').orderBy('path').limit(1000);
-    if (!scope.all) q.where((w) => { for (const p of scope.paths) w.orWhere('path', 'like', `${p}%`); });
-    return ((await q.select('id', 'code', 'name', 'depth')) as Array<Record<string, unknown>>).map((u) => ({ id: Number(u.id), code: String(u.code), name: String(u.name), depth: Number(u.depth) }));
+    if (!scope.all)
+      q.where((w) => {
+        for (const p of scope.paths) w.orWhere('path', 'like', `${p}%`);
+      });
+    return ((await q.select('id', 'code', 'name', 'depth')) as Array<Record<string, unknown>>).map((u) => ({
+      id: Number(u.id),
+      code: String(u.code),
+      name: String(u.name),
+      depth: Number(u.depth),
+    }));
   }
 
   /** The units whose subtree the actor may print in one ZIP: every province for an administrator. */
@@ -76,7 +106,11 @@ export class DocumentsService {
     if (scope.all) q.whereNull('parent_id');
     else if (scope.paths.length) q.whereIn('path', scope.paths);
     else return [];
-    return ((await q.select('id', 'code', 'name')) as Array<Record<string, unknown>>).map((u) => ({ id: Number(u.id), code: String(u.code), name: String(u.name) }));
+    return ((await q.select('id', 'code', 'name')) as Array<Record<string, unknown>>).map((u) => ({
+      id: Number(u.id),
+      code: String(u.code),
+      name: String(u.name),
+    }));
   }
 
   /** The unit as the layout needs it; undefined outside the scope. */
@@ -84,12 +118,24 @@ export class DocumentsService {
     const u = await findUnit(db, unitId, scope);
     if (!u) return undefined;
     const parent = u.parentId ? ((await db('units').where('id', u.parentId).first('name', 'kind')) as Record<string, unknown> | undefined) : undefined;
-    return { id: u.id, code: u.code, name: u.name, kind: u.kind, path: u.path, placeName: u.placeName, parentName: (parent?.name as string | undefined) ?? null, parentKind: (parent?.kind as string | undefined) ?? null };
+    return {
+      id: u.id,
+      code: u.code,
+      name: u.name,
+      kind: u.kind,
+      path: u.path,
+      placeName: u.placeName,
+      parentName: (parent?.name as string | undefined) ?? null,
+      parentKind: (parent?.kind as string | undefined) ?? null,
+    };
   }
 
   private gatherContext(db: Db, unit: DocumentUnit, year: number, sourceId: number | null): DocumentGatherContext {
     return {
-      db: db as Knex, unit, year, sourceId,
+      db: db as Knex,
+      unit,
+      year,
+      sourceId,
       hasTable: (name) => db.schema.hasTable(name),
       hasColumn: (table, column) => db.schema.hasColumn(table, column),
     };
@@ -154,11 +200,32 @@ export class DocumentsService {
       try {
         const id = await this.db.transaction(async (trx) => {
           const seq = await nextSeq(trx, unit.id, year, def.id);
-          const newId = await insertId(trx('documents').insert({
-            unit_id: unit.id, type: def.id, year, number_seq: seq, number_text: numberText(seq, suffix), status: 'draft',
-            data_json: JSON.stringify({ fields, numberSuffix: suffix }), issue_date: vnDate(now), source_id: sourceId, created_by: actor.user.id, created_at: at, updated_at: at,
-          }));
-          await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'document', entityId: newId, unitId: unit.id, after: { type: def.id, year, number: numberText(seq, suffix), sourceId }, requestId: actor.requestId });
+          const newId = await insertId(
+            trx('documents').insert({
+              unit_id: unit.id,
+              type: def.id,
+              year,
+              number_seq: seq,
+              number_text: numberText(seq, suffix),
+              status: 'draft',
+              data_json: JSON.stringify({ fields, numberSuffix: suffix }),
+              issue_date: vnDate(now),
+              source_id: sourceId,
+              created_by: actor.user.id,
+              created_at: at,
+              updated_at: at,
+            }),
+          );
+          await writeAudit(trx, {
+            at,
+            userId: actor.user.id,
+            action: 'create',
+            entity: 'document',
+            entityId: newId,
+            unitId: unit.id,
+            after: { type: def.id, year, number: numberText(seq, suffix), sourceId },
+            requestId: actor.requestId,
+          });
           return newId;
         });
         return (await loadDocument(this.db, id))!;
@@ -182,8 +249,14 @@ export class DocumentsService {
     const given = (typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
     const { parts: keptParts, ...keptFields } = d.fields;
     const body: Record<string, unknown> = partial
-      ? { numberSeq: d.numberSeq, numberSuffix: d.numberSuffix, issueDate: d.issueDate ?? undefined, ...keptFields, ...given,
-        parts: { ...keptParts, ...(typeof given.parts === 'object' && given.parts !== null ? given.parts : {}) } }
+      ? {
+          numberSeq: d.numberSeq,
+          numberSuffix: d.numberSuffix,
+          issueDate: d.issueDate ?? undefined,
+          ...keptFields,
+          ...given,
+          parts: { ...keptParts, ...(typeof given.parts === 'object' && given.parts !== null ? given.parts : {}) },
+        }
       : given;
     const data = validate(fieldsInput, body);
     const fieldErrors: FieldErrors = {};
@@ -198,12 +271,26 @@ export class DocumentsService {
       parts[p.id] = text;
     }
     const fields: DocumentFields = {
-      subject: data.subject, authority: data.authority ?? '', legalBases: data.legalBases, articles: data.articles,
-      signerOnBehalf: data.signerOnBehalf ?? '', signerTitle: data.signerTitle, signerName: data.signerName ?? '', recipients: data.recipients, parts,
+      subject: data.subject,
+      authority: data.authority ?? '',
+      legalBases: data.legalBases,
+      articles: data.articles,
+      signerOnBehalf: data.signerOnBehalf ?? '',
+      signerTitle: data.signerTitle,
+      signerName: data.signerName ?? '',
+      recipients: data.recipients,
+      parts,
     };
     const asText: Record<string, string[]> = {
-      subject: [fields.subject], authority: [fields.authority], legalBases: fields.legalBases, articles: fields.articles, signerOnBehalf: [fields.signerOnBehalf],
-      signerTitle: [fields.signerTitle], signerName: [fields.signerName], recipients: fields.recipients, numberSuffix: [data.numberSuffix],
+      subject: [fields.subject],
+      authority: [fields.authority],
+      legalBases: fields.legalBases,
+      articles: fields.articles,
+      signerOnBehalf: [fields.signerOnBehalf],
+      signerTitle: [fields.signerTitle],
+      signerName: [fields.signerName],
+      recipients: fields.recipients,
+      numberSuffix: [data.numberSuffix],
       ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`part_${k}`, [v]])),
     };
     for (const [name, texts] of Object.entries(asText)) {
@@ -215,15 +302,36 @@ export class DocumentsService {
     const text = numberText(data.numberSeq, data.numberSuffix);
     try {
       await this.db.transaction(async (trx) => {
-        const taken = await trx('documents').where({ unit_id: d.unitId, year: d.year, type: d.type, number_seq: data.numberSeq }).whereNot('id', d.id).first('id');
+        const taken = await trx('documents')
+          .where({ unit_id: d.unitId, year: d.year, type: d.type, number_seq: data.numberSeq })
+          .whereNot('id', d.id)
+          .first('id');
         if (taken) throw numberTaken();
-        const changed = await trx('documents').where('id', d.id).whereNot('status', 'issued').update({
-          number_seq: data.numberSeq, number_text: text, issue_date: data.issueDate, status: 'draft', approved_by: null, approved_at: null,
-          data_json: JSON.stringify({ fields, numberSuffix: data.numberSuffix }), updated_at: at,
-        });
+        const changed = await trx('documents')
+          .where('id', d.id)
+          .whereNot('status', 'issued')
+          .update({
+            number_seq: data.numberSeq,
+            number_text: text,
+            issue_date: data.issueDate,
+            status: 'draft',
+            approved_by: null,
+            approved_at: null,
+            data_json: JSON.stringify({ fields, numberSuffix: data.numberSuffix }),
+            updated_at: at,
+          });
         if (!changed) throw new AppError('DOCUMENT_WRONG_STATE');
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'document', entityId: d.id, unitId: d.unitId,
-          before: { number: d.numberText, status: d.status, issueDate: d.issueDate }, after: { number: text, status: 'draft', issueDate: data.issueDate, fields }, requestId: actor.requestId });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'update',
+          entity: 'document',
+          entityId: d.id,
+          unitId: d.unitId,
+          before: { number: d.numberText, status: d.status, issueDate: d.issueDate },
+          after: { number: text, status: 'draft', issueDate: data.issueDate, fields },
+          requestId: actor.requestId,
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw numberTaken();
@@ -237,9 +345,20 @@ export class DocumentsService {
     const d = await this.withCap(actor, id, 'document.approve');
     const at = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      const changed = await trx('documents').where({ id: d.id, status: 'draft' }).update({ status: 'approved', approved_by: actor.user.id, approved_at: at, updated_at: at });
+      const changed = await trx('documents')
+        .where({ id: d.id, status: 'draft' })
+        .update({ status: 'approved', approved_by: actor.user.id, approved_at: at, updated_at: at });
       if (!changed) throw new AppError('DOCUMENT_WRONG_STATE');
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'approve', entity: 'document', entityId: d.id, unitId: d.unitId, after: { number: d.numberText }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'approve',
+        entity: 'document',
+        entityId: d.id,
+        unitId: d.unitId,
+        after: { number: d.numberText },
+        requestId: actor.requestId,
+      });
     });
     return (await loadDocument(this.db, d.id))!;
   }
@@ -292,20 +411,54 @@ export class DocumentsService {
       const { pdf, facts } = await this.render(trx, current, now);
       const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
       const issueDate = current.issueDate ?? vnDate(now);
-      await trx('documents').where('id', d.id).update({
-        status: 'issued', issued_by: actor.user.id, issued_at: at, issue_date: issueDate, sha256, pdf, pdf_size: pdf.length,
-        data_json: JSON.stringify({ fields: current.fields, numberSuffix: current.numberSuffix, facts }), updated_at: at,
+      await trx('documents')
+        .where('id', d.id)
+        .update({
+          status: 'issued',
+          issued_by: actor.user.id,
+          issued_at: at,
+          issue_date: issueDate,
+          sha256,
+          pdf,
+          pdf_size: pdf.length,
+          data_json: JSON.stringify({ fields: current.fields, numberSuffix: current.numberSuffix, facts }),
+          updated_at: at,
+        });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'issue',
+        entity: 'document',
+        entityId: d.id,
+        unitId: d.unitId,
+        after: { number: current.numberText, issueDate, sha256 },
+        requestId: actor.requestId,
       });
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'issue', entity: 'document', entityId: d.id, unitId: d.unitId, after: { number: current.numberText, issueDate, sha256 }, requestId: actor.requestId });
       if (d.type === 'declaration' || d.type === 'redeclaration') {
         const before = (await trx('units').where('id', d.unitId).first('iso_state', 'iso_declaration_number', 'iso_declared_on')) as Record<string, unknown>;
-        await trx('units').where('id', d.unitId).update({
-          iso_state: 'declared', iso_standard: '2015', iso_state_changed_at: at, iso_state_reason: `Quyết định số ${current.numberText}`,
-          iso_declared_on: issueDate, iso_declaration_number: current.numberText, iso_declared_document_id: d.id, updated_at: at,
-        });
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'iso_state', entity: 'unit', entityId: d.unitId, unitId: d.unitId,
+        await trx('units')
+          .where('id', d.unitId)
+          .update({
+            iso_state: 'declared',
+            iso_standard: '2015',
+            iso_state_changed_at: at,
+            iso_state_reason: `Quyết định số ${current.numberText}`,
+            iso_declared_on: issueDate,
+            iso_declaration_number: current.numberText,
+            iso_declared_document_id: d.id,
+            updated_at: at,
+          });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'iso_state',
+          entity: 'unit',
+          entityId: d.unitId,
+          unitId: d.unitId,
           before: { isoState: before.iso_state, declarationNumber: before.iso_declaration_number, declaredOn: before.iso_declared_on },
-          after: { isoState: 'declared', declarationNumber: current.numberText, declaredOn: issueDate, documentId: d.id }, requestId: actor.requestId });
+          after: { isoState: 'declared', declarationNumber: current.numberText, declaredOn: issueDate, documentId: d.id },
+          requestId: actor.requestId,
+        });
       }
     });
     return (await loadDocument(this.db, d.id))!;
@@ -326,5 +479,8 @@ function numberTaken(): AppError {
 
 /** `😀 (U+1F600)`: the character and its code, so that an invisible one can be found too. */
 function glyphList(chars: string[]): string {
-  return chars.slice(0, 10).map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+  return chars
+    .slice(0, 10)
+    .map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`)
+    .join(', ');
 }

@@ -6,7 +6,9 @@ const administrative = new Set(['province', 'district', 'commune', 'ward', 'town
 
 /** The body that issues in a unit's name: its People's Committee, or the department itself. */
 export function bodyName(name: string, kind: string | null): string {
-  return kind && administrative.has(kind) ? `Ủy ban nhân dân ${name.replace(/^(Tỉnh|Thành phố|Huyện|Xã|Phường|Thị trấn|Thị xã|Quận|Đặc khu)\s/u, (m) => m.toLowerCase())}` : name;
+  return kind && administrative.has(kind)
+    ? `Ủy ban nhân dân ${name.replace(/^(Tỉnh|Thành phố|Huyện|Xã|Phường|Thị trấn|Thị xã|Quận|Đặc khu)\s/u, (m) => m.toLowerCase())}`
+    : name;
 }
 
 /** `ỦY BAN NHÂN DÂN XÃ NAM DONG`. */
@@ -21,7 +23,12 @@ export function parentBody(u: DocumentUnit): string | null {
 /** The issuing body's abbreviation in the number: UBND, or the department's initials. */
 export function bodyAbbreviation(u: DocumentUnit): string {
   if (administrative.has(u.kind)) return 'UBND';
-  const initials = u.name.normalize('NFC').split(/\s+/).filter((w) => w && w[0] === w[0]!.toUpperCase()).map((w) => w[0]).join('');
+  const initials = u.name
+    .normalize('NFC')
+    .split(/\s+/)
+    .filter((w) => w && w[0] === w[0]!.toUpperCase())
+    .map((w) => w[0])
+    .join('');
   return initials || 'CQ';
 }
 
@@ -64,5 +71,12 @@ export function recipientsWithArchive(list: string[]): string[] {
 
 /** ASCII file names: diacritics off, đ -> d, anything else to a hyphen. */
 export function asciiName(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').replace(/[^\w.-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
 }

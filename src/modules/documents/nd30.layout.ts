@@ -34,7 +34,11 @@ function loadFonts(): Record<Face, Buffer> {
   return fonts;
 }
 
-interface GlyphFont { hasGlyphForCodePoint(cp: number): boolean; glyphForCodePoint(cp: number): unknown; characterSet: number[] }
+interface GlyphFont {
+  hasGlyphForCodePoint(cp: number): boolean;
+  glyphForCodePoint(cp: number): unknown;
+  characterSet: number[];
+}
 let parsed: Map<Face, GlyphFont> | undefined;
 
 /**
@@ -87,9 +91,19 @@ function shareLayoutCache(doc: PDFKit.PDFDocument, face: Face): void {
 
 /** Every string the document prints, for the glyph check. */
 function textsOf(c: DocumentContent): string[] {
-  const blocks = (bs: DocumentBlock[]) => bs.flatMap((b) => (b.kind === 'table' ? [...b.columns.map((x) => x.header), ...b.rows.flat()] : [b.text, b.kind === 'paragraph' ? b.lead ?? '' : '']));
-  return [c.typeTitle, c.subject, c.authority ?? '', ...blocks(c.body), c.signer.onBehalf ?? '', c.signer.title, c.signer.name, ...c.recipients,
-    ...(c.annex ? [c.annex.title, c.annex.subtitle ?? '', ...blocks(c.annex.blocks)] : [])];
+  const blocks = (bs: DocumentBlock[]) =>
+    bs.flatMap((b) => (b.kind === 'table' ? [...b.columns.map((x) => x.header), ...b.rows.flat()] : [b.text, b.kind === 'paragraph' ? (b.lead ?? '') : '']));
+  return [
+    c.typeTitle,
+    c.subject,
+    c.authority ?? '',
+    ...blocks(c.body),
+    c.signer.onBehalf ?? '',
+    c.signer.title,
+    c.signer.name,
+    ...c.recipients,
+    ...(c.annex ? [c.annex.title, c.annex.subtitle ?? '', ...blocks(c.annex.blocks)] : []),
+  ];
 }
 
 /** The characters (once each, in order) that one of the faces cannot draw; empty when all can. */
@@ -128,7 +142,11 @@ const bottom = (doc: Doc) => doc.page.height - margins.bottom;
 
 /** A short centred rule under a line of text, as NĐ 30 draws under the issuing body and the motto. */
 function rule(doc: Doc, centre: number, y: number, length: number): void {
-  doc.moveTo(centre - length / 2, y).lineTo(centre + length / 2, y).lineWidth(0.6).stroke();
+  doc
+    .moveTo(centre - length / 2, y)
+    .lineTo(centre + length / 2, y)
+    .lineWidth(0.6)
+    .stroke();
 }
 
 function letterhead(doc: Doc, h: Letterhead): void {
@@ -149,12 +167,16 @@ function letterhead(doc: Doc, h: Letterhead): void {
     doc.font('regular').fontSize(13).text(parent, x0, top, { width: leftW, align: 'center' });
   }
   let issuing = h.issuingBody.toUpperCase();
-  if (doc.font('bold').fontSize(13).widthOfString(issuing) > leftW && issuing.startsWith(committee)) issuing = `${committee.trim()}\n${issuing.slice(committee.length)}`;
+  if (doc.font('bold').fontSize(13).widthOfString(issuing) > leftW && issuing.startsWith(committee))
+    issuing = `${committee.trim()}\n${issuing.slice(committee.length)}`;
   doc.font('bold').fontSize(13).text(issuing, x0, doc.y, { width: leftW, align: 'center' });
   const bodyWidth = Math.min(Math.max(...issuing.split('\n').map((l) => doc.widthOfString(l))), leftW);
   const leftRule = doc.y + 2;
   rule(doc, x0 + leftW / 2, leftRule, bodyWidth / 2.5);
-  doc.font('regular').fontSize(13).text(`Số: ${h.number}`, x0, leftRule + 8, { width: leftW, align: 'center' });
+  doc
+    .font('regular')
+    .fontSize(13)
+    .text(`Số: ${h.number}`, x0, leftRule + 8, { width: leftW, align: 'center' });
   const leftEnd = doc.y;
   // Right column: national title, motto ruled under its full length, then the place and date.
   doc.font('bold').fontSize(12).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', x1, top, { width: rightW, align: 'center' });
@@ -162,7 +184,10 @@ function letterhead(doc: Doc, h: Letterhead): void {
   const mottoWidth = doc.widthOfString('Độc lập - Tự do - Hạnh phúc');
   const rightRule = doc.y + 2;
   rule(doc, x1 + rightW / 2, rightRule, mottoWidth);
-  doc.font('italic').fontSize(14).text(h.placeDate, x1, Math.max(rightRule + 8, leftRule + 8), { width: rightW, align: 'center' });
+  doc
+    .font('italic')
+    .fontSize(14)
+    .text(h.placeDate, x1, Math.max(rightRule + 8, leftRule + 8), { width: rightW, align: 'center' });
   doc.x = margins.left;
   doc.y = Math.max(leftEnd, doc.y) + 18;
 }
@@ -186,7 +211,15 @@ function table(doc: Doc, block: Extract<DocumentBlock, { kind: 'table' }>): void
     cols.forEach((c, i) => {
       doc.rect(x, y, c.w, h).lineWidth(0.6).stroke();
       // Clipped to the row: a row is never continued on the next page.
-      doc.font(bold ? 'bold' : 'regular').fontSize(size).text(cells[i] ?? '', x + pad, y + pad, { width: c.w - 2 * pad, height: h - 2 * pad + 1, ellipsis: true, align: bold ? 'center' : c.align ?? 'left' });
+      doc
+        .font(bold ? 'bold' : 'regular')
+        .fontSize(size)
+        .text(cells[i] ?? '', x + pad, y + pad, {
+          width: c.w - 2 * pad,
+          height: h - 2 * pad + 1,
+          ellipsis: true,
+          align: bold ? 'center' : (c.align ?? 'left'),
+        });
       x += c.w;
     });
     doc.x = margins.left;
@@ -218,17 +251,26 @@ function blocks(doc: Doc, list: DocumentBlock[]): void {
       table(doc, b);
     } else if (b.kind === 'heading') {
       ensureRoom(doc, 50);
-      doc.font('bold').fontSize(bodySize).text(b.text, margins.left, doc.y, { width: w, align: b.align ?? 'left', indent: b.align === 'center' ? 0 : indent });
+      doc
+        .font('bold')
+        .fontSize(bodySize)
+        .text(b.text, margins.left, doc.y, { width: w, align: b.align ?? 'left', indent: b.align === 'center' ? 0 : indent });
       doc.moveDown(0.3);
     } else {
       const align = b.align ?? 'justify';
       const opts = { width: w, align, indent: b.indent === false || align === 'center' ? 0 : indent, lineGap: 2 };
       ensureRoom(doc, 20);
       if (b.lead) {
-        doc.font('bold').fontSize(bodySize).text(`${b.lead} `, margins.left, doc.y, { ...opts, continued: true });
+        doc
+          .font('bold')
+          .fontSize(bodySize)
+          .text(`${b.lead} `, margins.left, doc.y, { ...opts, continued: true });
         doc.font(b.italic ? 'italic' : 'regular').text(b.text, { ...opts, indent: 0 });
       } else {
-        doc.font(b.italic ? 'italic' : 'regular').fontSize(bodySize).text(b.text, margins.left, doc.y, opts);
+        doc
+          .font(b.italic ? 'italic' : 'regular')
+          .fontSize(bodySize)
+          .text(b.text, margins.left, doc.y, opts);
       }
       doc.moveDown(0.3);
     }
@@ -249,9 +291,15 @@ function signature(doc: Doc, c: DocumentContent): void {
   const top = doc.y;
   const x1 = margins.left + leftW;
   if (c.signer.onBehalf) doc.font('bold').fontSize(bodySize).text(c.signer.onBehalf.toUpperCase(), x1, top, { width: rightW, align: 'center' });
-  doc.font('bold').fontSize(bodySize).text(c.signer.title.toUpperCase(), x1, c.signer.onBehalf ? doc.y : top, { width: rightW, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(bodySize)
+    .text(c.signer.title.toUpperCase(), x1, c.signer.onBehalf ? doc.y : top, { width: rightW, align: 'center' });
   // Room for the signature and the seal.
-  doc.font('bold').fontSize(bodySize).text(c.signer.name, x1, doc.y + 70, { width: rightW, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(bodySize)
+    .text(c.signer.name, x1, doc.y + 70, { width: rightW, align: 'center' });
   const rightEnd = doc.y;
   if (c.recipients.length) {
     doc.font('boldItalic').fontSize(12).text('Nơi nhận:', margins.left, top, { width: leftW });
@@ -265,7 +313,9 @@ function signature(doc: Doc, c: DocumentContent): void {
 export function renderDocument(h: Letterhead, c: DocumentContent, o: RenderOptions): Promise<Buffer> {
   const fonts = glyphFonts();
   const doc = new PDFDocument({
-    size: 'A4', margins, bufferPages: true,
+    size: 'A4',
+    margins,
+    bufferPages: true,
     info: { Title: o.title.normalize('NFC'), Author: o.author.normalize('NFC'), Creator: 'isotrack', Producer: 'isotrack', CreationDate: o.createdAt },
   });
   for (const [face, font] of fonts) {
@@ -282,7 +332,10 @@ export function renderDocument(h: Letterhead, c: DocumentContent, o: RenderOptio
 
   letterhead(doc, h);
   doc.font('bold').fontSize(bodySize).text(c.typeTitle.toUpperCase(), margins.left, doc.y, { width: w, align: 'center' });
-  doc.font('bold').fontSize(bodySize).text(c.subject, margins.left + w * 0.1, doc.y, { width: w * 0.8, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(bodySize)
+    .text(c.subject, margins.left + w * 0.1, doc.y, { width: w * 0.8, align: 'center' });
   rule(doc, margins.left + w / 2, doc.y + 3, w * 0.25);
   doc.y += 12;
   if (c.authority) {
@@ -294,7 +347,11 @@ export function renderDocument(h: Letterhead, c: DocumentContent, o: RenderOptio
   if (c.annex) {
     doc.addPage();
     doc.font('bold').fontSize(bodySize).text(c.annex.title.toUpperCase(), margins.left, doc.y, { width: w, align: 'center' });
-    if (c.annex.subtitle) doc.font('italic').fontSize(13).text(c.annex.subtitle, margins.left + w * 0.05, doc.y, { width: w * 0.9, align: 'center' });
+    if (c.annex.subtitle)
+      doc
+        .font('italic')
+        .fontSize(13)
+        .text(c.annex.subtitle, margins.left + w * 0.05, doc.y, { width: w * 0.9, align: 'center' });
     doc.moveDown(0.8);
     blocks(doc, c.annex.blocks);
   }
@@ -303,7 +360,10 @@ export function renderDocument(h: Letterhead, c: DocumentContent, o: RenderOptio
   const range = doc.bufferedPageRange();
   for (let i = range.start + 1; i < range.start + range.count; i++) {
     doc.switchToPage(i);
-    doc.font('regular').fontSize(13).text(String(i + 1), margins.left, 10 * mm, { width: w, align: 'center', lineBreak: false });
+    doc
+      .font('regular')
+      .fontSize(13)
+      .text(String(i + 1), margins.left, 10 * mm, { width: w, align: 'center', lineBreak: false });
   }
   doc.end();
   return done;

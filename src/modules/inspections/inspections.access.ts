@@ -57,23 +57,53 @@ export interface InspectionAccess {
 }
 
 export const inspectionColumns = [
-  'i.id', 'i.unit_id', 'i.team_id', 'i.kind', 'i.plan_item_id', 'i.form_id', 'i.form_version', 'i.form_json', 'i.status', 'i.inspection_date',
-  'i.arrived_at', 'i.closed_at', 'i.team_leader_name', 'i.unit_representative_name', 'i.earlier_inspection_id', 'i.created_at',
-  'u.path as unit_path', 'u.name as unit_name', 'u.code as unit_code', 't.name as team_name',
+  'i.id',
+  'i.unit_id',
+  'i.team_id',
+  'i.kind',
+  'i.plan_item_id',
+  'i.form_id',
+  'i.form_version',
+  'i.form_json',
+  'i.status',
+  'i.inspection_date',
+  'i.arrived_at',
+  'i.closed_at',
+  'i.team_leader_name',
+  'i.unit_representative_name',
+  'i.earlier_inspection_id',
+  'i.created_at',
+  'u.path as unit_path',
+  'u.name as unit_name',
+  'u.code as unit_code',
+  't.name as team_name',
 ];
 
 export function toInspection(r: Record<string, unknown>): Inspection & { form: FormDefinition } {
   const form = JSON.parse(String(r.form_json)) as FormDefinition;
   const opt = (v: unknown) => (v === null || v === undefined ? null : String(v));
   return {
-    id: Number(r.id), unitId: Number(r.unit_id), unitPath: String(r.unit_path), unitName: String(r.unit_name), unitCode: String(r.unit_code),
-    teamId: Number(r.team_id), teamName: String(r.team_name), kind: r.kind as InspectionKind,
+    id: Number(r.id),
+    unitId: Number(r.unit_id),
+    unitPath: String(r.unit_path),
+    unitName: String(r.unit_name),
+    unitCode: String(r.unit_code),
+    teamId: Number(r.team_id),
+    teamName: String(r.team_name),
+    kind: r.kind as InspectionKind,
     planItemId: r.plan_item_id === null || r.plan_item_id === undefined ? null : Number(r.plan_item_id),
-    formId: String(r.form_id), formVersion: Number(r.form_version), formTitle: form.title, status: r.status as InspectionStatus,
-    inspectionDate: String(r.inspection_date), arrivedAt: opt(r.arrived_at), closedAt: opt(r.closed_at),
-    teamLeaderName: opt(r.team_leader_name), unitRepresentativeName: opt(r.unit_representative_name),
+    formId: String(r.form_id),
+    formVersion: Number(r.form_version),
+    formTitle: form.title,
+    status: r.status as InspectionStatus,
+    inspectionDate: String(r.inspection_date),
+    arrivedAt: opt(r.arrived_at),
+    closedAt: opt(r.closed_at),
+    teamLeaderName: opt(r.team_leader_name),
+    unitRepresentativeName: opt(r.unit_representative_name),
     earlierInspectionId: r.earlier_inspection_id === null || r.earlier_inspection_id === undefined ? null : Number(r.earlier_inspection_id),
-    createdAt: String(r.created_at), form,
+    createdAt: String(r.created_at),
+    form,
   };
 }
 
@@ -92,13 +122,19 @@ export async function isTeamMember(db: Db, teamId: number, userId: number): Prom
 
 /** The ids of the teams a user belongs to (any year, not deleted). */
 export async function teamsOf(db: Db, userId: number): Promise<number[]> {
-  const rows = (await db('inspection_team_members as m').join('inspection_teams as t', 't.id', 'm.team_id').where('m.user_id', userId).whereNull('t.deleted_at').select('t.id')) as Array<{ id: number }>;
+  const rows = (await db('inspection_team_members as m')
+    .join('inspection_teams as t', 't.id', 'm.team_id')
+    .where('m.user_id', userId)
+    .whereNull('t.deleted_at')
+    .select('t.id')) as Array<{ id: number }>;
   return rows.map((r) => Number(r.id));
 }
 
 /** The subtree roots a team is assigned to, as paths. */
 export async function teamPaths(db: Db, teamId: number): Promise<string[]> {
-  const rows = (await db('inspection_team_units as tu').join('units as u', 'u.id', 'tu.unit_id').where('tu.team_id', teamId).select('u.path')) as Array<{ path: string }>;
+  const rows = (await db('inspection_team_units as tu').join('units as u', 'u.id', 'tu.unit_id').where('tu.team_id', teamId).select('u.path')) as Array<{
+    path: string;
+  }>;
   return rows.map((r) => String(r.path));
 }
 
@@ -113,7 +149,9 @@ export async function accessTo(db: Db, user: SessionUser, i: Pick<Inspection, 't
   const unit = inScope(scopeFor(user, 'inspection.unit'), i.unitPath);
   const leader = inScope(scopeFor(user, 'inspection.personal'), i.unitPath);
   return {
-    team, coordinator, unit,
+    team,
+    coordinator,
+    unit,
     read: team || coordinator || unit,
     personal: team || coordinator || leader,
     record: team && i.status === 'on_site',
@@ -138,12 +176,17 @@ export async function readableInspection(db: Db, user: SessionUser, id: number) 
 export function whereReadable(q: Knex.QueryBuilder, user: SessionUser, teamIds: number[], unitScopes: Scope[]): Knex.QueryBuilder {
   if (isAdmin(user)) return q;
   const paths = unitScopes.flatMap((s) => (s.all ? [] : s.paths));
-  const inspectPaths = (() => { const s = scopeFor(user, 'inspection.inspect'); return s.all ? [] : s.paths; })();
+  const inspectPaths = (() => {
+    const s = scopeFor(user, 'inspection.inspect');
+    return s.all ? [] : s.paths;
+  })();
   return q.where((w) => {
     w.whereRaw('1 = 0');
     if (teamIds.length && inspectPaths.length) {
       w.orWhere((x) => {
-        x.whereIn('i.team_id', teamIds).where((y) => { for (const p of inspectPaths) y.orWhere('u.path', 'like', `${p}%`); });
+        x.whereIn('i.team_id', teamIds).where((y) => {
+          for (const p of inspectPaths) y.orWhere('u.path', 'like', `${p}%`);
+        });
       });
     }
     for (const p of paths) w.orWhere('u.path', 'like', `${p}%`);

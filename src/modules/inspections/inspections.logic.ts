@@ -14,7 +14,10 @@ export type Presence = (typeof presences)[number];
 
 /** The form's attendance item (`discipline-spot-check`) answers with these values. */
 const presenceAnswer: Record<Presence, string> = {
-  present: 'present', absent_with_reason: 'absent-excused', absent_without_reason: 'absent-unexcused', late: 'late',
+  present: 'present',
+  absent_with_reason: 'absent-excused',
+  absent_without_reason: 'absent-unexcused',
+  late: 'late',
 };
 
 /** Items of the per-person section that attendance itself answers (not asked again per person). */
@@ -36,7 +39,9 @@ export function unitSections(form: FormDefinition): FormSection[] {
 }
 
 export function unitItem(form: FormDefinition, itemId: string): FormItem | undefined {
-  return unitSections(form).flatMap((s) => s.items).find((i) => i.id === itemId);
+  return unitSections(form)
+    .flatMap((s) => s.items)
+    .find((i) => i.id === itemId);
 }
 
 export function personalItem(form: FormDefinition, itemId: string): FormItem | undefined {

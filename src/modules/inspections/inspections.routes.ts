@@ -27,15 +27,30 @@ const inlineTypes = new Set(['image/jpeg', 'image/png', 'image/webp', 'applicati
 const kindTextFor = (form: FormDefinition, locale: 'vi' | 'en') => (v: { kind: string }) => kindLabel([form], v.kind, locale);
 
 /** What the inspection page shows: the on-site entry when the actor records, else the record. */
-export async function renderInspection(s: Services, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}, id = parseId(req.params.id)): Promise<void> {
+export async function renderInspection(
+  s: Services,
+  req: Request,
+  res: Response,
+  status: number,
+  extra: Record<string, unknown> = {},
+  id = parseId(req.params.id),
+): Promise<void> {
   const actor = actorOf(req);
   const rec = await s.inspections.record.record(actor, id);
   const members = await s.inspections.teams.membersOf(rec.inspection.teamId);
   const leader = members.find((m) => m.isLeader);
   res.status(status).render('inspections/show', {
-    ...rec, presences, personalItems: personalItems(rec.form), unitSections: unitSections(rec.form), teamMembers: members,
-    leaderName: leader?.fullName ?? '', arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt), fileMax: sizeText(s.inspections.onSite.fileMaxBytes),
-    closeErrors: {}, kindText: kindTextFor(rec.form, req.locale), ...extra,
+    ...rec,
+    presences,
+    personalItems: personalItems(rec.form),
+    unitSections: unitSections(rec.form),
+    teamMembers: members,
+    leaderName: leader?.fullName ?? '',
+    arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt),
+    fileMax: sizeText(s.inspections.onSite.fileMaxBytes),
+    closeErrors: {},
+    kindText: kindTextFor(rec.form, req.locale),
+    ...extra,
   });
 }
 
@@ -47,7 +62,11 @@ async function sectionSave(s: Services, req: Request, res: Response, anchor: str
     res.redirect(`${withNotice(`/inspections/${id}`, 'saved')}#${anchor}`);
   } catch (err) {
     if (err instanceof AppError && (err.status === 422 || err.status === 409 || err.status === 400)) {
-      await renderInspection(s, req, res, err.status, { errors: err.fields ?? {}, formError: err.fields ? undefined : { code: err.code, params: err.params }, values: req.body as Record<string, unknown> });
+      await renderInspection(s, req, res, err.status, {
+        errors: err.fields ?? {},
+        formError: err.fields ? undefined : { code: err.code, params: err.params },
+        values: req.body as Record<string, unknown>,
+      });
       return;
     }
     throw err;
@@ -67,7 +86,11 @@ export function inspectionRoutes(s: Services): Router {
       throw err;
     });
     res.render('inspections/list', {
-      inspections: page.items, page, canStart: (await svc.onSite.myTeams(actor)).length > 0, canManage: svc.teams.canManage(actor), status: filter.status,
+      inspections: page.items,
+      page,
+      canStart: (await svc.onSite.myTeams(actor)).length > 0,
+      canManage: svc.teams.canManage(actor),
+      status: filter.status,
     });
   });
 
@@ -82,10 +105,16 @@ export function inspectionRoutes(s: Services): Router {
   });
   r.post('/inspections', async (req, res) => {
     const locals = await startLocals(req);
-    await handleForm(req, res, 'inspections/new', () => locals, async () => {
-      const i = await svc.onSite.start(actorOf(req), req.body);
-      res.redirect(withNotice(`/inspections/${i.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'inspections/new',
+      () => locals,
+      async () => {
+        const i = await svc.onSite.start(actorOf(req), req.body);
+        res.redirect(withNotice(`/inspections/${i.id}`, 'created'));
+      },
+    );
   });
 
   // Coordinators: corrections still to do, overdue first.
@@ -112,7 +141,12 @@ export function inspectionRoutes(s: Services): Router {
   });
   r.get('/inspections/:id/record', async (req, res) => {
     const rec = await svc.record.record(actorOf(req), parseId(req.params.id));
-    res.render('inspections/record', { ...rec, personalItems: personalItems(rec.form), unitSections: unitSections(rec.form), kindText: kindTextFor(rec.form, req.locale) });
+    res.render('inspections/record', {
+      ...rec,
+      personalItems: personalItems(rec.form),
+      unitSections: unitSections(rec.form),
+      kindText: kindTextFor(rec.form, req.locale),
+    });
   });
 
   r.post('/inspections/:id/arrival', async (req, res) => {
@@ -130,12 +164,17 @@ export function inspectionRoutes(s: Services): Router {
   });
   r.post('/inspections/:id/sections/:sectionId', async (req, res) => {
     const sectionId = String(req.params.sectionId);
-    await sectionSave(s, req, res, `s-${sectionId}`, () => svc.onSite.saveMany(actorOf(req), parseId(req.params.id), null, sectionId, req.body as Record<string, unknown>));
+    await sectionSave(s, req, res, `s-${sectionId}`, () =>
+      svc.onSite.saveMany(actorOf(req), parseId(req.params.id), null, sectionId, req.body as Record<string, unknown>),
+    );
   });
   r.post('/inspections/:id/files', async (req, res) => {
     const file = req.file ? { name: req.file.originalname, buffer: req.file.buffer } : undefined;
-    const itemId = typeof (req.body as Record<string, unknown>)?.itemId === 'string' ? String((req.body as Record<string, unknown>).itemId) || undefined : undefined;
-    await sectionSave(s, req, res, 'photos', () => svc.onSite.addFile(actorOf(req), parseId(req.params.id), file, res.locals.uploadProblem as string | undefined, itemId));
+    const itemId =
+      typeof (req.body as Record<string, unknown>)?.itemId === 'string' ? String((req.body as Record<string, unknown>).itemId) || undefined : undefined;
+    await sectionSave(s, req, res, 'photos', () =>
+      svc.onSite.addFile(actorOf(req), parseId(req.params.id), file, res.locals.uploadProblem as string | undefined, itemId),
+    );
   });
   r.post('/inspections/:id/close', async (req, res) => {
     const id = parseId(req.params.id);
@@ -147,7 +186,11 @@ export function inspectionRoutes(s: Services): Router {
         // The people still unmarked are listed above the form; a name left out is marked on its field.
         const fields = err.fields ?? {};
         const listed = err.code === 'INSPECTION_UNMARKED' ? { closeErrors: fields } : { errors: fields };
-        await renderInspection(s, req, res, err.status, { ...listed, formError: { code: err.code, params: err.params }, values: req.body as Record<string, unknown> });
+        await renderInspection(s, req, res, err.status, {
+          ...listed,
+          formError: { code: err.code, params: err.params },
+          values: req.body as Record<string, unknown>,
+        });
         return;
       }
       throw err;
@@ -170,7 +213,14 @@ export function inspectionRoutes(s: Services): Router {
       if (err instanceof AppError && (err.status === 422 || err.status === 409)) {
         const cid = parseId(req.params.id);
         const inspectionId = await s.inspections.record.inspectionOf(cid);
-        await renderInspection(s, req, res, err.status, { errors: err.fields ?? {}, formError: { code: err.code, params: err.params }, values: req.body as Record<string, unknown>, correctionId: cid }, inspectionId);
+        await renderInspection(
+          s,
+          req,
+          res,
+          err.status,
+          { errors: err.fields ?? {}, formError: { code: err.code, params: err.params }, values: req.body as Record<string, unknown>, correctionId: cid },
+          inspectionId,
+        );
         return;
       }
       throw err;
@@ -178,7 +228,9 @@ export function inspectionRoutes(s: Services): Router {
   };
   r.post('/corrections/:id/answer', async (req, res) => {
     const file = req.file ? { name: req.file.originalname, buffer: req.file.buffer } : undefined;
-    await correctionPage(req, res, () => svc.record.answer(actorOf(req), parseId(req.params.id), req.body, file, res.locals.uploadProblem as string | undefined));
+    await correctionPage(req, res, () =>
+      svc.record.answer(actorOf(req), parseId(req.params.id), req.body, file, res.locals.uploadProblem as string | undefined),
+    );
   });
   r.post('/corrections/:id/review', async (req, res) => {
     await correctionPage(req, res, () => svc.record.review(actorOf(req), parseId(req.params.id), req.body));

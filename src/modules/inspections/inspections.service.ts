@@ -17,8 +17,19 @@ import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../audit/audit.repository.ts';
 import { noteMax } from '../checks/checks.logic.ts';
 import {
-  accessTo, covers, inspectionColumns, inspectionQuery, inspectionStatuses, loadInspection, readableInspection, teamPaths, teamsOf, toInspection, whereReadable,
-  type Inspection, type InspectionAccess,
+  accessTo,
+  covers,
+  inspectionColumns,
+  inspectionQuery,
+  inspectionStatuses,
+  loadInspection,
+  readableInspection,
+  teamPaths,
+  teamsOf,
+  toInspection,
+  whereReadable,
+  type Inspection,
+  type InspectionAccess,
 } from './inspections.access.ts';
 import { checkAnswer, personalItem, presences, unitItem, vnLocalToIso, type Presence } from './inspections.logic.ts';
 import { activeOfficials } from './officials.service.ts';
@@ -35,8 +46,22 @@ export interface Attendance {
   reason: string | null;
 }
 
-export interface InspectionAnswer { attendanceId: number | null; itemId: string; value: string | null; note: string | null; answeredAt: string }
-export interface InspectionFile { id: number; itemId: string | null; fileName: string; mime: string; size: number; sha256: string; createdAt: string }
+export interface InspectionAnswer {
+  attendanceId: number | null;
+  itemId: string;
+  value: string | null;
+  note: string | null;
+  answeredAt: string;
+}
+export interface InspectionFile {
+  id: number;
+  itemId: string | null;
+  fileName: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
 
 /** The photo and evidence limit when none is configured (`INSPECTION_UPLOAD_MAX_KB`). */
 export const defaultFileMaxBytes = 8 * 1024 * 1024;
@@ -44,17 +69,47 @@ export const defaultFileMaxBytes = 8 * 1024 * 1024;
 const inspectionFileExtensions = ['jpg', 'jpeg', 'png', 'webp', 'pdf'] as const;
 
 const startInput = z.object({
-  teamId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
+  teamId: z.preprocess(
+    (v) => (v === '' || v === null ? undefined : v),
+    z.coerce
+      .number({ error: 'v.id' })
+      .int({ error: 'v.id' })
+      .positive({ error: 'v.id' })
+      .max(2 ** 31 - 1, { error: 'v.id' })
+      .optional(),
+  ),
   unitCode: optionalText(60),
-  unitId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
+  unitId: z.preprocess(
+    (v) => (v === '' || v === null ? undefined : v),
+    z.coerce
+      .number({ error: 'v.id' })
+      .int({ error: 'v.id' })
+      .positive({ error: 'v.id' })
+      .max(2 ** 31 - 1, { error: 'v.id' })
+      .optional(),
+  ),
   form: optionalText(120),
-  planItemId: z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.number({ error: 'v.id' }).int({ error: 'v.id' }).positive({ error: 'v.id' }).max(2 ** 31 - 1, { error: 'v.id' }).optional()),
+  planItemId: z.preprocess(
+    (v) => (v === '' || v === null ? undefined : v),
+    z.coerce
+      .number({ error: 'v.id' })
+      .int({ error: 'v.id' })
+      .positive({ error: 'v.id' })
+      .max(2 ** 31 - 1, { error: 'v.id' })
+      .optional(),
+  ),
 });
 
 const listQuery = z.object({
   status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(inspectionStatuses, { error: 'v.choose' }).optional()),
-  page: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1)),
-  pageSize: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(50)),
+  page: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1),
+  ),
+  pageSize: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(50),
+  ),
 });
 export type InspectionListQuery = z.infer<typeof listQuery>;
 
@@ -74,20 +129,32 @@ const answerInput = z.object({
  * Every entry is saved as it is made (one row each), so a reload loses nothing.
  */
 export class InspectionsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry, private readonly changed: () => void = () => {},
-    readonly fileMaxBytes = defaultFileMaxBytes) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly plugins: () => PluginRegistry,
+    private readonly changed: () => void = () => {},
+    readonly fileMaxBytes = defaultFileMaxBytes,
+  ) {}
 
   /** The ethics-inspection forms that can be used now (latest versions). */
   forms(): FormDefinition[] {
-    return this.plugins().latestForms('ethics-inspection').filter((f) => f.kind === 'ethics-inspection');
+    return this.plugins()
+      .latestForms('ethics-inspection')
+      .filter((f) => f.kind === 'ethics-inspection');
   }
 
   /** The teams the actor records with (member, inspector role), with their assigned roots. */
   async myTeams(actor: Actor): Promise<Array<{ id: number; name: string; year: number; paths: string[] }>> {
     const ids = await teamsOf(this.db, actor.user.id);
     if (!ids.length) return [];
-    const rows = (await this.db('inspection_teams').whereIn('id', ids).orderBy([{ column: 'year', order: 'desc' }, { column: 'name' }]).select('id', 'name', 'year')) as Array<Record<string, unknown>>;
-    return Promise.all(rows.map(async (r) => ({ id: Number(r.id), name: String(r.name), year: Number(r.year), paths: await teamPaths(this.db, Number(r.id)) })));
+    const rows = (await this.db('inspection_teams')
+      .whereIn('id', ids)
+      .orderBy([{ column: 'year', order: 'desc' }, { column: 'name' }])
+      .select('id', 'name', 'year')) as Array<Record<string, unknown>>;
+    return Promise.all(
+      rows.map(async (r) => ({ id: Number(r.id), name: String(r.name), year: Number(r.year), paths: await teamPaths(this.db, Number(r.id)) })),
+    );
   }
 
   /** The inspections the actor may read, newest first, a page at a time; `status` filters (a bad filter: 422). */
@@ -97,11 +164,21 @@ export class InspectionsService {
     whereReadable(q, actor.user, await teamsOf(this.db, actor.user.id), [scopeFor(actor.user, 'inspection.manage'), scopeFor(actor.user, 'inspection.unit')]);
     if (filter.status) q.where('i.status', filter.status);
     const [rows, [{ n } = { n: 0 }]] = await Promise.all([
-      q.clone().select(inspectionColumns).orderBy([{ column: 'i.inspection_date', order: 'desc' }, { column: 'i.id', order: 'desc' }])
-        .limit(filter.pageSize).offset(offsetOf(filter.page, filter.pageSize)) as Promise<Array<Record<string, unknown>>>,
+      q
+        .clone()
+        .select(inspectionColumns)
+        .orderBy([
+          { column: 'i.inspection_date', order: 'desc' },
+          { column: 'i.id', order: 'desc' },
+        ])
+        .limit(filter.pageSize)
+        .offset(offsetOf(filter.page, filter.pageSize)) as Promise<Array<Record<string, unknown>>>,
       q.clone().count({ n: '*' }) as Promise<Array<{ n: unknown }>>,
     ]);
-    const items = rows.map((r) => { const { form: _f, ...i } = toInspection(r); return i; });
+    const items = rows.map((r) => {
+      const { form: _f, ...i } = toInspection(r);
+      return i;
+    });
     return { filter, page: pageOf(items, toCount(n), filter.page, filter.pageSize) };
   }
 
@@ -128,8 +205,11 @@ export class InspectionsService {
     let unit: { id: number; path: string } | undefined;
     let teamId = data.teamId;
     if (data.planItemId) {
-      planItem = (await this.db('inspection_plan_items as p').join('inspection_plans as pl', 'pl.id', 'p.plan_id').join('units as u', 'u.id', 'p.unit_id')
-        .where('p.id', data.planItemId).first('p.id', 'p.unit_id', 'p.inspection_id', 'pl.team_id', 'u.path')) as Record<string, unknown> | undefined;
+      planItem = (await this.db('inspection_plan_items as p')
+        .join('inspection_plans as pl', 'pl.id', 'p.plan_id')
+        .join('units as u', 'u.id', 'p.unit_id')
+        .where('p.id', data.planItemId)
+        .first('p.id', 'p.unit_id', 'p.inspection_id', 'pl.team_id', 'u.path')) as Record<string, unknown> | undefined;
       if (!planItem || !mine.some((t) => t.id === Number(planItem!.team_id))) throw new AppError('NOT_FOUND');
       if (planItem.inspection_id !== null) throw new AppError('INSPECTION_WRONG_STATE');
       kind = 'planned';
@@ -138,7 +218,9 @@ export class InspectionsService {
     } else {
       const row = data.unitId
         ? ((await this.db('units').where('id', data.unitId).first('id', 'path')) as Record<string, unknown> | undefined)
-        : data.unitCode ? ((await this.db('units').where('code', data.unitCode).first('id', 'path')) as Record<string, unknown> | undefined) : undefined;
+        : data.unitCode
+          ? ((await this.db('units').where('code', data.unitCode).first('id', 'path')) as Record<string, unknown> | undefined)
+          : undefined;
       const field = data.unitId ? 'unitId' : 'unitCode';
       if (!data.unitId && !data.unitCode) fields.unitCode = { key: 'v.required' };
       else if (!row) fields[field] = { key: 'v.insp_unit_not_assigned' };
@@ -146,36 +228,86 @@ export class InspectionsService {
         const path = String(row.path);
         const candidates = mine.filter((t) => (teamId === undefined || t.id === teamId) && covers(t.paths, path));
         if (!candidates.length) fields[field] = { key: 'v.insp_unit_not_assigned' };
-        else { teamId = candidates[0]!.id; unit = { id: Number(row.id), path }; }
+        else {
+          teamId = candidates[0]!.id;
+          unit = { id: Number(row.id), path };
+        }
       }
     }
     if (Object.keys(fields).length || !form || !unit || !teamId) throw new AppError('VALIDATION_FAILED', {}, fields);
     // The inspector role must hold on the unit too (a team member who is not an inspector there records nothing).
-    if (!isAdmin(actor.user) && !inScope(scopeFor(actor.user, 'inspection.inspect'), unit.path)) throw new AppError('VALIDATION_FAILED', {}, { unitCode: { key: 'v.insp_unit_not_assigned' } });
+    if (!isAdmin(actor.user) && !inScope(scopeFor(actor.user, 'inspection.inspect'), unit.path))
+      throw new AppError('VALIDATION_FAILED', {}, { unitCode: { key: 'v.insp_unit_not_assigned' } });
     return this.create(actor, { unitId: unit.id, teamId, kind, form, planItemId: planItem ? Number(planItem.id) : null, earlierId: null });
   }
 
   /** Inserts an inspection with its attendance list (the staff list) in one transaction. */
-  async create(actor: Actor, d: { unitId: number; teamId: number; kind: 'planned' | 'unannounced'; form: FormDefinition; planItemId: number | null; earlierId: number | null }): Promise<Inspection> {
+  async create(
+    actor: Actor,
+    d: { unitId: number; teamId: number; kind: 'planned' | 'unannounced'; form: FormDefinition; planItemId: number | null; earlierId: number | null },
+  ): Promise<Inspection> {
     const now = this.clock.now();
     const day = vnDate(now);
     const id = await this.db.transaction(async (trx) => {
-      const newId = await insertId(trx('inspections').insert({
-        unit_id: d.unitId, team_id: d.teamId, kind: d.kind, plan_item_id: d.planItemId, form_id: d.form.id, form_version: d.form.version, form_json: JSON.stringify(d.form),
-        status: 'on_site', inspection_date: day, year: Number(day.slice(0, 4)), month: Number(day.slice(5, 7)), earlier_inspection_id: d.earlierId,
-        created_by: actor.user.id, created_at: iso(now), updated_at: iso(now),
-      }));
+      const newId = await insertId(
+        trx('inspections').insert({
+          unit_id: d.unitId,
+          team_id: d.teamId,
+          kind: d.kind,
+          plan_item_id: d.planItemId,
+          form_id: d.form.id,
+          form_version: d.form.version,
+          form_json: JSON.stringify(d.form),
+          status: 'on_site',
+          inspection_date: day,
+          year: Number(day.slice(0, 4)),
+          month: Number(day.slice(5, 7)),
+          earlier_inspection_id: d.earlierId,
+          created_by: actor.user.id,
+          created_at: iso(now),
+          updated_at: iso(now),
+        }),
+      );
       const staff = await activeOfficials(trx, d.unitId);
       if (staff.length) {
-        await trx('inspection_attendance').insert(staff.map((o, n) => ({
-          inspection_id: newId, official_id: o.id, full_name: o.fullName, position: o.position, badge_no: o.badgeNo, seq: n + 1, created_at: iso(now), updated_at: iso(now),
-        })));
+        await trx('inspection_attendance').insert(
+          staff.map((o, n) => ({
+            inspection_id: newId,
+            official_id: o.id,
+            full_name: o.fullName,
+            position: o.position,
+            badge_no: o.badgeNo,
+            seq: n + 1,
+            created_at: iso(now),
+            updated_at: iso(now),
+          })),
+        );
       }
       if (d.planItemId) {
-        const taken = await trx('inspection_plan_items').where('id', d.planItemId).whereNull('inspection_id').update({ inspection_id: newId, updated_at: iso(now) });
+        const taken = await trx('inspection_plan_items')
+          .where('id', d.planItemId)
+          .whereNull('inspection_id')
+          .update({ inspection_id: newId, updated_at: iso(now) });
         if (!taken) throw new AppError('INSPECTION_WRONG_STATE');
       }
-      await writeAudit(trx, { at: iso(now), userId: actor.user.id, action: 'create', entity: 'inspection', entityId: newId, unitId: d.unitId, after: { teamId: d.teamId, kind: d.kind, formId: d.form.id, formVersion: d.form.version, planItemId: d.planItemId, earlierInspectionId: d.earlierId, staff: staff.length }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: iso(now),
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'inspection',
+        entityId: newId,
+        unitId: d.unitId,
+        after: {
+          teamId: d.teamId,
+          kind: d.kind,
+          formId: d.form.id,
+          formVersion: d.form.version,
+          planItemId: d.planItemId,
+          earlierInspectionId: d.earlierId,
+          staff: staff.length,
+        },
+        requestId: actor.requestId,
+      });
       return newId;
     });
     this.changed();
@@ -196,22 +328,49 @@ export class InspectionsService {
   }
 
   async attendance(db: Db, id: number): Promise<Attendance[]> {
-    const rows = (await db('inspection_attendance').where('inspection_id', id).orderBy([{ column: 'seq' }, { column: 'id' }]).select()) as Array<Record<string, unknown>>;
+    const rows = (await db('inspection_attendance')
+      .where('inspection_id', id)
+      .orderBy([{ column: 'seq' }, { column: 'id' }])
+      .select()) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
-      id: Number(r.id), officialId: r.official_id === null ? null : Number(r.official_id), fullName: String(r.full_name),
-      position: (r.position as string | null) ?? null, badgeNo: (r.badge_no as string | null) ?? null,
-      presence: (r.presence as Presence | null) ?? null, reason: (r.reason as string | null) ?? null,
+      id: Number(r.id),
+      officialId: r.official_id === null ? null : Number(r.official_id),
+      fullName: String(r.full_name),
+      position: (r.position as string | null) ?? null,
+      badgeNo: (r.badge_no as string | null) ?? null,
+      presence: (r.presence as Presence | null) ?? null,
+      reason: (r.reason as string | null) ?? null,
     }));
   }
 
   async answers(db: Db, id: number): Promise<InspectionAnswer[]> {
-    const rows = (await db('inspection_answers').where('inspection_id', id).orderBy('id').select('attendance_id', 'item_id', 'value', 'note', 'answered_at')) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ attendanceId: r.attendance_id === null ? null : Number(r.attendance_id), itemId: String(r.item_id), value: (r.value as string | null) ?? null, note: (r.note as string | null) ?? null, answeredAt: String(r.answered_at) }));
+    const rows = (await db('inspection_answers')
+      .where('inspection_id', id)
+      .orderBy('id')
+      .select('attendance_id', 'item_id', 'value', 'note', 'answered_at')) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      attendanceId: r.attendance_id === null ? null : Number(r.attendance_id),
+      itemId: String(r.item_id),
+      value: (r.value as string | null) ?? null,
+      note: (r.note as string | null) ?? null,
+      answeredAt: String(r.answered_at),
+    }));
   }
 
   async files(id: number): Promise<InspectionFile[]> {
-    const rows = (await this.db('inspection_files').where('inspection_id', id).orderBy('id').select('id', 'item_id', 'file_name', 'mime', 'size', 'sha256', 'created_at')) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({ id: Number(r.id), itemId: (r.item_id as string | null) ?? null, fileName: String(r.file_name), mime: String(r.mime), size: Number(r.size), sha256: String(r.sha256), createdAt: String(r.created_at) }));
+    const rows = (await this.db('inspection_files')
+      .where('inspection_id', id)
+      .orderBy('id')
+      .select('id', 'item_id', 'file_name', 'mime', 'size', 'sha256', 'created_at')) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: Number(r.id),
+      itemId: (r.item_id as string | null) ?? null,
+      fileName: String(r.file_name),
+      mime: String(r.mime),
+      size: Number(r.size),
+      sha256: String(r.sha256),
+      createdAt: String(r.created_at),
+    }));
   }
 
   /** Arrival time of the team, as typed (Viet Nam time) or an ISO instant; never in the future. */
@@ -224,9 +383,20 @@ export class InspectionsService {
     if (Date.parse(at) > now.getTime() + 60_000) throw new AppError('VALIDATION_FAILED', {}, { arrivedAt: { key: 'v.insp_arrival_future' } });
     const inspection = await this.recordable(actor, id);
     await this.db.transaction(async (trx) => {
-      const n = await trx('inspections').where({ id, status: 'on_site' }).update({ arrived_at: at, updated_at: iso(now) });
+      const n = await trx('inspections')
+        .where({ id, status: 'on_site' })
+        .update({ arrived_at: at, updated_at: iso(now) });
       if (!n) throw new AppError('INSPECTION_WRONG_STATE');
-      await writeAudit(trx, { at: iso(now), userId: actor.user.id, action: 'arrive', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { arrivedAt: at }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: iso(now),
+        userId: actor.user.id,
+        action: 'arrive',
+        entity: 'inspection',
+        entityId: id,
+        unitId: inspection.unitId,
+        after: { arrivedAt: at },
+        requestId: actor.requestId,
+      });
     });
     return at;
   }
@@ -238,11 +408,29 @@ export class InspectionsService {
     const now = iso(this.clock.now());
     const newId = await this.db.transaction(async (trx) => {
       const last = (await trx('inspection_attendance').where('inspection_id', id).max({ m: 'seq' }).first()) as { m: number | null } | undefined;
-      const added = await insertId(trx('inspection_attendance').insert({
-        inspection_id: id, official_id: null, full_name: data.fullName, position: data.position ?? null, badge_no: data.badgeNo ?? null, seq: Number(last?.m ?? 0) + 1, created_at: now, updated_at: now,
-      }));
+      const added = await insertId(
+        trx('inspection_attendance').insert({
+          inspection_id: id,
+          official_id: null,
+          full_name: data.fullName,
+          position: data.position ?? null,
+          badge_no: data.badgeNo ?? null,
+          seq: Number(last?.m ?? 0) + 1,
+          created_at: now,
+          updated_at: now,
+        }),
+      );
       // The name stays out of the log (personal data); the attendance row keeps it.
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'add_person', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { attendanceId: added }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: 'add_person',
+        entity: 'inspection',
+        entityId: id,
+        unitId: inspection.unitId,
+        after: { attendanceId: added },
+        requestId: actor.requestId,
+      });
       return added;
     });
     return (await this.attendance(this.db, id)).find((a) => a.id === newId)!;
@@ -257,7 +445,9 @@ export class InspectionsService {
     const data = validate(presenceInput, input);
     await this.recordable(actor, id);
     const now = iso(this.clock.now());
-    const n = await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).update({ presence: data.presence, reason: data.reason ?? null, updated_at: now });
+    const n = await this.db('inspection_attendance')
+      .where({ id: attendanceId, inspection_id: id })
+      .update({ presence: data.presence, reason: data.reason ?? null, updated_at: now });
     if (!n) throw new AppError('NOT_FOUND');
     return (await this.attendance(this.db, id)).find((a) => a.id === attendanceId)!;
   }
@@ -271,19 +461,33 @@ export class InspectionsService {
     const inspection = await this.recordable(actor, id);
     const item = attendanceId === null ? unitItem(inspection.form, itemId) : personalItem(inspection.form, itemId);
     if (!item) throw new AppError('NOT_FOUND');
-    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id'))) throw new AppError('NOT_FOUND');
+    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id')))
+      throw new AppError('NOT_FOUND');
     const parsed = checkAnswer(item, data.value);
     if ('error' in parsed) throw new AppError('VALIDATION_FAILED', {}, { value: { key: parsed.error } });
     const note = typeof data.note === 'string' ? data.note.normalize('NFC').trim() || null : null;
     if (note && note.length > noteMax) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.too_long', params: { n: noteMax } } });
     const subject = attendanceId === null ? 'unit' : `a${attendanceId}`;
     const now = iso(this.clock.now());
-    const write = () => this.db.transaction(async (trx) => {
-      const open = await trx('inspections').where({ id, status: 'on_site' }).update({ updated_at: now });
-      if (!open) throw new AppError('INSPECTION_WRONG_STATE');
-      const n = await trx('inspection_answers').where({ inspection_id: id, subject, item_id: itemId }).update({ value: parsed.value, note, answered_by: actor.user.id, answered_at: now });
-      if (!n) await trx('inspection_answers').insert({ inspection_id: id, attendance_id: attendanceId, subject, item_id: itemId, value: parsed.value, note, answered_by: actor.user.id, answered_at: now });
-    });
+    const write = () =>
+      this.db.transaction(async (trx) => {
+        const open = await trx('inspections').where({ id, status: 'on_site' }).update({ updated_at: now });
+        if (!open) throw new AppError('INSPECTION_WRONG_STATE');
+        const n = await trx('inspection_answers')
+          .where({ inspection_id: id, subject, item_id: itemId })
+          .update({ value: parsed.value, note, answered_by: actor.user.id, answered_at: now });
+        if (!n)
+          await trx('inspection_answers').insert({
+            inspection_id: id,
+            attendance_id: attendanceId,
+            subject,
+            item_id: itemId,
+            value: parsed.value,
+            note,
+            answered_by: actor.user.id,
+            answered_at: now,
+          });
+      });
     try {
       await write();
     } catch (err) {
@@ -303,11 +507,13 @@ export class InspectionsService {
   async saveMany(actor: Actor, id: number, attendanceId: number | null, sectionId: string | null, body: Record<string, unknown>): Promise<number> {
     const inspection = await this.recordable(actor, id);
     const form = inspection.form;
-    const items = attendanceId !== null
-      ? (form.sections.find((s) => s.repeatPerPerson)?.items ?? []).filter((i) => personalItem(form, i.id))
-      : form.sections.find((s) => !s.repeatPerPerson && s.id === sectionId)?.items.filter((i) => i.answer.type !== 'photo');
+    const items =
+      attendanceId !== null
+        ? (form.sections.find((s) => s.repeatPerPerson)?.items ?? []).filter((i) => personalItem(form, i.id))
+        : form.sections.find((s) => !s.repeatPerPerson && s.id === sectionId)?.items.filter((i) => i.answer.type !== 'photo');
     if (!items) throw new AppError('NOT_FOUND');
-    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id'))) throw new AppError('NOT_FOUND');
+    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id')))
+      throw new AppError('NOT_FOUND');
     const stored = new Map((await this.answers(this.db, id)).filter((a) => a.attendanceId === attendanceId).map((a) => [a.itemId, a]));
     const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
     const fields: FieldErrors = {};
@@ -324,7 +530,10 @@ export class InspectionsService {
     }
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
     for (const item of changed) {
-      await this.saveAnswer(actor, id, item.id, attendanceId, { value: str(body[`a.${item.id}`] ?? stored.get(item.id)?.value ?? ''), note: str(body[`n.${item.id}`] ?? stored.get(item.id)?.note ?? '') });
+      await this.saveAnswer(actor, id, item.id, attendanceId, {
+        value: str(body[`a.${item.id}`] ?? stored.get(item.id)?.value ?? ''),
+        note: str(body[`n.${item.id}`] ?? stored.get(item.id)?.note ?? ''),
+      });
     }
     return changed.length;
   }
@@ -339,8 +548,14 @@ export class InspectionsService {
       const presence = typeof body[`p.${p.id}`] === 'string' ? String(body[`p.${p.id}`]) : '';
       const reason = typeof body[`r.${p.id}`] === 'string' ? String(body[`r.${p.id}`]).trim() : (p.reason ?? '');
       if (!presence) continue;
-      if (!(presences as readonly string[]).includes(presence)) { fields[`p.${p.id}`] = { key: 'v.choose' }; continue; }
-      if (reason.length > 2000) { fields[`r.${p.id}`] = { key: 'v.too_long', params: { n: 2000 } }; continue; }
+      if (!(presences as readonly string[]).includes(presence)) {
+        fields[`p.${p.id}`] = { key: 'v.choose' };
+        continue;
+      }
+      if (reason.length > 2000) {
+        fields[`r.${p.id}`] = { key: 'v.too_long', params: { n: 2000 } };
+        continue;
+      }
       if (presence !== p.presence || reason !== (p.reason ?? '')) changes.push({ id: p.id, presence, reason });
     }
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
@@ -349,17 +564,39 @@ export class InspectionsService {
   }
 
   /** A photo of the premises (or any evidence) taken on site. */
-  async addFile(actor: Actor, id: number, file: { name: string; buffer: Buffer } | undefined, problem: string | undefined, itemId?: string): Promise<InspectionFile> {
+  async addFile(
+    actor: Actor,
+    id: number,
+    file: { name: string; buffer: Buffer } | undefined,
+    problem: string | undefined,
+    itemId?: string,
+  ): Promise<InspectionFile> {
     const inspection = await this.recordable(actor, id);
     return this.db.transaction(async (trx) => {
       const stored = await this.storeFile(trx, actor, id, file, problem, itemId);
-      await writeAudit(trx, { at: stored.createdAt, userId: actor.user.id, action: 'add_file', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { fileId: stored.id, sha256: stored.sha256, size: stored.size }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: stored.createdAt,
+        userId: actor.user.id,
+        action: 'add_file',
+        entity: 'inspection',
+        entityId: id,
+        unitId: inspection.unitId,
+        after: { fileId: stored.id, sha256: stored.sha256, size: stored.size },
+        requestId: actor.requestId,
+      });
       return stored;
     });
   }
 
   /** Checks and stores one file (type by name and magic bytes, size, sha256). */
-  async storeFile(db: Db, actor: Actor, inspectionId: number, file: { name: string; buffer: Buffer } | undefined, problem: string | undefined, itemId?: string): Promise<InspectionFile> {
+  async storeFile(
+    db: Db,
+    actor: Actor,
+    inspectionId: number,
+    file: { name: string; buffer: Buffer } | undefined,
+    problem: string | undefined,
+    itemId?: string,
+  ): Promise<InspectionFile> {
     const tooLarge = () => new AppError('INSPECTION_FILE_TOO_LARGE', { size: sizeText(this.fileMaxBytes) });
     if (problem === 'too_large') throw tooLarge();
     if (!file || problem) throw new AppError('UPLOAD_MISSING');
@@ -371,15 +608,26 @@ export class InspectionsService {
     const mime = sniffed.type.mime;
     const sha256 = crypto.createHash('sha256').update(file.buffer).digest('hex');
     const now = iso(this.clock.now());
-    const newId = await insertId(db('inspection_files').insert({
-      inspection_id: inspectionId, item_id: itemId ?? null, file_name: name, mime, size: file.buffer.length, sha256, content: file.buffer, uploaded_by: actor.user.id, created_at: now,
-    }));
+    const newId = await insertId(
+      db('inspection_files').insert({
+        inspection_id: inspectionId,
+        item_id: itemId ?? null,
+        file_name: name,
+        mime,
+        size: file.buffer.length,
+        sha256,
+        content: file.buffer,
+        uploaded_by: actor.user.id,
+        created_at: now,
+      }),
+    );
     return { id: newId, itemId: itemId ?? null, fileName: name, mime, size: file.buffer.length, sha256, createdAt: now };
   }
 
   /** A file of an inspection the actor may read. */
   async file(actor: Actor, fileId: number): Promise<{ fileName: string; mime: string; content: Buffer }> {
-    const row = (await this.db('inspection_files').where('id', fileId).first('inspection_id', 'file_name', 'mime', 'content')) as Record<string, unknown> | undefined;
+    const row = (await this.db('inspection_files').where('id', fileId).first('inspection_id', 'file_name', 'mime', 'content')) as
+      Record<string, unknown> | undefined;
     if (!row) throw new AppError('NOT_FOUND');
     await readableInspection(this.db, actor.user, Number(row.inspection_id));
     return { fileName: String(row.file_name), mime: String(row.mime), content: row.content as Buffer };

@@ -37,7 +37,10 @@ export function officialRoutes(s: Services, importMaxBytes: number): Router {
   });
   r.get('/units/:id/officials/export.xlsx', async (req, res) => {
     const { unit, buffer } = await off.exportXlsx(actorOf(req), parseId(req.params.id));
-    res.attachment(`danh-sach-can-bo-${unit.code.replace(/[^\w.-]+/g, '_')}.xlsx`).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(buffer);
+    res
+      .attachment(`danh-sach-can-bo-${unit.code.replace(/[^\w.-]+/g, '_')}.xlsx`)
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .send(buffer);
   });
   r.post('/units/:id/officials/import', async (req, res) => {
     const id = parseId(req.params.id);
@@ -63,16 +66,29 @@ export function officialRoutes(s: Services, importMaxBytes: number): Router {
   const editLocals = async (req: Request) => off.get(actorOf(req), parseId(req.params.id));
   r.get('/officials/:id/edit', async (req, res) => {
     const { unit, official } = await editLocals(req);
-    res.render('officials/edit', { unit, official, values: { fullName: official.fullName, position: official.position, department: official.department ?? '', badgeNo: official.badgeNo ?? '' } });
+    res.render('officials/edit', {
+      unit,
+      official,
+      values: { fullName: official.fullName, position: official.position, department: official.department ?? '', badgeNo: official.badgeNo ?? '' },
+    });
   });
   r.post('/officials/:id/edit', async (req, res) => {
     const locals = await editLocals(req);
-    await handleForm(req, res, 'officials/edit', () => locals, async () => {
-      await off.update(actorOf(req), locals.official.id, req.body);
-      res.redirect(withNotice(`/units/${locals.unit.id}/officials`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'officials/edit',
+      () => locals,
+      async () => {
+        await off.update(actorOf(req), locals.official.id, req.body);
+        res.redirect(withNotice(`/units/${locals.unit.id}/officials`, 'saved'));
+      },
+    );
   });
-  for (const [action, active] of [['deactivate', false], ['activate', true]] as const) {
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['activate', true],
+  ] as const) {
     r.post(`/officials/:id/${action}`, async (req, res) => {
       const actor = actorOf(req);
       const id = parseId(req.params.id);

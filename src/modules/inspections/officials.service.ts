@@ -51,15 +51,24 @@ export const personKey = (fullName: string, position: string) => `${foldForSearc
 
 function toOfficial(r: Record<string, unknown>): Official {
   return {
-    id: Number(r.id), unitId: Number(r.unit_id), fullName: String(r.full_name), position: String(r.position),
-    department: (r.department as string | null) ?? null, badgeNo: (r.badge_no as string | null) ?? null, active: !!r.active,
+    id: Number(r.id),
+    unitId: Number(r.unit_id),
+    fullName: String(r.full_name),
+    position: String(r.position),
+    department: (r.department as string | null) ?? null,
+    badgeNo: (r.badge_no as string | null) ?? null,
+    active: !!r.active,
   };
 }
 
 /** Active officials of a unit, in list order (used by inspections for the attendance). */
 export async function activeOfficials(db: Db, unitId: number): Promise<Official[]> {
   // By the folded name, so that Đặng sorts with D as Vietnamese readers expect (not after Z).
-  const rows = (await db('unit_officials').where({ unit_id: unitId, active: true }).whereNull('deleted_at').orderBy([{ column: 'person_key' }, { column: 'id' }]).select()) as Array<Record<string, unknown>>;
+  const rows = (await db('unit_officials')
+    .where({ unit_id: unitId, active: true })
+    .whereNull('deleted_at')
+    .orderBy([{ column: 'person_key' }, { column: 'id' }])
+    .select()) as Array<Record<string, unknown>>;
   return rows.map(toOfficial);
 }
 
@@ -69,7 +78,10 @@ export async function activeOfficials(db: Db, unitId: number): Promise<Official[
  * (same name and position in the unit, or the same badge number) is refused.
  */
 export class OfficialsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
   private async unit(actor: Actor, unitId: number, write: boolean): Promise<Unit> {
     const unit = await findUnit(this.db, unitId, { all: true });
@@ -88,8 +100,11 @@ export class OfficialsService {
 
   async list(actor: Actor, unitId: number): Promise<{ unit: Unit; officials: Official[] }> {
     const unit = await this.unit(actor, unitId, false);
-    const rows = (await this.db('unit_officials').where('unit_id', unit.id).whereNull('deleted_at')
-      .orderBy([{ column: 'active', order: 'desc' }, { column: 'person_key' }, { column: 'id' }]).select()) as Array<Record<string, unknown>>;
+    const rows = (await this.db('unit_officials')
+      .where('unit_id', unit.id)
+      .whereNull('deleted_at')
+      .orderBy([{ column: 'active', order: 'desc' }, { column: 'person_key' }, { column: 'id' }])
+      .select()) as Array<Record<string, unknown>>;
     return { unit, officials: rows.map(toOfficial) };
   }
 
@@ -106,7 +121,8 @@ export class OfficialsService {
     if (exceptId) q.whereNot('id', exceptId);
     const same = (await q.clone().where('person_key', personKey(data.fullName, data.position)).first('id')) as unknown;
     if (same) return { fullName: { key: 'v.insp_official_twice' } };
-    if (data.badgeNo && (await q.clone().where('badge_no', data.badgeNo).first('id'))) return { badgeNo: { key: 'v.insp_badge_twice', params: { badge: data.badgeNo } } };
+    if (data.badgeNo && (await q.clone().where('badge_no', data.badgeNo).first('id')))
+      return { badgeNo: { key: 'v.insp_badge_twice', params: { badge: data.badgeNo } } };
     return undefined;
   }
 
@@ -118,7 +134,16 @@ export class OfficialsService {
       const dup = await this.duplicate(trx, unit.id, data);
       if (dup) throw new AppError('OFFICIAL_DUPLICATE', {}, dup);
       const newId = await insertId(trx('unit_officials').insert(this.row(unit.id, data, now)));
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'create', entity: 'unit_official', entityId: newId, unitId: unit.id, after: data, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'unit_official',
+        entityId: newId,
+        unitId: unit.id,
+        after: data,
+        requestId: actor.requestId,
+      });
       return newId;
     });
     return (await this.get(actor, id)).official;
@@ -126,8 +151,15 @@ export class OfficialsService {
 
   private row(unitId: number, d: OfficialInput, now: string) {
     return {
-      unit_id: unitId, full_name: d.fullName, position: d.position, department: d.department ?? null, badge_no: d.badgeNo ?? null,
-      person_key: personKey(d.fullName, d.position), active: true, created_at: now, updated_at: now,
+      unit_id: unitId,
+      full_name: d.fullName,
+      position: d.position,
+      department: d.department ?? null,
+      badge_no: d.badgeNo ?? null,
+      person_key: personKey(d.fullName, d.position),
+      active: true,
+      created_at: now,
+      updated_at: now,
     };
   }
 
@@ -142,7 +174,17 @@ export class OfficialsService {
       }
       const { created_at: _c, unit_id: _u, active: _a, ...patch } = this.row(unit.id, data, now);
       await trx('unit_officials').where('id', id).update(patch);
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'update', entity: 'unit_official', entityId: id, unitId: unit.id, before: official, after: data, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: 'update',
+        entity: 'unit_official',
+        entityId: id,
+        unitId: unit.id,
+        before: official,
+        after: data,
+        requestId: actor.requestId,
+      });
     });
     return (await this.get(actor, id)).official;
   }
@@ -153,11 +195,24 @@ export class OfficialsService {
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
       if (active && !official.active) {
-        const dup = await this.duplicate(trx, unit.id, { fullName: official.fullName, position: official.position, badgeNo: official.badgeNo ?? undefined, department: undefined }, id);
+        const dup = await this.duplicate(
+          trx,
+          unit.id,
+          { fullName: official.fullName, position: official.position, badgeNo: official.badgeNo ?? undefined, department: undefined },
+          id,
+        );
         if (dup) throw new AppError('OFFICIAL_DUPLICATE', {}, dup);
       }
       await trx('unit_officials').where('id', id).update({ active, updated_at: now });
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: active ? 'activate' : 'deactivate', entity: 'unit_official', entityId: id, unitId: unit.id, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: active ? 'activate' : 'deactivate',
+        entity: 'unit_official',
+        entityId: id,
+        unitId: unit.id,
+        requestId: actor.requestId,
+      });
     });
     return (await this.get(actor, id)).official;
   }
@@ -179,23 +234,36 @@ export class OfficialsService {
     let skipped = 0;
     for (const { row, cells } of sheet.rows) {
       // An export lists those who left too; they are not brought back by importing it.
-      if (cells.active && foldForSearch(cells.active) === 'khong') { skipped++; continue; }
+      if (cells.active && foldForSearch(cells.active) === 'khong') {
+        skipped++;
+        continue;
+      }
       const r = officialInput.safeParse(cells);
       if (!r.success) {
         for (const i of r.error.issues) {
           const key = String(i.path[0] ?? 'fullName');
           const [k, n] = i.message.split('|');
-          problems.push({ sheet: officialsSheet.name, row, column: sheet.columnName(key), key: k && /^v\.[a-z_]+$/.test(k) ? k : 'v.invalid', params: n ? { n } : undefined });
+          problems.push({
+            sheet: officialsSheet.name,
+            row,
+            column: sheet.columnName(key),
+            key: k && /^v\.[a-z_]+$/.test(k) ? k : 'v.invalid',
+            params: n ? { n } : undefined,
+          });
         }
         continue;
       }
       const d = r.data;
       const key = personKey(d.fullName, d.position);
       const same = existing.find((o) => personKey(o.fullName, o.position) === key);
-      if (same && (same.badgeNo ?? undefined) === d.badgeNo) { skipped++; continue; }
+      if (same && (same.badgeNo ?? undefined) === d.badgeNo) {
+        skipped++;
+        continue;
+      }
       const where = (k: string) => ({ sheet: officialsSheet.name, row, column: sheet.columnName(k) });
       if (same || seenKeys.has(key)) problems.push({ ...where('fullName'), key: 'v.insp_official_twice' });
-      else if (d.badgeNo && (seenBadges.has(d.badgeNo) || existing.some((o) => o.badgeNo === d.badgeNo))) problems.push({ ...where('badgeNo'), key: 'v.insp_badge_twice', params: { badge: d.badgeNo } });
+      else if (d.badgeNo && (seenBadges.has(d.badgeNo) || existing.some((o) => o.badgeNo === d.badgeNo)))
+        problems.push({ ...where('badgeNo'), key: 'v.insp_badge_twice', params: { badge: d.badgeNo } });
       seenKeys.set(key, row);
       if (d.badgeNo) seenBadges.set(d.badgeNo, row);
       toAdd.push(d);
@@ -204,7 +272,16 @@ export class OfficialsService {
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
       for (const d of toAdd) await trx('unit_officials').insert(this.row(unit.id, d, now));
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'import', entity: 'unit_official', entityId: unit.id, unitId: unit.id, after: { added: toAdd.length, skipped, file: file?.name }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: 'import',
+        entity: 'unit_official',
+        entityId: unit.id,
+        unitId: unit.id,
+        after: { added: toAdd.length, skipped, file: file?.name },
+        requestId: actor.requestId,
+      });
     });
     return { added: toAdd.length, skipped };
   }
@@ -216,7 +293,13 @@ export class OfficialsService {
     ws.columns = officialsSheet.columns.map((c) => ({ header: c.header, key: c.key, width: c.width }));
     ws.getRow(1).font = { bold: true };
     for (const o of officials) {
-      ws.addRow({ fullName: safeText(o.fullName), position: safeText(o.position), department: safeText(o.department), badgeNo: safeText(o.badgeNo), active: o.active ? 'Có' : 'Không' });
+      ws.addRow({
+        fullName: safeText(o.fullName),
+        position: safeText(o.position),
+        department: safeText(o.department),
+        badgeNo: safeText(o.badgeNo),
+        active: o.active ? 'Có' : 'Không',
+      });
     }
     return { unit, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
   }

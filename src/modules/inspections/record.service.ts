@@ -37,7 +37,11 @@ export interface Correction {
   overdue: boolean;
 }
 
-export interface Conclusion { text: string; concludedAt: string; concludedBy: number | null }
+export interface Conclusion {
+  text: string;
+  concludedAt: string;
+  concludedBy: number | null;
+}
 
 /**
  * Everything about one inspection that the actor may see. Without the personal right (the unit's
@@ -62,15 +66,27 @@ const closeInput = z.object({ teamLeaderName: requiredText(200), unitRepresentat
 const answerInput = z.object({ answer: requiredText(4000) });
 const reviewInput = z.object({ decision: z.enum(['accept', 'return'], { error: 'v.choose' }), note: optionalText(2000) });
 
-interface CorrectionDraft { text: string; responsible: string; deadline: string }
+interface CorrectionDraft {
+  text: string;
+  responsible: string;
+  deadline: string;
+}
 
 function toCorrection(r: Record<string, unknown>, today: string): Correction {
   const status = r.status as CorrectionStatus;
   return {
-    id: Number(r.id), inspectionId: Number(r.inspection_id), unitId: Number(r.unit_id), text: String(r.text), responsible: String(r.responsible),
-    deadline: String(r.deadline), status, answer: (r.answer as string | null) ?? null, answeredAt: (r.answered_at as string | null) ?? null,
+    id: Number(r.id),
+    inspectionId: Number(r.inspection_id),
+    unitId: Number(r.unit_id),
+    text: String(r.text),
+    responsible: String(r.responsible),
+    deadline: String(r.deadline),
+    status,
+    answer: (r.answer as string | null) ?? null,
+    answeredAt: (r.answered_at as string | null) ?? null,
     evidenceFileId: r.evidence_file_id === null || r.evidence_file_id === undefined ? null : Number(r.evidence_file_id),
-    reviewNote: (r.review_note as string | null) ?? null, reviewedAt: (r.reviewed_at as string | null) ?? null,
+    reviewNote: (r.review_note as string | null) ?? null,
+    reviewedAt: (r.reviewed_at as string | null) ?? null,
     overdue: String(r.deadline) < today && (status === 'open' || status === 'returned'),
   };
 }
@@ -80,7 +96,12 @@ function toCorrection(r: Record<string, unknown>, today: string): Correction {
  * corrections, and the follow-up: the unit answers, the team accepts or returns.
  */
 export class RecordService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly inspections: InspectionsService, private readonly changed: () => void = () => {}) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly inspections: InspectionsService,
+    private readonly changed: () => void = () => {},
+  ) {}
 
   private today(): string {
     return vnDate(this.clock.now());
@@ -98,18 +119,32 @@ export class RecordService {
       this.corrections(this.db, id),
     ]);
     const violations: Violation[] = violationRows.map((v) => ({
-      id: Number(v.id), attendanceId: v.attendance_id === null ? null : Number(v.attendance_id), officialId: v.official_id === null ? null : Number(v.official_id),
-      fullName: (v.full_name as string | null) ?? null, itemId: String(v.item_id), kind: String(v.kind), severity: v.severity as Severity, answer: (v.answer as string | null) ?? null,
+      id: Number(v.id),
+      attendanceId: v.attendance_id === null ? null : Number(v.attendance_id),
+      officialId: v.official_id === null ? null : Number(v.official_id),
+      fullName: (v.full_name as string | null) ?? null,
+      itemId: String(v.item_id),
+      kind: String(v.kind),
+      severity: v.severity as Severity,
+      answer: (v.answer as string | null) ?? null,
     }));
     const personal = violations.filter((v) => v.attendanceId !== null);
     return {
-      inspection: plain, form, access,
+      inspection: plain,
+      form,
+      access,
       attendance: access.personal ? attendance : [],
       answers: access.personal ? answers : answers.filter((a) => a.attendanceId === null),
       files,
       violations: access.personal ? violations : violations.filter((v) => v.attendanceId === null),
       personalViolationCount: personal.length,
-      conclusion: conclusion ? { text: String(conclusion.text), concludedAt: String(conclusion.concluded_at), concludedBy: conclusion.concluded_by === null ? null : Number(conclusion.concluded_by) } : null,
+      conclusion: conclusion
+        ? {
+            text: String(conclusion.text),
+            concludedAt: String(conclusion.concluded_at),
+            concludedBy: conclusion.concluded_by === null ? null : Number(conclusion.concluded_by),
+          }
+        : null,
       corrections,
       unmarked: attendance.filter((a) => !a.presence).length,
     };
@@ -133,7 +168,9 @@ export class RecordService {
     const data = validate(closeInput, input);
     const now = this.clock.now();
     await this.db.transaction(async (trx) => {
-      const locked = await trx('inspections').where({ id, status: 'on_site' }).update({ updated_at: iso(now) });
+      const locked = await trx('inspections')
+        .where({ id, status: 'on_site' })
+        .update({ updated_at: iso(now) });
       if (!locked) throw new AppError('INSPECTION_WRONG_STATE');
       const current = (await loadInspection(trx, id))!;
       const people = await this.inspections.attendance(trx, id);
@@ -147,21 +184,49 @@ export class RecordService {
       const asOf = new Date(Date.parse(`${current.inspectionDate}T12:00:00+07:00`));
       const derived = deriveViolations(current.form, people, answers, asOf);
       if (derived.length) {
-        await trx('inspection_violations').insert(derived.map((v) => ({
-          inspection_id: id, unit_id: current.unitId, attendance_id: v.attendanceId, official_id: v.officialId, full_name: v.fullName,
-          item_id: v.itemId, kind: v.kind, severity: v.severity, answer: v.answer, year: Number(current.inspectionDate.slice(0, 4)), month: Number(current.inspectionDate.slice(5, 7)), created_at: iso(now),
-        })));
+        await trx('inspection_violations').insert(
+          derived.map((v) => ({
+            inspection_id: id,
+            unit_id: current.unitId,
+            attendance_id: v.attendanceId,
+            official_id: v.officialId,
+            full_name: v.fullName,
+            item_id: v.itemId,
+            kind: v.kind,
+            severity: v.severity,
+            answer: v.answer,
+            year: Number(current.inspectionDate.slice(0, 4)),
+            month: Number(current.inspectionDate.slice(5, 7)),
+            created_at: iso(now),
+          })),
+        );
       }
-      await trx('inspections').where('id', id).update({ status: 'record_closed', closed_at: iso(now), team_leader_name: data.teamLeaderName, unit_representative_name: data.unitRepresentativeName });
+      await trx('inspections')
+        .where('id', id)
+        .update({ status: 'record_closed', closed_at: iso(now), team_leader_name: data.teamLeaderName, unit_representative_name: data.unitRepresentativeName });
       // The audit row counts the violations and names nobody: the log is read more widely than the record.
-      await writeAudit(trx, { at: iso(now), userId: actor.user.id, action: 'close_record', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { violations: derived.length, people: people.length, teamLeaderName: data.teamLeaderName, unitRepresentativeName: data.unitRepresentativeName }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: iso(now),
+        userId: actor.user.id,
+        action: 'close_record',
+        entity: 'inspection',
+        entityId: id,
+        unitId: inspection.unitId,
+        after: { violations: derived.length, people: people.length, teamLeaderName: data.teamLeaderName, unitRepresentativeName: data.unitRepresentativeName },
+        requestId: actor.requestId,
+      });
     });
     this.changed();
   }
 
   /** Reads the corrections typed on the page (`c.<n>.text` ...) or sent by the API (`corrections: [...]`). */
   private correctionDrafts(input: Record<string, unknown>): CorrectionDraft[] {
-    if (Array.isArray(input.corrections)) return (input.corrections as Array<Record<string, unknown>>).map((c) => ({ text: String(c?.text ?? ''), responsible: String(c?.responsible ?? ''), deadline: String(c?.deadline ?? '') }));
+    if (Array.isArray(input.corrections))
+      return (input.corrections as Array<Record<string, unknown>>).map((c) => ({
+        text: String(c?.text ?? ''),
+        responsible: String(c?.responsible ?? ''),
+        deadline: String(c?.deadline ?? ''),
+      }));
     const out: CorrectionDraft[] = [];
     for (let n = 0; n < 50; n++) {
       const text = String(input[`c.${n}.text`] ?? '').trim();
@@ -190,7 +255,8 @@ export class RecordService {
       else if (c.responsible.length > 200) fields[`c.${n}.responsible`] = { key: 'v.too_long', params: { n: 200 } };
       if (!c.deadline) fields[`c.${n}.deadline`] = { key: 'v.required' };
       else if (!isCalendarDate(c.deadline)) fields[`c.${n}.deadline`] = { key: 'v.date' };
-      else if (c.deadline < inspection.inspectionDate) fields[`c.${n}.deadline`] = { key: 'v.insp_deadline_before', params: { date: dayText(inspection.inspectionDate) } };
+      else if (c.deadline < inspection.inspectionDate)
+        fields[`c.${n}.deadline`] = { key: 'v.insp_deadline_before', params: { date: dayText(inspection.inspectionDate) } };
     });
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
     const now = iso(this.clock.now());
@@ -199,9 +265,27 @@ export class RecordService {
       if (!n) throw new AppError('INSPECTION_WRONG_STATE');
       await trx('inspection_conclusions').insert({ inspection_id: id, text, concluded_at: now, concluded_by: actor.user.id, created_at: now, updated_at: now });
       for (const c of drafts) {
-        await trx('inspection_corrections').insert({ inspection_id: id, unit_id: inspection.unitId, text: c.text.normalize('NFC').trim(), responsible: c.responsible.normalize('NFC').trim(), deadline: c.deadline, status: 'open', created_at: now, updated_at: now });
+        await trx('inspection_corrections').insert({
+          inspection_id: id,
+          unit_id: inspection.unitId,
+          text: c.text.normalize('NFC').trim(),
+          responsible: c.responsible.normalize('NFC').trim(),
+          deadline: c.deadline,
+          status: 'open',
+          created_at: now,
+          updated_at: now,
+        });
       }
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'conclude', entity: 'inspection', entityId: id, unitId: inspection.unitId, after: { corrections: drafts.length }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: 'conclude',
+        entity: 'inspection',
+        entityId: id,
+        unitId: inspection.unitId,
+        after: { corrections: drafts.length },
+        requestId: actor.requestId,
+      });
     });
   }
 
@@ -228,10 +312,28 @@ export class RecordService {
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
       const evidence = file || uploadProblem ? await this.inspections.storeFile(trx, actor, inspection.id, file, uploadProblem) : undefined;
-      const n = await trx('inspection_corrections').where('id', correctionId).whereIn('status', ['open', 'returned'])
-        .update({ status: 'answered', answer: data.answer, answered_at: now, answered_by: actor.user.id, evidence_file_id: evidence?.id ?? correction.evidenceFileId, updated_at: now });
+      const n = await trx('inspection_corrections')
+        .where('id', correctionId)
+        .whereIn('status', ['open', 'returned'])
+        .update({
+          status: 'answered',
+          answer: data.answer,
+          answered_at: now,
+          answered_by: actor.user.id,
+          evidence_file_id: evidence?.id ?? correction.evidenceFileId,
+          updated_at: now,
+        });
       if (!n) throw new AppError('CORRECTION_WRONG_STATE');
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: 'answer', entity: 'inspection_correction', entityId: correctionId, unitId: inspection.unitId, after: { answer: data.answer, evidence: evidence?.sha256 ?? null }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: 'answer',
+        entity: 'inspection_correction',
+        entityId: correctionId,
+        unitId: inspection.unitId,
+        after: { answer: data.answer, evidence: evidence?.sha256 ?? null },
+        requestId: actor.requestId,
+      });
     });
     return (await this.correction(actor, correctionId)).correction;
   }
@@ -244,10 +346,27 @@ export class RecordService {
     if (data.decision === 'return' && !data.note) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.required' } });
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      const n = await trx('inspection_corrections').where({ id: correctionId, status: 'answered' })
-        .update({ status: data.decision === 'accept' ? 'accepted' : 'returned', review_note: data.note ?? null, reviewed_by: actor.user.id, reviewed_at: now, updated_at: now });
+      const n = await trx('inspection_corrections')
+        .where({ id: correctionId, status: 'answered' })
+        .update({
+          status: data.decision === 'accept' ? 'accepted' : 'returned',
+          review_note: data.note ?? null,
+          reviewed_by: actor.user.id,
+          reviewed_at: now,
+          updated_at: now,
+        });
       if (!n) throw new AppError('CORRECTION_WRONG_STATE');
-      await writeAudit(trx, { at: now, userId: actor.user.id, action: data.decision, entity: 'inspection_correction', entityId: correctionId, unitId: inspection.unitId, before: { status: correction.status }, after: { note: data.note ?? null }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at: now,
+        userId: actor.user.id,
+        action: data.decision,
+        entity: 'inspection_correction',
+        entityId: correctionId,
+        unitId: inspection.unitId,
+        before: { status: correction.status },
+        after: { note: data.note ?? null },
+        requestId: actor.requestId,
+      });
     });
     return (await this.correction(actor, correctionId)).correction;
   }
@@ -257,18 +376,34 @@ export class RecordService {
     const { inspection, access } = await readableInspection(this.db, actor.user, id);
     if (!access.team) throw new AppError('NOT_FOUND');
     if (inspection.status === 'on_site') throw new AppError('INSPECTION_WRONG_STATE');
-    return this.inspections.create(actor, { unitId: inspection.unitId, teamId: inspection.teamId, kind: 'unannounced', form: inspection.form, planItemId: null, earlierId: id });
+    return this.inspections.create(actor, {
+      unitId: inspection.unitId,
+      teamId: inspection.teamId,
+      kind: 'unannounced',
+      form: inspection.form,
+      planItemId: null,
+      earlierId: id,
+    });
   }
 
   /** Corrections of the coordinator's units still to do (open or returned), overdue first. */
   async pending(actor: Actor, onlyOverdue: boolean): Promise<Array<Correction & { unitName: string; inspectionDate: string }>> {
     const today = this.today();
-    const q = this.db('inspection_corrections as c').join('inspections as i', 'i.id', 'c.inspection_id').join('units as u', 'u.id', 'c.unit_id')
-      .whereIn('c.status', ['open', 'returned', 'answered']).whereNull('i.deleted_at')
-      .orderBy([{ column: 'c.deadline' }, { column: 'c.id' }]).limit(500).select('c.*', 'u.name as unit_name', 'i.inspection_date');
+    const q = this.db('inspection_corrections as c')
+      .join('inspections as i', 'i.id', 'c.inspection_id')
+      .join('units as u', 'u.id', 'c.unit_id')
+      .whereIn('c.status', ['open', 'returned', 'answered'])
+      .whereNull('i.deleted_at')
+      .orderBy([{ column: 'c.deadline' }, { column: 'c.id' }])
+      .limit(500)
+      .select('c.*', 'u.name as unit_name', 'i.inspection_date');
     whereUnitInScope(q, 'u.path', scopeFor(actor.user, 'inspection.manage'));
     if (onlyOverdue) q.where('c.deadline', '<', today).whereIn('c.status', ['open', 'returned']);
-    return ((await q) as Array<Record<string, unknown>>).map((r) => ({ ...toCorrection(r, today), unitName: String(r.unit_name), inspectionDate: String(r.inspection_date) }));
+    return ((await q) as Array<Record<string, unknown>>).map((r) => ({
+      ...toCorrection(r, today),
+      unitName: String(r.unit_name),
+      inspectionDate: String(r.inspection_date),
+    }));
   }
 
   /**
@@ -277,13 +412,30 @@ export class RecordService {
    */
   async correctionsDue(day: string, leadDays: number): Promise<DueCorrection[]> {
     const until = new Date(Date.parse(`${day}T00:00:00Z`) + leadDays * 86_400_000).toISOString().slice(0, 10);
-    const rows = (await this.db('inspection_corrections as c').join('inspections as i', 'i.id', 'c.inspection_id').join('units as u', 'u.id', 'c.unit_id')
-      .whereIn('c.status', ['open', 'returned']).where('c.deadline', '<=', until).whereNull('i.deleted_at')
-      .orderBy('c.id').select('c.id', 'c.unit_id', 'u.name as unit_name', 'c.inspection_id', 'i.inspection_date', 'c.text', 'c.deadline', 'i.team_id')) as Array<Record<string, unknown>>;
+    const rows = (await this.db('inspection_corrections as c')
+      .join('inspections as i', 'i.id', 'c.inspection_id')
+      .join('units as u', 'u.id', 'c.unit_id')
+      .whereIn('c.status', ['open', 'returned'])
+      .where('c.deadline', '<=', until)
+      .whereNull('i.deleted_at')
+      .orderBy('c.id')
+      .select('c.id', 'c.unit_id', 'u.name as unit_name', 'c.inspection_id', 'i.inspection_date', 'c.text', 'c.deadline', 'i.team_id')) as Array<
+      Record<string, unknown>
+    >;
     const teamIds = [...new Set(rows.map((r) => Number(r.team_id)))];
-    const leaders = teamIds.length ? ((await this.db('inspection_team_members').whereIn('team_id', teamIds).where('is_leader', true).select('team_id', 'user_id')) as Array<Record<string, unknown>>) : [];
+    const leaders = teamIds.length
+      ? ((await this.db('inspection_team_members').whereIn('team_id', teamIds).where('is_leader', true).select('team_id', 'user_id')) as Array<
+          Record<string, unknown>
+        >)
+      : [];
     return rows.map((r) => ({
-      id: Number(r.id), unitId: Number(r.unit_id), unitName: String(r.unit_name), inspectionId: Number(r.inspection_id), inspectionDate: String(r.inspection_date), text: String(r.text), deadline: String(r.deadline),
+      id: Number(r.id),
+      unitId: Number(r.unit_id),
+      unitName: String(r.unit_name),
+      inspectionId: Number(r.inspection_id),
+      inspectionDate: String(r.inspection_date),
+      text: String(r.text),
+      deadline: String(r.deadline),
       band: String(r.deadline) < day ? 'overdue' : 'soon',
       teamLeaderIds: leaders.filter((l) => Number(l.team_id) === Number(r.team_id)).map((l) => Number(l.user_id)),
     }));

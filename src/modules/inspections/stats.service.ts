@@ -11,8 +11,18 @@ import { safeText } from '../catalog/excel.sheets.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import { kindLabel } from './inspections.logic.ts';
 
-export interface Bar { key: string; label: string; value: number }
-export interface MonthRow { month: number; planned: number; done: number; unannounced: number; violations: number }
+export interface Bar {
+  key: string;
+  label: string;
+  value: number;
+}
+export interface MonthRow {
+  month: number;
+  planned: number;
+  done: number;
+  unannounced: number;
+  violations: number;
+}
 
 export interface InspectionStats {
   year: number;
@@ -45,7 +55,11 @@ export class StatsService {
    */
   private readonly cache = new TtlCache<string, Promise<InspectionStats>>(30_000, 500);
 
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly plugins: () => PluginRegistry,
+  ) {}
 
   invalidate(): void {
     this.cache.clear();
@@ -96,7 +110,12 @@ export class StatsService {
       viol().groupBy('v.month').select('v.month').count({ c: '*' }) as Promise<Array<Record<string, unknown>>>,
       plan().groupBy('p.month').select('p.month').count({ c: '*' }).count({ d: 'p.inspection_id' }) as Promise<Array<Record<string, unknown>>>,
       viol().groupBy('v.kind').select('v.kind').count({ c: '*' }).orderBy('c', 'desc') as Promise<Array<Record<string, unknown>>>,
-      viol().groupBy('v.unit_id').select('v.unit_id').count({ c: '*' }).orderBy([{ column: 'c', order: 'desc' }, { column: 'v.unit_id' }]).limit(20) as Promise<Array<Record<string, unknown>>>,
+      viol()
+        .groupBy('v.unit_id')
+        .select('v.unit_id')
+        .count({ c: '*' })
+        .orderBy([{ column: 'c', order: 'desc' }, { column: 'v.unit_id' }])
+        .limit(20) as Promise<Array<Record<string, unknown>>>,
     ]);
     const byMonth: MonthRow[] = Array.from({ length: 12 }, (_x, k) => ({ month: k + 1, planned: 0, done: 0, unannounced: 0, violations: 0 }));
     for (const r of inspMonths) {
@@ -105,18 +124,38 @@ export class StatsService {
       row.done += n(r.c);
       if (r.kind === 'unannounced') row.unannounced += n(r.c);
     }
-    for (const r of violMonths) { const row = byMonth[n(r.month) - 1]; if (row) row.violations += n(r.c); }
+    for (const r of violMonths) {
+      const row = byMonth[n(r.month) - 1];
+      if (row) row.violations += n(r.c);
+    }
     let plannedDone = 0;
-    for (const r of planMonths) { const row = byMonth[n(r.month) - 1]; if (row) row.planned += n(r.c); plannedDone += n(r.d); }
+    for (const r of planMonths) {
+      const row = byMonth[n(r.month) - 1];
+      if (row) row.planned += n(r.c);
+      plannedDone += n(r.d);
+    }
     const names = await this.unitNames(units.map((u) => n(u.unit_id)));
 
     // Repeats: violations in more than one inspection of the year.
     const repeatBase = viol;
     const [repUnits, repOfficials] = await Promise.all([
-      repeatBase().groupBy('v.unit_id').select('v.unit_id').countDistinct({ i: 'v.inspection_id' }).count({ c: '*' })
-        .havingRaw('count(distinct v.inspection_id) > 1').orderBy([{ column: 'i', order: 'desc' }, { column: 'v.unit_id' }]).limit(50) as Promise<Array<Record<string, unknown>>>,
-      repeatBase().whereNotNull('v.official_id').groupBy('v.official_id', 'v.unit_id').select('v.official_id', 'v.unit_id').countDistinct({ i: 'v.inspection_id' }).count({ c: '*' })
-        .havingRaw('count(distinct v.inspection_id) > 1').orderBy([{ column: 'i', order: 'desc' }, { column: 'v.official_id' }]).limit(50) as Promise<Array<Record<string, unknown>>>,
+      repeatBase()
+        .groupBy('v.unit_id')
+        .select('v.unit_id')
+        .countDistinct({ i: 'v.inspection_id' })
+        .count({ c: '*' })
+        .havingRaw('count(distinct v.inspection_id) > 1')
+        .orderBy([{ column: 'i', order: 'desc' }, { column: 'v.unit_id' }])
+        .limit(50) as Promise<Array<Record<string, unknown>>>,
+      repeatBase()
+        .whereNotNull('v.official_id')
+        .groupBy('v.official_id', 'v.unit_id')
+        .select('v.official_id', 'v.unit_id')
+        .countDistinct({ i: 'v.inspection_id' })
+        .count({ c: '*' })
+        .havingRaw('count(distinct v.inspection_id) > 1')
+        .orderBy([{ column: 'i', order: 'desc' }, { column: 'v.official_id' }])
+        .limit(50) as Promise<Array<Record<string, unknown>>>,
     ]);
     const [repNames, officialNames] = await Promise.all([
       this.unitNames([...repUnits, ...repOfficials].map((r) => n(r.unit_id))),
@@ -133,19 +172,29 @@ export class StatsService {
       byKind: kinds.map((k) => ({ key: String(k.kind), label: kindLabel(forms, String(k.kind), locale), value: n(k.c) })),
       byUnit: units.map((u) => ({ key: String(u.unit_id), label: names.get(n(u.unit_id)) ?? String(u.unit_id), value: n(u.c) })),
       repeatedUnits: repUnits.map((r) => ({ unitId: n(r.unit_id), unitName: repNames.get(n(r.unit_id)) ?? '', inspections: n(r.i), violations: n(r.c) })),
-      repeatedOfficials: repOfficials.map((r) => ({ officialId: n(r.official_id), fullName: officialNames.get(n(r.official_id)) ?? '', unitName: repNames.get(n(r.unit_id)) ?? '', inspections: n(r.i), violations: n(r.c) })),
+      repeatedOfficials: repOfficials.map((r) => ({
+        officialId: n(r.official_id),
+        fullName: officialNames.get(n(r.official_id)) ?? '',
+        unitName: repNames.get(n(r.unit_id)) ?? '',
+        inspections: n(r.i),
+        violations: n(r.c),
+      })),
     };
   }
 
   private async unitNames(ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();
-    const rows = (await this.db('units').whereIn('id', [...new Set(ids)]).select('id', 'name')) as Array<{ id: number; name: string }>;
+    const rows = (await this.db('units')
+      .whereIn('id', [...new Set(ids)])
+      .select('id', 'name')) as Array<{ id: number; name: string }>;
     return new Map(rows.map((r) => [Number(r.id), String(r.name)]));
   }
 
   private async officialNames(ids: number[]): Promise<Map<number, string>> {
     if (!ids.length) return new Map();
-    const rows = (await this.db('unit_officials').whereIn('id', [...new Set(ids)]).select('id', 'full_name')) as Array<{ id: number; full_name: string }>;
+    const rows = (await this.db('unit_officials')
+      .whereIn('id', [...new Set(ids)])
+      .select('id', 'full_name')) as Array<{ id: number; full_name: string }>;
     return new Map(rows.map((r) => [Number(r.id), String(r.full_name)]));
   }
 
@@ -157,13 +206,35 @@ export class StatsService {
       const ws = wb.addWorksheet(name);
       ws.addRow(headers).font = { bold: true };
       for (const r of rows) ws.addRow(r.map((c) => (typeof c === 'string' ? safeText(c) : c)));
-      ws.columns.forEach((c) => { c.width = 24; });
+      ws.columns.forEach((c) => {
+        c.width = 24;
+      });
     };
-    sheet('Theo tháng', ['Tháng', 'Kế hoạch', 'Đã kiểm tra', 'Đột xuất', 'Vi phạm'], s.byMonth.map((m) => [m.month, m.planned, m.done, m.unannounced, m.violations]));
-    sheet('Theo loại vi phạm', ['Loại vi phạm', 'Số lượt'], s.byKind.map((b) => [b.label, b.value]));
-    sheet('Theo đơn vị', ['Đơn vị', 'Số lượt vi phạm'], s.byUnit.map((b) => [b.label, b.value]));
-    sheet('Đơn vị tái phạm', ['Đơn vị', 'Số cuộc kiểm tra có vi phạm', 'Số lượt vi phạm'], s.repeatedUnits.map((r) => [r.unitName, r.inspections, r.violations]));
-    sheet('Cá nhân tái phạm', ['Họ và tên', 'Đơn vị', 'Số cuộc kiểm tra có vi phạm', 'Số lượt vi phạm'], s.repeatedOfficials.map((r) => [r.fullName, r.unitName, r.inspections, r.violations]));
+    sheet(
+      'Theo tháng',
+      ['Tháng', 'Kế hoạch', 'Đã kiểm tra', 'Đột xuất', 'Vi phạm'],
+      s.byMonth.map((m) => [m.month, m.planned, m.done, m.unannounced, m.violations]),
+    );
+    sheet(
+      'Theo loại vi phạm',
+      ['Loại vi phạm', 'Số lượt'],
+      s.byKind.map((b) => [b.label, b.value]),
+    );
+    sheet(
+      'Theo đơn vị',
+      ['Đơn vị', 'Số lượt vi phạm'],
+      s.byUnit.map((b) => [b.label, b.value]),
+    );
+    sheet(
+      'Đơn vị tái phạm',
+      ['Đơn vị', 'Số cuộc kiểm tra có vi phạm', 'Số lượt vi phạm'],
+      s.repeatedUnits.map((r) => [r.unitName, r.inspections, r.violations]),
+    );
+    sheet(
+      'Cá nhân tái phạm',
+      ['Họ và tên', 'Đơn vị', 'Số cuộc kiểm tra có vi phạm', 'Số lượt vi phạm'],
+      s.repeatedOfficials.map((r) => [r.fullName, r.unitName, r.inspections, r.violations]),
+    );
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 }

@@ -7,12 +7,19 @@ import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../http/validation.ts';
 import type { Team } from './teams.service.ts';
 
-const yearOf = (req: Request, fallback: number) => (/^\d{4}$/.test(String(req.query.year ?? req.body?.year ?? '')) ? Number(req.query.year ?? req.body?.year) : fallback);
+const yearOf = (req: Request, fallback: number) =>
+  /^\d{4}$/.test(String(req.query.year ?? req.body?.year ?? '')) ? Number(req.query.year ?? req.body?.year) : fallback;
 
 /** A team as its edit form shows it: user names and unit codes as typed. */
 const asValues = (t: Team) => ({
-  name: t.name, year: String(t.year), leader: t.members.find((m) => m.isLeader)?.username ?? '',
-  members: t.members.filter((m) => !m.isLeader).map((m) => m.username).join(', '), units: t.units.map((u) => u.code).join(', '),
+  name: t.name,
+  year: String(t.year),
+  leader: t.members.find((m) => m.isLeader)?.username ?? '',
+  members: t.members
+    .filter((m) => !m.isLeader)
+    .map((m) => m.username)
+    .join(', '),
+  units: t.units.map((u) => u.code).join(', '),
 });
 
 export function teamRoutes(s: Services): Router {
@@ -35,17 +42,30 @@ export function teamRoutes(s: Services): Router {
   });
   r.post('/teams', async (req, res) => {
     const locals = await newLocals(req);
-    await handleForm(req, res, 'teams/form', () => locals, async () => {
-      const t = await teams.create(actorOf(req), req.body);
-      res.redirect(withNotice(`/teams/${t.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'teams/form',
+      () => locals,
+      async () => {
+        const t = await teams.create(actorOf(req), req.body);
+        res.redirect(withNotice(`/teams/${t.id}`, 'created'));
+      },
+    );
   });
 
   const showTeam = async (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
     const actor = actorOf(req);
     const { team, canManage } = await teams.get(actor, parseId(req.params.id));
     const year = yearOf(req, team.year);
-    res.status(status).render('teams/show', { team, canManage, isMember: team.members.some((m) => m.userId === actor.user.id), plan: await teams.plan(actor, team.id, year), year, ...extra });
+    res.status(status).render('teams/show', {
+      team,
+      canManage,
+      isMember: team.members.some((m) => m.userId === actor.user.id),
+      plan: await teams.plan(actor, team.id, year),
+      year,
+      ...extra,
+    });
   };
   r.get('/teams/:id', async (req, res) => {
     await showTeam(req, res);
@@ -62,10 +82,16 @@ export function teamRoutes(s: Services): Router {
   });
   r.post('/teams/:id/edit', async (req, res) => {
     const locals = await editLocals(req);
-    await handleForm(req, res, 'teams/form', () => locals, async () => {
-      await teams.update(actorOf(req), locals.team.id, req.body);
-      res.redirect(withNotice(`/teams/${locals.team.id}`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'teams/form',
+      () => locals,
+      async () => {
+        await teams.update(actorOf(req), locals.team.id, req.body);
+        res.redirect(withNotice(`/teams/${locals.team.id}`, 'saved'));
+      },
+    );
   });
 
   r.post('/teams/:id/plan', async (req, res) => {

@@ -74,7 +74,12 @@ export class EmailQueue {
         const message = (err as Error).message;
         const giveUp = (err instanceof MailError && err.permanent) || attempts >= this.opts.maxAttempts;
         const next = iso(new Date(this.clock.now().getTime() + backoffMs(attempts)));
-        await repo.settle(this.db, id, { status: giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: giveUp ? undefined : next, lastError: message }, iso(this.clock.now()));
+        await repo.settle(
+          this.db,
+          id,
+          { status: giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: giveUp ? undefined : next, lastError: message },
+          iso(this.clock.now()),
+        );
         this.logger.warn({ delivery: id, attempts, giveUp, err: message }, giveUp ? 'e-mail given up' : 'e-mail failed, will retry');
         if (giveUp) report.failed++;
         else report.retrying++;

@@ -19,7 +19,10 @@ export interface MailSender {
 }
 
 export class MailError extends Error {
-  constructor(message: string, readonly permanent: boolean) {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
     super(message);
   }
 }
@@ -33,14 +36,22 @@ export function createMailSender(mail: AppConfig['mail']): MailSender | undefine
   const transport = smtp.url
     ? nodemailer.createTransport(smtp.url)
     : nodemailer.createTransport({
-      host: smtp.host, port: smtp.port, secure: smtp.secure,
-      auth: smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
-      ...limits,
-    });
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        auth: smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
+        ...limits,
+      });
   return {
     async send(m) {
       try {
-        await transport.sendMail({ from: mail.from, to: m.to, subject: m.subject, text: m.text, headers: { 'X-Isotrack-Notification': String(m.notificationId) } });
+        await transport.sendMail({
+          from: mail.from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          headers: { 'X-Isotrack-Notification': String(m.notificationId) },
+        });
       } catch (err) {
         const e = err as { message?: string; responseCode?: number };
         // 5xx: the server refuses this message for good (unknown mailbox...); 4xx and network errors pass.

@@ -77,8 +77,11 @@ export async function insertNew(db: Db, rows: NewNotification[]): Promise<Array<
   const out: Array<{ id: number; userId: number }> = [];
   // SQLite writes a multi-row insert as a compound SELECT of at most 500 terms.
   for (let i = 0; i < rows.length; i += 400) {
-    const created = (await db('notifications').insert(rows.slice(i, i + 400))
-      .onConflict(['user_id', 'dedupe_key']).ignore().returning(['id', 'user_id'])) as Array<{ id: number; user_id: number }>;
+    const created = (await db('notifications')
+      .insert(rows.slice(i, i + 400))
+      .onConflict(['user_id', 'dedupe_key'])
+      .ignore()
+      .returning(['id', 'user_id'])) as Array<{ id: number; user_id: number }>;
     for (const r of created) out.push({ id: Number(r.id), userId: Number(r.user_id) });
   }
   return out;

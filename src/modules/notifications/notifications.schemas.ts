@@ -10,14 +10,15 @@ const localized = (max: number) => z.object({ vi: text(max), en: text(max) });
  * Handlers are plugin code: what they return is checked like any other input.
  */
 export const draftSchema = z.object({
-  recipient: z.union([
-    z.object({ userId: z.number().int().positive() }),
-    z.object({ role: z.enum(roles), unitId: z.number().int().positive() }),
-  ]),
+  recipient: z.union([z.object({ userId: z.number().int().positive() }), z.object({ role: z.enum(roles), unitId: z.number().int().positive() })]),
   title: localized(500),
   body: localized(4000).optional(),
   // A path inside the app: `/units/12`, never another site (`//evil.example`).
-  link: z.string().max(500).regex(/^\/(?![/\\])[^\s]*$/, 'a path inside the app, starting with one /').optional(),
+  link: z
+    .string()
+    .max(500)
+    .regex(/^\/(?![/\\])[^\s]*$/, 'a path inside the app, starting with one /')
+    .optional(),
   dueDate: z.string().refine(isCalendarDate, 'a day YYYY-MM-DD').optional(),
   dedupeKey: z.string().min(1).max(200).regex(/^\S+$/, 'no spaces'),
 });
@@ -27,5 +28,8 @@ export type Draft = z.infer<typeof draftSchema>;
 export const inboxQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).optional().default(1),
   pageSize: z.coerce.number().int().min(1).max(100).optional().default(20),
-  unread: z.preprocess((v) => v === '1' || v === 'true' || v === true, z.boolean()).optional().default(false),
+  unread: z
+    .preprocess((v) => v === '1' || v === 'true' || v === true, z.boolean())
+    .optional()
+    .default(false),
 });

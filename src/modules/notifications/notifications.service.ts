@@ -14,8 +14,15 @@ import { resolveRecipients } from './recipients.repository.ts';
 
 export function viewOf(n: NotificationRow, locale: Locale): NotificationView {
   return {
-    id: n.id, source: n.source, title: locale === 'en' ? n.titleEn : n.titleVi, body: locale === 'en' ? n.bodyEn : n.bodyVi,
-    link: n.link, dueDate: n.dueDate, read: n.readAt !== null, readAt: n.readAt, createdAt: n.createdAt,
+    id: n.id,
+    source: n.source,
+    title: locale === 'en' ? n.titleEn : n.titleVi,
+    body: locale === 'en' ? n.bodyEn : n.bodyVi,
+    link: n.link,
+    dueDate: n.dueDate,
+    read: n.readAt !== null,
+    readAt: n.readAt,
+    createdAt: n.createdAt,
   };
 }
 
@@ -25,7 +32,11 @@ export function viewOf(n: NotificationRow, locale: Locale): NotificationView {
  * queued for users who want e-mail when SMTP is configured.
  */
 export class NotificationsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly emailEnabled: () => boolean) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly emailEnabled: () => boolean,
+  ) {}
 
   async inbox(actor: Actor, query: unknown, locale: Locale): Promise<Page<NotificationView> & { unread: number }> {
     const q = validate(inboxQuery, query);
@@ -33,7 +44,15 @@ export class NotificationsService {
       repo.listForUser(this.db, actor.user.id, { unreadOnly: q.unread, page: q.page, pageSize: q.pageSize }),
       repo.unreadCount(this.db, actor.user.id),
     ]);
-    return { ...pageOf(page.items.map((n) => viewOf(n, locale)), page.total, page.page, page.pageSize), unread };
+    return {
+      ...pageOf(
+        page.items.map((n) => viewOf(n, locale)),
+        page.total,
+        page.page,
+        page.pageSize,
+      ),
+      unread,
+    };
   }
 
   unreadCount(userId: number): Promise<number> {
@@ -58,12 +77,18 @@ export class NotificationsService {
     input.forEach((d, i) => {
       const parsed = draftSchema.safeParse(d);
       if (parsed.success) drafts.push(parsed.data);
-      else result.invalid.push(`#${i + 1} (${String((d as { dedupeKey?: unknown })?.dedupeKey ?? '?')}): ${parsed.error.issues.map((x) => `${x.path.join('.') || '(draft)'} ${x.message}`).join('; ')}`);
+      else
+        result.invalid.push(
+          `#${i + 1} (${String((d as { dedupeKey?: unknown })?.dedupeKey ?? '?')}): ${parsed.error.issues.map((x) => `${x.path.join('.') || '(draft)'} ${x.message}`).join('; ')}`,
+        );
     });
     if (drafts.length === 0) return result;
     const at = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      const { lists, users } = await resolveRecipients(trx, drafts.map((d) => d.recipient));
+      const { lists, users } = await resolveRecipients(
+        trx,
+        drafts.map((d) => d.recipient),
+      );
       const rows: repo.NewNotification[] = [];
       const seen = new Set<string>();
       drafts.forEach((d, i) => {
@@ -75,9 +100,18 @@ export class NotificationsService {
           if (seen.has(`${user.id} ${key}`)) continue;
           seen.add(`${user.id} ${key}`);
           rows.push({
-            user_id: user.id, source: origin.source, dedupe_key: key, title_vi: d.title.vi, title_en: d.title.en,
-            body_vi: d.body?.vi ?? null, body_en: d.body?.en ?? null, link: d.link ?? null, due_date: d.dueDate ?? null,
-            run_id: origin.runId ?? null, created_at: at, updated_at: at,
+            user_id: user.id,
+            source: origin.source,
+            dedupe_key: key,
+            title_vi: d.title.vi,
+            title_en: d.title.en,
+            body_vi: d.body?.vi ?? null,
+            body_en: d.body?.en ?? null,
+            link: d.link ?? null,
+            due_date: d.dueDate ?? null,
+            run_id: origin.runId ?? null,
+            created_at: at,
+            updated_at: at,
           });
         }
       });

@@ -8,7 +8,8 @@ type Db = Knex | Knex.Transaction;
 
 /** Every unit active on a day, of some kinds and ISO states: one scan, no user scope (the scheduler reads for everyone). */
 export async function activeUnits(db: Db, f: UnitFilter): Promise<UnitBrief[]> {
-  const q = db('units').select('id', 'code', 'name', 'kind', 'path', 'iso_state', 'iso_standard', 'iso_state_reason', 'iso_state_changed_at')
+  const q = db('units')
+    .select('id', 'code', 'name', 'kind', 'path', 'iso_state', 'iso_standard', 'iso_state_reason', 'iso_state_changed_at')
     .where((w) => w.whereNull('active_from').orWhere('active_from', '<=', f.on))
     .where((w) => w.whereNull('active_to').orWhere('active_to', '>', f.on))
     .orderBy('path');
@@ -22,10 +23,17 @@ export async function activeUnits(db: Db, f: UnitFilter): Promise<UnitBrief[]> {
   return rows.map((r) => {
     const provinceId = Number(String(r.path).split('/')[1]);
     return {
-      id: Number(r.id), code: String(r.code), name: String(r.name), kind: r.kind as UnitKind, path: String(r.path),
-      provinceId, provinceCode: rootCode.get(provinceId) ?? '',
-      isoState: r.iso_state as IsoState, isoStandard: (r.iso_standard as IsoStandard | null) ?? null,
-      isoStateReason: (r.iso_state_reason as string | null) ?? null, isoStateChangedAt: (r.iso_state_changed_at as string | null) ?? null,
+      id: Number(r.id),
+      code: String(r.code),
+      name: String(r.name),
+      kind: r.kind as UnitKind,
+      path: String(r.path),
+      provinceId,
+      provinceCode: rootCode.get(provinceId) ?? '',
+      isoState: r.iso_state as IsoState,
+      isoStandard: (r.iso_standard as IsoStandard | null) ?? null,
+      isoStateReason: (r.iso_state_reason as string | null) ?? null,
+      isoStateChangedAt: (r.iso_state_changed_at as string | null) ?? null,
     };
   });
 }
@@ -34,8 +42,13 @@ export async function activeUnits(db: Db, f: UnitFilter): Promise<UnitBrief[]> {
 export async function holders(db: Db, role: Role, unitIds: number[]): Promise<Map<number, Array<{ id: number; fullName: string }>>> {
   const out = new Map<number, Array<{ id: number; fullName: string }>>(unitIds.map((id) => [id, []]));
   for (const ids of chunks([...new Set(unitIds)])) {
-    const rows = (await db('user_roles as r').join('users as u', 'u.id', 'r.user_id').where('r.role', role).whereIn('r.unit_id', ids)
-      .where('u.is_active', true).select('r.unit_id', 'u.id', 'u.full_name').orderBy('u.id')) as Array<Record<string, unknown>>;
+    const rows = (await db('user_roles as r')
+      .join('users as u', 'u.id', 'r.user_id')
+      .where('r.role', role)
+      .whereIn('r.unit_id', ids)
+      .where('u.is_active', true)
+      .select('r.unit_id', 'u.id', 'u.full_name')
+      .orderBy('u.id')) as Array<Record<string, unknown>>;
     for (const r of rows) out.get(Number(r.unit_id))?.push({ id: Number(r.id), fullName: String(r.full_name) });
   }
   return out;
@@ -64,15 +77,26 @@ export async function reviewsDueByUnit(db: Db, cutoff: string, on: string, sampl
   // unit's due procedures, longest waiting first, and count them; the ranking sorts narrow rows
   // only, and the few kept are joined to their details afterwards.
   const ranked = db('procedures as p')
-    .where('p.status', 'issued').where('p.is_template', false).whereNotNull('p.last_reviewed_on').where('p.last_reviewed_on', '<=', cutoff)
-    .select('p.id', 'p.unit_id',
+    .where('p.status', 'issued')
+    .where('p.is_template', false)
+    .whereNotNull('p.last_reviewed_on')
+    .where('p.last_reviewed_on', '<=', cutoff)
+    .select(
+      'p.id',
+      'p.unit_id',
       db.raw('row_number() over (partition by p.unit_id order by p.last_reviewed_on, p.code) as rn'),
-      db.raw('count(*) over (partition by p.unit_id) as n'));
-  const rows = (await db.from(ranked.as('r')).join('procedures as q', 'q.id', 'r.id').join('units as u', 'u.id', 'r.unit_id')
+      db.raw('count(*) over (partition by p.unit_id) as n'),
+    );
+  const rows = (await db
+    .from(ranked.as('r'))
+    .join('procedures as q', 'q.id', 'r.id')
+    .join('units as u', 'u.id', 'r.unit_id')
     .where('r.rn', '<=', Math.max(1, sample))
     .where((w) => w.whereNull('u.active_to').orWhere('u.active_to', '>', on))
     .orderBy(['r.unit_id', 'r.rn'])
-    .select('q.id', 'r.unit_id', 'r.n', 'u.name as unit_name', 'q.code', 'q.title', 'q.revision_no', 'q.issue_date', 'q.last_reviewed_on')) as Array<Record<string, unknown>>;
+    .select('q.id', 'r.unit_id', 'r.n', 'u.name as unit_name', 'q.code', 'q.title', 'q.revision_no', 'q.issue_date', 'q.last_reviewed_on')) as Array<
+    Record<string, unknown>
+  >;
   const byUnit = new Map<number, DueReviews>();
   for (const r of rows) {
     const unitId = Number(r.unit_id);
@@ -84,8 +108,12 @@ export async function reviewsDueByUnit(db: Db, cutoff: string, on: string, sampl
     }
     if (u.first.length < sample) {
       u.first.push({
-        id: Number(r.id), code: String(r.code), title: String(r.title), revisionNo: r.revision_no == null ? null : Number(r.revision_no),
-        issueDate: (r.issue_date as string | null) ?? null, lastReviewedOn: String(r.last_reviewed_on),
+        id: Number(r.id),
+        code: String(r.code),
+        title: String(r.title),
+        revisionNo: r.revision_no == null ? null : Number(r.revision_no),
+        issueDate: (r.issue_date as string | null) ?? null,
+        lastReviewedOn: String(r.last_reviewed_on),
       });
     }
   }

@@ -19,7 +19,11 @@ export interface DueSources {
  * a reminder needs to address and word a notification.
  */
 export class ReminderReads implements ReminderQueries {
-  constructor(private readonly db: Knex, private readonly reviewMonths: number, private readonly sources: DueSources) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly reviewMonths: number,
+    private readonly sources: DueSources,
+  ) {}
 
   /** The calendar day in Viet Nam (`YYYY-MM-DD`) of an instant, e.g. of `ctx.scheduledFor`. */
   dayOf(d: Date): string {
@@ -44,7 +48,12 @@ export class ReminderReads implements ReminderQueries {
   async proceduresDueForReview(on: string, sample = 3): Promise<UnitReviews[]> {
     const dueOn = (day: string) => monthsBefore(day, -this.reviewMonths);
     const due = await repo.reviewsDueByUnit(this.db, monthsBefore(on, this.reviewMonths), on, sample);
-    return due.map((u) => ({ ...u, oldestDueOn: dueOn(u.oldestReviewedOn), reviewMonths: this.reviewMonths, first: u.first.map((p) => ({ ...p, dueOn: dueOn(p.lastReviewedOn) })) }));
+    return due.map((u) => ({
+      ...u,
+      oldestDueOn: dueOn(u.oldestReviewedOn),
+      reviewMonths: this.reviewMonths,
+      first: u.first.map((p) => ({ ...p, dueOn: dueOn(p.lastReviewedOn) })),
+    }));
   }
 
   /** Unfinished corrective actions due from `day` to `days` ahead. */

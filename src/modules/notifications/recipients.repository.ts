@@ -34,7 +34,9 @@ export async function resolveRecipients(db: Db, specs: RecipientSpec[]): Promise
   const users = new Map<number, Addressee>();
   const directIds = [...new Set(specs.flatMap((s) => ('userId' in s ? [s.userId] : [])))];
   for (const ids of chunks(directIds)) {
-    const rows = (await db('users').whereIn('id', ids).where('is_active', true).select('id', 'email', 'email_notifications', 'locale')) as Array<Record<string, unknown>>;
+    const rows = (await db('users').whereIn('id', ids).where('is_active', true).select('id', 'email', 'email_notifications', 'locale')) as Array<
+      Record<string, unknown>
+    >;
     for (const r of rows) users.set(Number(r.id), toAddressee(r));
   }
 
@@ -50,14 +52,24 @@ export async function resolveRecipients(db: Db, specs: RecipientSpec[]): Promise
   const holders = new Map<string, number[]>();
   const holderRows: Array<Record<string, unknown>> = [];
   if (rolesWanted.includes('admin')) {
-    holderRows.push(...((await db('user_roles as r').join('users as u', 'u.id', 'r.user_id').where('r.role', 'admin').where('u.is_active', true)
-      .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale')) as Array<Record<string, unknown>>));
+    holderRows.push(
+      ...((await db('user_roles as r')
+        .join('users as u', 'u.id', 'r.user_id')
+        .where('r.role', 'admin')
+        .where('u.is_active', true)
+        .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale')) as Array<Record<string, unknown>>),
+    );
   }
   const unitRoles = rolesWanted.filter((r) => r !== 'admin');
   for (const ids of unitRoles.length ? chunks(lineage) : []) {
-    holderRows.push(...((await db('user_roles as r').join('users as u', 'u.id', 'r.user_id')
-      .whereIn('r.role', unitRoles).whereIn('r.unit_id', ids).where('u.is_active', true)
-      .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale')) as Array<Record<string, unknown>>));
+    holderRows.push(
+      ...((await db('user_roles as r')
+        .join('users as u', 'u.id', 'r.user_id')
+        .whereIn('r.role', unitRoles)
+        .whereIn('r.unit_id', ids)
+        .where('u.is_active', true)
+        .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale')) as Array<Record<string, unknown>>),
+    );
   }
   for (const r of holderRows) {
     const user = toAddressee(r);

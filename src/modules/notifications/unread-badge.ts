@@ -14,13 +14,19 @@ export function unreadBadge(notifications: NotificationsService) {
     if (!user || req.path.startsWith('/api/')) return next();
     const render = res.render.bind(res) as (view: string, options?: object, cb?: Done) => void;
     res.render = ((view: string, options?: object | Done, cb?: Done) => {
-      notifications.unreadCount(user.id).then(
-        (n) => { res.locals.unreadCount = n; },
-        () => undefined,
-      ).finally(() => {
-        if (typeof options === 'function') render(view, {}, options as Done);
-        else render(view, options, cb);
-      }).catch((err: unknown) => req.next?.(err));
+      notifications
+        .unreadCount(user.id)
+        .then(
+          (n) => {
+            res.locals.unreadCount = n;
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          if (typeof options === 'function') render(view, {}, options as Done);
+          else render(view, options, cb);
+        })
+        .catch((err: unknown) => req.next?.(err));
     }) as Response['render'];
     next();
   };

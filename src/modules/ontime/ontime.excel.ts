@@ -1,7 +1,16 @@
 import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
-import { ImportReportError, openWorkbook, readSheet, zodProblems, type ImportProblem, type ReadSheet, type UploadedFile, type Workbook } from '../catalog/excel.read.ts';
+import {
+  ImportReportError,
+  openWorkbook,
+  readSheet,
+  zodProblems,
+  type ImportProblem,
+  type ReadSheet,
+  type UploadedFile,
+  type Workbook,
+} from '../catalog/excel.read.ts';
 import type { SheetDef } from '../catalog/excel.sheets.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import { figureInput, type FigureInput } from './ontime.schemas.ts';
@@ -11,10 +20,14 @@ import type { OnTimeFigure } from './ontime.types.ts';
 export const figureSheet: SheetDef = {
   name: 'Số liệu đúng hạn',
   columns: [
-    { key: 'unitCode', header: 'Mã đơn vị', width: 16 }, { key: 'periodStart', header: 'Từ ngày', width: 12 },
-    { key: 'periodEnd', header: 'Đến ngày', width: 12 }, { key: 'received', header: 'Số hồ sơ phải giải quyết', width: 14 },
-    { key: 'early', header: 'Trước hạn', width: 10 }, { key: 'onTime', header: 'Đúng hạn', width: 10 },
-    { key: 'late', header: 'Trễ hạn', width: 10 }, { key: 'apologies', header: 'Văn bản xin lỗi', width: 12 },
+    { key: 'unitCode', header: 'Mã đơn vị', width: 16 },
+    { key: 'periodStart', header: 'Từ ngày', width: 12 },
+    { key: 'periodEnd', header: 'Đến ngày', width: 12 },
+    { key: 'received', header: 'Số hồ sơ phải giải quyết', width: 14 },
+    { key: 'early', header: 'Trước hạn', width: 10 },
+    { key: 'onTime', header: 'Đúng hạn', width: 10 },
+    { key: 'late', header: 'Trễ hạn', width: 10 },
+    { key: 'apologies', header: 'Văn bản xin lỗi', width: 12 },
   ],
 };
 
@@ -23,8 +36,14 @@ export async function figureTemplate(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'isotrack';
   const ws = wb.addWorksheet(figureSheet.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = figureSheet.columns.map((c) => ({ key: c.key, width: c.width, style: c.key === 'unitCode' || c.key.startsWith('period') ? { numFmt: '@' } : {} }));
-  figureSheet.columns.forEach((c, i) => { ws.getRow(1).getCell(i + 1).value = c.header; });
+  ws.columns = figureSheet.columns.map((c) => ({
+    key: c.key,
+    width: c.width,
+    style: c.key === 'unitCode' || c.key.startsWith('period') ? { numFmt: '@' } : {},
+  }));
+  figureSheet.columns.forEach((c, i) => {
+    ws.getRow(1).getCell(i + 1).value = c.header;
+  });
   ws.getRow(1).font = { bold: true };
   const help = wb.addWorksheet('Hướng dẫn');
   help.getColumn(1).width = 120;
@@ -33,7 +52,8 @@ export async function figureTemplate(): Promise<Buffer> {
     'Từ ngày, Đến ngày: năm-tháng-ngày, ví dụ 2026-01-01 và 2026-03-31. Các kỳ của cùng một đơn vị không được trùng nhau.',
     'Số hồ sơ phải giải quyết = Trước hạn + Đúng hạn + Trễ hạn. Các số là số nguyên, không âm.',
     'Có một dòng sai thì cả tệp không được nhập; sửa theo danh sách lỗi rồi nhập lại.',
-  ]) help.addRow([l]);
+  ])
+    help.addRow([l]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -58,7 +78,9 @@ export async function readFigureRows(db: Knex | Knex.Transaction, wb: Workbook, 
   const sheet = readSheet(wb, figureSheet, ['unitCode']);
   if (sheet.rows.length === 0) throw new ImportReportError([{ sheet: figureSheet.name, row: 2, column: sheet.columnName('unitCode'), key: 'v.required' }]);
   const codes = [...new Set(sheet.rows.map((r) => r.cells.unitCode ?? '').filter(Boolean))];
-  const q = db('units').whereIn('code', codes.length ? codes : ['']).select('id', 'code');
+  const q = db('units')
+    .whereIn('code', codes.length ? codes : [''])
+    .select('id', 'code');
   whereUnitInScope(q, 'path', scope);
   const units = new Map(((await q) as Array<{ id: number; code: string }>).map((u) => [String(u.code), Number(u.id)]));
 

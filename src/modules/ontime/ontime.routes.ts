@@ -30,10 +30,16 @@ export function onTimeRoutes(s: Services, maxBytes: number): Router {
   r.post('/units/:id/on-time', async (req, res) => {
     const locals = await unitPage(req);
     if (!locals.canWrite) throw new AppError('NOT_FOUND');
-    await handleForm(req, res, 'ontime/unit', () => ({ ...locals }), async () => {
-      await s.onTime.add(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/units/${locals.unit.id}/on-time`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'ontime/unit',
+      () => ({ ...locals }),
+      async () => {
+        await s.onTime.add(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/units/${locals.unit.id}/on-time`, 'saved'));
+      },
+    );
   });
 
   const importable = (req: Request) => {
@@ -42,7 +48,10 @@ export function onTimeRoutes(s: Services, maxBytes: number): Router {
   };
   r.get('/on-time/import-template.xlsx', async (req, res) => {
     importable(req);
-    res.attachment('mau-nhap-so-lieu-dung-han.xlsx').type(xlsxType).send(await figureTemplate());
+    res
+      .attachment('mau-nhap-so-lieu-dung-han.xlsx')
+      .type(xlsxType)
+      .send(await figureTemplate());
   });
   r.get('/on-time/import', (req, res) => {
     res.render('ontime/import', importable(req));
@@ -56,7 +65,8 @@ export function onTimeRoutes(s: Services, maxBytes: number): Router {
       const result = await s.onTime.importFile(actorOf(req), file);
       res.render('ontime/import', { ...base, result });
     } catch (err) {
-      if (err instanceof ImportReportError) return void res.status(err.status).render('ontime/import', { ...base, report: err.problems, formError: { code: err.code, params: err.params } });
+      if (err instanceof ImportReportError)
+        return void res.status(err.status).render('ontime/import', { ...base, report: err.problems, formError: { code: err.code, params: err.params } });
       if (err instanceof AppError && (err.status === 422 || err.status === 413 || err.status === 415 || err.status === 400)) {
         return void res.status(err.status).render('ontime/import', { ...base, formError: { code: err.code, params: err.params } });
       }

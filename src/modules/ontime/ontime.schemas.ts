@@ -21,15 +21,17 @@ export const count = z.unknown().transform((v, ctx) => {
   return n;
 });
 
-export const figureInput = z.object({
-  periodStart: requiredDate,
-  periodEnd: requiredDate,
-  received: count,
-  early: count,
-  onTime: count,
-  late: count,
-  apologies: count,
-}).refine((d) => d.periodStart <= d.periodEnd, { path: ['periodEnd'], error: 'v.date_order' });
+export const figureInput = z
+  .object({
+    periodStart: requiredDate,
+    periodEnd: requiredDate,
+    received: count,
+    early: count,
+    onTime: count,
+    late: count,
+    apologies: count,
+  })
+  .refine((d) => d.periodStart <= d.periodEnd, { path: ['periodEnd'], error: 'v.date_order' });
 
 export type FigureInput = z.infer<typeof figureInput>;
 

@@ -38,7 +38,10 @@ export function sumProblem(d: FigureInput): string | undefined {
  * another, so that sums over a year count every dossier once.
  */
 export class OnTimeService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
   private async unit(actor: Actor, unitId: number, cap: Capability, db: Db = this.db): Promise<Unit> {
     const unit = await findUnit(db, unitId, scopeFor(actor.user, cap));
@@ -81,7 +84,16 @@ export class OnTimeService {
       if (clash) throw this.overlapError(clash);
       const at = iso(this.clock.now());
       const id = await repo.insertFigure(trx, unit.id, d, source, actor.user.id, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'on_time_figure', entityId: id, unitId: unit.id, after: { ...d, source }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'on_time_figure',
+        entityId: id,
+        unitId: unit.id,
+        after: { ...d, source },
+        requestId: actor.requestId,
+      });
       return (await repo.figuresOf(trx, unit.id)).find((f) => f.id === id) as OnTimeFigure;
     });
   }
@@ -116,14 +128,27 @@ export class OnTimeService {
       const at = iso(this.clock.now());
       for (const r of rows) {
         const id = await repo.insertFigure(trx, r.unitId, r.figure, 'import', actor.user.id, at);
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'on_time_figure', entityId: id, unitId: r.unitId, after: { ...r.figure, source: 'import' }, requestId: actor.requestId });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'create',
+          entity: 'on_time_figure',
+          entityId: id,
+          unitId: r.unitId,
+          after: { ...r.figure, source: 'import' },
+          requestId: actor.requestId,
+        });
       }
       return { created: rows.length };
     });
   }
 
   overlapError(clash: OnTimeFigure): AppError {
-    return new AppError('ONTIME_OVERLAP', { start: clash.periodStart, end: clash.periodEnd }, { periodStart: { key: 'v.ontime_overlap', params: { start: clash.periodStart, end: clash.periodEnd } } });
+    return new AppError(
+      'ONTIME_OVERLAP',
+      { start: clash.periodStart, end: clash.periodEnd },
+      { periodStart: { key: 'v.ontime_overlap', params: { start: clash.periodStart, end: clash.periodEnd } } },
+    );
   }
 
   /**
@@ -134,4 +159,3 @@ export class OnTimeService {
     if (isPostgres(this.db)) await trx('units').where('id', unitId).forUpdate().first('id');
   }
 }
-

@@ -30,10 +30,16 @@ export function programmeRoutes(s: Services): Router {
 
   r.post('/units/:id/programme/:programmeYear/items', async (req, res) => {
     const p = await load(req);
-    await handleForm(req, res, 'programme/show', () => ({ ...p }), async () => {
-      await s.programme.addItem(actorOf(req), p.unit.id, p.year, req.body);
-      res.redirect(withNotice(url(p.unit.id, p.year), 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'programme/show',
+      () => ({ ...p }),
+      async () => {
+        await s.programme.addItem(actorOf(req), p.unit.id, p.year, req.body);
+        res.redirect(withNotice(url(p.unit.id, p.year), 'created'));
+      },
+    );
   });
 
   r.post('/units/:id/programme/:programmeYear/items/:programmeEntryId/delete', async (req, res) => {

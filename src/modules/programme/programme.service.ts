@@ -38,7 +38,11 @@ const itemInput = z.object({
   // Pages name the unit by code; the API by id. Empty: the programme's own unit.
   unitCode: optionalText(60),
   unitId: optionalId,
-  plannedMonth: z.coerce.number({ error: 'v.programme_month' }).int({ error: 'v.programme_month' }).min(1, { error: 'v.programme_month' }).max(12, { error: 'v.programme_month' }),
+  plannedMonth: z.coerce
+    .number({ error: 'v.programme_month' })
+    .int({ error: 'v.programme_month' })
+    .min(1, { error: 'v.programme_month' })
+    .max(12, { error: 'v.programme_month' }),
   formId: z.string({ error: 'v.required' }).trim().min(1, { error: 'v.required' }).max(80, { error: 'v.too_long|80' }),
   note: optionalText(1000),
 });
@@ -58,7 +62,11 @@ const monthOf = (day: string) => Number(day.slice(5, 7));
  * form in that month. Scope as for units.
  */
 export class ProgrammeService {
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly plugins: () => PluginRegistry) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly plugins: () => PluginRegistry,
+  ) {}
 
   private unit(actor: Actor, unitId: number, cap: Capability): Promise<Unit> {
     return unitFor(this.db, actor, unitId, cap);
@@ -79,16 +87,37 @@ export class ProgrammeService {
   async show(actor: Actor, unitId: number, year: number): Promise<Programme> {
     const unit = await this.unit(actor, unitId, 'unit.read');
     const programme = (await this.db('audit_programmes').where({ unit_id: unit.id, year }).first('id')) as { id: number } | undefined;
-    const rows = programme ? ((await this.db('audit_programme_items as i').join('units as u', 'u.id', 'i.unit_id').where('i.programme_id', programme.id)
-      .orderBy([{ column: 'i.planned_month', order: 'asc' }, { column: 'u.path', order: 'asc' }, { column: 'i.id', order: 'asc' }])
-      .select('i.id', 'i.unit_id', 'u.name as unit_name', 'u.code as unit_code', 'i.planned_month', 'i.form_id', 'i.note', 'i.check_id')) as Array<Record<string, unknown>>) : [];
+    const rows = programme
+      ? ((await this.db('audit_programme_items as i')
+          .join('units as u', 'u.id', 'i.unit_id')
+          .where('i.programme_id', programme.id)
+          .orderBy([
+            { column: 'i.planned_month', order: 'asc' },
+            { column: 'u.path', order: 'asc' },
+            { column: 'i.id', order: 'asc' },
+          ])
+          .select('i.id', 'i.unit_id', 'u.name as unit_name', 'u.code as unit_code', 'i.planned_month', 'i.form_id', 'i.note', 'i.check_id')) as Array<
+          Record<string, unknown>
+        >)
+      : [];
     // Checks of the programme's subtree in the year: one query, matched in memory.
-    const checksQ = this.db('checks as c').join('units as u', 'u.id', 'c.unit_id').whereBetween('c.check_date', [`${year}-01-01`, `${year}-12-31`])
-      .orderBy([{ column: 'c.check_date', order: 'asc' }, { column: 'c.id', order: 'asc' }]).select('c.id', 'c.unit_id', 'c.form_id', 'c.check_date', 'c.status', 'c.score');
+    const checksQ = this.db('checks as c')
+      .join('units as u', 'u.id', 'c.unit_id')
+      .whereBetween('c.check_date', [`${year}-01-01`, `${year}-12-31`])
+      .orderBy([
+        { column: 'c.check_date', order: 'asc' },
+        { column: 'c.id', order: 'asc' },
+      ])
+      .select('c.id', 'c.unit_id', 'c.form_id', 'c.check_date', 'c.status', 'c.score');
     wherePathPrefix(checksQ, 'u.path', unit.path);
     const checks = rows.length ? ((await checksQ) as Array<Record<string, unknown>>) : [];
     const used = new Set<number>();
-    const asDone = (c: Record<string, unknown>) => ({ checkId: Number(c.id), checkDate: String(c.check_date), status: String(c.status), score: c.score == null ? null : Number(c.score) });
+    const asDone = (c: Record<string, unknown>) => ({
+      checkId: Number(c.id),
+      checkDate: String(c.check_date),
+      status: String(c.status),
+      score: c.score == null ? null : Number(c.score),
+    });
     const formTitles = new Map(this.forms().map((f) => [f.id, f.title]));
     // Linked by hand first, so an automatic match never takes a check someone linked on purpose.
     for (const r of rows) if (r.check_id != null) used.add(Number(r.check_id));
@@ -99,7 +128,13 @@ export class ProgrammeService {
         done = c ? asDone(c) : null;
       } else {
         // A submitted check of that unit and form in that month, else one under way.
-        const candidates = checks.filter((c) => !used.has(Number(c.id)) && Number(c.unit_id) === Number(r.unit_id) && c.form_id === r.form_id && monthOf(String(c.check_date)) === Number(r.planned_month));
+        const candidates = checks.filter(
+          (c) =>
+            !used.has(Number(c.id)) &&
+            Number(c.unit_id) === Number(r.unit_id) &&
+            c.form_id === r.form_id &&
+            monthOf(String(c.check_date)) === Number(r.planned_month),
+        );
         const c = candidates.find((x) => x.status === 'submitted') ?? candidates[0];
         if (c) {
           used.add(Number(c.id));
@@ -107,8 +142,15 @@ export class ProgrammeService {
         }
       }
       return {
-        id: Number(r.id), unitId: Number(r.unit_id), unitName: String(r.unit_name), unitCode: String(r.unit_code), plannedMonth: Number(r.planned_month),
-        formId: String(r.form_id), formTitle: formTitles.get(String(r.form_id)) ?? null, note: (r.note as string | null) ?? null, done,
+        id: Number(r.id),
+        unitId: Number(r.unit_id),
+        unitName: String(r.unit_name),
+        unitCode: String(r.unit_code),
+        plannedMonth: Number(r.planned_month),
+        formId: String(r.form_id),
+        formTitle: formTitles.get(String(r.form_id)) ?? null,
+        note: (r.note as string | null) ?? null,
+        done,
       };
     });
     return { unit, year, items, canManage: inScope(scopeFor(actor.user, 'programme.manage'), unit.path), forms: this.forms() };
@@ -136,14 +178,34 @@ export class ProgrammeService {
       const at = iso(this.clock.now());
       let programme = (await trx('audit_programmes').where({ unit_id: unit.id, year }).first('id')) as { id: number } | undefined;
       if (!programme) {
-        await trx('audit_programmes').insert({ unit_id: unit.id, year, created_by: actor.user.id, created_at: at, updated_at: at }).onConflict(['unit_id', 'year']).ignore();
+        await trx('audit_programmes')
+          .insert({ unit_id: unit.id, year, created_by: actor.user.id, created_at: at, updated_at: at })
+          .onConflict(['unit_id', 'year'])
+          .ignore();
         programme = (await trx('audit_programmes').where({ unit_id: unit.id, year }).first('id')) as { id: number };
       }
-      const id = await insertId(trx('audit_programme_items').insert({
-        programme_id: programme.id, unit_id: itemUnit.id, planned_month: d.plannedMonth, form_id: d.formId, note: d.note ?? null, created_by: actor.user.id, created_at: at, updated_at: at,
-      }));
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'audit_programme_item', entityId: id, unitId: unit.id,
-        after: { year, unitId: itemUnit.id, plannedMonth: d.plannedMonth, formId: d.formId, note: d.note ?? null }, requestId: actor.requestId });
+      const id = await insertId(
+        trx('audit_programme_items').insert({
+          programme_id: programme.id,
+          unit_id: itemUnit.id,
+          planned_month: d.plannedMonth,
+          form_id: d.formId,
+          note: d.note ?? null,
+          created_by: actor.user.id,
+          created_at: at,
+          updated_at: at,
+        }),
+      );
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'audit_programme_item',
+        entityId: id,
+        unitId: unit.id,
+        after: { year, unitId: itemUnit.id, plannedMonth: d.plannedMonth, formId: d.formId, note: d.note ?? null },
+        requestId: actor.requestId,
+      });
       return id;
     });
   }
@@ -151,14 +213,24 @@ export class ProgrammeService {
   async removeItem(actor: Actor, unitId: number, year: number, itemId: number): Promise<void> {
     const unit = await this.unit(actor, unitId, 'programme.manage');
     await this.db.transaction(async (trx) => {
-      const row = (await trx('audit_programme_items as i').join('audit_programmes as p', 'p.id', 'i.programme_id')
-        .where({ 'i.id': itemId, 'p.unit_id': unit.id, 'p.year': year }).first('i.id', 'i.unit_id', 'i.planned_month', 'i.form_id', 'i.note')) as Record<string, unknown> | undefined;
+      const row = (await trx('audit_programme_items as i')
+        .join('audit_programmes as p', 'p.id', 'i.programme_id')
+        .where({ 'i.id': itemId, 'p.unit_id': unit.id, 'p.year': year })
+        .first('i.id', 'i.unit_id', 'i.planned_month', 'i.form_id', 'i.note')) as Record<string, unknown> | undefined;
       if (!row) throw new AppError('NOT_FOUND');
       await trx('audit_programme_items').where('id', itemId).delete();
       const at = iso(this.clock.now());
       // The item itself goes; the log keeps what it was.
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'delete', entity: 'audit_programme_item', entityId: itemId, unitId: unit.id,
-        before: { year, unitId: Number(row.unit_id), plannedMonth: Number(row.planned_month), formId: row.form_id, note: row.note ?? null }, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'delete',
+        entity: 'audit_programme_item',
+        entityId: itemId,
+        unitId: unit.id,
+        before: { year, unitId: Number(row.unit_id), plannedMonth: Number(row.planned_month), formId: row.form_id, note: row.note ?? null },
+        requestId: actor.requestId,
+      });
     });
   }
 }

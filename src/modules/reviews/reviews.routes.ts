@@ -21,10 +21,16 @@ export function reviewRoutes(s: Services): Router {
 
   r.post('/units/:id/reviews', async (req, res) => {
     const unit = await s.reviews.manageable(actorOf(req), parseId(req.params.id));
-    await handleForm(req, res, 'reviews/new', () => ({ unit }), async () => {
-      const review = await s.reviews.create(actorOf(req), unit.id, req.body);
-      res.redirect(withNotice(`/reviews/${review.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'reviews/new',
+      () => ({ unit }),
+      async () => {
+        const review = await s.reviews.create(actorOf(req), unit.id, req.body);
+        res.redirect(withNotice(`/reviews/${review.id}`, 'created'));
+      },
+    );
   });
 
   r.get('/reviews/:id', async (req, res) => {
@@ -38,10 +44,16 @@ export function reviewRoutes(s: Services): Router {
     const actor = actorOf(req);
     const id = parseId(req.params.id);
     const d = await s.reviews.get(actor, id);
-    await handleForm(req, res, 'reviews/show', () => d, async () => {
-      await s.reviews.save(actor, id, req.body, (req.body as Record<string, unknown>).op === 'final');
-      res.redirect(withNotice(`/reviews/${id}`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'reviews/show',
+      () => d,
+      async () => {
+        await s.reviews.save(actor, id, req.body, (req.body as Record<string, unknown>).op === 'final');
+        res.redirect(withNotice(`/reviews/${id}`, 'saved'));
+      },
+    );
   });
 
   return r;

@@ -33,9 +33,16 @@ const saveInput = z.object({ chairedBy: optionalText(200), attendees: optionalTe
 
 function toReview(r: Record<string, unknown>): Review {
   return {
-    id: Number(r.id), unitId: Number(r.unit_id), reviewDate: String(r.review_date), status: r.status as ReviewStatus,
-    inputs: JSON.parse(String(r.inputs_json)) as ReviewInputs, decisions: (r.decisions as string | null) ?? null, attendees: (r.attendees as string | null) ?? null,
-    chairedBy: (r.chaired_by as string | null) ?? null, createdAt: String(r.created_at), finalisedAt: (r.finalised_at as string | null) ?? null,
+    id: Number(r.id),
+    unitId: Number(r.unit_id),
+    reviewDate: String(r.review_date),
+    status: r.status as ReviewStatus,
+    inputs: JSON.parse(String(r.inputs_json)) as ReviewInputs,
+    decisions: (r.decisions as string | null) ?? null,
+    attendees: (r.attendees as string | null) ?? null,
+    chairedBy: (r.chaired_by as string | null) ?? null,
+    createdAt: String(r.created_at),
+    finalisedAt: (r.finalised_at as string | null) ?? null,
   };
 }
 
@@ -44,7 +51,10 @@ function toReview(r: Record<string, unknown>): Review {
  * record is made, the decisions and who attended; draft until made final, then locked.
  */
 export class ReviewsService {
-  constructor(private readonly db: Knex, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+  ) {}
 
   private unit(actor: Actor, unitId: number, cap: Capability): Promise<Unit> {
     return unitFor(this.db, actor, unitId, cap);
@@ -56,12 +66,23 @@ export class ReviewsService {
 
   async list(actor: Actor, unitId: number): Promise<{ unit: Unit; reviews: Array<Omit<Review, 'inputs'>>; canManage: boolean }> {
     const unit = await this.unit(actor, unitId, 'unit.read');
-    const rows = (await this.db('management_reviews').where('unit_id', unit.id).whereNull('deleted_at')
-      .orderBy([{ column: 'review_date', order: 'desc' }, { column: 'id', order: 'desc' }])
-      .select('id', 'unit_id', 'review_date', 'status', 'decisions', 'attendees', 'chaired_by', 'created_at', 'finalised_at')) as Array<Record<string, unknown>>;
+    const rows = (await this.db('management_reviews')
+      .where('unit_id', unit.id)
+      .whereNull('deleted_at')
+      .orderBy([
+        { column: 'review_date', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .select('id', 'unit_id', 'review_date', 'status', 'decisions', 'attendees', 'chaired_by', 'created_at', 'finalised_at')) as Array<
+      Record<string, unknown>
+    >;
     return {
-      unit, canManage: inScope(scopeFor(actor.user, 'review.manage'), unit.path),
-      reviews: rows.map((r) => { const { inputs: _i, ...rest } = toReview({ ...r, inputs_json: '{}' }); return rest; }),
+      unit,
+      canManage: inScope(scopeFor(actor.user, 'review.manage'), unit.path),
+      reviews: rows.map((r) => {
+        const { inputs: _i, ...rest } = toReview({ ...r, inputs_json: '{}' });
+        return rest;
+      }),
     };
   }
 
@@ -75,15 +96,36 @@ export class ReviewsService {
     const d = validate(createInput, input);
     const id = await this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
-      const last = (await trx('management_reviews').where('unit_id', unit.id).whereNull('deleted_at').where('review_date', '<', d.reviewDate)
-        .orderBy('review_date', 'desc').first('review_date')) as { review_date: string } | undefined;
+      const last = (await trx('management_reviews')
+        .where('unit_id', unit.id)
+        .whereNull('deleted_at')
+        .where('review_date', '<', d.reviewDate)
+        .orderBy('review_date', 'desc')
+        .first('review_date')) as { review_date: string } | undefined;
       const inputs = await compileInputs(trx, unit.id, d.reviewDate, last?.review_date ?? null, at);
-      const newId = await insertId(trx('management_reviews').insert({
-        unit_id: unit.id, review_date: d.reviewDate, status: 'draft', inputs_json: JSON.stringify(inputs), chaired_by: d.chairedBy ?? null,
-        attendees: d.attendees ?? null, created_by: actor.user.id, created_at: at, updated_at: at,
-      }));
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'management_review', entityId: newId, unitId: unit.id,
-        after: { reviewDate: d.reviewDate, chairedBy: d.chairedBy ?? null }, requestId: actor.requestId });
+      const newId = await insertId(
+        trx('management_reviews').insert({
+          unit_id: unit.id,
+          review_date: d.reviewDate,
+          status: 'draft',
+          inputs_json: JSON.stringify(inputs),
+          chaired_by: d.chairedBy ?? null,
+          attendees: d.attendees ?? null,
+          created_by: actor.user.id,
+          created_at: at,
+          updated_at: at,
+        }),
+      );
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'management_review',
+        entityId: newId,
+        unitId: unit.id,
+        after: { reviewDate: d.reviewDate, chairedBy: d.chairedBy ?? null },
+        requestId: actor.requestId,
+      });
       return newId;
     });
     return (await this.get(actor, id)).review;
@@ -111,14 +153,27 @@ export class ReviewsService {
     if (final && !d.decisions) throw new AppError('VALIDATION_FAILED', {}, { decisions: { key: 'v.required' } });
     await this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
-      const changes: Record<string, unknown> = { decisions: d.decisions ?? null, attendees: d.attendees ?? null, chaired_by: d.chairedBy ?? null, updated_at: at };
+      const changes: Record<string, unknown> = {
+        decisions: d.decisions ?? null,
+        attendees: d.attendees ?? null,
+        chaired_by: d.chairedBy ?? null,
+        updated_at: at,
+      };
       if (final) Object.assign(changes, { status: 'final', finalised_by: actor.user.id, finalised_at: at });
       // Only a draft changes: a review made final meanwhile stays as it was.
       const n = await trx('management_reviews').where({ id, status: 'draft' }).update(changes);
       if (!n) throw new AppError('REVIEW_FINAL');
-      await writeAudit(trx, { at, userId: actor.user.id, action: final ? 'finalise' : 'update', entity: 'management_review', entityId: id, unitId: unit.id,
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: final ? 'finalise' : 'update',
+        entity: 'management_review',
+        entityId: id,
+        unitId: unit.id,
         before: { decisions: review.decisions, attendees: review.attendees, chairedBy: review.chairedBy },
-        after: { decisions: d.decisions ?? null, attendees: d.attendees ?? null, chairedBy: d.chairedBy ?? null, status: final ? 'final' : 'draft' }, requestId: actor.requestId });
+        after: { decisions: d.decisions ?? null, attendees: d.attendees ?? null, chairedBy: d.chairedBy ?? null, status: final ? 'final' : 'draft' },
+        requestId: actor.requestId,
+      });
     });
     return (await this.get(actor, id)).review;
   }

@@ -49,7 +49,10 @@ export async function executeRun(deps: RunDeps, job: Job, runId: number, schedul
     const out = await deps.notifications.deliver(drafts, { pluginId: job.pluginId, source: job.id, runId });
     const error = out.invalid.length ? `${out.invalid.length} notification(s) refused: ${out.invalid.slice(0, 5).join(' | ')}` : null;
     await finish({ status: error ? 'failed' : 'ok', found: out.drafts, delivered: out.created, duplicates: out.duplicates, error });
-    logger.info({ slot: iso(scheduledFor), found: out.drafts, created: out.created, duplicates: out.duplicates, emails: out.emails, unaddressed: out.unaddressed }, `reminder ${job.id} ran`);
+    logger.info(
+      { slot: iso(scheduledFor), found: out.drafts, created: out.created, duplicates: out.duplicates, emails: out.emails, unaddressed: out.unaddressed },
+      `reminder ${job.id} ran`,
+    );
   } catch (err) {
     const timedOut = err instanceof TimedOut;
     const message = (err as Error)?.message ?? String(err);

@@ -37,9 +37,24 @@ export function createReminderServices(d: ReminderDeps): ReminderServices {
   const instanceId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const notifications = new NotificationsService(d.db, d.clock, () => !!sender);
   const reads = new ReminderReads(d.db, d.config.catalog.reviewMonths, d.due);
-  const email = new EmailQueue(d.db, d.clock, d.logger, d.translator, sender, { maxAttempts: d.config.mail.maxAttempts, baseUrl: () => d.config.baseUrl, instanceId });
-  const scheduler = new Scheduler(d.plugins, {
-    db: d.db, clock: d.clock, logger: d.logger, translator: d.translator, reads, notifications, runTimeoutMs: d.config.scheduler.runTimeoutMs,
-  }, email, { catchUpMs: d.config.scheduler.catchUpMs, runTimeoutMs: d.config.scheduler.runTimeoutMs, instanceId });
+  const email = new EmailQueue(d.db, d.clock, d.logger, d.translator, sender, {
+    maxAttempts: d.config.mail.maxAttempts,
+    baseUrl: () => d.config.baseUrl,
+    instanceId,
+  });
+  const scheduler = new Scheduler(
+    d.plugins,
+    {
+      db: d.db,
+      clock: d.clock,
+      logger: d.logger,
+      translator: d.translator,
+      reads,
+      notifications,
+      runTimeoutMs: d.config.scheduler.runTimeoutMs,
+    },
+    email,
+    { catchUpMs: d.config.scheduler.catchUpMs, runTimeoutMs: d.config.scheduler.runTimeoutMs, instanceId },
+  );
   return { reads, notifications, scheduler };
 }

@@ -42,7 +42,11 @@ export class Scheduler {
   ) {
     // Cron expressions were validated when the plugins loaded.
     this.jobs = registry.reminders().map(({ pluginId, reminder }) => ({
-      id: `${pluginId}/${reminder.id}`, pluginId, reminder, schedule: parseCron(reminder.cron), settings: registry.get(pluginId)?.settings ?? {},
+      id: `${pluginId}/${reminder.id}`,
+      pluginId,
+      reminder,
+      schedule: parseCron(reminder.cron),
+      settings: registry.get(pluginId)?.settings ?? {},
     }));
   }
 
@@ -84,14 +88,27 @@ export class Scheduler {
     const id = await this.deps.db.transaction(async (trx) => {
       const claimed = await runs.claim(trx, { jobId: job.id, scheduledFor: at, kind: 'manual', by: this.instanceId, requestedBy: actor?.user.id, at });
       if (claimed === undefined) throw new AppError('CONFLICT');
-      await writeAudit(trx, { at, userId: actor?.user.id ?? null, action: 'run', entity: 'reminder_run', entityId: claimed, unitId: null, after: { reminder: job.id }, requestId: actor?.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor?.user.id ?? null,
+        action: 'run',
+        entity: 'reminder_run',
+        entityId: claimed,
+        unitId: null,
+        after: { reminder: job.id },
+        requestId: actor?.requestId,
+      });
       return claimed;
     });
     return executeRun(this.deps, job, id, now);
   }
 
   recentRuns(limit = 5): Promise<Map<string, RunView[]>> {
-    return runs.recentRuns(this.deps.db, this.jobs.map((j) => j.id), limit);
+    return runs.recentRuns(
+      this.deps.db,
+      this.jobs.map((j) => j.id),
+      limit,
+    );
   }
 
   findRun(id: number): Promise<RunView | undefined> {
@@ -114,7 +131,10 @@ export class Scheduler {
     this.ticking ??= this.tick()
       .then((r) => {
         if (r.runs.length || r.abandoned || r.mail.sent || r.mail.retrying || r.mail.failed) {
-          this.deps.logger.info({ runs: r.runs.map((x) => `${x.jobId}@${x.scheduledFor}:${x.status}`), abandoned: r.abandoned, mail: r.mail }, 'scheduler tick');
+          this.deps.logger.info(
+            { runs: r.runs.map((x) => `${x.jobId}@${x.scheduledFor}:${x.status}`), abandoned: r.abandoned, mail: r.mail },
+            'scheduler tick',
+          );
         }
       })
       .catch((err: unknown) => this.deps.logger.error({ err }, 'scheduler tick failed'))

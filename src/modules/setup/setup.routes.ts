@@ -12,10 +12,16 @@ export function setupRoutes(s: Services): Router {
   });
   r.post('/setup', async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    await handleForm(req, res, 'setup/setup', () => ({ token: body.token }), async () => {
-      await s.users.completeSetup(body.token, body);
-      res.redirect('/login?notice=setup_done');
-    });
+    await handleForm(
+      req,
+      res,
+      'setup/setup',
+      () => ({ token: body.token }),
+      async () => {
+        await s.users.completeSetup(body.token, body);
+        res.redirect('/login?notice=setup_done');
+      },
+    );
   });
   return r;
 }

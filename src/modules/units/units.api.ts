@@ -22,13 +22,29 @@ export function unitApi(s: Services): Router {
   });
   r.get('/units/:id', async (req, res) => {
     const d = await s.units.details(actorOf(req), parseId(req.params.id));
-    res.json({ data: { ...d.unit, active: d.active, ancestors: d.ancestors, predecessors: d.predecessors.map((p) => ({ id: p.id, code: p.code, name: p.name, activeTo: p.activeTo })), mergedInto: d.mergedInto ? { id: d.mergedInto.id, code: d.mergedInto.code, name: d.mergedInto.name } : null } });
+    res.json({
+      data: {
+        ...d.unit,
+        active: d.active,
+        ancestors: d.ancestors,
+        predecessors: d.predecessors.map((p) => ({ id: p.id, code: p.code, name: p.name, activeTo: p.activeTo })),
+        mergedInto: d.mergedInto ? { id: d.mergedInto.id, code: d.mergedInto.code, name: d.mergedInto.name } : null,
+      },
+    });
   });
   r.patch('/units/:id', async (req, res) => {
     const actor = actorOf(req);
     const cur: Unit = await s.units.get(actor, parseId(req.params.id), 'unit.manage');
     // PATCH: fields not sent keep their value.
-    const body = { code: cur.code, name: cur.name, kind: cur.kind, placeName: cur.placeName, activeFrom: cur.activeFrom, activeTo: cur.activeTo, ...(req.body as object) };
+    const body = {
+      code: cur.code,
+      name: cur.name,
+      kind: cur.kind,
+      placeName: cur.placeName,
+      activeFrom: cur.activeFrom,
+      activeTo: cur.activeTo,
+      ...(req.body as object),
+    };
     res.json({ data: await s.units.update(actor, cur.id, body) });
   });
   r.post('/units/:id/move', async (req, res) => {

@@ -11,8 +11,23 @@ import type { IsoStandard, IsoState, Unit, UnitKind } from './units.types.ts';
 type Db = Knex | Knex.Transaction;
 
 const columns = [
-  'id', 'code', 'name', 'kind', 'parent_id', 'path', 'depth', 'place_name', 'active_from', 'active_to',
-  'merged_into_id', 'iso_state', 'iso_standard', 'iso_state_reason', 'iso_state_changed_at', 'created_at', 'updated_at',
+  'id',
+  'code',
+  'name',
+  'kind',
+  'parent_id',
+  'path',
+  'depth',
+  'place_name',
+  'active_from',
+  'active_to',
+  'merged_into_id',
+  'iso_state',
+  'iso_standard',
+  'iso_state_reason',
+  'iso_state_changed_at',
+  'created_at',
+  'updated_at',
 ];
 
 export function toUnit(r: Record<string, unknown>): Unit {
@@ -70,7 +85,11 @@ export async function codeTaken(db: Db, code: string, exceptId?: number): Promis
 /** Ancestors of a unit, root first, from its path (no scope: a breadcrumb names only what the
  *  user already reached through a unit in scope). */
 export async function ancestorsOf(db: Db, unit: Unit): Promise<Array<Pick<Unit, 'id' | 'code' | 'name' | 'kind'>>> {
-  const ids = unit.path.split('/').filter(Boolean).map(Number).filter((id) => id !== unit.id);
+  const ids = unit.path
+    .split('/')
+    .filter(Boolean)
+    .map(Number)
+    .filter((id) => id !== unit.id);
   if (ids.length === 0) return [];
   const rows = (await db('units').select('id', 'code', 'name', 'kind').whereIn('id', ids)) as Array<Record<string, unknown>>;
   const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -113,7 +132,8 @@ export async function listUnits(db: Db, f: ListFilter): Promise<Page<Unit & { ch
   } else if (f.status === 'inactive') {
     q.whereNotNull('u.active_to').where('u.active_to', '<=', f.today);
   }
-  const rowsQuery = q.clone()
+  const rowsQuery = q
+    .clone()
     .select(columns.map((c) => `u.${c}`))
     .select(db.raw('(select count(*) from units c where c.parent_id = u.id) as child_count'))
     .orderBy([{ column: 'u.depth' }, { column: 'u.name' }, { column: 'u.id' }])
@@ -126,12 +146,20 @@ export async function listUnits(db: Db, f: ListFilter): Promise<Page<Unit & { ch
     const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
     total = toCount(n);
   }
-  return pageOf(rows.map((r) => ({ ...toUnit(r), childCount: toCount(r.child_count) })), total, f.page, f.pageSize);
+  return pageOf(
+    rows.map((r) => ({ ...toUnit(r), childCount: toCount(r.child_count) })),
+    total,
+    f.page,
+    f.pageSize,
+  );
 }
 
 /** How many units of each kind lie in the scope (optionally under one unit), active today. */
 export async function countByKind(db: Db, scope: Scope, today: string, underPath?: string): Promise<Record<string, number>> {
-  const q = db('units').select('kind').count({ n: '*' }).groupBy('kind')
+  const q = db('units')
+    .select('kind')
+    .count({ n: '*' })
+    .groupBy('kind')
     .where((w) => w.whereNull('active_to').orWhere('active_to', '>', today));
   whereUnitInScope(q, 'path', scope);
   if (underPath) {
@@ -158,31 +186,43 @@ export interface UnitRow {
 }
 
 export async function insertUnit(trx: Db, data: UnitRow, parentPath: string | null, at: string): Promise<number> {
-  const id = await insertId(trx('units').insert({
-    code: data.code,
-    name: data.name,
-    kind: data.kind,
-    parent_id: data.parentId,
-    path: '/',
-    depth: 0,
-    place_name: data.placeName,
-    active_from: data.activeFrom,
-    active_to: data.activeTo,
-    search_text: foldForSearch(`${data.name} ${data.code}`),
-    created_at: at,
-    updated_at: at,
-  }));
+  const id = await insertId(
+    trx('units').insert({
+      code: data.code,
+      name: data.name,
+      kind: data.kind,
+      parent_id: data.parentId,
+      path: '/',
+      depth: 0,
+      place_name: data.placeName,
+      active_from: data.activeFrom,
+      active_to: data.activeTo,
+      search_text: foldForSearch(`${data.name} ${data.code}`),
+      created_at: at,
+      updated_at: at,
+    }),
+  );
   // The path needs the new id, so it is written right after the insert, in the same transaction.
   const path = `${parentPath ?? '/'}${id}/`;
-  await trx('units').where('id', id).update({ path, depth: path.split('/').length - 3 });
+  await trx('units')
+    .where('id', id)
+    .update({ path, depth: path.split('/').length - 3 });
   return id;
 }
 
 export async function updateUnitRow(trx: Db, id: number, patch: Partial<UnitRow> & Record<string, unknown>, at: string): Promise<void> {
   const row: Record<string, unknown> = { updated_at: at };
   const map: Record<string, string> = {
-    code: 'code', name: 'name', kind: 'kind', placeName: 'place_name', activeFrom: 'active_from', activeTo: 'active_to',
-    mergedIntoId: 'merged_into_id', isoState: 'iso_state', isoStandard: 'iso_standard', isoStateReason: 'iso_state_reason',
+    code: 'code',
+    name: 'name',
+    kind: 'kind',
+    placeName: 'place_name',
+    activeFrom: 'active_from',
+    activeTo: 'active_to',
+    mergedIntoId: 'merged_into_id',
+    isoState: 'iso_state',
+    isoStandard: 'iso_standard',
+    isoStateReason: 'iso_state_reason',
     isoStateChangedAt: 'iso_state_changed_at',
   };
   for (const [k, v] of Object.entries(patch)) {
@@ -199,10 +239,12 @@ export async function updateUnitRow(trx: Db, id: number, patch: Partial<UnitRow>
 /** Moves a subtree: one UPDATE rewrites the path prefix and depth of the unit and all below it. */
 export async function moveSubtree(trx: Db, unit: Unit, newParentId: number | null, newParentPath: string, at: string): Promise<void> {
   const newPath = `${newParentPath}${unit.id}/`;
-  const depthDelta = (newPath.split('/').length - 3) - unit.depth;
+  const depthDelta = newPath.split('/').length - 3 - unit.depth;
   await trx('units').where('id', unit.id).update({ parent_id: newParentId, updated_at: at });
-  await trx.raw(
-    `update units set path = ? || substr(path, ?), depth = depth + ? where path like ? escape '\\'`,
-    [newPath, unit.path.length + 1, depthDelta, `${likeEscape(unit.path)}%`],
-  );
+  await trx.raw(`update units set path = ? || substr(path, ?), depth = depth + ? where path like ? escape '\\'`, [
+    newPath,
+    unit.path.length + 1,
+    depthDelta,
+    `${likeEscape(unit.path)}%`,
+  ]);
 }

@@ -11,7 +11,15 @@ import { isoStandards, isoStates, unitKinds, type Unit } from './units.types.ts'
 const labels = { unitKinds, isoStates, isoStandards };
 
 function unitValues(u: Unit): Record<string, unknown> {
-  return { code: u.code, name: u.name, kind: u.kind, parentId: u.parentId ?? '', placeName: u.placeName ?? '', activeFrom: u.activeFrom ?? '', activeTo: u.activeTo ?? '' };
+  return {
+    code: u.code,
+    name: u.name,
+    kind: u.kind,
+    parentId: u.parentId ?? '',
+    placeName: u.placeName ?? '',
+    activeFrom: u.activeFrom ?? '',
+    activeTo: u.activeTo ?? '',
+  };
 }
 
 export function unitRoutes(s: Services): Router {
@@ -38,13 +46,20 @@ export function unitRoutes(s: Services): Router {
   r.post('/units', async (req, res) => {
     const actor = actorOf(req);
     const body = req.body as Record<string, unknown>;
-    await handleForm(req, res, 'units/form', async () => ({
-      ...labels, mode: 'create',
-      parent: body.parentId ? await s.units.get(actor, parseId(body.parentId), 'unit.read').catch(() => undefined) : undefined,
-    }), async () => {
-      const unit = await s.units.create(actor, body);
-      res.redirect(withNotice(`/units/${unit.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'units/form',
+      async () => ({
+        ...labels,
+        mode: 'create',
+        parent: body.parentId ? await s.units.get(actor, parseId(body.parentId), 'unit.read').catch(() => undefined) : undefined,
+      }),
+      async () => {
+        const unit = await s.units.create(actor, body);
+        res.redirect(withNotice(`/units/${unit.id}`, 'created'));
+      },
+    );
   });
 
   r.get('/units/:id', async (req, res) => {
@@ -55,7 +70,10 @@ export function unitRoutes(s: Services): Router {
       s.units.countsByKind(actor, d.unit),
     ]);
     res.render('units/show', {
-      ...labels, ...d, children, counts,
+      ...labels,
+      ...d,
+      children,
+      counts,
       canManage: s.units.can(actor, d.unit, 'unit.manage'),
       canSetIso: s.units.can(actor, d.unit, 'unit.iso_state'),
       canAudit: s.units.can(actor, d.unit, 'audit.read'),
@@ -75,10 +93,16 @@ export function unitRoutes(s: Services): Router {
   });
   r.post('/units/:id/edit', async (req, res) => {
     const locals = await formPage('edit')(req);
-    await handleForm(req, res, 'units/form', () => locals, async () => {
-      await s.units.update(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/units/${locals.unit.id}`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'units/form',
+      () => locals,
+      async () => {
+        await s.units.update(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/units/${locals.unit.id}`, 'saved'));
+      },
+    );
   });
 
   r.get('/units/:id/move', async (req, res) => {
@@ -87,10 +111,16 @@ export function unitRoutes(s: Services): Router {
   });
   r.post('/units/:id/move', async (req, res) => {
     const locals = await formPage('move')(req);
-    await handleForm(req, res, 'units/move', () => locals, async () => {
-      await s.units.move(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/units/${locals.unit.id}`, 'moved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'units/move',
+      () => locals,
+      async () => {
+        await s.units.move(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/units/${locals.unit.id}`, 'moved'));
+      },
+    );
   });
 
   r.get('/units/:id/merge', async (req, res) => {
@@ -99,10 +129,16 @@ export function unitRoutes(s: Services): Router {
   });
   r.post('/units/:id/merge', async (req, res) => {
     const locals = await formPage('merge')(req);
-    await handleForm(req, res, 'units/merge', () => locals, async () => {
-      await s.units.merge(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/units/${locals.unit.id}`, 'merged'));
-    });
+    await handleForm(
+      req,
+      res,
+      'units/merge',
+      () => locals,
+      async () => {
+        await s.units.merge(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/units/${locals.unit.id}`, 'merged'));
+      },
+    );
   });
 
   r.get('/units/:id/iso-state', async (req, res) => {
@@ -111,10 +147,16 @@ export function unitRoutes(s: Services): Router {
   });
   r.post('/units/:id/iso-state', async (req, res) => {
     const locals = await formPage('iso')(req);
-    await handleForm(req, res, 'units/iso-state', () => locals, async () => {
-      await s.units.setIsoState(actorOf(req), locals.unit.id, req.body);
-      res.redirect(withNotice(`/units/${locals.unit.id}`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'units/iso-state',
+      () => locals,
+      async () => {
+        await s.units.setIsoState(actorOf(req), locals.unit.id, req.body);
+        res.redirect(withNotice(`/units/${locals.unit.id}`, 'saved'));
+      },
+    );
   });
   return r;
 }

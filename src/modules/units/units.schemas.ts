@@ -27,16 +27,21 @@ export const mergeInput = z.object({
 
 export const isoStateInput = z.object({
   state: z.enum(isoStates, { error: 'v.choose' }),
-  standard: z.enum(isoStandards, { error: 'v.choose' }).optional().or(z.literal('').transform(() => undefined)),
+  standard: z
+    .enum(isoStandards, { error: 'v.choose' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   reason: requiredText(1000),
 });
 
 export const unitListQuery = z.object({
   q: z.string().max(200).optional().default(''),
-  kind: z.enum(unitKinds).optional().or(z.literal('').transform(() => undefined)),
+  kind: z
+    .enum(unitKinds)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   parentId: optionalId,
   status: z.enum(['active', 'inactive', 'all']).optional().default('active'),
   page: z.coerce.number().int().min(1).max(100000).optional().default(1),
   pageSize: z.coerce.number().int().min(1).max(200).optional().default(50),
 });
-

@@ -19,7 +19,11 @@ export class UnitsService {
    * `onPathsChanged` runs after a move, which rewrites the paths that role assignments (and so
    * cached signed-in users) carry.
    */
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly onPathsChanged: () => void = () => undefined) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly onPathsChanged: () => void = () => undefined,
+  ) {}
 
   private today(): string {
     return vnDate(this.clock.now());
@@ -80,45 +84,87 @@ export class UnitsService {
 
   async create(actor: Actor, input: unknown): Promise<Unit> {
     const data = validate(unitInput, input);
-    return this.write(() => this.db.transaction(async (trx) => {
-      let parent: Unit | undefined;
-      if (data.parentId !== undefined) {
-        parent = await repo.findUnit(trx, data.parentId, scopeFor(actor.user, 'unit.manage'));
-        if (!parent) throw new AppError('VALIDATION_FAILED', {}, { parentId: { key: 'v.parent_unknown' } });
-      } else if (!isAdmin(actor.user)) {
-        // Only an administrator creates a top-level unit (a province).
-        throw new AppError('VALIDATION_FAILED', {}, { parentId: { key: 'v.required' } });
-      }
-      if (await repo.codeTaken(trx, data.code)) {
-        throw new AppError('UNIT_CODE_TAKEN', { code: data.code }, { code: { key: 'v.code_taken' } });
-      }
-      const at = iso(this.clock.now());
-      const id = await repo.insertUnit(trx, {
-        code: data.code, name: data.name, kind: data.kind, parentId: parent?.id ?? null,
-        placeName: data.placeName ?? null, activeFrom: data.activeFrom ?? null, activeTo: data.activeTo ?? null,
-      }, parent?.path ?? null, at);
-      const unit = (await repo.findUnit(trx, id, { all: true })) as Unit;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'unit', entityId: id, unitId: id, after: unit, requestId: actor.requestId });
-      return unit;
-    }));
+    return this.write(() =>
+      this.db.transaction(async (trx) => {
+        let parent: Unit | undefined;
+        if (data.parentId !== undefined) {
+          parent = await repo.findUnit(trx, data.parentId, scopeFor(actor.user, 'unit.manage'));
+          if (!parent) throw new AppError('VALIDATION_FAILED', {}, { parentId: { key: 'v.parent_unknown' } });
+        } else if (!isAdmin(actor.user)) {
+          // Only an administrator creates a top-level unit (a province).
+          throw new AppError('VALIDATION_FAILED', {}, { parentId: { key: 'v.required' } });
+        }
+        if (await repo.codeTaken(trx, data.code)) {
+          throw new AppError('UNIT_CODE_TAKEN', { code: data.code }, { code: { key: 'v.code_taken' } });
+        }
+        const at = iso(this.clock.now());
+        const id = await repo.insertUnit(
+          trx,
+          {
+            code: data.code,
+            name: data.name,
+            kind: data.kind,
+            parentId: parent?.id ?? null,
+            placeName: data.placeName ?? null,
+            activeFrom: data.activeFrom ?? null,
+            activeTo: data.activeTo ?? null,
+          },
+          parent?.path ?? null,
+          at,
+        );
+        const unit = (await repo.findUnit(trx, id, { all: true })) as Unit;
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'create',
+          entity: 'unit',
+          entityId: id,
+          unitId: id,
+          after: unit,
+          requestId: actor.requestId,
+        });
+        return unit;
+      }),
+    );
   }
 
   async update(actor: Actor, id: number, input: unknown): Promise<Unit> {
     const data = validate(unitUpdate, input);
-    return this.write(() => this.db.transaction(async (trx) => {
-      const before = await this.get(actor, id, 'unit.manage', trx);
-      if (data.code !== before.code && (await repo.codeTaken(trx, data.code, id))) {
-        throw new AppError('UNIT_CODE_TAKEN', { code: data.code }, { code: { key: 'v.code_taken' } });
-      }
-      const at = iso(this.clock.now());
-      await repo.updateUnitRow(trx, id, {
-        code: data.code, name: data.name, kind: data.kind, placeName: data.placeName ?? null,
-        activeFrom: data.activeFrom ?? null, activeTo: data.activeTo ?? null,
-      }, at);
-      const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'unit', entityId: id, unitId: id, before, after, requestId: actor.requestId });
-      return after;
-    }));
+    return this.write(() =>
+      this.db.transaction(async (trx) => {
+        const before = await this.get(actor, id, 'unit.manage', trx);
+        if (data.code !== before.code && (await repo.codeTaken(trx, data.code, id))) {
+          throw new AppError('UNIT_CODE_TAKEN', { code: data.code }, { code: { key: 'v.code_taken' } });
+        }
+        const at = iso(this.clock.now());
+        await repo.updateUnitRow(
+          trx,
+          id,
+          {
+            code: data.code,
+            name: data.name,
+            kind: data.kind,
+            placeName: data.placeName ?? null,
+            activeFrom: data.activeFrom ?? null,
+            activeTo: data.activeTo ?? null,
+          },
+          at,
+        );
+        const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'update',
+          entity: 'unit',
+          entityId: id,
+          unitId: id,
+          before,
+          after,
+          requestId: actor.requestId,
+        });
+        return after;
+      }),
+    );
   }
 
   async move(actor: Actor, id: number, input: unknown): Promise<Unit> {
@@ -149,8 +195,17 @@ export class UnitsService {
         const at = iso(this.clock.now());
         await repo.moveSubtree(trx, unit, parentId ?? null, parentPath, at);
         const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'move', entity: 'unit', entityId: id, unitId: id,
-          before: { parentId: unit.parentId, path: unit.path }, after: { parentId: after.parentId, path: after.path }, requestId: actor.requestId });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'move',
+          entity: 'unit',
+          entityId: id,
+          unitId: id,
+          before: { parentId: unit.parentId, path: unit.path },
+          after: { parentId: after.parentId, path: after.path },
+          requestId: actor.requestId,
+        });
         return after;
       });
       this.onPathsChanged();
@@ -164,55 +219,94 @@ export class UnitsService {
    */
   async merge(actor: Actor, targetId: number, input: unknown): Promise<{ target: Unit; sources: Unit[] }> {
     const data = validate(mergeInput, input);
-    return this.write(() => this.db.transaction(async (trx) => {
-      const target = await this.get(actor, targetId, 'unit.manage', trx);
-      const manage = scopeFor(actor.user, 'unit.manage');
-      const sources: Unit[] = [];
-      for (const code of data.sources) {
-        const s = await repo.findUnitByCode(trx, code, manage);
-        if (!s) throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_unknown', params: { code } } });
-        if (s.id === target.id) throw new AppError('UNIT_MERGE_INTO_SELF', {}, { sources: { key: 'v.merge_self' } });
-        if (target.path.startsWith(s.path) || s.path.startsWith(target.path)) {
-          throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_lineage', params: { code } } });
+    return this.write(() =>
+      this.db.transaction(async (trx) => {
+        const target = await this.get(actor, targetId, 'unit.manage', trx);
+        const manage = scopeFor(actor.user, 'unit.manage');
+        const sources: Unit[] = [];
+        for (const code of data.sources) {
+          const s = await repo.findUnitByCode(trx, code, manage);
+          if (!s) throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_unknown', params: { code } } });
+          if (s.id === target.id) throw new AppError('UNIT_MERGE_INTO_SELF', {}, { sources: { key: 'v.merge_self' } });
+          if (target.path.startsWith(s.path) || s.path.startsWith(target.path)) {
+            throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_lineage', params: { code } } });
+          }
+          if (!isActiveOn(s, data.date)) {
+            throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_inactive', params: { code } } });
+          }
+          const activeChildren = await trx('units')
+            .where('parent_id', s.id)
+            .where((w) => w.whereNull('active_to').orWhere('active_to', '>', data.date))
+            .first('id');
+          if (activeChildren) {
+            throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_has_children', params: { code } } });
+          }
+          sources.push(s);
         }
-        if (!isActiveOn(s, data.date)) {
-          throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_inactive', params: { code } } });
+        const at = iso(this.clock.now());
+        for (const s of sources) {
+          await repo.updateUnitRow(trx, s.id, { activeTo: data.date, mergedIntoId: target.id }, at);
+          await writeAudit(trx, {
+            at,
+            userId: actor.user.id,
+            action: 'merge',
+            entity: 'unit',
+            entityId: s.id,
+            unitId: s.id,
+            before: { activeTo: s.activeTo, mergedIntoId: s.mergedIntoId },
+            after: { activeTo: data.date, mergedIntoId: target.id },
+            requestId: actor.requestId,
+          });
         }
-        const activeChildren = await trx('units').where('parent_id', s.id)
-          .where((w) => w.whereNull('active_to').orWhere('active_to', '>', data.date)).first('id');
-        if (activeChildren) {
-          throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_has_children', params: { code } } });
+        if (!target.activeFrom || target.activeFrom > data.date) {
+          await repo.updateUnitRow(trx, target.id, { activeFrom: data.date }, at);
         }
-        sources.push(s);
-      }
-      const at = iso(this.clock.now());
-      for (const s of sources) {
-        await repo.updateUnitRow(trx, s.id, { activeTo: data.date, mergedIntoId: target.id }, at);
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'merge', entity: 'unit', entityId: s.id, unitId: s.id,
-          before: { activeTo: s.activeTo, mergedIntoId: s.mergedIntoId }, after: { activeTo: data.date, mergedIntoId: target.id }, requestId: actor.requestId });
-      }
-      if (!target.activeFrom || target.activeFrom > data.date) {
-        await repo.updateUnitRow(trx, target.id, { activeFrom: data.date }, at);
-      }
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'merge', entity: 'unit', entityId: target.id, unitId: target.id,
-        after: { mergedFrom: sources.map((s) => s.code), date: data.date }, requestId: actor.requestId });
-      return { target: (await repo.findUnit(trx, target.id, { all: true })) as Unit, sources };
-    }));
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'merge',
+          entity: 'unit',
+          entityId: target.id,
+          unitId: target.id,
+          after: { mergedFrom: sources.map((s) => s.code), date: data.date },
+          requestId: actor.requestId,
+        });
+        return { target: (await repo.findUnit(trx, target.id, { all: true })) as Unit, sources };
+      }),
+    );
   }
 
   async setIsoState(actor: Actor, id: number, input: unknown): Promise<Unit> {
     const data = validate(isoStateInput, input);
-    return this.write(() => this.db.transaction(async (trx) => {
-      const before = await this.get(actor, id, 'unit.iso_state', trx);
-      const at = iso(this.clock.now());
-      await repo.updateUnitRow(trx, id, {
-        isoState: data.state, isoStandard: data.standard ?? before.isoStandard ?? null, isoStateReason: data.reason, isoStateChangedAt: at,
-      }, at);
-      const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'iso_state', entity: 'unit', entityId: id, unitId: id,
-        before: { isoState: before.isoState, isoStandard: before.isoStandard, reason: before.isoStateReason },
-        after: { isoState: after.isoState, isoStandard: after.isoStandard, reason: after.isoStateReason }, requestId: actor.requestId });
-      return after;
-    }));
+    return this.write(() =>
+      this.db.transaction(async (trx) => {
+        const before = await this.get(actor, id, 'unit.iso_state', trx);
+        const at = iso(this.clock.now());
+        await repo.updateUnitRow(
+          trx,
+          id,
+          {
+            isoState: data.state,
+            isoStandard: data.standard ?? before.isoStandard ?? null,
+            isoStateReason: data.reason,
+            isoStateChangedAt: at,
+          },
+          at,
+        );
+        const after = (await repo.findUnit(trx, id, { all: true })) as Unit;
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'iso_state',
+          entity: 'unit',
+          entityId: id,
+          unitId: id,
+          before: { isoState: before.isoState, isoStandard: before.isoStandard, reason: before.isoStateReason },
+          after: { isoState: after.isoState, isoStandard: after.isoStandard, reason: after.isoStateReason },
+          requestId: actor.requestId,
+        });
+        return after;
+      }),
+    );
   }
 }

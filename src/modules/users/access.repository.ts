@@ -34,10 +34,18 @@ export interface TokenRow {
 }
 
 export async function tokensOf(db: Db, userId: number): Promise<TokenRow[]> {
-  const rows = (await db('api_tokens').where('user_id', userId).orderBy('id', 'desc')
+  const rows = (await db('api_tokens')
+    .where('user_id', userId)
+    .orderBy('id', 'desc')
     .select('id', 'name', 'prefix', 'last_used_at', 'revoked_at', 'created_at')) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({ id: Number(r.id), name: String(r.name), prefix: String(r.prefix),
-    lastUsedAt: (r.last_used_at as string | null) ?? null, revokedAt: (r.revoked_at as string | null) ?? null, createdAt: String(r.created_at) }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: String(r.name),
+    prefix: String(r.prefix),
+    lastUsedAt: (r.last_used_at as string | null) ?? null,
+    revokedAt: (r.revoked_at as string | null) ?? null,
+    createdAt: String(r.created_at),
+  }));
 }
 
 /** The token in force with this hash: its id, owner and last use. */

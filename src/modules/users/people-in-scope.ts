@@ -12,7 +12,11 @@ type Db = Knex | Knex.Transaction;
  */
 export type PeopleWithin = { subtrees: string[] } | { lineOf: string };
 
-export interface PersonInScope { id: number; username: string; fullName: string }
+export interface PersonInScope {
+  id: number;
+  username: string;
+  fullName: string;
+}
 
 export interface PeopleAsked {
   usernames?: readonly string[];
@@ -56,7 +60,9 @@ export async function resolvePeople(db: Db, within: PeopleWithin, asked: PeopleA
   const names = [...new Set(asked.usernames ?? [])];
   const ids = [...new Set(asked.ids ?? [])].filter((n) => Number.isSafeInteger(n));
   if (!names.length && !ids.length) return { found: [], missingNames: [], missingIds: [] };
-  const q = db('users as us').join('user_roles as r', 'r.user_id', 'us.id').join('units as un', 'un.id', 'r.unit_id')
+  const q = db('users as us')
+    .join('user_roles as r', 'r.user_id', 'us.id')
+    .join('units as un', 'un.id', 'r.unit_id')
     .where('us.is_active', true)
     .where((w) => {
       if (names.length) w.whereIn('us.username', names);
@@ -76,15 +82,27 @@ export async function resolvePeople(db: Db, within: PeopleWithin, asked: PeopleA
 /** Of some user ids, those holding a role within the reach (to show a stored list without leaking names). */
 export async function idsInScope(db: Db, within: PeopleWithin, ids: readonly number[]): Promise<Set<number>> {
   if (!ids.length) return new Set();
-  const q = db('user_roles as r').join('units as un', 'un.id', 'r.unit_id').whereIn('r.user_id', [...new Set(ids)]).distinct('r.user_id');
+  const q = db('user_roles as r')
+    .join('units as un', 'un.id', 'r.unit_id')
+    .whereIn('r.user_id', [...new Set(ids)])
+    .distinct('r.user_id');
   whereHoldsWithin(q, within);
   return new Set(((await q) as Array<{ user_id: number }>).map((r) => Number(r.user_id)));
 }
 
 /** Active users holding a role within the reach, by full name (the suggestions a person field offers). */
 export async function peopleWithin(db: Db, within: PeopleWithin, limit = 200): Promise<PersonInScope[]> {
-  const q = db('users as us').join('user_roles as r', 'r.user_id', 'us.id').join('units as un', 'un.id', 'r.unit_id')
-    .where('us.is_active', true).distinct('us.id', 'us.username', 'us.full_name').orderBy('us.full_name').limit(limit);
+  const q = db('users as us')
+    .join('user_roles as r', 'r.user_id', 'us.id')
+    .join('units as un', 'un.id', 'r.unit_id')
+    .where('us.is_active', true)
+    .distinct('us.id', 'us.username', 'us.full_name')
+    .orderBy('us.full_name')
+    .limit(limit);
   whereHoldsWithin(q, within);
-  return ((await q) as Array<{ id: number; username: string; full_name: string }>).map((r) => ({ id: Number(r.id), username: String(r.username), fullName: String(r.full_name) }));
+  return ((await q) as Array<{ id: number; username: string; full_name: string }>).map((r) => ({
+    id: Number(r.id),
+    username: String(r.username),
+    fullName: String(r.full_name),
+  }));
 }

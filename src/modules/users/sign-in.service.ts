@@ -26,7 +26,10 @@ export class SignInService {
    *  keys before its password is hashed (throttle.repository.ts), so attempts sent at once cannot
    *  outrun the limits; a right password gives its slots back. */
   async authenticate(rawUsername: string, password: string, address: string): Promise<SessionUser> {
-    const username = String(rawUsername ?? '').trim().toLowerCase().slice(0, 60);
+    const username = String(rawUsername ?? '')
+      .trim()
+      .toLowerCase()
+      .slice(0, 60);
     const now = this.clock.now().getTime();
     const { maxPerAccount, maxPerAddress, windowMs } = this.config.login;
     const acct = await throttle.reserveAttempt(this.db, `acct:${username}`, maxPerAccount, windowMs, now);

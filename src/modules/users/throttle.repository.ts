@@ -37,14 +37,7 @@ export async function reserveAttempt(db: Db, key: string, limit: number, windowM
      where (login_throttle.locked_until is null or login_throttle.locked_until <= cast(? as bigint))
        and (${expired} or login_throttle.failures < cast(? as integer))
      returning window_start`,
-    [
-      key, nowMs, limit <= 1 ? lockAt : null,
-      windowMs, nowMs,
-      windowMs, nowMs, nowMs,
-      windowMs, nowMs, limit, lockAt,
-      nowMs,
-      windowMs, nowMs, limit,
-    ],
+    [key, nowMs, limit <= 1 ? lockAt : null, windowMs, nowMs, windowMs, nowMs, nowMs, windowMs, nowMs, limit, lockAt, nowMs, windowMs, nowMs, limit],
   );
   const [row] = rowsOf<{ window_start: unknown }>(result);
   return row ? { key, windowStart: Number(row.window_start) } : undefined;
@@ -57,10 +50,13 @@ export async function reserveAttempt(db: Db, key: string, limit: number, windowM
  * reopen the door to attempts in flight.
  */
 export async function releaseAttempt(db: Db, slot: Slot, limit: number): Promise<void> {
-  await db('login_throttle').where({ key: slot.key, window_start: slot.windowStart }).where('failures', '>', 0).update({
-    failures: db.raw('failures - 1'),
-    locked_until: db.raw('case when failures - 1 >= cast(? as integer) then locked_until else null end', [limit]),
-  });
+  await db('login_throttle')
+    .where({ key: slot.key, window_start: slot.windowStart })
+    .where('failures', '>', 0)
+    .update({
+      failures: db.raw('failures - 1'),
+      locked_until: db.raw('case when failures - 1 >= cast(? as integer) then locked_until else null end', [limit]),
+    });
 }
 
 /** The latest lock among `keys` still in force at `nowMs`, or null. */

@@ -8,8 +8,14 @@ import type { UserRecord } from './users.repository.ts';
 
 function userBody(u: UserRecord) {
   return {
-    id: u.id, username: u.username, fullName: u.fullName, email: u.email, locale: u.locale, isActive: u.isActive,
-    lastLoginAt: u.lastLoginAt, roles: u.roles.map((r) => ({ id: r.id, role: r.role, unitId: r.unitId, unitCode: r.unitCode })),
+    id: u.id,
+    username: u.username,
+    fullName: u.fullName,
+    email: u.email,
+    locale: u.locale,
+    isActive: u.isActive,
+    lastLoginAt: u.lastLoginAt,
+    roles: u.roles.map((r) => ({ id: r.id, role: r.role, unitId: r.unitId, unitCode: r.unitCode })),
   };
 }
 

@@ -57,14 +57,16 @@ export async function findUserById(db: Db, id: number): Promise<UserRecord | und
     .orderBy('r.id')) as Array<Record<string, unknown>>;
   const first = rows[0];
   if (!first) return undefined;
-  const roles: RoleAssignment[] = rows.filter((r) => r.r_id != null).map((r) => ({
-    id: Number(r.r_id),
-    role: r.r_role as Role,
-    unitId: r.r_unit_id == null ? null : Number(r.r_unit_id),
-    unitPath: (r.r_path as string | null) ?? null,
-    unitName: (r.r_name as string | null) ?? null,
-    unitCode: (r.r_code as string | null) ?? null,
-  }));
+  const roles: RoleAssignment[] = rows
+    .filter((r) => r.r_id != null)
+    .map((r) => ({
+      id: Number(r.r_id),
+      role: r.r_role as Role,
+      unitId: r.r_unit_id == null ? null : Number(r.r_unit_id),
+      unitPath: (r.r_path as string | null) ?? null,
+      unitName: (r.r_name as string | null) ?? null,
+      unitCode: (r.r_code as string | null) ?? null,
+    }));
   return toUser(first, roles);
 }
 
@@ -96,16 +98,30 @@ export interface NewUserRow {
 }
 
 export async function insertUser(trx: Db, u: NewUserRow, at: string): Promise<number> {
-  return insertId(trx('users').insert({
-    username: u.username, full_name: u.fullName, email: u.email, password_hash: u.passwordHash, locale: u.locale,
-    email_notifications: true, is_active: true, created_at: at, updated_at: at,
-  }));
+  return insertId(
+    trx('users').insert({
+      username: u.username,
+      full_name: u.fullName,
+      email: u.email,
+      password_hash: u.passwordHash,
+      locale: u.locale,
+      email_notifications: true,
+      is_active: true,
+      created_at: at,
+      updated_at: at,
+    }),
+  );
 }
 
 export async function updateUserRow(trx: Db, id: number, patch: Record<string, unknown>, at: string): Promise<void> {
   const map: Record<string, string> = {
-    fullName: 'full_name', email: 'email', passwordHash: 'password_hash', locale: 'locale',
-    emailNotifications: 'email_notifications', isActive: 'is_active', lastLoginAt: 'last_login_at',
+    fullName: 'full_name',
+    email: 'email',
+    passwordHash: 'password_hash',
+    locale: 'locale',
+    emailNotifications: 'email_notifications',
+    isActive: 'is_active',
+    lastLoginAt: 'last_login_at',
   };
   const row: Record<string, unknown> = { updated_at: at };
   for (const [k, v] of Object.entries(patch)) if (map[k] && v !== undefined) row[map[k] as string] = v;
@@ -128,8 +144,11 @@ export async function deleteRole(trx: Db, userId: number, roleId: number): Promi
 }
 
 export async function countAdmins(trx: Db): Promise<number> {
-  const [{ n } = { n: 0 }] = (await trx('user_roles as r').join('users as u', 'u.id', 'r.user_id')
-    .where('r.role', 'admin').where('u.is_active', true).countDistinct({ n: 'r.user_id' })) as Array<{ n: unknown }>;
+  const [{ n } = { n: 0 }] = (await trx('user_roles as r')
+    .join('users as u', 'u.id', 'r.user_id')
+    .where('r.role', 'admin')
+    .where('u.is_active', true)
+    .countDistinct({ n: 'r.user_id' })) as Array<{ n: unknown }>;
   return toCount(n);
 }
 
@@ -141,6 +160,14 @@ export async function listUsers(db: Db, f: { q?: string; page: number; pageSize:
   }
   const [{ n } = { n: 0 }] = (await q.clone().count({ n: '*' })) as Array<{ n: unknown }>;
   const rows = (await q.select('*').orderBy('username').limit(f.pageSize).offset(offsetOf(f.page, f.pageSize))) as Array<Record<string, unknown>>;
-  const roles = await rolesOf(db, rows.map((r) => Number(r.id)));
-  return pageOf(rows.map((r) => toUser(r, roles.get(Number(r.id)) ?? [])), toCount(n), f.page, f.pageSize);
+  const roles = await rolesOf(
+    db,
+    rows.map((r) => Number(r.id)),
+  );
+  return pageOf(
+    rows.map((r) => toUser(r, roles.get(Number(r.id)) ?? [])),
+    toCount(n),
+    f.page,
+    f.pageSize,
+  );
 }

@@ -18,10 +18,16 @@ export function userRoutes(s: Services): Router {
     res.render('users/new', { values: { locale: 'vi' } });
   });
   r.post('/admin/users', async (req, res) => {
-    await handleForm(req, res, 'users/new', () => ({}), async () => {
-      const u = await s.users.create(actorOf(req), req.body);
-      res.redirect(withNotice(`/admin/users/${u.id}`, 'created'));
-    });
+    await handleForm(
+      req,
+      res,
+      'users/new',
+      () => ({}),
+      async () => {
+        const u = await s.users.create(actorOf(req), req.body);
+        res.redirect(withNotice(`/admin/users/${u.id}`, 'created'));
+      },
+    );
   });
 
   const page = async (req: Request) => {
@@ -36,24 +42,42 @@ export function userRoutes(s: Services): Router {
   });
   r.post('/admin/users/:id', async (req, res) => {
     const p = await page(req);
-    await handleForm(req, res, 'users/show', () => p, async () => {
-      await s.users.update(actorOf(req), p.target.id, req.body);
-      res.redirect(withNotice(`/admin/users/${p.target.id}`, 'saved'));
-    });
+    await handleForm(
+      req,
+      res,
+      'users/show',
+      () => p,
+      async () => {
+        await s.users.update(actorOf(req), p.target.id, req.body);
+        res.redirect(withNotice(`/admin/users/${p.target.id}`, 'saved'));
+      },
+    );
   });
   r.post('/admin/users/:id/password', async (req, res) => {
     const p = await page(req);
-    await handleForm(req, res, 'users/show', () => ({ ...p, values: { fullName: p.target.fullName, email: p.target.email ?? '', isActive: p.target.isActive } }), async () => {
-      await s.users.resetPassword(actorOf(req), p.target.id, req.body, { sessionId: req.sessionID });
-      res.redirect(withNotice(`/admin/users/${p.target.id}`, 'password_changed'));
-    });
+    await handleForm(
+      req,
+      res,
+      'users/show',
+      () => ({ ...p, values: { fullName: p.target.fullName, email: p.target.email ?? '', isActive: p.target.isActive } }),
+      async () => {
+        await s.users.resetPassword(actorOf(req), p.target.id, req.body, { sessionId: req.sessionID });
+        res.redirect(withNotice(`/admin/users/${p.target.id}`, 'password_changed'));
+      },
+    );
   });
   r.post('/admin/users/:id/roles', async (req, res) => {
     const p = await page(req);
-    await handleForm(req, res, 'users/show', () => ({ ...p, roleValues: req.body, values: { fullName: p.target.fullName, email: p.target.email ?? '', isActive: p.target.isActive } }), async () => {
-      await s.users.addRole(actorOf(req), p.target.id, req.body);
-      res.redirect(withNotice(`/admin/users/${p.target.id}`, 'role_added'));
-    });
+    await handleForm(
+      req,
+      res,
+      'users/show',
+      () => ({ ...p, roleValues: req.body, values: { fullName: p.target.fullName, email: p.target.email ?? '', isActive: p.target.isActive } }),
+      async () => {
+        await s.users.addRole(actorOf(req), p.target.id, req.body);
+        res.redirect(withNotice(`/admin/users/${p.target.id}`, 'role_added'));
+      },
+    );
   });
   r.post('/admin/users/:id/roles/:roleId/delete', async (req, res) => {
     const id = parseId(req.params.id);

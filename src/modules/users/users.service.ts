@@ -15,15 +15,28 @@ import * as repo from './users.repository.ts';
 import { SignInService } from './sign-in.service.ts';
 import * as access from './access.repository.ts';
 import {
-  changePasswordInput, newUserInput, preferencesInput, resetPasswordInput, roleInput, setupInput, tokenInput,
-  userListQuery, userUpdateInput,
+  changePasswordInput,
+  newUserInput,
+  preferencesInput,
+  resetPasswordInput,
+  roleInput,
+  setupInput,
+  tokenInput,
+  userListQuery,
+  userUpdateInput,
 } from './users.schemas.ts';
 
 /** What is written to the audit log about a user: never the password hash. */
 function auditView(u: repo.UserRecord | undefined) {
   if (!u) return undefined;
-  return { username: u.username, fullName: u.fullName, email: u.email, isActive: u.isActive, locale: u.locale,
-    roles: u.roles.map((r) => ({ role: r.role, unitId: r.unitId })) };
+  return {
+    username: u.username,
+    fullName: u.fullName,
+    email: u.email,
+    isActive: u.isActive,
+    locale: u.locale,
+    roles: u.roles.map((r) => ({ role: r.role, unitId: r.unitId })),
+  };
 }
 
 export class UsersService {
@@ -33,9 +46,19 @@ export class UsersService {
   onSessionsEnded: () => void = () => undefined;
   private readonly signIn: SignInService;
 
-  constructor(private readonly db: Knex, private readonly clock: Clock, private readonly config: AppConfig) {
+  constructor(
+    private readonly db: Knex,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
     this.sessionUsers = new TtlCache(config.authCacheMs);
-    this.signIn = new SignInService(db, clock, config, (id) => this.sessionUser(id), (token) => this.userForToken(token));
+    this.signIn = new SignInService(
+      db,
+      clock,
+      config,
+      (id) => this.sessionUser(id),
+      (token) => this.userForToken(token),
+    );
   }
 
   private requireAdmin(actor: Actor): void {
@@ -72,8 +95,16 @@ export class UsersService {
     const ended = await access.endSessionsOf(trx, userId, opts.keepSid);
     const revoked = opts.revokeTokens ? await access.revokeTokensOf(trx, userId, at) : [];
     if (ended > 0 || revoked.length > 0) {
-      await writeAudit(trx, { at, userId: opts.actor.user.id, action: 'end_access', entity: 'user', entityId: userId, unitId: null,
-        after: { sessionsEnded: ended, tokensRevoked: revoked }, requestId: opts.actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: opts.actor.user.id,
+        action: 'end_access',
+        entity: 'user',
+        entityId: userId,
+        unitId: null,
+        after: { sessionsEnded: ended, tokensRevoked: revoked },
+        requestId: opts.actor.requestId,
+      });
     }
   }
 
@@ -104,14 +135,29 @@ export class UsersService {
         throw new AppError('USERNAME_TAKEN', {}, { username: { key: 'v.username_taken' } });
       }
       const at = iso(this.clock.now());
-      const id = await repo.insertUser(trx, {
-        username: data.username, fullName: data.fullName, email: data.email ?? null,
-        passwordHash: await hashPassword(data.password, this.config.scryptCost), locale: data.locale,
-      }, at);
+      const id = await repo.insertUser(
+        trx,
+        {
+          username: data.username,
+          fullName: data.fullName,
+          email: data.email ?? null,
+          passwordHash: await hashPassword(data.password, this.config.scryptCost),
+          locale: data.locale,
+        },
+        at,
+      );
       if (opts.admin) await repo.insertRole(trx, id, 'admin', null, at);
       const created = (await repo.findUserById(trx, id)) as repo.UserRecord;
-      await writeAudit(trx, { at, userId: actor?.user.id ?? null, action: 'create', entity: 'user', entityId: id, unitId: null,
-        after: auditView(created), requestId: actor?.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor?.user.id ?? null,
+        action: 'create',
+        entity: 'user',
+        entityId: id,
+        unitId: null,
+        after: auditView(created),
+        requestId: actor?.requestId,
+      });
       return created;
     };
     return opts.db ? run(opts.db) : this.db.transaction(run);
@@ -130,8 +176,17 @@ export class UsersService {
         const at = iso(this.clock.now());
         await repo.updateUserRow(trx, id, { fullName: data.fullName, email: data.email ?? null, isActive: data.isActive, locale: data.locale }, at);
         const after = (await repo.findUserById(trx, id)) as repo.UserRecord;
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'update', entity: 'user', entityId: id, unitId: null,
-          before: auditView(before), after: auditView(after), requestId: actor.requestId });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'update',
+          entity: 'user',
+          entityId: id,
+          unitId: null,
+          before: auditView(before),
+          after: auditView(after),
+          requestId: actor.requestId,
+        });
         // A deactivated user is out for good: reactivating the account later brings back neither
         // an old browser session nor an old API token.
         if (before.isActive && !data.isActive) await this.shutOut(trx, id, at, { revokeTokens: true, actor });
@@ -173,8 +228,12 @@ export class UsersService {
         if (data.role === 'admin') {
           if (data.unitId !== undefined || data.unitCode !== undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.admin_no_unit' } });
         } else {
-          const unit = data.unitId !== undefined ? await findUnit(trx, data.unitId, { all: true })
-            : data.unitCode !== undefined ? await findUnitByCode(trx, data.unitCode, { all: true }) : undefined;
+          const unit =
+            data.unitId !== undefined
+              ? await findUnit(trx, data.unitId, { all: true })
+              : data.unitCode !== undefined
+                ? await findUnitByCode(trx, data.unitCode, { all: true })
+                : undefined;
           if (data.unitId === undefined && data.unitCode === undefined) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.required' } });
           if (!unit) throw new AppError('ROLE_INVALID', {}, { [field]: { key: 'v.parent_unknown' } });
           unitId = unit.id;
@@ -185,8 +244,17 @@ export class UsersService {
         const at = iso(this.clock.now());
         await repo.insertRole(trx, userId, data.role, unitId, at);
         const after = (await repo.findUserById(trx, userId)) as repo.UserRecord;
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'add_role', entity: 'user', entityId: userId, unitId,
-          before: auditView(before), after: auditView(after), requestId: actor.requestId });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'add_role',
+          entity: 'user',
+          entityId: userId,
+          unitId,
+          before: auditView(before),
+          after: auditView(after),
+          requestId: actor.requestId,
+        });
         return after;
       });
     } finally {
@@ -204,8 +272,17 @@ export class UsersService {
         if (role.role === 'admin' && (await repo.countAdmins(trx)) <= 1) throw new AppError('LAST_ADMIN');
         await repo.deleteRole(trx, userId, roleId);
         const after = await repo.findUserById(trx, userId);
-        await writeAudit(trx, { at: iso(this.clock.now()), userId: actor.user.id, action: 'remove_role', entity: 'user', entityId: userId,
-          unitId: role.unitId, before: auditView(before), after: auditView(after), requestId: actor.requestId });
+        await writeAudit(trx, {
+          at: iso(this.clock.now()),
+          userId: actor.user.id,
+          action: 'remove_role',
+          entity: 'user',
+          entityId: userId,
+          unitId: role.unitId,
+          before: auditView(before),
+          after: auditView(after),
+          requestId: actor.requestId,
+        });
       });
     } finally {
       this.sessionUsers.delete(userId);
@@ -224,7 +301,15 @@ export class UsersService {
     await this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
       await repo.updateUserRow(trx, actor.user.id, { passwordHash: hash }, at);
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'change_password', entity: 'user', entityId: actor.user.id, unitId: null, requestId: actor.requestId });
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'change_password',
+        entity: 'user',
+        entityId: actor.user.id,
+        unitId: null,
+        requestId: actor.requestId,
+      });
       await this.shutOut(trx, actor.user.id, at, { keepSid: opts.sessionId, revokeTokens: data.revokeTokens, actor });
     });
     this.afterShutOut(actor.user.id);
@@ -236,10 +321,24 @@ export class UsersService {
       await this.db.transaction(async (trx) => {
         const before = await repo.findUserById(trx, actor.user.id);
         const at = iso(this.clock.now());
-        await repo.updateUserRow(trx, actor.user.id, { fullName: data.fullName, email: data.email ?? null, locale: data.locale, emailNotifications: data.emailNotifications }, at);
+        await repo.updateUserRow(
+          trx,
+          actor.user.id,
+          { fullName: data.fullName, email: data.email ?? null, locale: data.locale, emailNotifications: data.emailNotifications },
+          at,
+        );
         const after = await repo.findUserById(trx, actor.user.id);
-        await writeAudit(trx, { at, userId: actor.user.id, action: 'preferences', entity: 'user', entityId: actor.user.id, unitId: null,
-          before: auditView(before), after: auditView(after), requestId: actor.requestId });
+        await writeAudit(trx, {
+          at,
+          userId: actor.user.id,
+          action: 'preferences',
+          entity: 'user',
+          entityId: actor.user.id,
+          unitId: null,
+          before: auditView(before),
+          after: auditView(after),
+          requestId: actor.requestId,
+        });
       });
     } finally {
       this.sessionUsers.delete(actor.user.id);
@@ -262,9 +361,19 @@ export class UsersService {
     const token = `isot_${randomToken(24)}`;
     return this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
-      const id = await insertId(trx('api_tokens').insert({ user_id: actor.user.id, name, token_hash: sha256(token),
-        prefix: token.slice(0, 9), created_at: at, updated_at: at }));
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'create', entity: 'api_token', entityId: id, unitId: null, after: { name }, requestId: actor.requestId });
+      const id = await insertId(
+        trx('api_tokens').insert({ user_id: actor.user.id, name, token_hash: sha256(token), prefix: token.slice(0, 9), created_at: at, updated_at: at }),
+      );
+      await writeAudit(trx, {
+        at,
+        userId: actor.user.id,
+        action: 'create',
+        entity: 'api_token',
+        entityId: id,
+        unitId: null,
+        after: { name },
+        requestId: actor.requestId,
+      });
       return { id, token };
     });
   }
@@ -285,7 +394,9 @@ export class UsersService {
     const now = this.clock.now();
     // Written at most once a minute per token, so API reads stay reads.
     if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) > 60_000) {
-      await this.db('api_tokens').where('id', row.id).update({ last_used_at: iso(now) });
+      await this.db('api_tokens')
+        .where('id', row.id)
+        .update({ last_used_at: iso(now) });
     }
     return this.sessionUser(row.userId);
   }
@@ -301,7 +412,11 @@ export class UsersService {
     if (!(await this.needsSetup())) return undefined;
     const token = randomToken(24);
     const now = this.clock.now();
-    await this.db('setup_tokens').insert({ token_hash: sha256(token), created_at: iso(now), expires_at: iso(new Date(now.getTime() + this.config.setupTokenMs)) });
+    await this.db('setup_tokens').insert({
+      token_hash: sha256(token),
+      created_at: iso(now),
+      expires_at: iso(new Date(now.getTime() + this.config.setupTokenMs)),
+    });
     return token;
   }
 
@@ -320,8 +435,10 @@ export class UsersService {
     return this.db.transaction(async (trx) => {
       // Consuming the token row first serialises two people submitting at once: the second
       // waits on the row lock and then finds nothing to delete.
-      const consumed = await trx('setup_tokens').where('token_hash', sha256(token as string))
-        .where('expires_at', '>', iso(this.clock.now())).delete();
+      const consumed = await trx('setup_tokens')
+        .where('token_hash', sha256(token as string))
+        .where('expires_at', '>', iso(this.clock.now()))
+        .delete();
       if (consumed !== 1) throw new AppError('SETUP_CLOSED');
       await trx('setup_tokens').delete();
       if ((await repo.countUsers(trx)) > 0) throw new AppError('SETUP_CLOSED');

@@ -44,14 +44,18 @@ export function writeFindings(file: string | undefined, findings: Finding[], tim
   for (const f of findings) groups.set(causeOf(f), [...(groups.get(causeOf(f)) ?? []), f]);
   const sorted = [...groups].sort((a, b) => b[1].length - a[1].length);
   const out = [
-    '# Fuzz findings', '',
+    '# Fuzz findings',
+    '',
     `Suite: test/integration/fuzz.test.ts (seed ${process.env.FUZZ_SEED ?? 20260302}). ${findings.length} failing requests, ${groups.size} causes.`,
-    ...timings.map((t) => `- ${t}`), '',
+    ...timings.map((t) => `- ${t}`),
+    '',
   ];
   sorted.forEach(([cause, list], i) => {
     const routes = [...new Set(list.map((f) => `${f.method} ${f.route}`))];
     out.push(`## ${i + 1}. ${cause}`, '');
-    out.push(`${list.length} requests on ${routes.length} routes; engines: ${[...new Set(list.map((f) => f.engine))].join(', ')}; roles: ${[...new Set(list.map((f) => f.role))].join(', ')}; statuses: ${[...new Set(list.map((f) => f.status))].join(', ')}.`);
+    out.push(
+      `${list.length} requests on ${routes.length} routes; engines: ${[...new Set(list.map((f) => f.engine))].join(', ')}; roles: ${[...new Set(list.map((f) => f.role))].join(', ')}; statuses: ${[...new Set(list.map((f) => f.status))].join(', ')}.`,
+    );
     out.push(`Fields: ${[...new Set(list.map((f) => f.field))].slice(0, 30).join(', ')}. Values: ${[...new Set(list.map((f) => f.valueName))].join('; ')}.`);
     const messages = [...new Set(list.flatMap((f) => f.logged.map((e) => `\`${e.msg}\`: \`${e.message.replace(/\s+/g, ' ')}\` at \`${e.frame}\``)))];
     out.push('', ...messages.slice(0, 5).map((m) => `- Logged: ${m}`));
@@ -63,7 +67,8 @@ export function writeFindings(file: string | undefined, findings: Finding[], tim
       seen.add(key);
       if (seen.size > 40) break;
       // Control characters are written as escapes, so the table stays one line per finding.
-      const cell = (s: string) => [...s.replace(/\|/g, '\\|')].map((c) => (c.charCodeAt(0) < 0x20 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('');
+      const cell = (s: string) =>
+        [...s.replace(/\|/g, '\\|')].map((c) => (c.charCodeAt(0) < 0x20 ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('');
       out.push(`| ${f.engine} | ${f.role} | ${f.method} | \`${cell(f.route)}\` | \`${cell(f.url)}\` | ${cell(f.field)} | ${cell(f.value)} | ${f.status} |`);
     }
     if (seen.size > 40) out.push(`| … | | | ${list.length - 40}+ more of the same cause | | | | |`);

@@ -16,11 +16,54 @@ export const casesPerRole = Number(process.env.FUZZ_CASES ?? 10);
  * in with them where they are.
  */
 export const genericFields = [
-  'q', 'page', 'pageSize', 'status', 'sort', 'dir', 'unitId', 'unitCode', 'provinceId', 'parentId', 'userId', 'teamId',
-  'year', 'month', 'date', 'from', 'to', 'code', 'name', 'title', 'text', 'note', 'reason', 'version', 'kind', 'type',
-  'state', 'level', 'field', 'role', 'value', 'fullName', 'description', 'severity', 'dueDate', 'entity', 'entityId',
-  'formId', 'checkDate', 'issueDate', 'periodStart', 'periodEnd', 'presence', 'answer', 'decision',
-  '__proto__', 'constructor', 'zzUnknownField',
+  'q',
+  'page',
+  'pageSize',
+  'status',
+  'sort',
+  'dir',
+  'unitId',
+  'unitCode',
+  'provinceId',
+  'parentId',
+  'userId',
+  'teamId',
+  'year',
+  'month',
+  'date',
+  'from',
+  'to',
+  'code',
+  'name',
+  'title',
+  'text',
+  'note',
+  'reason',
+  'version',
+  'kind',
+  'type',
+  'state',
+  'level',
+  'field',
+  'role',
+  'value',
+  'fullName',
+  'description',
+  'severity',
+  'dueDate',
+  'entity',
+  'entityId',
+  'formId',
+  'checkDate',
+  'issueDate',
+  'periodStart',
+  'periodEnd',
+  'presence',
+  'answer',
+  'decision',
+  '__proto__',
+  'constructor',
+  'zzUnknownField',
 ] as const;
 
 /** One request's hostile part: a field and its value, or every field at once. */
@@ -37,7 +80,12 @@ function hash(text: string): number {
 }
 
 const draw = <T>(items: T[], n: number, seedText: string): T[] =>
-  items.length === 0 || n <= 0 ? [] : fc.sample(fc.shuffledSubarray(items, { minLength: Math.min(n, items.length), maxLength: Math.min(n, items.length) }), { seed: hash(seedText), numRuns: 1 })[0]!;
+  items.length === 0 || n <= 0
+    ? []
+    : fc.sample(fc.shuffledSubarray(items, { minLength: Math.min(n, items.length), maxLength: Math.min(n, items.length) }), {
+        seed: hash(seedText),
+        numRuns: 1,
+      })[0]!;
 
 const valueKind = (c: Channel): 'form' | 'json' => (c === 'json' ? 'json' : 'form');
 

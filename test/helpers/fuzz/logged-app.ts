@@ -13,13 +13,25 @@ export interface LoggedError {
   frame: string;
 }
 
-interface LogLine { msg?: string; reqId?: string; req?: { id?: string }; err?: { message?: string; stack?: string; type?: string } }
+interface LogLine {
+  msg?: string;
+  reqId?: string;
+  req?: { id?: string };
+  err?: { message?: string; stack?: string; type?: string };
+}
 
 /** The top frame of a stack that names the project's own code, relative to the project. */
 export function topFrame(stack: string | undefined): string {
-  const frames = (stack ?? '').split('\n').map((l) => l.trim()).filter((l) => l.startsWith('at '));
+  const frames = (stack ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('at '));
   const own = frames.find((l) => /\/(src|plugins)\//.test(l) && !l.includes('node_modules')) ?? frames[0] ?? '(no stack)';
-  return own.replace(/^at /, '').replace(/\(?file:\/\/|\(/g, '').replace(/\)$/, '').replace(/\S*\/work\/main\//, '');
+  return own
+    .replace(/^at /, '')
+    .replace(/\(?file:\/\/|\(/g, '')
+    .replace(/\)$/, '')
+    .replace(/\S*\/work\/main\//, '');
 }
 
 /**
@@ -66,7 +78,7 @@ export function loggedApp(ctx: TestContext): { ctx: TestContext; errorsOf(reqId:
   (ctx.db.client as { config: { asyncStackTraces?: boolean } }).config.asyncStackTraces = true;
   const built = buildApp({ config: ctx.config, db: ctx.db, clock: ctx.clock, logger, sessionSecret: 'fuzz-secret-fuzz-secret-fuzz-secret-0123' });
   const errorsOf = (reqId: string | undefined): LoggedError[] => {
-    const all = reqId ? byRequest.get(reqId) ?? [] : [];
+    const all = reqId ? (byRequest.get(reqId) ?? []) : [];
     // pino-http repeats a 5xx as "request errored"; the error handler's entry says more.
     const own = all.filter((e) => e.msg !== 'request errored');
     return own.length ? own : all;
@@ -75,7 +87,12 @@ export function loggedApp(ctx: TestContext): { ctx: TestContext; errorsOf(reqId:
 }
 
 /** Signs one person of each role in on the suite's app (as the access suite's cast, fewer roles). */
-export async function signInOn(ctx: TestContext, roles: Record<string, string | null>, prefix: string, errorsOf?: (reqId: string | undefined) => LoggedError[]): Promise<Record<string, Member>> {
+export async function signInOn(
+  ctx: TestContext,
+  roles: Record<string, string | null>,
+  prefix: string,
+  errorsOf?: (reqId: string | undefined) => LoggedError[],
+): Promise<Record<string, Member>> {
   const out: Record<string, Member> = {};
   for (const [role, unitCode] of Object.entries(roles)) {
     const { username, password, user } = await ctx.userWith(role as CastRole, unitCode, `${prefix}-${role}`);
@@ -83,7 +100,9 @@ export async function signInOn(ctx: TestContext, roles: Record<string, string | 
     const token = await agent.csrf();
     const res = await agent.post('/login').type('form').send({ username, password, _csrf: token });
     if (res.status !== 302) {
-      const logged = errorsOf?.(res.headers['x-request-id'] as string | undefined).map((e) => `${e.message} at ${e.frame}`).join('; ');
+      const logged = errorsOf?.(res.headers['x-request-id'] as string | undefined)
+        .map((e) => `${e.message} at ${e.frame}`)
+        .join('; ');
       throw new Error(`sign-in of ${username} failed with ${res.status}: ${logged || '(nothing logged)'}`);
     }
     out[role] = { role: role as CastRole, username, password, userId: user.id, agent, csrf: await csrfOfSignedIn(agent) };

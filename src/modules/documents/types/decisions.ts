@@ -7,16 +7,28 @@ import { bodyName, longDate, recipientsWithArchive, shortDate, signerDefaults } 
  * issuing the QMS document set. Each prints an annex of the procedures in force.
  */
 
-export interface ScopeRow { code: string; title: string; tthcCode: string | null; revisionNo: number | null; issueDate: string | null }
+export interface ScopeRow {
+  code: string;
+  title: string;
+  tthcCode: string | null;
+  revisionNo: number | null;
+  issueDate: string | null;
+}
 
 /** The unit's procedures in force (issued), templates apart, by code. */
 export async function proceduresInForce(ctx: DocumentGatherContext): Promise<ScopeRow[]> {
-  const rows = (await ctx.db('procedures as p').leftJoin('tthc as t', 't.id', 'p.tthc_id')
+  const rows = (await ctx
+    .db('procedures as p')
+    .leftJoin('tthc as t', 't.id', 'p.tthc_id')
     .where({ 'p.unit_id': ctx.unit.id, 'p.status': 'issued', 'p.is_template': false })
-    .orderBy('p.code').select('p.code', 'p.title', 't.code as tthc_code', 'p.revision_no', 'p.issue_date')) as Array<Record<string, unknown>>;
+    .orderBy('p.code')
+    .select('p.code', 'p.title', 't.code as tthc_code', 'p.revision_no', 'p.issue_date')) as Array<Record<string, unknown>>;
   return rows.map((r) => ({
-    code: String(r.code), title: String(r.title), tthcCode: (r.tthc_code as string | null) ?? null,
-    revisionNo: r.revision_no === null || r.revision_no === undefined ? null : Number(r.revision_no), issueDate: (r.issue_date as string | null) ?? null,
+    code: String(r.code),
+    title: String(r.title),
+    tthcCode: (r.tthc_code as string | null) ?? null,
+    revisionNo: r.revision_no === null || r.revision_no === undefined ? null : Number(r.revision_no),
+    issueDate: (r.issue_date as string | null) ?? null,
   }));
 }
 
@@ -32,15 +44,17 @@ const legalBases = (u: DocumentUnit) => [
   'Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg;',
   `Theo đề nghị của Ban chỉ đạo ISO ${bodyName(u.name, u.kind)}.`,
 ];
-const recipients = (u: DocumentUnit) => recipientsWithArchive([
-  'Như Điều 3;',
-  ...(u.parentName ? [`${bodyName(u.parentName, u.parentKind)};`] : []),
-  'Sở Khoa học và Công nghệ;',
-]);
+const recipients = (u: DocumentUnit) =>
+  recipientsWithArchive(['Như Điều 3;', ...(u.parentName ? [`${bodyName(u.parentName, u.parentKind)};`] : []), 'Sở Khoa học và Công nghệ;']);
 
 const scopeTable = (rows: ScopeRow[]) => ({
   kind: 'table' as const,
-  columns: [{ header: 'TT', width: 8, align: 'center' as const }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên quy trình', width: 52 }, { header: 'Mã TTHC', width: 20, align: 'center' as const }],
+  columns: [
+    { header: 'TT', width: 8, align: 'center' as const },
+    { header: 'Mã hiệu', width: 20 },
+    { header: 'Tên quy trình', width: 52 },
+    { header: 'Mã TTHC', width: 20, align: 'center' as const },
+  ],
   rows: rows.map((r, i) => [String(i + 1), r.code, r.title, r.tthcCode ?? '']),
 });
 
@@ -60,7 +74,9 @@ const annexSubtitle = (number: string, issueDate: string, authority: string) =>
 function decisionDefaults(unit: DocumentUnit, subject: string, first: (body: string) => string, takesEffect = ''): Partial<DocumentFields> {
   const body = bodyName(unit.name, unit.kind);
   return {
-    subject, ...signerDefaults(unit), legalBases: legalBases(unit),
+    subject,
+    ...signerDefaults(unit),
+    legalBases: legalBases(unit),
     articles: [
       first(body),
       `Quyết định này có hiệu lực thi hành kể từ ngày ký${takesEffect}.`,
@@ -71,10 +87,21 @@ function decisionDefaults(unit: DocumentUnit, subject: string, first: (body: str
 }
 
 /** A decision with its annex on a new page after the signature, as the three decisions print. */
-function decisionWithAnnex(fields: DocumentFields, number: string, issueDate: string, body: DocumentBlock[], annexTitle: string, annex: DocumentBlock[]): DocumentContent {
+function decisionWithAnnex(
+  fields: DocumentFields,
+  number: string,
+  issueDate: string,
+  body: DocumentBlock[],
+  annexTitle: string,
+  annex: DocumentBlock[],
+): DocumentContent {
   return {
-    typeTitle: 'QUYẾT ĐỊNH', subject: fields.subject, authority: fields.authority, body,
-    signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+    typeTitle: 'QUYẾT ĐỊNH',
+    subject: fields.subject,
+    authority: fields.authority,
+    body,
+    signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName },
+    recipients: fields.recipients,
     annex: { title: annexTitle, subtitle: annexSubtitle(number, issueDate, fields.authority), blocks: annex },
   };
 }
@@ -94,8 +121,13 @@ export const declaration: DocumentDefinition<{ procedures: ScopeRow[] }> = {
   form: 'decision',
   appliesTo: 'unit',
   gather: scopeFacts,
-  defaults: ({ unit }) => decisionDefaults(unit, `Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
-    (body) => `Công bố Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động xử lý công việc liên quan đến thủ tục hành chính và hoạt động nội bộ tại Phụ lục kèm theo Quyết định này.`),
+  defaults: ({ unit }) =>
+    decisionDefaults(
+      unit,
+      `Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
+      (body) =>
+        `Công bố Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động xử lý công việc liên quan đến thủ tục hành chính và hoạt động nội bộ tại Phụ lục kèm theo Quyết định này.`,
+    ),
   build: ({ facts, fields, number, issueDate }) =>
     decisionWithAnnex(fields, number, issueDate, decisionBody(fields.legalBases, fields.articles), scopeAnnexTitle, [scopeTable(facts.procedures)]),
 };
@@ -118,19 +150,29 @@ export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
   title: { vi: 'Quyết định công bố lại Hệ thống quản lý chất lượng', en: 'Decision re-declaring the quality management system' },
   form: 'decision',
   appliesTo: 'unit',
-  textParts: [{
-    id: 'reason', label: { vi: 'Lý do công bố lại', en: 'Reason for re-declaring' },
-    options: [
-      { value: 'scope_change', label: { vi: 'Thay đổi phạm vi', en: 'Scope change' } },
-      { value: 'merger', label: { vi: 'Sáp nhập', en: 'Merger' } },
-      { value: 'new_version', label: { vi: 'Phiên bản mới của tiêu chuẩn', en: 'New version of the standard' } },
-    ],
-  }],
+  textParts: [
+    {
+      id: 'reason',
+      label: { vi: 'Lý do công bố lại', en: 'Reason for re-declaring' },
+      options: [
+        { value: 'scope_change', label: { vi: 'Thay đổi phạm vi', en: 'Scope change' } },
+        { value: 'merger', label: { vi: 'Sáp nhập', en: 'Merger' } },
+        { value: 'new_version', label: { vi: 'Phiên bản mới của tiêu chuẩn', en: 'New version of the standard' } },
+      ],
+    },
+  ],
   async gather(ctx) {
     const procedures = await proceduresInForce(ctx);
     if (!procedures.length) throw noProcedures;
-    const last = (await ctx.db('documents').where({ unit_id: ctx.unit.id, status: 'issued' }).whereIn('type', ['declaration', 'redeclaration'])
-      .orderBy([{ column: 'issued_at', order: 'desc' }, { column: 'id', order: 'desc' }]).first('number_text', 'issue_date', 'data_json')) as Record<string, unknown> | undefined;
+    const last = (await ctx
+      .db('documents')
+      .where({ unit_id: ctx.unit.id, status: 'issued' })
+      .whereIn('type', ['declaration', 'redeclaration'])
+      .orderBy([
+        { column: 'issued_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first('number_text', 'issue_date', 'data_json')) as Record<string, unknown> | undefined;
     const before = last ? ((JSON.parse(String(last.data_json)) as { facts?: { procedures?: ScopeRow[] } }).facts?.procedures ?? []) : [];
     const codes = (rows: ScopeRow[]) => new Set(rows.map((r) => r.code));
     return {
@@ -143,24 +185,45 @@ export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
   defaults({ unit, facts }) {
     const replaces = facts.previous ? ` và thay thế Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}` : '';
     return {
-      ...decisionDefaults(unit, `Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
-        (body) => `Công bố lại Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động tại Phụ lục kèm theo Quyết định này.`, replaces),
+      ...decisionDefaults(
+        unit,
+        `Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia ${standard}`,
+        (body) =>
+          `Công bố lại Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động tại Phụ lục kèm theo Quyết định này.`,
+        replaces,
+      ),
       parts: { reason: 'scope_change' },
     };
   },
   build({ facts, fields, number, issueDate }) {
     const reason = reasons[fields.parts.reason ?? ''] ?? fields.parts.reason ?? '';
-    const since = facts.previous ? `so với Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}` : '(chưa có quyết định công bố trước đó trong hệ thống)';
-    const changes = [...facts.added.map((r) => ['Bổ sung', r.code, r.title, r.tthcCode ?? '']), ...facts.removed.map((r) => ['Bãi bỏ', r.code, r.title, r.tthcCode ?? ''])];
-    const body: DocumentBlock[] = [...fields.legalBases.map((text) => ({ kind: 'paragraph' as const, text, italic: true })),
+    const since = facts.previous
+      ? `so với Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}`
+      : '(chưa có quyết định công bố trước đó trong hệ thống)';
+    const changes = [
+      ...facts.added.map((r) => ['Bổ sung', r.code, r.title, r.tthcCode ?? '']),
+      ...facts.removed.map((r) => ['Bãi bỏ', r.code, r.title, r.tthcCode ?? '']),
+    ];
+    const body: DocumentBlock[] = [
+      ...fields.legalBases.map((text) => ({ kind: 'paragraph' as const, text, italic: true })),
       { kind: 'paragraph', text: `Lý do công bố lại: ${reason}.`, italic: true },
-      ...decisionBody([], fields.articles)];
+      ...decisionBody([], fields.articles),
+    ];
     return decisionWithAnnex(fields, number, issueDate, body, scopeAnnexTitle, [
       { kind: 'heading', text: 'I. Phạm vi áp dụng' },
       scopeTable(facts.procedures),
       { kind: 'heading', text: `II. Những thay đổi ${since}` },
       changes.length
-        ? { kind: 'table', columns: [{ header: 'Thay đổi', width: 16, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên quy trình', width: 46 }, { header: 'Mã TTHC', width: 18, align: 'center' }], rows: changes }
+        ? {
+            kind: 'table',
+            columns: [
+              { header: 'Thay đổi', width: 16, align: 'center' },
+              { header: 'Mã hiệu', width: 20 },
+              { header: 'Tên quy trình', width: 46 },
+              { header: 'Mã TTHC', width: 18, align: 'center' },
+            ],
+            rows: changes,
+          }
         : { kind: 'paragraph', text: 'Không có thay đổi về danh mục quy trình.' },
     ]);
   },
@@ -172,12 +235,31 @@ export const documentSetDecision: DocumentDefinition<{ procedures: ScopeRow[] }>
   form: 'decision',
   appliesTo: 'unit',
   gather: scopeFacts,
-  defaults: ({ unit }) => decisionDefaults(unit, `Về việc ban hành bộ tài liệu Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia ${standard}`,
-    (body) => `Ban hành kèm theo Quyết định này bộ tài liệu Hệ thống quản lý chất lượng của ${body} theo Tiêu chuẩn quốc gia ${standard} (danh mục tại Phụ lục).`),
+  defaults: ({ unit }) =>
+    decisionDefaults(
+      unit,
+      `Về việc ban hành bộ tài liệu Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia ${standard}`,
+      (body) =>
+        `Ban hành kèm theo Quyết định này bộ tài liệu Hệ thống quản lý chất lượng của ${body} theo Tiêu chuẩn quốc gia ${standard} (danh mục tại Phụ lục).`,
+    ),
   build: ({ facts, fields, number, issueDate }) =>
-    decisionWithAnnex(fields, number, issueDate, decisionBody(fields.legalBases, fields.articles), 'Phụ lục\nDanh mục tài liệu Hệ thống quản lý chất lượng', [{
-      kind: 'table',
-      columns: [{ header: 'TT', width: 8, align: 'center' }, { header: 'Mã hiệu', width: 20 }, { header: 'Tên tài liệu', width: 44 }, { header: 'Lần ban hành', width: 13, align: 'center' }, { header: 'Ngày ban hành', width: 15, align: 'center' }],
-      rows: facts.procedures.map((r, i) => [String(i + 1), r.code, r.title, r.revisionNo === null ? '' : String(r.revisionNo).padStart(2, '0'), shortDate(r.issueDate)]),
-    }]),
+    decisionWithAnnex(fields, number, issueDate, decisionBody(fields.legalBases, fields.articles), 'Phụ lục\nDanh mục tài liệu Hệ thống quản lý chất lượng', [
+      {
+        kind: 'table',
+        columns: [
+          { header: 'TT', width: 8, align: 'center' },
+          { header: 'Mã hiệu', width: 20 },
+          { header: 'Tên tài liệu', width: 44 },
+          { header: 'Lần ban hành', width: 13, align: 'center' },
+          { header: 'Ngày ban hành', width: 15, align: 'center' },
+        ],
+        rows: facts.procedures.map((r, i) => [
+          String(i + 1),
+          r.code,
+          r.title,
+          r.revisionNo === null ? '' : String(r.revisionNo).padStart(2, '0'),
+          shortDate(r.issueDate),
+        ]),
+      },
+    ]),
 };

@@ -24,24 +24,46 @@ export interface YearlyFacts {
 async function yearlyFacts(ctx: DocumentGatherContext): Promise<YearlyFacts> {
   const { db, unit, year } = ctx;
   const inForce = count(await db('procedures').where({ unit_id: unit.id, status: 'issued', is_template: false }).first(db.raw('count(*) as n')));
-  const revs = (await db('procedure_revisions as r').join('procedures as p', 'p.id', 'r.procedure_id')
-    .where('p.unit_id', unit.id).where('p.is_template', false).where('r.issue_date', 'like', inYear(year)).select('r.procedure_id', 'r.revision_no')) as Array<Record<string, unknown>>;
+  const revs = (await db('procedure_revisions as r')
+    .join('procedures as p', 'p.id', 'r.procedure_id')
+    .where('p.unit_id', unit.id)
+    .where('p.is_template', false)
+    .where('r.issue_date', 'like', inYear(year))
+    .select('r.procedure_id', 'r.revision_no')) as Array<Record<string, unknown>>;
   const issuedInYear = new Set(revs.filter((r) => Number(r.revision_no) === 1).map((r) => Number(r.procedure_id))).size;
   const revisedInYear = new Set(revs.filter((r) => Number(r.revision_no) > 1).map((r) => Number(r.procedure_id))).size;
 
-  const audits = ((await db('checks').where({ unit_id: unit.id, form_id: 'iso-internal-audit', status: 'submitted' }).where('check_date', 'like', inYear(year))
-    .orderBy('check_date').select('check_date', 'score')) as Array<Record<string, unknown>>)
-    .map((r) => ({ date: String(r.check_date), score: r.score === null || r.score === undefined ? null : Number(r.score) }));
+  const audits = (
+    (await db('checks')
+      .where({ unit_id: unit.id, form_id: 'iso-internal-audit', status: 'submitted' })
+      .where('check_date', 'like', inYear(year))
+      .orderBy('check_date')
+      .select('check_date', 'score')) as Array<Record<string, unknown>>
+  ).map((r) => ({ date: String(r.check_date), score: r.score === null || r.score === undefined ? null : Number(r.score) }));
 
-  const bySeverity = (await db('check_findings as f').join('checks as c', 'c.id', 'f.check_id').where('c.unit_id', unit.id).where('c.check_date', 'like', inYear(year))
-    .whereNull('f.deleted_at').groupBy('f.severity').select('f.severity', db.raw('count(*) as n'))) as Array<Record<string, unknown>>;
+  const bySeverity = (await db('check_findings as f')
+    .join('checks as c', 'c.id', 'f.check_id')
+    .where('c.unit_id', unit.id)
+    .where('c.check_date', 'like', inYear(year))
+    .whereNull('f.deleted_at')
+    .groupBy('f.severity')
+    .select('f.severity', db.raw('count(*) as n'))) as Array<Record<string, unknown>>;
   const findings: Record<Severity, number> = { major: 0, minor: 0, observation: 0 };
   for (const r of bySeverity) if (String(r.severity) in findings) findings[r.severity as Severity] = count(r);
 
-  const reviews = ((await db('management_reviews').where('unit_id', unit.id).whereNull('deleted_at').where('review_date', 'like', inYear(year)).orderBy('review_date').select('review_date', 'status')) as Array<Record<string, unknown>>)
-    .map((r) => ({ date: String(r.review_date), status: String(r.status) }));
+  const reviews = (
+    (await db('management_reviews')
+      .where('unit_id', unit.id)
+      .whereNull('deleted_at')
+      .where('review_date', 'like', inYear(year))
+      .orderBy('review_date')
+      .select('review_date', 'status')) as Array<Record<string, unknown>>
+  ).map((r) => ({ date: String(r.review_date), status: String(r.status) }));
 
-  const actionRows = (await db('corrective_actions').where('unit_id', unit.id).where('created_at', 'like', inYear(year)).whereNull('deleted_at')
+  const actionRows = (await db('corrective_actions')
+    .where('unit_id', unit.id)
+    .where('created_at', 'like', inYear(year))
+    .whereNull('deleted_at')
     .select('status', 'due_date')) as Array<Record<string, unknown>>;
   const closed = actionRows.filter((r) => r.status === 'done' || r.status === 'verified').length;
   const yearEnd = `${year}-12-31`;
@@ -54,7 +76,12 @@ async function yearlyFacts(ctx: DocumentGatherContext): Promise<YearlyFacts> {
 
   const objectives = (await db('quality_objectives').where({ unit_id: unit.id, year }).select('achieved')) as Array<Record<string, unknown>>;
   return {
-    procedures: { inForce, issuedInYear, revisedInYear }, audits, reviews, findings, actions, onTime,
+    procedures: { inForce, issuedInYear, revisedInYear },
+    audits,
+    reviews,
+    findings,
+    actions,
+    onTime,
     objectives: { total: objectives.length, achieved: objectives.filter((o) => o.achieved === true || o.achieved === 1).length },
   };
 }
@@ -88,25 +115,45 @@ export const yearlyReport: DocumentDefinition<YearlyFacts> = {
     const f = facts;
     const totalFindings = f.findings.major + f.findings.minor + f.findings.observation;
     const blocks: DocumentBlock[] = [
-      p(`Thực hiện Quyết định số 19/2014/QĐ-TTg của Thủ tướng Chính phủ, ${body} báo cáo kết quả xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015 năm ${year} như sau:`),
+      p(
+        `Thực hiện Quyết định số 19/2014/QĐ-TTg của Thủ tướng Chính phủ, ${body} báo cáo kết quả xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015 năm ${year} như sau:`,
+      ),
       { kind: 'heading', text: 'I. KẾT QUẢ THỰC HIỆN' },
       { kind: 'heading', text: '1. Phạm vi áp dụng và tài liệu' },
-      p(`Số quy trình đang có hiệu lực: ${f.procedures.inForce}; ban hành mới trong năm: ${f.procedures.issuedInYear}; sửa đổi, ban hành lại trong năm: ${f.procedures.revisedInYear}.`),
+      p(
+        `Số quy trình đang có hiệu lực: ${f.procedures.inForce}; ban hành mới trong năm: ${f.procedures.issuedInYear}; sửa đổi, ban hành lại trong năm: ${f.procedures.revisedInYear}.`,
+      ),
       { kind: 'heading', text: '2. Đánh giá nội bộ' },
       f.audits.length
-        ? { kind: 'table', columns: [{ header: 'TT', width: 8, align: 'center' }, { header: 'Ngày đánh giá', width: 46, align: 'center' }, { header: 'Điểm đánh giá', width: 46, align: 'center' }],
-          rows: f.audits.map((a, i) => [String(i + 1), shortDate(a.date), a.score === null ? '—' : `${String(a.score).replace('.', ',')}%`]) }
+        ? {
+            kind: 'table',
+            columns: [
+              { header: 'TT', width: 8, align: 'center' },
+              { header: 'Ngày đánh giá', width: 46, align: 'center' },
+              { header: 'Điểm đánh giá', width: 46, align: 'center' },
+            ],
+            rows: f.audits.map((a, i) => [String(i + 1), shortDate(a.date), a.score === null ? '—' : `${String(a.score).replace('.', ',')}%`]),
+          }
         : p(`Trong năm ${year} chưa thực hiện đánh giá nội bộ.`),
-      p(`Số điểm không phù hợp phát hiện qua đánh giá, kiểm tra: ${totalFindings} (nặng: ${f.findings.major}; nhẹ: ${f.findings.minor}; khuyến nghị: ${f.findings.observation}).`),
-      p(`Hành động khắc phục: đã hoàn thành ${f.actions.closed}; đang thực hiện ${f.actions.open}${f.actions.overdue ? ` (quá hạn ${f.actions.overdue})` : ''}.`),
+      p(
+        `Số điểm không phù hợp phát hiện qua đánh giá, kiểm tra: ${totalFindings} (nặng: ${f.findings.major}; nhẹ: ${f.findings.minor}; khuyến nghị: ${f.findings.observation}).`,
+      ),
+      p(
+        `Hành động khắc phục: đã hoàn thành ${f.actions.closed}; đang thực hiện ${f.actions.open}${f.actions.overdue ? ` (quá hạn ${f.actions.overdue})` : ''}.`,
+      ),
       { kind: 'heading', text: '3. Xem xét của lãnh đạo' },
-      p(f.reviews.length ? `Đã tổ chức ${f.reviews.length} cuộc họp xem xét của lãnh đạo, vào các ngày: ${f.reviews.map((r) => shortDate(r.date)).join('; ')}.`
-        : `Trong năm ${year} chưa tổ chức họp xem xét của lãnh đạo.`),
+      p(
+        f.reviews.length
+          ? `Đã tổ chức ${f.reviews.length} cuộc họp xem xét của lãnh đạo, vào các ngày: ${f.reviews.map((r) => shortDate(r.date)).join('; ')}.`
+          : `Trong năm ${year} chưa tổ chức họp xem xét của lãnh đạo.`,
+      ),
       { kind: 'heading', text: '4. Mục tiêu chất lượng và kết quả giải quyết hồ sơ' },
       p(`Mục tiêu chất lượng năm ${year}: ${f.objectives.total}; đạt: ${f.objectives.achieved}.`),
-      p(f.onTime
-        ? `Số hồ sơ phải giải quyết: ${f.onTime.received}; giải quyết trước hạn: ${f.onTime.early}; đúng hạn: ${f.onTime.onTime}; trễ hạn: ${f.onTime.late}. Tỷ lệ giải quyết đúng và trước hạn: ${percent(f.onTime.early + f.onTime.onTime, f.onTime.received)}.${f.onTime.apologies ? ` Số văn bản xin lỗi đã gửi: ${f.onTime.apologies}.` : ''}`
-        : 'Chưa có số liệu về kết quả giải quyết hồ sơ thủ tục hành chính.'),
+      p(
+        f.onTime
+          ? `Số hồ sơ phải giải quyết: ${f.onTime.received}; giải quyết trước hạn: ${f.onTime.early}; đúng hạn: ${f.onTime.onTime}; trễ hạn: ${f.onTime.late}. Tỷ lệ giải quyết đúng và trước hạn: ${percent(f.onTime.early + f.onTime.onTime, f.onTime.received)}.${f.onTime.apologies ? ` Số văn bản xin lỗi đã gửi: ${f.onTime.apologies}.` : ''}`
+          : 'Chưa có số liệu về kết quả giải quyết hồ sơ thủ tục hành chính.',
+      ),
       ...(fields.parts.assessment ? [p(fields.parts.assessment)] : []),
       { kind: 'heading', text: 'II. TỒN TẠI, KHÓ KHĂN' },
       p(fields.parts.difficulties || 'Không có.'),
@@ -115,8 +162,12 @@ export const yearlyReport: DocumentDefinition<YearlyFacts> = {
       p(`Trên đây là báo cáo kết quả xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng năm ${year} của ${body}./.`),
     ];
     return {
-      typeTitle: 'BÁO CÁO', subject: fields.subject, authority: fields.authority, body: blocks,
-      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+      typeTitle: 'BÁO CÁO',
+      subject: fields.subject,
+      authority: fields.authority,
+      body: blocks,
+      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName },
+      recipients: fields.recipients,
     };
   },
 };
@@ -134,22 +185,40 @@ const notSubmitted = new DocumentRefusal({
 
 async function auditFacts(ctx: DocumentGatherContext): Promise<AuditFacts> {
   const { db } = ctx;
-  const c = ctx.sourceId === null ? undefined
-    : (await db('checks').where({ id: ctx.sourceId, unit_id: ctx.unit.id }).first('id', 'check_date', 'form_json', 'kind', 'status', 'score')) as Record<string, unknown> | undefined;
+  const c =
+    ctx.sourceId === null
+      ? undefined
+      : ((await db('checks').where({ id: ctx.sourceId, unit_id: ctx.unit.id }).first('id', 'check_date', 'form_json', 'kind', 'status', 'score')) as
+          Record<string, unknown> | undefined);
   if (!c || c.status !== 'submitted') throw notSubmitted;
   const checkId = Number(c.id);
   const form = JSON.parse(String(c.form_json)) as FormDefinition;
   const itemText = new Map(form.sections.flatMap((s) => s.items.map((i) => [i.id, i.text.vi] as const)));
-  const auditors = ((await db('check_auditors as a').join('users as u', 'u.id', 'a.user_id').where('a.check_id', checkId).orderBy('u.full_name').select('u.full_name')) as Array<Record<string, unknown>>).map((r) => String(r.full_name));
+  const auditors = (
+    (await db('check_auditors as a')
+      .join('users as u', 'u.id', 'a.user_id')
+      .where('a.check_id', checkId)
+      .orderBy('u.full_name')
+      .select('u.full_name')) as Array<Record<string, unknown>>
+  ).map((r) => String(r.full_name));
   const rows = (await db('check_findings').where('check_id', checkId).whereNull('deleted_at').orderBy('id').select()) as Array<Record<string, unknown>>;
   const order: Severity[] = ['major', 'minor', 'observation'];
   return {
-    check: { date: String(c.check_date), formTitle: form.title.vi, kind: String(c.kind), score: c.score === null || c.score === undefined ? null : Number(c.score) },
+    check: {
+      date: String(c.check_date),
+      formTitle: form.title.vi,
+      kind: String(c.kind),
+      score: c.score === null || c.score === undefined ? null : Number(c.score),
+    },
     auditors,
-    findings: rows.map((r) => ({
-      clauseRef: String(r.clause_ref ?? ''), item: itemText.get(String(r.item_id)) ?? String(r.item_id), severity: r.severity as Severity,
-      note: String(r.description ?? ''),
-    })).sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity)),
+    findings: rows
+      .map((r) => ({
+        clauseRef: String(r.clause_ref ?? ''),
+        item: itemText.get(String(r.item_id)) ?? String(r.item_id),
+        severity: r.severity as Severity,
+        note: String(r.description ?? ''),
+      }))
+      .sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity)),
   };
 }
 
@@ -163,7 +232,10 @@ export const auditReport: DocumentDefinition<AuditFacts> = {
   defaults({ unit, facts }) {
     return {
       subject: `Kết quả đánh giá nội bộ Hệ thống quản lý chất lượng ngày ${shortDate(facts.check.date)}`,
-      authority: '', signerOnBehalf: 'TM. Đoàn đánh giá', signerTitle: 'Trưởng đoàn', signerName: facts.auditors[0] ?? '',
+      authority: '',
+      signerOnBehalf: 'TM. Đoàn đánh giá',
+      signerTitle: 'Trưởng đoàn',
+      signerName: facts.auditors[0] ?? '',
       recipients: recipientsWithArchive([`Lãnh đạo ${bodyName(unit.name, unit.kind)};`, 'Các bộ phận được đánh giá;']),
       parts: { conclusion: '' },
     };
@@ -172,22 +244,39 @@ export const auditReport: DocumentDefinition<AuditFacts> = {
     const f = facts;
     const n = (s: Severity) => f.findings.filter((x) => x.severity === s).length;
     return {
-      typeTitle: 'BÁO CÁO', subject: fields.subject, authority: fields.authority,
+      typeTitle: 'BÁO CÁO',
+      subject: fields.subject,
+      authority: fields.authority,
       body: [
         { kind: 'heading', text: '1. Thời gian, phạm vi đánh giá' },
         p(`Ngày đánh giá: ${shortDate(f.check.date)}. Đơn vị được đánh giá: ${bodyName(unit.name, unit.kind)}. Nội dung: ${f.check.formTitle}.`),
         { kind: 'heading', text: '2. Thành phần đoàn đánh giá' },
         p(f.auditors.length ? f.auditors.join('; ') + '.' : 'Không ghi nhận.'),
         { kind: 'heading', text: '3. Kết quả đánh giá' },
-        p(`Điểm đánh giá: ${f.check.score === null ? '—' : `${String(f.check.score).replace('.', ',')}%`}. Số điểm không phù hợp: ${f.findings.length} (nặng: ${n('major')}; nhẹ: ${n('minor')}; khuyến nghị: ${n('observation')}).`),
+        p(
+          `Điểm đánh giá: ${f.check.score === null ? '—' : `${String(f.check.score).replace('.', ',')}%`}. Số điểm không phù hợp: ${f.findings.length} (nặng: ${n('major')}; nhẹ: ${n('minor')}; khuyến nghị: ${n('observation')}).`,
+        ),
         ...(f.findings.length
-          ? [{ kind: 'table' as const, columns: [{ header: 'TT', width: 7, align: 'center' as const }, { header: 'Điều khoản', width: 14, align: 'center' as const }, { header: 'Nội dung', width: 51 }, { header: 'Mức độ', width: 28 }],
-            rows: f.findings.map((x, i) => [String(i + 1), x.clauseRef, x.note ? `${x.item}\n${x.note}` : x.item, severityLabel[x.severity]]) }]
+          ? [
+              {
+                kind: 'table' as const,
+                columns: [
+                  { header: 'TT', width: 7, align: 'center' as const },
+                  { header: 'Điều khoản', width: 14, align: 'center' as const },
+                  { header: 'Nội dung', width: 51 },
+                  { header: 'Mức độ', width: 28 },
+                ],
+                rows: f.findings.map((x, i) => [String(i + 1), x.clauseRef, x.note ? `${x.item}\n${x.note}` : x.item, severityLabel[x.severity]]),
+              },
+            ]
           : [p('Không phát hiện điểm không phù hợp.')]),
         { kind: 'heading', text: '4. Kết luận' },
-        p(fields.parts.conclusion || 'Hệ thống quản lý chất lượng được duy trì; các bộ phận có điểm không phù hợp thực hiện hành động khắc phục theo quy định.'),
+        p(
+          fields.parts.conclusion || 'Hệ thống quản lý chất lượng được duy trì; các bộ phận có điểm không phù hợp thực hiện hành động khắc phục theo quy định.',
+        ),
       ],
-      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName }, recipients: fields.recipients,
+      signer: { onBehalf: fields.signerOnBehalf, title: fields.signerTitle, name: fields.signerName },
+      recipients: fields.recipients,
     };
   },
 };
