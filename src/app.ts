@@ -16,7 +16,7 @@ import { Translator, type Locale } from './lib/i18n.ts';
 import { KnexSessionStore } from './auth/session-store.ts';
 import { configurePassport, tokenAuth } from './auth/passport.ts';
 import { errorHandler } from './http/error-handler.ts';
-import { AppError } from './http/errors.ts';
+import { AppError } from './kernel/errors.ts';
 import { viewLocals } from './http/locals.ts';
 import { modules } from './modules/index.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';

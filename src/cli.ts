@@ -6,7 +6,7 @@ import { migrateCore } from './db/migrator.ts';
 import { systemClock } from './lib/clock.ts';
 import { randomToken } from './auth/password.ts';
 import { UsersService } from './modules/users/users.service.ts';
-import { AppError } from './http/errors.ts';
+import { AppError } from './kernel/errors.ts';
 import { seedDemo } from './cli/demo-seed.ts';
 
 /** Operators' commands: `npm run cli -- <command> [options]`. */

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Passport } from 'passport';
 type Authenticator = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../kernel/errors.ts';
 import type { UsersService } from '../modules/users/users.service.ts';
 import type { SessionUser } from './roles.ts';
 import { addressOf } from '../http/context.ts';

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import type { SessionUser } from '../auth/roles.ts';
 import type { Actor } from '../lib/actor.ts';
 import type { Locale } from '../lib/i18n.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../kernel/errors.ts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Translator } from '../lib/i18n.ts';
-import { AppError, errorCatalogue, type ErrorCode } from './errors.ts';
+import { AppError, errorCatalogue, type ErrorCode } from '../kernel/errors.ts';
 import { viewLocals } from './locals.ts';
 
 /** Maps anything thrown to a catalogued error; unknown errors become INTERNAL and are logged. */

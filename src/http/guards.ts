@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { isAdmin } from '../auth/roles.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../kernel/errors.ts';
 
 /** Pages: a visitor who is not signed in is sent to the sign-in page and brought back after. */
 export function requireUser(req: Request, res: Response, next: NextFunction): void {

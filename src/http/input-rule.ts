@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppError } from './errors.ts';
+import { AppError } from '../kernel/errors.ts';
 
 /**
  * The one input rule at the edge, run on every request before any route sees it: the body

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { AppError, type FieldErrors } from './errors.ts';
+import { AppError, type FieldErrors } from '../kernel/errors.ts';
 
 /**
  * Runs a form submission. On a validation or rule error the same form is shown again, with

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { AppError } from './errors.ts';
+import { AppError } from '../kernel/errors.ts';
 
 /** A form that uploads files: where it posts, and its limits. */
 export interface UploadForm {

@@ -4,7 +4,7 @@ import type { BuiltApp } from '../../src/app.ts';
 import { createDb } from '../../src/db/knex.ts';
 import type { Actor } from '../../src/lib/actor.ts';
 import { ManualClock } from '../../src/lib/clock.ts';
-import { AppError } from '../../src/http/errors.ts';
+import { AppError } from '../../src/kernel/errors.ts';
 import type { NotificationDraft, ReminderContext, ReminderDefinition } from '../../src/plugins/contract.ts';
 import { claim, runsOf } from '../../src/modules/scheduler/runs.repository.ts';
 import { engines, freshDb, type TestDb } from '../helpers/databases.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AppError } from '../../src/http/errors.ts';
+import { AppError } from '../../src/kernel/errors.ts';
 import { forEachDatabase } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { AppError } from '../../src/http/errors.ts';
+import { AppError } from '../../src/kernel/errors.ts';
 import { cellText, defaultExcelLimits, ImportReportError, rawText, readWorkbook, type ExcelLimits, type ImportProblem } from '../../src/kernel/excel/index.ts';
 import { parseWorkbook } from '../../src/kernel/excel/parse.ts';
 import { rawXlsx, sheetXml, withDeclaredSize } from '../fixtures/xlsx-raw.ts';

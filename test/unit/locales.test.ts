@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { errorCatalogue } from '../../src/http/errors.ts';
+import { errorCatalogue } from '../../src/kernel/errors.ts';
 import { localeAreaFiles, Translator } from '../../src/lib/i18n.ts';
 
 const dir = path.resolve(import.meta.dirname, '../../src/locales');

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { cellText, columnLetter, columnNumber, type RawCell } from './cell-text.ts';
 import type { ExcelLimits } from './limits.ts';

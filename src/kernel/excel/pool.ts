@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode } from '../../http/errors.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
 import type { ExcelLimits } from './limits.ts';
 import type { ParsedWorkbook } from './parse.ts';
 import type { ParseAnswer, ParseJob } from './worker.ts';

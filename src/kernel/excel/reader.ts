@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { excelLimits } from './limits.ts';
 import type { ParsedWorkbook } from './parse.ts';
 import { parseInWorker } from './pool.ts';

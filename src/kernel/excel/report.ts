@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../errors.ts';
 import { excelLimits } from './limits.ts';
 
 /** One problem of an import, as the report lists it: where, and what (a message key). */

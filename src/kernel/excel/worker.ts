@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../errors.ts';
 import type { ExcelLimits } from './limits.ts';
 import { parseWorkbook, type ParsedWorkbook } from './parse.ts';
 

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../errors.ts';
 
 /** One entry of a zip's central directory. */
 export interface ZipEntry {

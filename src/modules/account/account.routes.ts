@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import type { Translator } from '../../lib/i18n.ts';
 
 export function accountRoutes(s: Services, _translator: Translator): Router {

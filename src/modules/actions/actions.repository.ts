@@ -1,12 +1,11 @@
 import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
 import { insertId, toCount, wherePathPrefix } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import type { Severity } from '../../plugins/contract.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import { finishedStatuses, type ActionStatus, type FindingStatus } from './actions.logic.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export interface FindingRow {
   id: number;

@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { optionalId, optionalText, requiredDate, requiredText, validate } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { optionalId, optionalText, requiredDate, requiredText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { Page } from '../../lib/pagination.ts';
+import type { Page } from '../../kernel/pagination.ts';
 import { dayText, iso, vnDate } from '../../lib/time.ts';
 import type { FormDefinition, LocalizedText } from '../../plugins/contract.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { findItem } from '../checks/checks.logic.ts';
 import { findUnit } from '../units/units.repository.ts';

@@ -1,20 +1,8 @@
 import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import { toCount } from '../../db/helpers.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
-
-export interface AuditEntry {
-  userId: number | null;
-  action: string;
-  entity: string;
-  entityId: number | null;
-  unitId: number | null;
-  before?: unknown;
-  after?: unknown;
-  requestId?: string;
-  at: string;
-}
 
 export interface AuditRow {
   id: number;
@@ -29,21 +17,6 @@ export interface AuditRow {
   before: unknown;
   after: unknown;
   requestId: string | null;
-}
-
-/** Written inside the caller's transaction, so a business write and its log row stand or fall together. */
-export async function writeAudit(trx: Knex | Knex.Transaction, e: AuditEntry): Promise<void> {
-  await trx('audit_log').insert({
-    at: e.at,
-    user_id: e.userId,
-    action: e.action,
-    entity: e.entity,
-    entity_id: e.entityId,
-    unit_id: e.unitId,
-    before: e.before === undefined ? null : JSON.stringify(e.before),
-    after: e.after === undefined ? null : JSON.stringify(e.after),
-    request_id: e.requestId ?? null,
-  });
 }
 
 export interface AuditFilter {

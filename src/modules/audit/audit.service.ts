@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import { isAdmin, scopeFor } from '../../auth/roles.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { listAudit } from './audit.repository.ts';

@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { requireApiUser } from '../../http/guards.ts';
-import { optionalId, parseId, validate } from '../../http/validation.ts';
+import { optionalId, parseId, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { z } from 'zod';
 import { pageBody } from '../units/units.api.ts';

@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { inScope, scopeFor } from '../../auth/roles.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import type { Unit } from '../units/units.types.ts';
 import { procedureKinds, procedureStatuses } from './catalog.types.ts';
 import { excelRoutes } from './excel.routes.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalDate, optionalId, optionalText, requiredText } from '../../http/validation.ts';
+import { optionalDate, optionalId, optionalText, requiredText } from '../../kernel/validation.ts';
 import { onlineLevels, procedureKinds, procedureStatuses, tthcLevels } from './catalog.types.ts';
 
 const codeFormat = /^[\p{L}\p{N}._\-/]+$/u;

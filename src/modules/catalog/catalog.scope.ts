@@ -1,13 +1,12 @@
 import type { Knex } from 'knex';
 import { scopeFor, type Capability, type Scope } from '../../auth/roles.ts';
 import { likeEscape, wherePathPrefix } from '../../db/helpers.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { findUnit, updateUnitRow } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /** A unit the actor holds `cap` on, or not found (404, as for anything out of scope). */
 export async function unitFor(db: Db, actor: Actor, unitId: number, cap: Capability): Promise<Unit> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Unit } from '../units/units.types.ts';
 import { contentInput } from './catalog.schemas.ts';

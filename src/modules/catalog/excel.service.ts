@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { scopeFor } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import type { Unit } from '../units/units.types.ts';
 import { provinceOf, unitFor } from './catalog.scope.ts';
 import { tthcInput, type TthcInput } from './catalog.schemas.ts';

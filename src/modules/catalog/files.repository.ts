@@ -1,7 +1,5 @@
-import type { Knex } from 'knex';
 import { insertId } from '../../db/helpers.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export interface StoredFile {
   id: number;

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { cleanFileName } from '../../kernel/files/file-name.ts';
 import { sniffFile } from '../../kernel/files/sniff.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { unitFor } from './catalog.scope.ts';
 import { pendingIn, procedureFor } from './procedures.access.ts';
 import * as files from './files.repository.ts';

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { procedureKinds } from './catalog.types.ts';
 import { can } from './procedures.access.ts';

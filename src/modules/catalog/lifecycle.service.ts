@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { flagScopeChange } from './catalog.scope.ts';
 import { issueInput, noteInput, reasonInput } from './catalog.schemas.ts';
 import type { Procedure, Revision } from './catalog.types.ts';

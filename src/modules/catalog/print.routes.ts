@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { fmtDay } from '../../http/locals.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { kindLabels } from './excel.sheets.ts';
 import { procedurePdf } from './print.pdf.ts';
 

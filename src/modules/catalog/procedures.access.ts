@@ -1,11 +1,9 @@
-import type { Knex } from 'knex';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Procedure, Revision } from './catalog.types.ts';
 import { findProcedure, findRevision } from './procedures.repository.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /**
  * A procedure the actor can see; then, for an action, one of the capabilities it needs on the

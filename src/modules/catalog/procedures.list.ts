@@ -1,13 +1,11 @@
-import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
 import { likeEscape, toCount } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import type { ProcedureKind, ProcedureRow, ProcedureStatus } from './catalog.types.ts';
 import { procedureQuery, toProcedure } from './procedures.repository.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export interface ProcedureFilter {
   scope: Scope;

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
 import { insertId } from '../../db/helpers.ts';
 import { foldForSearch } from '../../lib/text.ts';
@@ -15,8 +14,7 @@ import type {
   Signature,
   Step,
 } from './catalog.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 const str = (v: unknown): string | null => (v == null ? null : String(v));

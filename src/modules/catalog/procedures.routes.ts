@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Unit } from '../units/units.types.ts';
 import { procedureKinds } from './catalog.types.ts';

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import { scopeFor } from '../../auth/roles.ts';
 import type { AppConfig } from '../../config/config.ts';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, monthsBefore, vnDate } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import type { Unit } from '../units/units.types.ts';
 import { unitFor } from './catalog.scope.ts';
 import { contentInput, procedureListQuery, versionInput } from './catalog.schemas.ts';

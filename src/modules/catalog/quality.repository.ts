@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
 import { insertId } from '../../db/helpers.ts';
 import type { QualityObjective, QualityPolicy } from './catalog.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 function toObjective(r: Record<string, unknown>): QualityObjective {
   return {

@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { isFormError } from './procedures.routes.ts';
 
 /** A unit's quality policy and yearly quality objectives. */

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { unitFor } from './catalog.scope.ts';
 import { objectiveInput, policyInput } from './catalog.schemas.ts';
 import type { QualityObjective } from './catalog.types.ts';

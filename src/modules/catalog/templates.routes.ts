@@ -2,9 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.ts';
 import { inScope, scopeFor } from '../../auth/roles.ts';
 import { actorOf } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { can } from './procedures.access.ts';
 import { isFormError } from './procedures.routes.ts';
 

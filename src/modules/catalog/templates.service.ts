@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
-import { optionalText } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { optionalText } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { unitFor } from './catalog.scope.ts';
 import type { FormItem, Procedure, Revision, RevisionContent } from './catalog.types.ts';
 import { headOf, procedureFor } from './procedures.access.ts';
@@ -12,8 +12,7 @@ import { procedureQuery, toProcedure } from './procedures.repository.ts';
 import * as repo from './procedures.repository.ts';
 import { contentOf, type ProceduresService } from './procedures.service.ts';
 import { contentsEqual, diffContents, takeChanges, type DiffRow } from './revisions.diff.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export interface TemplateStatus {
   template: Procedure;

@@ -1,13 +1,11 @@
-import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
 import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { visibleProvinces, whereProvinceVisible } from './catalog.scope.ts';
 import type { OnlineLevel, Tthc, TthcLevel } from './catalog.types.ts';
 import type { TthcInput } from './catalog.schemas.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 

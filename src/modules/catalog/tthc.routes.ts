@@ -1,9 +1,9 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { onlineLevels, tthcLevels, type Tthc } from './catalog.types.ts';
 import { isFormError } from './procedures.routes.ts';
 

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { inScope, scopeFor } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { findUnit } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
 import { flagScopeChange, provinceOf, unitFor } from './catalog.scope.ts';

@@ -1,6 +1,6 @@
 import type { FormDefinition, FormItem, Severity } from '../../plugins/contract.ts';
 import { findingFor } from '../../plugins/findings.ts';
-import type { FieldErrors } from '../../http/errors.ts';
+import type { FieldErrors } from '../../kernel/errors.ts';
 import { isCalendarDate } from '../../lib/time.ts';
 import { nfc } from '../../lib/text.ts';
 

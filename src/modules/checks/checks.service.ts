@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { optionalId, optionalText, requiredDate, validate } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { optionalId, optionalText, requiredDate, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { dayText, iso, vnDate } from '../../lib/time.ts';
 import { insertId, isPostgres } from '../../db/helpers.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import type { FormDefinition, NotificationDraft } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { unitFor } from '../units/units.repository.ts';
@@ -29,6 +29,7 @@ import {
   type SavedAnswer,
 } from './checks.types.ts';
 import { findItem, findingsFrom, missingAsFields, normaliseAnswer, noteMax, progressOf, scoreCheck, type StoredAnswer } from './checks.logic.ts';
+import type { Db } from '../../kernel/db.ts';
 
 export { checkKinds };
 export type { Check, CheckDetails, Replaced, SavedAnswer } from './checks.types.ts';
@@ -83,7 +84,6 @@ const answerInput = z.object({
   note: z.union([z.string(), z.null()]).optional(),
 });
 
-type Db = Knex | Knex.Transaction;
 const formCacheSize = 500;
 
 const checkColumns = [

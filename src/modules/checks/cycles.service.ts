@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { inScope, scopeFor } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { provincePathOf, resolvePeople } from '../users/people-in-scope.ts';
 import type { Check, CheckGate, Finding } from './checks.types.ts';
 import { findingsOf } from './findings.service.ts';

@@ -1,17 +1,16 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { sizeText } from '../../http/uploads.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { insertId } from '../../db/helpers.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { findItem } from './checks.logic.ts';
 import type { CheckFile, CheckGate } from './checks.types.ts';
 import { cleanFileName, evidenceTypeOf, evidenceTypes, extensionOf } from './evidence.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /** A file as the upload reader hands it over; `tooLarge` when multer stopped at the size limit. */
 export interface IncomingFile {

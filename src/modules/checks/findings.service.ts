@@ -1,19 +1,18 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { optionalId, optionalText, requiredText, validate } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { optionalId, optionalText, requiredText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { insertId } from '../../db/helpers.ts';
 import type { Severity } from '../../plugins/contract.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { findItem } from './checks.logic.ts';
 import type { CheckGate, Finding } from './checks.types.ts';
 import { acceptFile, storeFile, type IncomingFile } from './files.service.ts';
 import { issuedProcedures } from './iso-state.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export const severities = ['major', 'minor', 'observation'] as const;
 

@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../lib/actor.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
+import type { Db } from '../../kernel/db.ts';
 
 /** A check is an internal audit (ISO 9001 clause 9.2) when planned on this form (data contracts). */
 export const internalAuditFormId = 'iso-internal-audit';
-
-type Db = Knex | Knex.Transaction;
 
 /** The unit's procedures in force (issued) among the given ids. */
 export async function issuedProcedures(db: Db, unitId: number, ids?: number[]): Promise<Array<{ id: number; code: string; title: string }>> {

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { scopeFor, type Scope } from '../../auth/roles.ts';
 import { isPostgres, wherePathPrefix, toCount } from '../../db/helpers.ts';
-import { AppError } from '../../http/errors.ts';
-import { optionalDate, optionalText, validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { optionalDate, optionalText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 

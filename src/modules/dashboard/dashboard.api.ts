@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import type { DashboardRow } from './dashboard.service.ts';
 
 /**

@@ -3,7 +3,7 @@ import { TtlCache } from '../../lib/ttl-cache.ts';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { dashboardWorkbook, nationalWorkbook } from './dashboard.excel.ts';
 import { figureLinks } from './dashboard.links.ts';
 import { sortKeys } from './dashboard.schemas.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalId, optionalText } from '../../http/validation.ts';
+import { optionalId, optionalText } from '../../kernel/validation.ts';
 import { isoStates } from '../units/units.types.ts';
 
 export const sortKeys = ['name', 'state', 'declared', 'audit', 'review', 'majors', 'overdue', 'inspection', 'violations', 'ontime', 'readiness'] as const;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isAdmin, scopeFor, type Scope } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { foldForSearch } from '../../lib/text.ts';

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 import type { Knex } from 'knex';
 import { scopeFor } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { findUnit } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { PluginRegistry } from '../../plugins/registry.ts';
 import { DocumentsService } from './documents.service.ts';
 

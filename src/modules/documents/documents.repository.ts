@@ -1,11 +1,9 @@
-import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
 import type { DocumentFields } from '../../plugins/contract.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
+import type { Db } from '../../kernel/db.ts';
 
 /** The documents table: records as the service and pages use them, the sources they print from, numbering. */
-
-type Db = Knex | Knex.Transaction;
 
 export const documentStatuses = ['draft', 'approved', 'issued'] as const;
 export type DocumentStatus = (typeof documentStatuses)[number];

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { vnDate } from '../../lib/time.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { documentStatuses, type DocumentRecord } from './documents.repository.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { optionalId, optionalText, requiredDate, requiredText } from '../../http/validation.ts';
+import { optionalId, optionalText, requiredDate, requiredText } from '../../kernel/validation.ts';
 
-/** Input of the documents pages and API. Messages are locale keys (see http/validation.ts). */
+/** Input of the documents pages and API. Messages are locale keys (see kernel/validation.ts). */
 
 const year = z.coerce.number({ error: 'v.year' }).int({ error: 'v.year' }).min(2000, { error: 'v.year' }).max(2100, { error: 'v.year' });
 

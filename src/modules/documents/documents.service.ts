@@ -2,14 +2,14 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { inScope, scopeFor, type Capability, type Scope } from '../../auth/roles.ts';
 import { insertId, isUniqueViolation } from '../../db/helpers.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import { DocumentRefusal, type DocumentDefinition, type DocumentFields, type DocumentGatherContext, type DocumentUnit } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { DocumentBatch } from './documents.batch.ts';
 import {
@@ -26,8 +26,7 @@ import { allDefinitions } from './documents.registry.ts';
 import { fieldsInput, prepareInput } from './documents.schemas.ts';
 import { asciiName, bodyAbbreviation, formAbbreviation, formTitle, issuingBody, numberText, parentBody, placeDate } from './documents.text.ts';
 import { missingGlyphs, renderDocument, textsOf } from './nd30.layout.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 const emptyFields: DocumentFields = {
   subject: '',

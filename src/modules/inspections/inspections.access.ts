@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { inScope, isAdmin, scopeFor, type Scope, type SessionUser } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { FormDefinition } from '../../plugins/contract.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export type InspectionKind = 'planned' | 'unannounced';
 export const inspectionStatuses = ['on_site', 'record_closed', 'concluded'] as const;

@@ -3,18 +3,18 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, isAdmin, scopeFor } from '../../auth/roles.ts';
 import { insertId, isUniqueViolation, toCount } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
 import { sizeText } from '../../http/uploads.ts';
 import { cleanFileName } from '../../kernel/files/file-name.ts';
 import { sniffFile } from '../../kernel/files/sniff.ts';
-import { optionalText, requiredText, validate } from '../../http/validation.ts';
+import { optionalText, requiredText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import type { FormDefinition } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { noteMax } from '../checks/checks.logic.ts';
 import {
   accessTo,
@@ -33,8 +33,7 @@ import {
 } from './inspections.access.ts';
 import { checkAnswer, personalItem, presences, unitItem, vnLocalToIso, type Presence } from './inspections.logic.ts';
 import { activeOfficials } from './officials.service.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export interface Attendance {
   id: number;

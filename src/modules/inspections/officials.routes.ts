@@ -1,11 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
 import { sizeText } from '../../http/uploads.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { ImportReportError } from '../catalog/excel.read.ts';
 
 /** A unit's staff list: add, edit, deactivate, import from .xlsx, export. */

@@ -3,19 +3,18 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor } from '../../auth/roles.ts';
 import { insertId } from '../../db/helpers.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { optionalText, requiredText, validate } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { optionalText, requiredText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { iso } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { ImportReportError, openWorkbook, readSheet, type ImportProblem, type UploadedFile } from '../catalog/excel.read.ts';
 import { safeText, type SheetDef } from '../catalog/excel.sheets.ts';
 import { findUnit } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export interface Official {
   id: number;

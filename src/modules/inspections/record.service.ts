@@ -1,19 +1,18 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { scopeFor } from '../../auth/roles.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { optionalText, requiredText, validate } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { optionalText, requiredText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { dayText, isCalendarDate, iso, vnDate } from '../../lib/time.ts';
 import type { DueCorrection, FormDefinition, Severity } from '../../plugins/contract.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import { loadInspection, readableInspection, type Inspection, type InspectionAccess } from './inspections.access.ts';
 import { deriveViolations, type DerivedViolation } from './inspections.logic.ts';
 import type { Attendance, InspectionAnswer, InspectionFile, InspectionsService } from './inspections.service.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 export type CorrectionStatus = 'open' | 'answered' | 'accepted' | 'returned';
 

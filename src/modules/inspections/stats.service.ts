@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { scopeFor, type Scope } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { vnDate } from '../../lib/time.ts';

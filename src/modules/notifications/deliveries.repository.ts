@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
 import { toCount } from '../../db/helpers.ts';
 import type { DeliveryStatus, DeliveryView } from './notifications.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /** Queues one e-mail per notification (the unique notification_id keeps it to one). */
 export async function enqueue(db: Db, rows: Array<{ notificationId: number; address: string }>, at: string): Promise<void> {

@@ -1,9 +1,7 @@
-import type { Knex } from 'knex';
 import { toCount } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import type { NotificationRow } from './notifications.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 const str = (v: unknown): string | null => (v == null ? null : String(v));
 

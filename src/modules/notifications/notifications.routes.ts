@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 
 /** The inbox page: list, open (marks read and follows the link), mark read, mark all read. */
 export function notificationRoutes(s: Services): Router {

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Locale } from '../../lib/i18n.ts';
-import { pageOf, type Page } from '../../lib/pagination.ts';
+import { pageOf, type Page } from '../../kernel/pagination.ts';
 import { iso } from '../../lib/time.ts';
 import * as deliveries from './deliveries.repository.ts';
 import { draftSchema, inboxQuery, type Draft } from './notifications.schemas.ts';

@@ -1,10 +1,8 @@
-import type { Knex } from 'knex';
 import type { Role } from '../../auth/roles.ts';
 import type { IsoStandard, IsoState, UnitKind } from '../units/units.types.ts';
 import type { DueProcedure, UnitBrief, UnitFilter } from '../../plugins/contract.ts';
 import { chunks } from './recipients.repository.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /** Every unit active on a day, of some kinds and ISO states: one scan, no user scope (the scheduler reads for everyone). */
 export async function activeUnits(db: Db, f: UnitFilter): Promise<UnitBrief[]> {

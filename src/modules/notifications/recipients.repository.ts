@@ -1,7 +1,5 @@
-import type { Knex } from 'knex';
 import type { Role } from '../../auth/roles.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /** An active user a notification can go to, with what e-mail needs. */
 export interface Addressee {

@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
 import { insertId, toCount } from '../../db/helpers.ts';
 import { rateOf, type OnTimeCounts, type OnTimeFigure, type OnTimeSource } from './ontime.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 const columns = ['id', 'unit_id', 'period_start', 'period_end', 'received', 'early', 'on_time', 'late', 'apologies', 'source', 'created_at'];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalId, optionalText, requiredDate } from '../../http/validation.ts';
+import { optionalId, optionalText, requiredDate } from '../../kernel/validation.ts';
 
 /** Largest count accepted: a unit settles a few thousand dossiers a quarter, never millions. */
 export const countMax = 10_000_000;

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
 import { isPostgres } from '../../db/helpers.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { toFieldErrors, validate } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { toFieldErrors, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { findUnit, findUnitByCode } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
 import type { UploadedFile } from '../catalog/excel.read.ts';
@@ -14,8 +14,7 @@ import { openFigureBook, readFigureRows } from './ontime.excel.ts';
 import * as repo from './ontime.repository.ts';
 import { apiFigureInput, figureInput, type FigureInput } from './ontime.schemas.ts';
 import { rateOf, type OnTimeFigure, type OnTimeSource, type TrendPoint } from './ontime.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /** A unit's figures as its page and the API show them: each with its rate and its change. */
 export interface UnitFigures {

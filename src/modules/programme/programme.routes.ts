@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { parseYear } from './programme.service.ts';
 
 /** Pages of the yearly audit programme: the list with what was done, add and remove, the print view. */

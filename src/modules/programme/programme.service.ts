@@ -2,14 +2,14 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
 import { insertId, wherePathPrefix } from '../../db/helpers.ts';
-import { AppError, type FieldErrors } from '../../http/errors.ts';
-import { optionalId, optionalText, toFieldErrors } from '../../http/validation.ts';
+import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { optionalId, optionalText, toFieldErrors } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import type { FormDefinition, LocalizedText } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { findUnit, unitFor, findUnitByCode } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
 

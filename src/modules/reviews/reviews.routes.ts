@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 
 /** Pages of management reviews: a unit's list, a new record, a record (edit while draft, make final). */
 export function reviewRoutes(s: Services): Router {

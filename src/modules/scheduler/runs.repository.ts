@@ -1,7 +1,5 @@
-import type { Knex } from 'knex';
 import type { RunKind, RunStatus, RunView } from './scheduler.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 const num = (v: unknown): number | null => (v == null ? null : Number(v));
 

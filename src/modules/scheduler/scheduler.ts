@@ -1,10 +1,10 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { iso } from '../../lib/time.ts';
 import { parseCron } from '../../plugins/cron.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import type { DrainReport, EmailQueue } from '../notifications/email-queue.ts';
 import { executeRun, type RunDeps } from './run-reminder.ts';
 import * as runs from './runs.repository.ts';

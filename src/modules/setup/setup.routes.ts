@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../../services.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { handleForm } from '../../http/render.ts';
 
 /** First run: the one-time link printed on the console creates the first administrator. */

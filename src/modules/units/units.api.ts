@@ -2,8 +2,8 @@ import { Router } from 'express';
 import type { Services } from '../../services.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
-import { parseId } from '../../http/validation.ts';
-import type { Page } from '../../lib/pagination.ts';
+import { parseId } from '../../kernel/validation.ts';
+import type { Page } from '../../kernel/pagination.ts';
 import type { Unit } from './units.types.ts';
 
 export function pageBody<T>(p: Page<T>) {

@@ -1,14 +1,12 @@
-import type { Knex } from 'knex';
 import { scopeFor, type Capability, type Scope } from '../../auth/roles.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { insertId, likeEscape, toCount, wherePathPrefix } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { whereUnitInScope } from './units.scope.ts';
 import type { IsoStandard, IsoState, Unit, UnitKind } from './units.types.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 const columns = [
   'id',

@@ -2,10 +2,10 @@ import { Router, type Request } from 'express';
 import type { Services } from '../../services.ts';
 import { isAdmin } from '../../auth/roles.ts';
 import { actorOf } from '../../http/context.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 import { isoStandards, isoStates, unitKinds, type Unit } from './units.types.ts';
 
 const labels = { unitKinds, isoStates, isoStandards };

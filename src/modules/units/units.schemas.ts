@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoStandards, isoStates, unitKinds } from './units.types.ts';
-import { optionalText, requiredText, optionalDate, requiredDate, optionalId } from '../../http/validation.ts';
+import { optionalText, requiredText, optionalDate, requiredDate, optionalId } from '../../kernel/validation.ts';
 
 const unitFields = z.object({
   code: requiredText(50).refine((c) => /^[\p{L}\p{N}._\-/]+$/u.test(c), { error: 'v.code_format' }),

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import { inScope, isAdmin, scopeFor, type Capability } from '../../auth/roles.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import * as repo from './units.repository.ts';
 import { isoStateInput, mergeInput, moveInput, unitInput, unitListQuery, unitUpdate } from './units.schemas.ts';

@@ -1,6 +1,4 @@
-import type { Knex } from 'knex';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /**
  * What lets a user in without typing the password again: browser sessions and API tokens.

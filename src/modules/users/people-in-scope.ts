@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import type { FieldErrors } from '../../http/errors.ts';
+import type { FieldErrors } from '../../kernel/errors.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../../kernel/db.ts';
 
 /**
  * Where the people a field names must hold a role: inside some unit subtrees (the caller's scope,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/config.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { dummyPasswordHash, verifyPassword } from '../../auth/password.ts';
 import type { SessionUser } from '../../auth/roles.ts';
 import type { Clock } from '../../lib/clock.ts';

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../kernel/db.ts';
 
 /**
  * Sign-in and API-token throttling, kept in the database so that every app process counts the
@@ -15,8 +15,6 @@ export interface Slot {
   key: string;
   windowStart: number;
 }
-
-type Db = Knex | Knex.Transaction;
 
 function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);

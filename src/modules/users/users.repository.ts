@@ -1,9 +1,7 @@
-import type { Knex } from 'knex';
 import type { Role, RoleAssignment, SessionUser } from '../../auth/roles.ts';
 import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../lib/pagination.ts';
-
-type Db = Knex | Knex.Transaction;
+import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
+import type { Db } from '../../kernel/db.ts';
 
 export interface UserRecord extends SessionUser {
   isActive: boolean;

@@ -4,7 +4,7 @@ import { roles } from '../../auth/roles.ts';
 import { actorOf } from '../../http/context.ts';
 import { requireAdmin, requireUser } from '../../http/guards.ts';
 import { handleForm, withNotice } from '../../http/render.ts';
-import { parseId } from '../../http/validation.ts';
+import { parseId } from '../../kernel/validation.ts';
 
 /** User administration (administrators only; for anyone else these pages do not exist). */
 export function userRoutes(s: Services): Router {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../../auth/roles.ts';
-import { optionalId, optionalText, requiredText } from '../../http/validation.ts';
+import { optionalId, optionalText, requiredText } from '../../kernel/validation.ts';
 
 export const username = z
   .string({ error: 'v.required' })

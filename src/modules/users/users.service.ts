@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/config.ts';
-import { AppError } from '../../http/errors.ts';
-import { validate } from '../../http/validation.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../../auth/password.ts';
 import { isAdmin, type SessionUser } from '../../auth/roles.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { insertId } from '../../db/helpers.ts';
-import { writeAudit } from '../audit/audit.repository.ts';
+import { writeAudit } from '../../kernel/audit.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import { findUnit, findUnitByCode } from '../units/units.repository.ts';
 import * as repo from './users.repository.ts';
