@@ -43,7 +43,7 @@ function pluginLocals(record: PluginRecord) {
 
 /** What the registry describes, with each reminder's latest runs from the scheduler's ledger. */
 async function describeWithRuns(
-  s: Services,
+  s: Pick<Services, 'plugins' | 'scheduler'>,
   clock: Clock,
 ): Promise<Array<PluginSummary & { reminders: Array<PluginSummary['reminders'][number] & { lastRuns: RunView[] }> }>> {
   const runs = await s.scheduler.recentRuns(5);
@@ -54,14 +54,14 @@ async function describeWithRuns(
 }
 
 /** A run started by hand: the reminder must belong to a loaded plugin (404 otherwise). */
-function runNow(s: Services, req: Request): Promise<RunView> {
+function runNow(s: Pick<Services, 'scheduler'>, req: Request): Promise<RunView> {
   const { pluginId, reminderId } = req.params as Record<string, string>;
   if (!s.scheduler.job(pluginId ?? '', reminderId ?? '')) throw new AppError('NOT_FOUND');
   return s.scheduler.runNow(pluginId as string, reminderId as string, actorOf(req));
 }
 
 /** The admin page (with the reminders' runs, "run now" and the e-mail queue) and the routes of the loaded plugins. */
-export function pluginRoutes(s: Services, clock: Clock): Router {
+export function pluginRoutes(s: Pick<Services, 'plugins' | 'scheduler'>, clock: Clock): Router {
   const registry = s.plugins;
   const r = Router();
   r.get('/admin/plugins', requireUser, requireAdmin, async (req, res) => {
@@ -84,7 +84,7 @@ export function pluginRoutes(s: Services, clock: Clock): Router {
 }
 
 /** `/api/v1/plugins`: what the admin page shows, for administrators; and "run now". */
-export function pluginApi(s: Services, clock: Clock): Router {
+export function pluginApi(s: Pick<Services, 'plugins' | 'scheduler'>, clock: Clock): Router {
   const r = Router();
   r.get('/plugins', requireApiUser, requireAdmin, async (_req, res) => {
     const [data, mail] = await Promise.all([describeWithRuns(s, clock), s.scheduler.mailOverview()]);

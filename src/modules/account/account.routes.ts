@@ -6,7 +6,7 @@ import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../kernel/validation.ts';
 import type { Translator } from '../../lib/i18n.ts';
 
-export function accountRoutes(s: Services, _translator: Translator): Router {
+export function accountRoutes(s: Pick<Services, 'users'>, _translator: Translator): Router {
   const r = Router();
 
   r.post('/lang', async (req, res) => {

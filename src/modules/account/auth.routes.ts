@@ -9,7 +9,7 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
 }
 
-export function authRoutes(passport: Authenticator, s: Services): Router {
+export function authRoutes(passport: Authenticator, s: Pick<Services, 'users'>): Router {
   const r = Router();
   const loginPage = async (req: Request) => ({
     next: safeNext(req.query.next ?? (req.body as Record<string, unknown>)?.next),

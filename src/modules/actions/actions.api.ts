@@ -16,7 +16,7 @@ function actionBody(a: ActionView) {
  * `/api/v1/findings` (list with filters, read one with its actions, close) and `/api/v1/actions`
  * (list with filters, read, create on a finding, edit, move along the life cycle).
  */
-export function actionApi(s: Services): Router {
+export function actionApi(s: Pick<Services, 'actions'>): Router {
   const r = Router();
   r.use(['/findings', '/actions'], requireApiUser);
 

@@ -10,7 +10,14 @@ import { actionStatuses, severities } from './actions.logic.ts';
 /** Errors a finding page shows beside its forms instead of an error page. */
 const shownOnPage = new Set(['VALIDATION_FAILED', 'ACTION_WRONG_STATE', 'ACTION_SELF_VERIFY', 'FINDING_CLOSED', 'FINDING_ACTIONS_UNVERIFIED', 'STALE_EDIT']);
 
-async function renderFinding(s: Services, req: Request, res: Response, findingId: number, status: number, extra: Record<string, unknown> = {}): Promise<void> {
+async function renderFinding(
+  s: Pick<Services, 'actions'>,
+  req: Request,
+  res: Response,
+  findingId: number,
+  status: number,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const d = await s.actions.finding(actorOf(req), findingId);
   const owners = d.canManage ? await s.actions.ownerCandidates(d.finding.unitPath) : [];
   res.status(status).render('actions/finding', { ...d, owners, today: s.actions.today(), severities, failedAction: null, ...extra });
@@ -18,7 +25,7 @@ async function renderFinding(s: Services, req: Request, res: Response, findingId
 
 /** Runs a write of the finding page; a rule or input error shows the page again with it. */
 async function onFindingPage(
-  s: Services,
+  s: Pick<Services, 'actions'>,
   req: Request,
   res: Response,
   findingId: number,
@@ -43,7 +50,7 @@ async function onFindingPage(
 }
 
 /** Pages of corrective actions: the province's list, a unit's, a finding's with its actions. */
-export function actionRoutes(s: Services): Router {
+export function actionRoutes(s: Pick<Services, 'actions'>): Router {
   const r = Router();
   r.use(['/actions', '/findings', '/units/:id/actions'], requireUser);
 

@@ -4,7 +4,7 @@ import { actorOf } from '../../http/context.ts';
 import { requireApiUser, requireUser } from '../../http/guards.ts';
 import { pageBody } from '../units/units.api.ts';
 
-export function auditRoutes(s: Services): Router {
+export function auditRoutes(s: Pick<Services, 'audit'>): Router {
   const r = Router();
   r.get('/audit', requireUser, async (req, res) => {
     res.render('audit/index', { page: await s.audit.list(actorOf(req), req.query) });
@@ -12,7 +12,7 @@ export function auditRoutes(s: Services): Router {
   return r;
 }
 
-export function auditApi(s: Services): Router {
+export function auditApi(s: Pick<Services, 'audit'>): Router {
   const r = Router();
   r.get('/audit', requireApiUser, async (req, res) => {
     res.json(pageBody(await s.audit.list(actorOf(req), req.query)));

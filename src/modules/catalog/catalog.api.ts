@@ -21,7 +21,7 @@ function revisionBody(r: Revision) {
  * `/api/v1/tthc` and `/api/v1/procedures`: the catalog's use cases in JSON, with the same filters
  * and the same scope rules as the pages (anything outside the caller's scope is 404).
  */
-export function catalogApi(s: Services): Router {
+export function catalogApi(s: Pick<Services, 'catalog'>): Router {
   const r = Router();
   const c = s.catalog;
   r.use(['/tthc', '/procedures'], requireApiUser);

@@ -15,7 +15,7 @@ import { templateRoutes } from './templates.routes.ts';
 import { tthcRoutes } from './tthc.routes.ts';
 
 /** Every page of the catalog; all need a signed-in user. */
-export function catalogRoutes(s: Services, maxUploadBytes: number): Router {
+export function catalogRoutes(s: Pick<Services, 'catalog' | 'units'>, maxUploadBytes: number): Router {
   const r = Router();
   for (const p of [
     '/catalog',

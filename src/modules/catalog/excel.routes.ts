@@ -25,7 +25,7 @@ function uploaded(req: Request, res: Response, maxBytes: number): UploadedFile |
 }
 
 /** Excel export and import of the catalog, the import templates, and attached form files. */
-export function excelRoutes(s: Services, maxBytes: number): Router {
+export function excelRoutes(s: Pick<Services, 'catalog'>, maxBytes: number): Router {
   const r = Router();
   const x = s.catalog.excel;
 

@@ -10,7 +10,7 @@ import { isFormError } from './procedures.routes.ts';
 import { diffContents, type ScalarField } from './revisions.diff.ts';
 
 /** The procedure page, its life-cycle actions, one revision, and two revisions side by side. */
-export function lifecycleRoutes(s: Services): Router {
+export function lifecycleRoutes(s: Pick<Services, 'catalog'>): Router {
   const r = Router();
   const c = s.catalog;
 

@@ -7,7 +7,7 @@ import { kindLabels } from './excel.sheets.ts';
 import { procedurePdf } from './print.pdf.ts';
 
 /** The printable procedure: an HTML print view and a PDF, of the revision in force unless `?rev=` names one. */
-export function printRoutes(s: Services): Router {
+export function printRoutes(s: Pick<Services, 'catalog' | 'units'>): Router {
   const r = Router();
   const c = s.catalog;
 

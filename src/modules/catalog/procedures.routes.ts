@@ -15,7 +15,7 @@ export function isFormError(err: unknown): err is AppError {
 }
 
 /** Writing procedures: the form (create and edit a draft), with row editing that works without JavaScript. */
-export function procedureFormRoutes(s: Services): Router {
+export function procedureFormRoutes(s: Pick<Services, 'catalog'>): Router {
   const r = Router();
   const c = s.catalog;
 

@@ -6,7 +6,7 @@ import { parseId } from '../../kernel/validation.ts';
 import { isFormError } from './procedures.routes.ts';
 
 /** A unit's quality policy and yearly quality objectives. */
-export function qualityRoutes(s: Services): Router {
+export function qualityRoutes(s: Pick<Services, 'catalog' | 'units'>): Router {
   const r = Router();
   const q = s.catalog.quality;
 

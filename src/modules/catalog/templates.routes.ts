@@ -9,7 +9,7 @@ import { can } from './procedures.access.ts';
 import { isFormError } from './procedures.routes.ts';
 
 /** Template procedures (framework model): adopt a copy, see what a newer template changed, take it. */
-export function templateRoutes(s: Services): Router {
+export function templateRoutes(s: Pick<Services, 'catalog'>): Router {
   const r = Router();
   const c = s.catalog;
 

@@ -25,7 +25,7 @@ function tthcValues(t: Tthc): Record<string, unknown> {
 }
 
 /** The province's TTHC list (kept by coordinators) and a unit's TTHC scope (adopt, drop). */
-export function tthcRoutes(s: Services): Router {
+export function tthcRoutes(s: Pick<Services, 'catalog' | 'units'>): Router {
   const r = Router();
   const c = s.catalog.tthc;
 

@@ -34,7 +34,7 @@ function checkBody(d: CheckDetails) {
 }
 
 /** `/api/v1/checks`: plan, read with answers, save one item, submit. */
-export function checkApi(s: Services): Router {
+export function checkApi(s: Pick<Services, 'checks'>): Router {
   const r = Router();
   r.use(['/checks', '/units/:id/checks'], requireApiUser);
 

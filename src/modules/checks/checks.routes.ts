@@ -14,7 +14,7 @@ import { issuedProcedures } from './iso-state.ts';
 import { trendChart } from './trend-chart.ts';
 
 /** The check page, with whatever the request adds (errors, the typed finding, a notice). */
-async function renderCheck(s: Services, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}): Promise<void> {
+async function renderCheck(s: Pick<Services, 'checks'>, req: Request, res: Response, status: number, extra: Record<string, unknown> = {}): Promise<void> {
   const actor = actorOf(req);
   const d = await s.checks.details(actor, parseId(req.params.id));
   const itemText = new Map(itemsOf(d.form).map(({ item }) => [item.id, item]));
@@ -38,7 +38,7 @@ async function renderCheck(s: Services, req: Request, res: Response, status: num
 /** Errors a page form shows in place (422 with the fields, 409 for a check in the wrong state). */
 const inPlace = (err: unknown): err is AppError => err instanceof AppError && (err.code === 'VALIDATION_FAILED' || err.status === 409);
 
-export function checkRoutes(s: Services): Router {
+export function checkRoutes(s: Pick<Services, 'actions' | 'checks'>): Router {
   const r = Router();
   r.use(['/checks', '/units/:id/checks'], requireUser);
 

@@ -33,7 +33,7 @@ export function rowBody(r: DashboardRow) {
 }
 
 /** `/api/v1`: the dashboard figures and a unit's readiness. */
-export function dashboardApi(s: Services): Router {
+export function dashboardApi(s: Pick<Services, 'dashboard'>): Router {
   const r = Router();
   r.use(['/dashboard', '/units/:id/readiness'], requireApiUser);
   r.get('/dashboard', async (req, res) => {

@@ -16,7 +16,7 @@ function renderView(app: Application, view: string, locals: object): Promise<str
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Pages: the officer's home, the province dashboard (national overview for an administrator), a unit's readiness. */
-export function dashboardRoutes(s: Services, cacheMs = 0): Router {
+export function dashboardRoutes(s: Pick<Services, 'dashboard' | 'home'>, cacheMs = 0): Router {
   const r = Router();
   const fragments = new TtlCache<string, string>(cacheMs, 200);
   r.use(['/home', '/dashboard', '/units/:id/readiness'], requireUser);

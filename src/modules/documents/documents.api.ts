@@ -16,7 +16,7 @@ const body = (d: DocumentRecord) => {
  * `/api/v1/documents`: list, prepare, edit, approve, issue; `preview` answers the PDF of the
  * document as it stands, `download` the stored bytes of an issued one (SHA-256 in `X-Content-SHA256`).
  */
-export function documentApi(s: Services): Router {
+export function documentApi(s: Pick<Services, 'documents'>): Router {
   const r = Router();
   r.use(['/documents', '/units/:id/documents'], requireApiUser);
 

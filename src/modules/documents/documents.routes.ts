@@ -39,7 +39,7 @@ export function sendPdf(res: Response, pdf: Buffer, fileName: string, dispositio
 }
 
 /** A draft's preview (inline) and an issued document's bytes (attachment), alike for pages and the API. */
-export function pdfRoutes(s: Services) {
+export function pdfRoutes(s: Pick<Services, 'documents'>) {
   return {
     preview: async (req: Request, res: Response) => {
       const out = await s.documents.preview(actorOf(req), parseId(req.params.id));
@@ -53,7 +53,7 @@ export function pdfRoutes(s: Services) {
 }
 
 /** Pages of the printable documents: lists, prepare, edit, approve, issue, preview, download, batch ZIP. */
-export function documentRoutes(s: Services, clock: Clock): Router {
+export function documentRoutes(s: Pick<Services, 'documents' | 'units'>, clock: Clock): Router {
   const r = Router();
   const batch = s.documents.batch;
   r.use(['/documents', '/units/:id/documents'], requireUser);

@@ -24,7 +24,7 @@ function recordBody(r: InspectionRecord) {
 }
 
 /** `/api/v1/inspections` (list, start, on-site entries, record, conclusion, corrections) and `/api/v1/teams`. */
-export function inspectionApi(s: Services): Router {
+export function inspectionApi(s: Pick<Services, 'inspections'>): Router {
   const r = Router();
   r.use(['/inspections', '/corrections', '/teams'], requireApiUser);
   const svc = s.inspections;

@@ -28,7 +28,7 @@ const kindTextFor = (form: FormDefinition, locale: 'vi' | 'en') => (v: { kind: s
 
 /** What the inspection page shows: the on-site entry when the actor records, else the record. */
 export async function renderInspection(
-  s: Services,
+  s: Pick<Services, 'inspections'>,
   req: Request,
   res: Response,
   status: number,
@@ -55,7 +55,7 @@ export async function renderInspection(
 }
 
 /** Runs a section save; a refusal re-shows the page with the messages and what was typed. */
-async function sectionSave(s: Services, req: Request, res: Response, anchor: string, save: () => Promise<unknown>): Promise<void> {
+async function sectionSave(s: Pick<Services, 'inspections'>, req: Request, res: Response, anchor: string, save: () => Promise<unknown>): Promise<void> {
   const id = parseId(req.params.id);
   try {
     await save();
@@ -73,7 +73,7 @@ async function sectionSave(s: Services, req: Request, res: Response, anchor: str
   }
 }
 
-export function inspectionRoutes(s: Services): Router {
+export function inspectionRoutes(s: Pick<Services, 'inspections'>): Router {
   const r = Router();
   r.use(['/inspections', '/corrections', '/inspection-files'], requireUser);
   const svc = s.inspections;

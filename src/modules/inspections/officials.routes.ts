@@ -9,7 +9,7 @@ import { parseId } from '../../kernel/validation.ts';
 import { ImportReportError } from '../catalog/excel.read.ts';
 
 /** A unit's staff list: add, edit, deactivate, import from .xlsx, export. */
-export function officialRoutes(s: Services, importMaxBytes: number): Router {
+export function officialRoutes(s: Pick<Services, 'inspections'>, importMaxBytes: number): Router {
   const r = Router();
   r.use(['/officials', '/units/:id/officials'], requireUser);
   const off = s.inspections.officials;

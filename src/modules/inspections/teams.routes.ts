@@ -22,7 +22,7 @@ const asValues = (t: Team) => ({
   units: t.units.map((u) => u.code).join(', '),
 });
 
-export function teamRoutes(s: Services): Router {
+export function teamRoutes(s: Pick<Services, 'inspections'>): Router {
   const r = Router();
   r.use(['/teams', '/plan-items'], requireUser);
   const teams = s.inspections.teams;

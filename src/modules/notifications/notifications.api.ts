@@ -6,7 +6,7 @@ import { parseId } from '../../kernel/validation.ts';
 import { viewOf } from './notifications.service.ts';
 
 /** `/api/v1/notifications`: the caller's own inbox, paginated, and marking read. */
-export function notificationApi(s: Services): Router {
+export function notificationApi(s: Pick<Services, 'notifications'>): Router {
   const r = Router();
   r.use('/notifications', requireApiUser);
   r.get('/notifications', async (req, res) => {

@@ -5,7 +5,7 @@ import { requireUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 
 /** The inbox page: list, open (marks read and follows the link), mark read, mark all read. */
-export function notificationRoutes(s: Services): Router {
+export function notificationRoutes(s: Pick<Services, 'notifications'>): Router {
   const r = Router();
   r.use('/notifications', requireUser);
   r.get('/notifications', async (req, res) => {

@@ -5,7 +5,7 @@ import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 
 /** `/api/v1`: a unit's on-time figures, and the push of one period by a provincial one-stop system. */
-export function onTimeApi(s: Services): Router {
+export function onTimeApi(s: Pick<Services, 'onTime'>): Router {
   const r = Router();
   r.use(['/on-time', '/units/:id/on-time'], requireApiUser);
   r.get('/units/:id/on-time', async (req, res) => {

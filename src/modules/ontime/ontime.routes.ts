@@ -17,7 +17,7 @@ export function onTimeUploadForm(maxBytes: number): UploadForm {
 }
 
 /** Pages: a unit's on-time figures with their trend and the form; the province's Excel import. */
-export function onTimeRoutes(s: Services, maxBytes: number): Router {
+export function onTimeRoutes(s: Pick<Services, 'onTime'>, maxBytes: number): Router {
   const r = Router();
   r.use(['/units/:id/on-time', '/on-time'], requireUser);
 

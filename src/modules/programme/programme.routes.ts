@@ -7,7 +7,7 @@ import { parseId } from '../../kernel/validation.ts';
 import { parseYear } from './programme.service.ts';
 
 /** Pages of the yearly audit programme: the list with what was done, add and remove, the print view. */
-export function programmeRoutes(s: Services): Router {
+export function programmeRoutes(s: Pick<Services, 'programme'>): Router {
   const r = Router();
   r.use('/units/:id/programme', requireUser);
 

@@ -6,7 +6,7 @@ import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../kernel/validation.ts';
 
 /** Pages of management reviews: a unit's list, a new record, a record (edit while draft, make final). */
-export function reviewRoutes(s: Services): Router {
+export function reviewRoutes(s: Pick<Services, 'reviews'>): Router {
   const r = Router();
   r.use(['/reviews', '/units/:id/reviews'], requireUser);
 

@@ -4,7 +4,7 @@ import { AppError } from '../../kernel/errors.ts';
 import { handleForm } from '../../http/render.ts';
 
 /** First run: the one-time link printed on the console creates the first administrator. */
-export function setupRoutes(s: Services): Router {
+export function setupRoutes(s: Pick<Services, 'users'>): Router {
   const r = Router();
   r.get('/setup', async (req, res) => {
     if (!(await s.users.setupTokenValid(req.query.token))) throw new AppError('SETUP_CLOSED');

@@ -11,7 +11,7 @@ export function pageBody<T>(p: Page<T>) {
 }
 
 /** `/api/v1/units`: the same use cases as the pages, in JSON. */
-export function unitApi(s: Services): Router {
+export function unitApi(s: Pick<Services, 'units'>): Router {
   const r = Router();
   r.use('/units', requireApiUser);
   r.get('/units', async (req, res) => {

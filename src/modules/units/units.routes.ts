@@ -22,7 +22,7 @@ function unitValues(u: Unit): Record<string, unknown> {
   };
 }
 
-export function unitRoutes(s: Services): Router {
+export function unitRoutes(s: Pick<Services, 'inspections' | 'units'>): Router {
   const r = Router();
   r.use('/units', requireUser);
 

@@ -20,7 +20,7 @@ function userBody(u: UserRecord) {
 }
 
 /** `/api/v1/users` (administrators) and `/api/v1/me` (anyone signed in). */
-export function userApi(s: Services): Router {
+export function userApi(s: Pick<Services, 'users'>): Router {
   const r = Router();
   r.use(['/users', '/me'], requireApiUser);
   r.get('/me', async (req, res) => {

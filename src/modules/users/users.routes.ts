@@ -7,7 +7,7 @@ import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../kernel/validation.ts';
 
 /** User administration (administrators only; for anyone else these pages do not exist). */
-export function userRoutes(s: Services): Router {
+export function userRoutes(s: Pick<Services, 'units' | 'users'>): Router {
   const r = Router();
   r.use('/admin', requireUser, requireAdmin);
 
