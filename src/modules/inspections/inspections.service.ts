@@ -8,7 +8,7 @@ import { AppError, type FieldErrors } from '../../kernel/errors.ts';
 import { sizeText } from '../../http/uploads.ts';
 import { cleanFileName } from '../../kernel/files/file-name.ts';
 import { sniffFile } from '../../kernel/files/sniff.ts';
-import { optionalText, requiredText, validate } from '../../kernel/validation.ts';
+import { optionalId, optionalText, requiredText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
@@ -68,35 +68,11 @@ export const defaultFileMaxBytes = 8 * 1024 * 1024;
 const inspectionFileExtensions = ['jpg', 'jpeg', 'png', 'webp', 'pdf'] as const;
 
 const startInput = z.object({
-  teamId: z.preprocess(
-    (v) => (v === '' || v === null ? undefined : v),
-    z.coerce
-      .number({ error: 'v.id' })
-      .int({ error: 'v.id' })
-      .positive({ error: 'v.id' })
-      .max(2 ** 31 - 1, { error: 'v.id' })
-      .optional(),
-  ),
+  teamId: optionalId,
   unitCode: optionalText(60),
-  unitId: z.preprocess(
-    (v) => (v === '' || v === null ? undefined : v),
-    z.coerce
-      .number({ error: 'v.id' })
-      .int({ error: 'v.id' })
-      .positive({ error: 'v.id' })
-      .max(2 ** 31 - 1, { error: 'v.id' })
-      .optional(),
-  ),
+  unitId: optionalId,
   form: optionalText(120),
-  planItemId: z.preprocess(
-    (v) => (v === '' || v === null ? undefined : v),
-    z.coerce
-      .number({ error: 'v.id' })
-      .int({ error: 'v.id' })
-      .positive({ error: 'v.id' })
-      .max(2 ** 31 - 1, { error: 'v.id' })
-      .optional(),
-  ),
+  planItemId: optionalId,
 });
 
 const listQuery = z.object({
