@@ -58,6 +58,24 @@ export const idParam = z.coerce
   .positive()
   .max(2 ** 31 - 1);
 
+/**
+ * Ids from checkboxes (one value or several) or a JSON array: at most `max`, each bounded like
+ * `optionalId`; nothing ticked is an empty list.
+ */
+export const idList = (max: number) =>
+  z.preprocess(
+    (v) => (v === '' || v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z
+      .array(
+        z.coerce
+          .number({ error: 'v.id' })
+          .int({ error: 'v.id' })
+          .positive({ error: 'v.id' })
+          .max(2 ** 31 - 1, { error: 'v.id' }),
+      )
+      .max(max, { error: `v.too_many|${max}` }),
+  );
+
 export function toFieldErrors(err: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of err.issues) {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
 import { AppError, type FieldErrors } from '../../kernel/errors.ts';
-import { optionalId, optionalText, requiredDate, validate } from '../../kernel/validation.ts';
+import { idList, optionalId, optionalText, requiredDate, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { dayText, iso, vnDate } from '../../lib/time.ts';
@@ -49,33 +49,11 @@ const planInput = z.object({
   ),
   checkDate: requiredDate,
   kind: z.preprocess((v) => (v === '' || v === undefined ? 'planned' : v), z.enum(checkKinds, { error: 'v.choose' })),
-  auditorIds: z.preprocess(
-    (v) => (v === '' || v === undefined ? [] : Array.isArray(v) ? v : [v]),
-    z
-      .array(
-        z.coerce
-          .number({ error: 'v.id' })
-          .int({ error: 'v.id' })
-          .positive({ error: 'v.id' })
-          .max(2 ** 31 - 1, { error: 'v.id' }),
-      )
-      .max(50, { error: 'v.too_many|50' }),
-  ),
+  auditorIds: idList(50),
   // Pages: user names separated by commas or spaces.
   auditors: optionalText(2000),
   // The unit's issued procedures this check looks at (checkboxes, or an array in the API).
-  procedureIds: z.preprocess(
-    (v) => (v === '' || v === undefined ? [] : Array.isArray(v) ? v : [v]),
-    z
-      .array(
-        z.coerce
-          .number({ error: 'v.id' })
-          .int({ error: 'v.id' })
-          .positive({ error: 'v.id' })
-          .max(2 ** 31 - 1, { error: 'v.id' }),
-      )
-      .max(500, { error: 'v.too_many|500' }),
-  ),
+  procedureIds: idList(500),
   previousCheckId: optionalId,
 });
 
