@@ -11,6 +11,7 @@ import { randomToken } from './auth/password.ts';
 import { iso } from './lib/time.ts';
 import { Translator } from './lib/i18n.ts';
 import { loaderOptions, loadPlugins } from './plugins/loader.ts';
+import { coreDefinitions } from './modules/documents/documents.registry.ts';
 
 /**
  * The staged start, each stage named so a failure says where it happened:
@@ -76,7 +77,8 @@ export async function boot(opts: { env?: NodeJS.ProcessEnv; listen?: boolean; cl
   stage('plugins');
   // A failing plugin is recorded and logged by the loader; the app starts without it.
   const translator = new Translator();
-  const plugins = await loadPlugins({ db, logger, clock, translator, ...loaderOptions(config) });
+  const reservedDocumentIds = coreDefinitions.map((d) => d.id);
+  const plugins = await loadPlugins({ db, logger, clock, translator, reservedDocumentIds, ...loaderOptions(config) });
 
   stage('http');
   const built = buildApp({ config, db, clock, logger, translator, plugins, sessionSecret: await sessionSecretFor(db, config, clock) });

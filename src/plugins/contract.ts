@@ -240,6 +240,19 @@ export interface ReminderQueries {
   correctionsDue(day: string, leadDays: number): Promise<DueCorrection[]>;
 }
 
+/**
+ * A plugin's database handle: `db('notes')` opens a query on the plugin's table `<id>__notes`, and
+ * `db('good__notes')` one of plugin `good`'s tables when the manifest depends on `good`. A
+ * statement that names any other table (a join, a subquery, raw SQL in the builder) is refused
+ * before it is sent; core data is read through `reads` (reminders) or `gather`'s context (documents).
+ */
+export interface PluginDb {
+  (table: string): Knex.QueryBuilder;
+  hasTable(table: string): Promise<boolean>;
+  /** Runs `work` in one transaction, with a handle limited the same way. */
+  transaction<T>(work: (trx: PluginDb) => Promise<T>): Promise<T>;
+}
+
 /** What the scheduler hands a reminder handler for one run. */
 export interface ReminderContext {
   pluginId: string;
@@ -251,8 +264,8 @@ export interface ReminderContext {
   logger: Logger;
   /** Read-only queries over every unit (no user scope): what is due, and to whom. */
   reads: ReminderQueries;
-  /** The plugin's own tables (named `<id>__...`). */
-  db: Knex;
+  /** The plugin's own tables: `db('notes')` is `<id>__notes` (see `PluginDb`). */
+  db: PluginDb;
   t(locale: 'vi' | 'en', key: string, params?: Record<string, string | number>): string;
   /** Aborted when the run exceeds its time limit. */
   signal: AbortSignal;
@@ -393,7 +406,8 @@ export interface PluginContext {
   id: string;
   settings: PluginSettings;
   logger: Logger;
-  db: Knex;
+  /** The plugin's own tables: `db('notes')` is `<id>__notes` (see `PluginDb`). */
+  db: PluginDb;
   now(): Date;
   /** `table('notes')` is `<id>__notes`: plugin tables must carry that prefix. */
   table(name: string): string;

@@ -8,6 +8,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { Translator } from '../lib/i18n.ts';
 import type { Plugin, PluginContext, PluginManifest } from './contract.ts';
 import { migratePlugin, tablePrefix } from './migrations.ts';
+import { pluginDb } from './plugin-db.ts';
 import { checkManifest, hostVersion, importPlugin, PhaseError, registerPlugin, resolveSettings } from './prepare.ts';
 import { PluginRegistry, type PluginRecord } from './registry.ts';
 import { withTimeout } from '../kernel/timeout.ts';
@@ -34,6 +35,8 @@ export interface LoadOptions {
   /** Where plugin settings are read from (`PLUGIN_<ID>_<NAME>`). */
   settingsEnv?: Record<string, string | undefined>;
   hostVersion?: string;
+  /** Document type ids taken already (the core's): a plugin that registers one of them fails to load. */
+  reservedDocumentIds?: readonly string[];
 }
 
 /** The loader's options as configured (PLUGINS, PLUGINS_INIT_TIMEOUT_MS, PLUGIN_*). */
@@ -160,6 +163,7 @@ export async function loadPlugins(opts: LoadOptions): Promise<PluginRegistry> {
   for (const c of cyclic) fail(c.record, new PhaseError('dependencies', `dependency cycle among ${cyclic.map((x) => x.id).join(', ')}`), logger);
 
   const formOwners = new Map<string, string>();
+  const documentOwners = new Map<string, string>((opts.reservedDocumentIds ?? []).map((d) => [d, '']));
   for (const { id, dir, plugin, manifest, record } of order) {
     try {
       for (const dep of manifest.dependsOn ?? []) {
@@ -172,6 +176,11 @@ export async function loadPlugins(opts: LoadOptions): Promise<PluginRegistry> {
       for (const f of reg.forms) {
         const owner = formOwners.get(f.id);
         if (owner) throw new PhaseError('register', `duplicate form id "${f.id}": already registered by plugin "${owner}"`);
+      }
+      for (const d of reg.documents) {
+        const owner = documentOwners.get(d.id);
+        if (owner !== undefined)
+          throw new PhaseError('register', `duplicate document id "${d.id}": already registered by ${owner ? `plugin "${owner}"` : 'the core'}`);
       }
 
       translator.addNamespace(`p.${id}`, readLocales(dir));
@@ -188,7 +197,7 @@ export async function loadPlugins(opts: LoadOptions): Promise<PluginRegistry> {
           id,
           settings: record.settings,
           logger: logger.child({ plugin: id }),
-          db,
+          db: pluginDb(db, id, manifest.dependsOn),
           now: () => clock.now(),
           table: (name) => `${tablePrefix(id)}${name}`,
           t: (locale, key, params) => translator.t(locale, `p.${id}.${key}`, params),
@@ -215,6 +224,7 @@ export async function loadPlugins(opts: LoadOptions): Promise<PluginRegistry> {
 
       Object.assign(record, { status: 'loaded', forms: reg.forms, reminders: reg.reminders, documents: reg.documents });
       for (const f of reg.forms) formOwners.set(f.id, id);
+      for (const d of reg.documents) documentOwners.set(d.id, id);
       logger.info(
         { plugin: id, version: manifest.version, forms: reg.forms.length, reminders: reg.reminders.length, migrations: record.migrationsApplied },
         `plugin ${id} loaded`,

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Router } from 'express';
 import type { DocumentDefinition, FormDefinition, Plugin, PluginManifest, PluginSettings, Registrar, ReminderDefinition, SettingSpec } from './contract.ts';
 import type { LoadPhase } from './registry.ts';
-import { describeIssues, formSchema, manifestSchema, reminderSchema } from './schemas.ts';
+import { describeIssues, documentSchema, formSchema, manifestSchema, reminderSchema } from './schemas.ts';
 import { satisfies } from './semver-range.ts';
 
 /**
@@ -136,7 +136,7 @@ export function registerPlugin(plugin: Plugin, manifest: PluginManifest, setting
   } finally {
     open = false;
   }
-  return { ...reg, forms: validateForms(reg.forms), reminders: validateReminders(reg.reminders) };
+  return { ...reg, forms: validateForms(reg.forms), reminders: validateReminders(reg.reminders), documents: validateDocuments(reg.documents) };
 }
 
 function validateForms(defs: FormDefinition[]): FormDefinition[] {
@@ -176,4 +176,20 @@ function validateReminders(defs: ReminderDefinition[]): ReminderDefinition[] {
   }
   if (problems.length) throw new PhaseError('register', `invalid reminder: ${problems.join(' | ')}`);
   return out;
+}
+
+/** Document types are checked at load, so a malformed one fails its plugin visibly instead of vanishing from the pages. */
+function validateDocuments(defs: DocumentDefinition[]): DocumentDefinition[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const [i, def] of defs.entries()) {
+    const label = `document ${typeof def?.id === 'string' ? `"${def.id}"` : `#${i + 1}`}`;
+    const parsed = documentSchema.safeParse(def);
+    if (!parsed.success) problems.push(`${label}: ${describeIssues(parsed.error)}`);
+    else if (seen.has(def.id)) problems.push(`${label}: registered twice`);
+    seen.add(def?.id);
+  }
+  if (problems.length) throw new PhaseError('register', `invalid document: ${problems.join(' | ')}`);
+  // The definitions keep their own functions (and any `this` they rely on); only their shape was checked.
+  return defs.map((d) => Object.freeze(d));
 }

@@ -156,6 +156,26 @@ export const reminderSchema = z
   })
   .strict();
 
+const fn = (name: string) => z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', `${name} must be a function`);
+
+/** A plugin's document type; its functions run later, so their presence is all that is checked here. */
+export const documentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case letters, digits and hyphens'),
+    title: localizedSchema,
+    form: z.enum(['decision', 'report', 'record', 'notice']),
+    appliesTo: z.enum(['unit', 'check', 'review', 'inspection']),
+    textParts: z
+      .array(z.object({ id: slug, label: localizedSchema, options: z.array(optionSchema).min(1).optional() }).strict())
+      .max(20)
+      .optional(),
+    gather: fn('gather'),
+    defaults: fn('defaults'),
+    build: fn('build'),
+    fileName: fn('fileName').optional(),
+  })
+  .strict();
+
 const settingSchema = z.discriminatedUnion('type', [
   z
     .object({

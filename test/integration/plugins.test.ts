@@ -46,6 +46,7 @@ for (const dialect of engines()) {
         dir: fixtures,
         enabled,
         initTimeoutMs: 300,
+        reservedDocumentIds: ['declaration'],
         ...extra,
       });
       return registry.then((r) => ({ registry: r, errors: cap.errors }));
@@ -159,6 +160,9 @@ for (const dialect of engines()) {
         /invalid form: form "broken-check" v1: .*weight must be 0 or more.*"below" fits only scale and number answers, not yes-no-na/,
       ],
       ['reuses-form-id', 'register', /duplicate form id "good-check": already registered by plugin "good"/],
+      ['invalid-document', 'register', /invalid document: document "broken-notice": .*form.*build must be a function/],
+      ['reuses-document-id', 'register', /duplicate document id "declaration": already registered by the core/],
+      ['reads-core-table', 'init', /may use only its own tables \(reads-core-table__\.\.\.\), not users/],
       ['bad-cron', 'register', /reminder "at-25-oclock": cron: bad cron expression "0 25 \* \* \*": hour: 25 is outside 0-23/],
       ['hung-init', 'init', /init\(\) did not finish within 300 ms/],
       ['failed-migration', 'migrate', /migration failed/],

@@ -5,6 +5,7 @@ import type { Translator } from '../../lib/i18n.ts';
 import { iso } from '../../lib/time.ts';
 import { TimedOut, withTimeout } from '../../kernel/timeout.ts';
 import type { ReminderContext, ReminderQueries } from '../../plugins/contract.ts';
+import { pluginDb } from '../../plugins/plugin-db.ts';
 import type { NotificationsService } from '../notifications/notifications.service.ts';
 import * as runs from './runs.repository.ts';
 import type { Job, RunView } from './scheduler.types.ts';
@@ -36,7 +37,7 @@ export async function executeRun(deps: RunDeps, job: Job, runId: number, schedul
     settings: job.settings,
     logger,
     reads: deps.reads,
-    db,
+    db: pluginDb(db, job.pluginId, job.dependsOn),
     t: (locale, key, params) => translator.t(locale, `p.${job.pluginId}.${key}`, params),
     signal: controller.signal,
   };

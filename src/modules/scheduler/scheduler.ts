@@ -47,6 +47,7 @@ export class Scheduler {
       reminder,
       schedule: parseCron(reminder.cron),
       settings: registry.get(pluginId)?.settings ?? {},
+      dependsOn: registry.get(pluginId)?.manifest?.dependsOn ?? [],
     }));
   }
 

@@ -9,6 +9,8 @@ export interface Job {
   reminder: ReminderDefinition;
   schedule: CronSchedule;
   settings: PluginSettings;
+  /** The plugins whose tables its handle may also use. */
+  dependsOn: readonly string[];
 }
 
 export type RunKind = 'slot' | 'manual';
