@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
+import type { AuditAction, AuditEntity } from './audit-words.ts';
 
 /** One row of the audit log: who did what to which record, with its state before and after. */
 export interface AuditEntry {
   userId: number | null;
-  action: string;
-  entity: string;
+  action: AuditAction;
+  entity: AuditEntity;
   entityId: number | null;
   unitId: number | null;
   before?: unknown;

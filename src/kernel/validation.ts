@@ -41,6 +41,23 @@ export const optionalDate = z.preprocess(
   z.string().trim().refine(isCalendarDate, { error: 'v.date' }).optional(),
 );
 
+/** `15/12/2026` as Vietnamese users type it, or `2026-12-15` as date inputs send it: `YYYY-MM-DD`. */
+export function dayFromInput(raw: string): string | undefined {
+  const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(raw.trim());
+  const day = vn ? `${vn[3]}-${vn[2]!.padStart(2, '0')}-${vn[1]!.padStart(2, '0')}` : raw.trim();
+  return isCalendarDate(day) ? day : undefined;
+}
+
+/** An optional day typed `DD/MM/YYYY` (or `YYYY-MM-DD`), as `YYYY-MM-DD`. */
+export const optionalDayVn = z.preprocess(
+  (v) => (v === '' || v === null ? undefined : v),
+  z
+    .string()
+    .max(20, { error: 'v.day_vn' })
+    .transform((v, ctx) => dayFromInput(v) ?? (ctx.addIssue({ code: 'custom', message: 'v.day_vn' }), z.NEVER))
+    .optional(),
+);
+
 export const optionalId = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),
   // Bounded like idParam: a larger number overflows PostgreSQL's integer columns (500).

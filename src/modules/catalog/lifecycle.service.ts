@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import type { AuditAction } from '../../kernel/audit-words.ts';
 import { flagScopeChange } from './catalog.scope.ts';
 import { issueInput, noteInput, reasonInput } from './catalog.schemas.ts';
 import type { Procedure, Revision } from './catalog.types.ts';
@@ -30,7 +31,7 @@ export class LifecycleService {
     id: number,
     caps: Parameters<typeof procedureFor>[3],
     run: (trx: Trx, p: Procedure, at: string) => Promise<Record<string, unknown>>,
-    action: string,
+    action: AuditAction,
   ): Promise<Procedure> {
     return this.db.transaction(async (trx) => {
       const p = await procedureFor(trx, actor, id, caps);
