@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { isAdmin } from '../auth/roles.ts';
+import { isAdmin, scopeFor } from '../auth/roles.ts';
+import type { AuditEntity } from '../kernel/audit-words.ts';
 import type { Translator } from '../lib/i18n.ts';
 
 /** Day `YYYY-MM-DD` as Vietnamese users write it: `15/12/2026`. */
@@ -26,10 +27,18 @@ export function queryWith(query: Record<string, unknown>, changes: Record<string
   return s ? `?${s}` : '';
 }
 
+/** Whether the user may open the audit log at all (administrators, coordinators). */
+function readsAuditLog(user: Request['user']): boolean {
+  if (!user) return false;
+  const scope = scopeFor(user, 'audit.read');
+  return scope.all || scope.paths.length > 0;
+}
+
 export function viewLocals(translator: Translator) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const t = translator.bind(req.locale);
     let token: string | undefined;
+    let readsAudit: boolean | undefined;
     Object.assign(res.locals, {
       t,
       locale: req.locale,
@@ -46,6 +55,12 @@ export function viewLocals(translator: Translator) {
       fmtDay,
       fmtTime,
       queryWith,
+      // The audit log filtered to one record, for those who may read the log (the log itself
+      // keeps to the reader's units, so a link never shows what the page would not).
+      historyHref: (entity: AuditEntity, id: number) => {
+        readsAudit ??= readsAuditLog(req.user);
+        return readsAudit ? `/audit?entity=${entity}&entityId=${id}` : undefined;
+      },
       values: {},
       errors: {},
     });

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { expect } from 'chai';
 import { forEachDatabase } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
+import { seedTthc } from '../fixtures/catalog.ts';
 
 const password = 'mat-khau-thu-nghiem-1';
 
@@ -111,5 +112,19 @@ forEachDatabase('the audit log in the reader’s words', (ctx) => {
     expect(String(rows[1]![3])).to.equal('Trạng thái ISO');
     expect(String(rows[1]![6])).to.contain('Lý do: Khởi động xây dựng → Áp dụng từ tháng 3');
     expect(String(rows[1]![1])).to.equal('03/03/2026 00:30');
+  });
+
+  it('links a record to its own history for those who read the log, and hides the link from the others', async () => {
+    const ids = await seedTthc(ctx());
+    const admin = await ctx().signIn('root', password);
+    const page = await admin.get(`/tthc/${ids.khaiSinh}`);
+    expect(page.text).to.contain(`href="/audit?entity=tthc&amp;entityId=${ids.khaiSinh}"`);
+    const history = await admin.get(`/audit?entity=tthc&entityId=${ids.khaiSinh}`);
+    expect(history.text).to.contain('Đăng ký khai sinh');
+    expect(history.text).not.to.contain('Đăng ký kết hôn');
+    const officer = await ctx().userWith('officer', 'DNO-CJ-ND', 'canbo.history');
+    const seen = await (await ctx().signIn(officer.username, officer.password)).get(`/tthc/${ids.khaiSinh}`);
+    expect(seen.status).to.equal(200);
+    expect(seen.text).not.to.contain('/audit?entity=');
   });
 });
