@@ -19,6 +19,7 @@ import { ReviewsService } from './modules/reviews/reviews.service.ts';
 import { ProgrammeService } from './modules/programme/programme.service.ts';
 import { DocumentsService } from './modules/documents/documents.service.ts';
 import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.build.ts';
+import { HandoffsService } from './modules/handoffs/handoffs.service.ts';
 import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.build.ts';
 
 /** What the areas' services are built from. */
@@ -54,6 +55,8 @@ export interface Services {
   onTime: OnTimeService;
   dashboard: DashboardService;
   home: HomeService;
+  /** What waits for each user: the steps of others' work they can take. */
+  handoffs: HandoffsService;
 }
 
 /**
@@ -88,6 +91,7 @@ export function buildServices(d: ServiceDeps): Services {
         .deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
         .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered')),
   );
+  const documents = new DocumentsService(db, clock, () => plugins);
   return {
     users,
     units,
@@ -99,7 +103,8 @@ export function buildServices(d: ServiceDeps): Services {
     catalog: createCatalogServices(db, clock, config),
     reviews: new ReviewsService(db, clock),
     programme: new ProgrammeService(db, clock, () => plugins),
-    documents: new DocumentsService(db, clock, () => plugins),
+    documents,
+    handoffs: new HandoffsService(db, (type) => documents.definition(type)),
     ...dashboardServices(db, clock, config.catalog.reviewMonths, config.dashboard.cacheMs),
     ...reminders,
   };
