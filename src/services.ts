@@ -20,6 +20,7 @@ import { ProgrammeService } from './modules/programme/programme.service.ts';
 import { DocumentsService } from './modules/documents/documents.service.ts';
 import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.build.ts';
 import { HandoffsService } from './modules/handoffs/handoffs.service.ts';
+import { handOffNotices } from './modules/handoffs/handoffs.notices.ts';
 import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.build.ts';
 
 /** What the areas' services are built from. */
@@ -92,6 +93,7 @@ export function buildServices(d: ServiceDeps): Services {
         .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered')),
   );
   const documents = new DocumentsService(db, clock, () => plugins);
+  const handOff = handOffNotices(reminders.notifications, d.translator, logger);
   return {
     users,
     units,
@@ -100,7 +102,7 @@ export function buildServices(d: ServiceDeps): Services {
     checks,
     plugins,
     audit: new AuditService(db),
-    catalog: createCatalogServices(db, clock, config),
+    catalog: createCatalogServices(db, clock, config, handOff),
     reviews: new ReviewsService(db, clock),
     programme: new ProgrammeService(db, clock, () => plugins),
     documents,

@@ -24,6 +24,20 @@ forEachDatabase('hand-offs: what waits for whom on the home page', (ctx) => {
   };
   const home = async (p: { username: string; password: string }) => waitingBlock((await (await ctx().signIn(p.username, p.password)).get('/home')).text);
   const lifecycle = () => ctx().built.services.catalog.lifecycle;
+  /** The user's inbox notices about hand-offs, oldest first: title, link, read or not. */
+  const notices = async (p: { actor: Actor }) =>
+    (
+      (await ctx()
+        .db('notifications')
+        .where('user_id', p.actor.user.id)
+        .where('source', 'like', 'handoffs/%')
+        .orderBy('id')
+        .select('title_vi', 'link', 'read_at')) as Array<{
+        title_vi: string;
+        link: string;
+        read_at: string | null;
+      }>
+    ).map((n) => ({ title: n.title_vi, link: n.link, unread: n.read_at === null }));
 
   before(async () => {
     await seedTree(ctx());
@@ -61,9 +75,27 @@ forEachDatabase('hand-offs: what waits for whom on the home page', (ctx) => {
     expect(await home(colleague)).to.contain('Ban hành quy trình đã duyệt: QT-01/ND-HT');
   });
 
+  it('tells the people each step waits for in their inbox, and settles the notice for everyone once the step is taken', async () => {
+    const c = await notices(colleague);
+    expect(c[0]).to.deep.equal({
+      title: 'Xem xét quy trình: QT-01/ND-HT Quy trình đăng ký khai sinh (lần 1) · Xã Nam Dong',
+      link: `/procedures/${procedureId}`,
+      unread: false,
+    });
+    expect(c[1]).to.include({ title: 'Ban hành quy trình đã duyệt: QT-01/ND-HT Quy trình đăng ký khai sinh (lần 1) · Xã Nam Dong', unread: true });
+    const l = await notices(leader);
+    expect(l.map((n) => n.title)).to.deep.equal(['Phê duyệt quy trình: QT-01/ND-HT Quy trình đăng ký khai sinh (lần 1) · Xã Nam Dong']);
+    expect(l[0]!.unread, 'settled once the leader approved').to.equal(false);
+    expect(
+      (await notices(drafter)).map((n) => n.title),
+      'the drafter is told only of what waits for them',
+    ).to.deep.equal(['Ban hành quy trình đã duyệt: QT-01/ND-HT Quy trình đăng ký khai sinh (lần 1) · Xã Nam Dong']);
+  });
+
   it('clears the step from every list once anyone has taken it', async () => {
     await lifecycle().issue(colleague.actor, procedureId, { issueDate: '2026-03-02' });
     for (const p of [drafter, colleague, leader]) expect(await home(p)).to.equal('');
+    for (const p of [drafter, colleague, leader]) expect((await notices(p)).filter((n) => n.unread)).to.deep.equal([]);
   });
 
   it('keeps what waits in one unit from the people of another', async () => {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/config.ts';
 import type { Clock } from '../../lib/clock.ts';
+import type { HandOff } from '../../kernel/handoff.ts';
 import { CatalogExcelService } from './excel.service.ts';
 import { FilesService } from './files.service.ts';
 import { LifecycleService } from './lifecycle.service.ts';
@@ -20,13 +21,13 @@ export interface CatalogServices {
   files: FilesService;
 }
 
-export function createCatalogServices(db: Knex, clock: Clock, config: AppConfig): CatalogServices {
+export function createCatalogServices(db: Knex, clock: Clock, config: AppConfig, handOff?: HandOff): CatalogServices {
   const tthc = new TthcService(db, clock);
   const procedures = new ProceduresService(db, clock, config, tthc);
   return {
     tthc,
     procedures,
-    lifecycle: new LifecycleService(db, clock),
+    lifecycle: new LifecycleService(db, clock, handOff),
     templates: new TemplatesService(db, clock, procedures),
     quality: new QualityService(db, clock),
     excel: new CatalogExcelService(db, clock, tthc, procedures),

@@ -6,6 +6,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import type { AuditAction } from '../../kernel/audit-words.ts';
+import { noHandOff, type HandOff, type HandoffKind } from '../../kernel/handoff.ts';
+import type { Role } from '../../auth/roles.ts';
 import { flagScopeChange } from './catalog.scope.ts';
 import { issueInput, noteInput, reasonInput } from './catalog.schemas.ts';
 import type { Procedure, Revision } from './catalog.types.ts';
@@ -24,19 +26,27 @@ export class LifecycleService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
+    private readonly handOff: HandOff = noHandOff,
   ) {}
 
+  /**
+   * One step of the life cycle in its transaction, then its hand-off: `next` names the step that
+   * now waits and who takes it; `null` means nothing waits any more (the earlier notices settle).
+   */
   private async step(
     actor: Actor,
     id: number,
     caps: Parameters<typeof procedureFor>[3],
     run: (trx: Trx, p: Procedure, at: string) => Promise<Record<string, unknown>>,
     action: AuditAction,
+    next?: { kind: HandoffKind; roles: Role[] } | null,
   ): Promise<Procedure> {
-    return this.db.transaction(async (trx) => {
+    let revisionNo: unknown;
+    const done = await this.db.transaction(async (trx) => {
       const p = await procedureFor(trx, actor, id, caps);
       const at = iso(this.clock.now());
       const after = await run(trx, p, at);
+      revisionNo = after.revisionNo;
       await writeAudit(trx, {
         at,
         userId: actor.user.id,
@@ -50,6 +60,22 @@ export class LifecycleService {
       });
       return procedureFor(trx, actor, id);
     });
+    if (next !== undefined) {
+      await this.handOff({
+        record: `procedure:${done.id}`,
+        actorId: actor.user.id,
+        next: next
+          ? {
+              ...next,
+              unitId: done.unitId,
+              unitName: done.unitName,
+              title: `${done.code} ${done.title}${typeof revisionNo === 'number' ? ` (lần ${revisionNo})` : ''}`,
+              link: `/procedures/${done.id}`,
+            }
+          : undefined,
+      });
+    }
+    return done;
   }
 
   /** Moves the revision being prepared and mirrors its status on the procedure row. */
@@ -100,6 +126,7 @@ export class LifecycleService {
         return { revisionNo: r.revisionNo, status: 'in_review' };
       },
       'submit',
+      { kind: 'review_procedure', roles: ['officer'] },
     );
   }
 
@@ -116,6 +143,7 @@ export class LifecycleService {
         return { revisionNo: r.revisionNo, status: 'draft', note };
       },
       'send_back',
+      null,
     );
   }
 
@@ -132,6 +160,7 @@ export class LifecycleService {
         return { revisionNo: r.revisionNo, reviewedBy: actor.user.id };
       },
       'review',
+      { kind: 'approve_procedure', roles: ['leader'] },
     );
   }
 
@@ -150,6 +179,7 @@ export class LifecycleService {
         return { revisionNo: r.revisionNo, status: 'approved' };
       },
       'approve',
+      { kind: 'issue_procedure', roles: ['officer'] },
     );
   }
 
@@ -201,6 +231,7 @@ export class LifecycleService {
         return { revisionNo: r.revisionNo, status: 'issued', issueDate: day };
       },
       'issue',
+      null,
     );
   }
 
@@ -232,6 +263,7 @@ export class LifecycleService {
         return { status: 'withdrawn', reason };
       },
       'withdraw',
+      null,
     );
   }
 

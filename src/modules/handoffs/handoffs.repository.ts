@@ -1,19 +1,7 @@
 import type { Knex } from 'knex';
 import type { Scope } from '../../auth/roles.ts';
+import type { HandoffKind } from '../../kernel/handoff.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
-
-/** The steps that wait for someone, each named by what the person who takes it does. */
-export const handoffKinds = [
-  'review_procedure',
-  'approve_procedure',
-  'issue_procedure',
-  'approve_document',
-  'issue_document',
-  'sign_check',
-  'action_for_finding',
-  'verify_action',
-] as const;
-export type HandoffKind = (typeof handoffKinds)[number];
 
 /** One step waiting: of which record and unit, since when, and the page where it is taken. */
 export interface Handoff {

@@ -1,4 +1,4 @@
-import { toCount } from '../../db/helpers.ts';
+import { toCount, wherePathPrefix } from '../../db/helpers.ts';
 import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import type { NotificationRow } from './notifications.types.ts';
 import type { Db } from '../../kernel/db.ts';
@@ -49,6 +49,14 @@ export async function markRead(db: Db, userId: number, id: number, at: string): 
 
 export async function markAllRead(db: Db, userId: number, at: string): Promise<number> {
   return db('notifications').where('user_id', userId).whereNull('read_at').update({ read_at: at, updated_at: at });
+}
+
+/** Every unread notice under a key prefix, whoever holds it. */
+export async function markReadByKeyPrefix(db: Db, prefix: string, at: string): Promise<number> {
+  return db('notifications')
+    .where((w) => wherePathPrefix(w, 'dedupe_key', prefix))
+    .whereNull('read_at')
+    .update({ read_at: at, updated_at: at });
 }
 
 export interface NewNotification {

@@ -96,6 +96,7 @@ export class NotificationsService {
         if (to.length === 0) result.unaddressed++;
         const key = `${origin.pluginId}:${d.dedupeKey}`;
         for (const user of to) {
+          if (user.id === origin.exceptUserId) continue;
           // Two drafts of one run may reach the same person (an officer of two units): once.
           if (seen.has(`${user.id} ${key}`)) continue;
           seen.add(`${user.id} ${key}`);
@@ -128,5 +129,13 @@ export class NotificationsService {
       }
     });
     return result;
+  }
+
+  /**
+   * Marks read, for every user, the notices whose key starts with `prefix`: the step they
+   * announced has been taken, so they no longer wait for anyone. Returns how many.
+   */
+  settle(prefix: string): Promise<number> {
+    return repo.markReadByKeyPrefix(this.db, prefix, iso(this.clock.now()));
   }
 }

@@ -33,6 +33,8 @@ export interface DeliveryOrigin {
   /** `<plugin id>/<reminder id>` */
   source: string;
   runId?: number;
+  /** Never told: the person whose own step raised the notice. */
+  exceptUserId?: number;
 }
 
 /** What `deliver` did with a handler's drafts. */
