@@ -28,6 +28,7 @@ const envSchema = z.object({
   AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(60).default(5),
   CATALOG_REVIEW_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   CATALOG_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(5120),
+  CATALOG_SELF_REVIEW: z.enum(['never', 'sole-officer']).default('never'),
   DASHBOARD_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   CHECK_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(10240),
   INSPECTION_UPLOAD_MAX_KB: z.coerce.number().int().min(1).max(102400).default(8192),
@@ -90,6 +91,11 @@ export interface AppConfig {
     reviewMonths: number;
     /** Largest accepted upload (Excel import, attached form file), in bytes. */
     uploadMaxBytes: number;
+    /**
+     * Whether the drafter of a revision may also sign its review: `never`, or `sole-officer` for a
+     * unit whose only active ISO officer (a province: coordinator) drafted it (the leader still approves).
+     */
+    selfReview: 'never' | 'sole-officer';
   };
   /** Largest accepted evidence file or photo of a check, in bytes. */
   checks: { uploadMaxBytes: number };
@@ -145,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scryptCost: e.PASSWORD_SCRYPT_COST,
     setupTokenMs: e.SETUP_TOKEN_HOURS * 3600_000,
     authCacheMs: e.AUTH_CACHE_SECONDS * 1000,
-    catalog: { reviewMonths: e.CATALOG_REVIEW_MONTHS, uploadMaxBytes: e.CATALOG_UPLOAD_MAX_KB * 1024 },
+    catalog: { reviewMonths: e.CATALOG_REVIEW_MONTHS, uploadMaxBytes: e.CATALOG_UPLOAD_MAX_KB * 1024, selfReview: e.CATALOG_SELF_REVIEW },
     checks: { uploadMaxBytes: e.CHECK_UPLOAD_MAX_KB * 1024 },
     inspections: { uploadMaxBytes: e.INSPECTION_UPLOAD_MAX_KB * 1024 },
     excel: {

@@ -47,7 +47,9 @@ export function makeAgent(built: BuiltApp): Agent {
 }
 
 export function testConfig(url: string, extra: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_SCRYPT_COST: '1024', DATABASE_URL: url, ...extra });
+  // Most suites give a unit one ISO officer who drafts and reviews; the separation-of-duties suite
+  // runs with the production default (`never`) and with two officers.
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', PASSWORD_SCRYPT_COST: '1024', DATABASE_URL: url, CATALOG_SELF_REVIEW: 'sole-officer', ...extra });
 }
 
 /**

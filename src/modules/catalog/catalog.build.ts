@@ -27,7 +27,7 @@ export function createCatalogServices(db: Knex, clock: Clock, config: AppConfig,
   return {
     tthc,
     procedures,
-    lifecycle: new LifecycleService(db, clock, handOff),
+    lifecycle: new LifecycleService(db, clock, handOff, config.catalog.selfReview),
     templates: new TemplatesService(db, clock, procedures),
     quality: new QualityService(db, clock),
     excel: new CatalogExcelService(db, clock, tthc, procedures),

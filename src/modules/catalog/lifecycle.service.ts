@@ -27,6 +27,7 @@ export class LifecycleService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly handOff: HandOff = noHandOff,
+    private readonly selfReview: 'never' | 'sole-officer' = 'never',
   ) {}
 
   /**
@@ -155,6 +156,10 @@ export class LifecycleService {
       ['catalog.write', 'catalog.approve'],
       async (trx, p, at) => {
         const r = await pendingIn(trx, p, ['in_review']);
+        // Separation of duties (ISO 9001 7.5.2, review and approval): another person reviews.
+        if (r.drafted.userId === actor.user.id && !(this.selfReview === 'sole-officer' && (await repo.activeWriters(trx, p.unitId)) === 1)) {
+          throw new AppError('PROCEDURE_SELF_REVIEW');
+        }
         if (!(await repo.stepRevision(trx, r.id, r.version, r.status, { reviewed_by: actor.user.id, reviewed_at: at }, at)))
           throw new AppError('PROCEDURE_WRONG_STATE');
         return { revisionNo: r.revisionNo, reviewedBy: actor.user.id };
@@ -175,6 +180,7 @@ export class LifecycleService {
         if (!can(actor, p, 'catalog.approve')) throw new AppError('PROCEDURE_APPROVE_LEADER');
         const r = await pendingIn(trx, p, ['in_review']);
         if (!r.reviewed.userId) throw new AppError('PROCEDURE_NOT_REVIEWED');
+        if (r.drafted.userId === actor.user.id) throw new AppError('PROCEDURE_SELF_REVIEW');
         await this.setPending(trx, p, r, 'approved', { approved_by: actor.user.id, approved_at: at }, at);
         return { revisionNo: r.revisionNo, status: 'approved' };
       },

@@ -350,3 +350,14 @@ export async function contentsOf(db: Db, revisionIds: number[]): Promise<Map<num
   }
   return out;
 }
+
+/** Active users who write the unit's procedures from a role on the unit itself: its officers, or a province's coordinators. */
+export async function activeWriters(db: Db, unitId: number): Promise<number> {
+  const row = (await db('user_roles as r')
+    .join('users as u', 'u.id', 'r.user_id')
+    .where({ 'r.unit_id': unitId, 'u.is_active': true })
+    .whereIn('r.role', ['officer', 'coordinator'])
+    .countDistinct({ n: 'u.id' })
+    .first()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
+}
