@@ -19,6 +19,7 @@ import { ReviewsService } from './modules/reviews/reviews.service.ts';
 import { ProgrammeService } from './modules/programme/programme.service.ts';
 import { DocumentsService } from './modules/documents/documents.service.ts';
 import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.build.ts';
+import { MergerService } from './modules/merger/merger.service.ts';
 import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.build.ts';
 
 /** What the areas' services are built from. */
@@ -54,6 +55,7 @@ export interface Services {
   onTime: OnTimeService;
   dashboard: DashboardService;
   home: HomeService;
+  merger: MergerService;
 }
 
 /**
@@ -88,6 +90,7 @@ export function buildServices(d: ServiceDeps): Services {
         .deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
         .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered')),
   );
+  const catalog = createCatalogServices(db, clock, config);
   return {
     users,
     units,
@@ -96,7 +99,8 @@ export function buildServices(d: ServiceDeps): Services {
     checks,
     plugins,
     audit: new AuditService(db),
-    catalog: createCatalogServices(db, clock, config),
+    catalog,
+    merger: new MergerService(db, clock, catalog.procedures),
     reviews: new ReviewsService(db, clock),
     programme: new ProgrammeService(db, clock, () => plugins),
     documents: new DocumentsService(db, clock, () => plugins),
