@@ -48,15 +48,14 @@ export class MergerService {
     const unit = await unitFor(db, actor, unitId, 'catalog.write');
     const predecessors = await predecessorsOf(db, unit.id);
     const ids = predecessors.map((p) => p.id);
-    const [merger, scope, issued, carried, codes, province, own] = await Promise.all([
-      lastMergerOf(db, unit.id),
-      repo.scopeOf(db, ids),
-      repo.issuedOf(db, ids),
-      repo.carriedInto(db, unit.id),
-      repo.codesOf(db, unit.id),
-      provinceOf(db, unit),
-      repo.scopeOf(db, [unit.id]),
-    ]);
+    // One after the other: inside the carry-over's transaction they share one connection.
+    const merger = await lastMergerOf(db, unit.id);
+    const scope = await repo.scopeOf(db, ids);
+    const issued = await repo.issuedOf(db, ids);
+    const carried = await repo.carriedInto(db, unit.id);
+    const codes = await repo.codesOf(db, unit.id);
+    const province = await provinceOf(db, unit);
+    const own = await repo.scopeOf(db, [unit.id]);
     const ownTthc = new Set(own.map((t) => t.tthcId));
     const items: CarryItem[] = [];
     for (const g of carryGroups(scope, issued)) {
