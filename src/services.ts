@@ -21,6 +21,7 @@ import { DocumentsService } from './modules/documents/documents.service.ts';
 import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.build.ts';
 import { HandoffsService } from './modules/handoffs/handoffs.service.ts';
 import { handOffNotices } from './modules/handoffs/handoffs.notices.ts';
+import { MergerService } from './modules/merger/merger.service.ts';
 import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.build.ts';
 
 /** What the areas' services are built from. */
@@ -58,6 +59,7 @@ export interface Services {
   home: HomeService;
   /** What waits for each user: the steps of others' work they can take. */
   handoffs: HandoffsService;
+  merger: MergerService;
 }
 
 /**
@@ -94,6 +96,7 @@ export function buildServices(d: ServiceDeps): Services {
   );
   const documents = new DocumentsService(db, clock, () => plugins);
   const handOff = handOffNotices(reminders.notifications, d.translator, logger);
+  const catalog = createCatalogServices(db, clock, config, handOff);
   return {
     users,
     units,
@@ -102,7 +105,8 @@ export function buildServices(d: ServiceDeps): Services {
     checks,
     plugins,
     audit: new AuditService(db),
-    catalog: createCatalogServices(db, clock, config, handOff),
+    catalog,
+    merger: new MergerService(db, clock, catalog.procedures),
     reviews: new ReviewsService(db, clock),
     programme: new ProgrammeService(db, clock, () => plugins),
     documents,

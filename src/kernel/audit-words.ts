@@ -49,6 +49,7 @@ export const auditActions = [
   'accept',
   'return',
   'finalise',
+  'carry_over',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -123,6 +123,8 @@ export interface Procedure {
   issueDate: string | null;
   lastReviewedOn: string | null;
   totalDays: number | null;
+  /** The predecessor's procedure this one was carried over from, e.g. "QT-05/PK-HT lần 3". */
+  carriedFrom: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -60,6 +60,7 @@ export function toProcedure(r: Record<string, unknown>): Procedure {
     issueDate: str(r.issue_date),
     lastReviewedOn: str(r.last_reviewed_on),
     totalDays: num(r.total_days),
+    carriedFrom: str(r.carried_from_label),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   };

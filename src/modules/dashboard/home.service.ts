@@ -6,7 +6,7 @@ import type { DashboardRow, DashboardService } from './dashboard.service.ts';
 
 /** One thing due: what, of which unit, by when, and where to open it. */
 export interface DueItem {
-  kind: 'action' | 'review' | 'audit' | 'programme' | 'report';
+  kind: 'action' | 'review' | 'audit' | 'programme' | 'report' | 'merger';
   title: string;
   unitId: number;
   unitName: string;
@@ -59,7 +59,7 @@ export class HomeService {
     // The units of the caller's own roles (not their whole subtree: a coordinator has the dashboard).
     const own = [...new Map(actor.user.roles.filter((r) => r.unitId !== null).map((r) => [r.unitId as number, r.unitName ?? ''])).entries()].slice(0, 5);
 
-    const [checks, actions, reviews, programme, reports, notes, ownRows] = await Promise.all([
+    const [checks, actions, reviews, programme, reports, notes, ownRows, merged] = await Promise.all([
       scoped(
         db('checks as k')
           .join('units as u', 'u.id', 'k.unit_id')
@@ -117,6 +117,17 @@ export class HomeService {
         .limit(5)
         .select('id', 'title_vi', 'title_en', 'link', 'read_at', 'created_at') as Promise<Row[]>,
       own.length ? this.dashboard.rowsOf({ scope, ids: own.map(([id]) => id) }, null) : Promise.resolve([] as DashboardRow[]),
+      // A unit made by a merger and not yet declared again: carry over, then re-declare.
+      own.length
+        ? (db('units as u')
+            .join('unit_mergers as m', 'm.unit_id', 'u.id')
+            .whereIn(
+              'u.id',
+              own.map(([id]) => id),
+            )
+            .where('u.iso_state', 'needs_redeclaration')
+            .select('u.id as unit_id', 'u.name as unit_name', 'm.predecessors_json') as Promise<Row[]>)
+        : none,
     ]);
 
     const items: DueItem[] = [];
@@ -137,6 +148,10 @@ export class HomeService {
     // an unsent report is dated the year's end, so it shows on December's list.
     for (const [id, name] of own)
       if (!sent.has(id)) push('report', { unit_id: id, unit_name: name }, String(c.year), `${c.year}-12-31`, `/units/${id}/readiness`);
+    for (const r of new Map(merged.map((m) => [Number(m.unit_id), m])).values()) {
+      const names = (JSON.parse(String(r.predecessors_json)) as Array<{ name: string }>).map((p) => p.name).join(', ');
+      push('merger', r, names, today, `/units/${Number(r.unit_id)}/carry-over`);
+    }
     items.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.kind.localeCompare(b.kind)));
     const byId = new Map(ownRows.map((r) => [r.id, r]));
     return {

@@ -173,6 +173,45 @@ export async function predecessorsOf(db: Db, id: number): Promise<Unit[]> {
   return rows.map(toUnit);
 }
 
+/** A merger as recorded: the unit it made, when, by which resolution, from which predecessors. */
+export interface UnitMerger {
+  id: number;
+  unitId: number;
+  mergedOn: string;
+  resolutionNumber: string | null;
+  resolutionDate: string | null;
+  predecessors: Array<{ id: number; code: string; name: string }>;
+}
+
+export async function insertMerger(trx: Db, m: Omit<UnitMerger, 'id'>, userId: number, at: string): Promise<number> {
+  return insertId(
+    trx('unit_mergers').insert({
+      unit_id: m.unitId,
+      merged_on: m.mergedOn,
+      resolution_number: m.resolutionNumber,
+      resolution_date: m.resolutionDate,
+      predecessors_json: JSON.stringify(m.predecessors),
+      created_by: userId,
+      created_at: at,
+      updated_at: at,
+    }),
+  );
+}
+
+/** The unit's last merger, or undefined when it was never the result of one. */
+export async function lastMergerOf(db: Db, unitId: number): Promise<UnitMerger | undefined> {
+  const r = (await db('unit_mergers').where('unit_id', unitId).orderBy('id', 'desc').first()) as Record<string, unknown> | undefined;
+  if (!r) return undefined;
+  return {
+    id: Number(r.id),
+    unitId: Number(r.unit_id),
+    mergedOn: String(r.merged_on),
+    resolutionNumber: (r.resolution_number as string | null) ?? null,
+    resolutionDate: (r.resolution_date as string | null) ?? null,
+    predecessors: JSON.parse(String(r.predecessors_json)) as UnitMerger['predecessors'],
+  };
+}
+
 export interface UnitRow {
   code: string;
   name: string;

@@ -22,7 +22,7 @@ function unitValues(u: Unit): Record<string, unknown> {
   };
 }
 
-export function unitRoutes(s: Pick<Services, 'inspections' | 'units'>): Router {
+export function unitRoutes(s: Pick<Services, 'inspections' | 'merger' | 'units'>): Router {
   const r = Router();
   r.use('/units', requireUser);
 
@@ -65,9 +65,10 @@ export function unitRoutes(s: Pick<Services, 'inspections' | 'units'>): Router {
   r.get('/units/:id', async (req, res) => {
     const actor = actorOf(req);
     const d = await s.units.details(actor, parseId(req.params.id));
-    const [children, counts] = await Promise.all([
+    const [children, counts, predecessorWork] = await Promise.all([
       s.units.list(actor, { ...req.query, parentId: String(d.unit.id), status: req.query.status ?? 'all' }),
       s.units.countsByKind(actor, d.unit),
+      d.predecessors.length ? s.merger.predecessorWork(d.unit) : Promise.resolve([]),
     ]);
     res.render('units/show', {
       ...labels,
@@ -78,6 +79,8 @@ export function unitRoutes(s: Pick<Services, 'inspections' | 'units'>): Router {
       canSetIso: s.units.can(actor, d.unit, 'unit.iso_state'),
       canAudit: s.units.can(actor, d.unit, 'audit.read'),
       canSeeOfficials: s.inspections.officials.canRead(actor, d.unit),
+      predecessorWork,
+      canCarry: s.units.can(actor, d.unit, 'catalog.write'),
     });
   });
 

@@ -23,6 +23,9 @@ export const mergeInput = z.object({
   /** Codes of the units merged into the target, separated by commas, spaces or new lines. */
   sources: requiredText(2000).transform((s) => [...new Set(s.split(/[\s,;]+/).filter(Boolean))]),
   date: requiredDate,
+  /** The resolution that decided the merger (e.g. `1660/NQ-UBTVQH15`) and its date, when known. */
+  resolutionNumber: optionalText(100),
+  resolutionDate: optionalDate,
 });
 
 export const isoStateInput = z.object({

@@ -11,6 +11,12 @@ import * as repo from './units.repository.ts';
 import { isoStateInput, mergeInput, moveInput, unitInput, unitListQuery, unitUpdate } from './units.schemas.ts';
 import { isActiveOn, type Unit } from './units.types.ts';
 
+/** The stored reason of the flag a merger raises: "sáp nhập" and the predecessors' names. */
+export function mergerReason(sources: Array<Pick<Unit, 'name'>>): string {
+  const text = `Sáp nhập: ${sources.map((s) => s.name).join(', ')}`;
+  return text.length > 1000 ? `${text.slice(0, 997)}...` : text;
+}
+
 export class UnitsService {
   /** Counts per kind, shown on every tree page; cleared by any unit write in this process. */
   private counts = new TtlCache<string, Record<string, number>>(10_000);
@@ -74,7 +80,8 @@ export class UnitsService {
       repo.predecessorsOf(this.db, unit.id),
       unit.mergedIntoId ? repo.findUnit(this.db, unit.mergedIntoId, { all: true }) : Promise.resolve(undefined),
     ]);
-    return { unit, ancestors, predecessors, mergedInto, active: isActiveOn(unit, this.today()) };
+    const merger = predecessors.length ? await repo.lastMergerOf(this.db, unit.id) : undefined;
+    return { unit, ancestors, predecessors, mergedInto, merger, active: isActiveOn(unit, this.today()) };
   }
 
   /** What the actor may do on a unit, for showing or hiding buttons (the service checks again). */
@@ -261,6 +268,16 @@ export class UnitsService {
         if (!target.activeFrom || target.activeFrom > data.date) {
           await repo.updateUnitRow(trx, target.id, { activeFrom: data.date }, at);
         }
+        // A merger changes the scope of the QMS: the new unit must declare again (QĐ 19/2014).
+        const reason = mergerReason(sources);
+        await repo.updateUnitRow(trx, target.id, { isoState: 'needs_redeclaration', isoStateReason: reason, isoStateChangedAt: at }, at);
+        const resolution = { resolutionNumber: data.resolutionNumber ?? null, resolutionDate: data.resolutionDate ?? null };
+        await repo.insertMerger(
+          trx,
+          { unitId: target.id, mergedOn: data.date, ...resolution, predecessors: sources.map((s) => ({ id: s.id, code: s.code, name: s.name })) },
+          actor.user.id,
+          at,
+        );
         await writeAudit(trx, {
           at,
           userId: actor.user.id,
@@ -268,7 +285,8 @@ export class UnitsService {
           entity: 'unit',
           entityId: target.id,
           unitId: target.id,
-          after: { mergedFrom: sources.map((s) => s.code), date: data.date },
+          before: { isoState: target.isoState, reason: target.isoStateReason },
+          after: { mergedFrom: sources.map((s) => s.code), date: data.date, ...resolution, isoState: 'needs_redeclaration', reason },
           requestId: actor.requestId,
         });
         return { target: (await repo.findUnit(trx, target.id, { all: true })) as Unit, sources };

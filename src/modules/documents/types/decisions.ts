@@ -132,11 +132,41 @@ export const declaration: DocumentDefinition<{ procedures: ScopeRow[] }> = {
     decisionWithAnnex(fields, number, issueDate, decisionBody(fields.legalBases, fields.articles), scopeAnnexTitle, [scopeTable(facts.procedures)]),
 };
 
+/** The merger that made the unit, as recorded: its day, resolution and predecessors. */
+export interface MergerFacts {
+  mergedOn: string;
+  resolutionNumber: string | null;
+  resolutionDate: string | null;
+  predecessors: string[];
+}
+
 export interface RedeclarationFacts {
   procedures: ScopeRow[];
   previous: { number: string; issueDate: string } | null;
   added: ScopeRow[];
   removed: ScopeRow[];
+  /** Absent in documents stored before mergers were recorded. */
+  merger?: MergerFacts | null;
+}
+
+/** The unit's last merger, when it has not been declared since (a declaration after it settles it). */
+async function mergerOf(ctx: DocumentGatherContext, declaredSince: string | null): Promise<MergerFacts | null> {
+  const m = (await ctx.db('unit_mergers').where('unit_id', ctx.unit.id).orderBy('id', 'desc').first()) as Record<string, unknown> | undefined;
+  if (!m || (declaredSince && declaredSince >= String(m.merged_on))) return null;
+  const names = (JSON.parse(String(m.predecessors_json)) as Array<{ name: string }>).map((p) => p.name);
+  return {
+    mergedOn: String(m.merged_on),
+    resolutionNumber: (m.resolution_number as string | null) ?? null,
+    resolutionDate: (m.resolution_date as string | null) ?? null,
+    predecessors: names,
+  };
+}
+
+/** "Căn cứ Nghị quyết số ... ngày ...": the resolution that decided the merger, when entered. */
+function mergerBasis(m: MergerFacts): string | null {
+  if (!m.resolutionNumber) return null;
+  const date = m.resolutionDate ? ` ${longDate(m.resolutionDate)}` : '';
+  return `Căn cứ Nghị quyết số ${m.resolutionNumber}${date} về việc sắp xếp, sáp nhập đơn vị hành chính;`;
 }
 
 const reasons: Record<string, string> = {
@@ -144,6 +174,12 @@ const reasons: Record<string, string> = {
   merger: 'Sắp xếp, sáp nhập đơn vị hành chính',
   new_version: 'Chuyển đổi sang phiên bản mới của tiêu chuẩn',
 };
+
+/** The legal bases with the merger resolution before the closing "Theo đề nghị ..." line. */
+function withMergerBasis(bases: string[], m: MergerFacts): string[] {
+  const basis = mergerBasis(m);
+  return basis ? [...bases.slice(0, -1), basis, ...bases.slice(-1)] : bases;
+}
 
 export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
   id: 'redeclaration',
@@ -177,6 +213,7 @@ export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
     const codes = (rows: ScopeRow[]) => new Set(rows.map((r) => r.code));
     return {
       procedures,
+      merger: await mergerOf(ctx, last ? String(last.issue_date) : null),
       previous: last ? { number: String(last.number_text), issueDate: String(last.issue_date) } : null,
       added: procedures.filter((p) => !codes(before).has(p.code)),
       removed: before.filter((p) => !codes(procedures).has(p.code)),
@@ -192,11 +229,15 @@ export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
           `Công bố lại Hệ thống quản lý chất lượng của ${body} phù hợp Tiêu chuẩn quốc gia ${standard} đối với các hoạt động tại Phụ lục kèm theo Quyết định này.`,
         replaces,
       ),
-      parts: { reason: 'scope_change' },
+      ...(facts.merger ? { legalBases: withMergerBasis(legalBases(unit), facts.merger) } : {}),
+      parts: { reason: facts.merger ? 'merger' : 'scope_change' },
     };
   },
   build({ facts, fields, number, issueDate }) {
-    const reason = reasons[fields.parts.reason ?? ''] ?? fields.parts.reason ?? '';
+    const given = reasons[fields.parts.reason ?? ''] ?? fields.parts.reason ?? '';
+    // After a merger the reason names the predecessors (the units the new unit's scope comes from).
+    const reason =
+      fields.parts.reason === 'merger' && facts.merger?.predecessors.length ? `${given} (sáp nhập ${facts.merger.predecessors.join(', ')})` : given;
     const since = facts.previous
       ? `so với Quyết định số ${facts.previous.number} ${longDate(facts.previous.issueDate)}`
       : '(chưa có quyết định công bố trước đó trong hệ thống)';
