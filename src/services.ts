@@ -19,6 +19,8 @@ import { ReviewsService } from './modules/reviews/reviews.service.ts';
 import { ProgrammeService } from './modules/programme/programme.service.ts';
 import { DocumentsService } from './modules/documents/documents.service.ts';
 import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.build.ts';
+import { PublicService } from './modules/public/public.service.ts';
+import { SatisfactionService } from './modules/public/satisfaction.service.ts';
 import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.build.ts';
 
 /** What the areas' services are built from. */
@@ -32,6 +34,8 @@ export interface ServiceDeps {
   plugins: PluginRegistry;
   /** Replaces the SMTP sender built from the configuration. */
   mailSender?: MailSender;
+  /** The secret shared by every process: keys the hash of a survey client's address. */
+  secret: string;
 }
 
 /** Every area's services, as the routes and the CLI use them. */
@@ -54,6 +58,9 @@ export interface Services {
   onTime: OnTimeService;
   dashboard: DashboardService;
   home: HomeService;
+  /** A unit's public page and its satisfaction survey (no sign-in). */
+  publicPages: PublicService;
+  satisfaction: SatisfactionService;
 }
 
 /**
@@ -88,9 +95,12 @@ export function buildServices(d: ServiceDeps): Services {
         .deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
         .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered')),
   );
+  const publicPages = new PublicService(db, clock, config.publicPages, () => plugins, d.secret);
   return {
     users,
     units,
+    publicPages,
+    satisfaction: new SatisfactionService(db, clock, () => publicPages.surveyForm()),
     actions,
     inspections,
     checks,

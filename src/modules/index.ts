@@ -15,6 +15,7 @@ import { documentsModule } from './documents/index.ts';
 import { inspectionsModule } from './inspections/index.ts';
 import { onTimeModule } from './ontime/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
+import { publicModule } from './public/index.ts';
 
 /**
  * The app's areas, in the order their routes are mounted (a page path is matched against the
@@ -37,4 +38,5 @@ export const modules = checkModules([
   inspectionsModule,
   onTimeModule,
   dashboardModule,
+  publicModule,
 ]);
