@@ -31,7 +31,7 @@ describeInBrowser('browser: the satisfaction survey on a phone', (ctx) => {
     await page.goto(`${ctx().app.baseUrl}/cong-khai/DNO-ND/khao-sat`);
     expect(await page.locator('h1').innerText()).to.equal('Phiếu khảo sát sự hài lòng về sự phục vụ hành chính');
     // The page fits the phone's width: nothing to scroll sideways.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).to.be.at.most(390);
     const items = page.locator('fieldset.survey-item');
     const n = await items.count();
     expect(n).to.be.greaterThan(5);

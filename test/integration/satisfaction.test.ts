@@ -1,4 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
+import jsqr from 'jsqr';
+import { PNG } from 'pngjs';
 import { forEachDatabase, makeAgent, csrfOf, type Agent } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { escapeHtml, viText } from '../fixtures/http.ts';
@@ -226,6 +232,37 @@ forEachDatabase(
       it('lists the answers per day, so that a flood stands out', async () => {
         const res = await cast.officer.agent.get(`/units/${nd}/satisfaction`);
         expect(res.text).to.match(/<td>10\/11\/2026<\/td><td class="num">3<\/td>/);
+      });
+    });
+
+    describe('the QR poster', () => {
+      it('is an A4 PDF whose QR code, read from the printed page, opens the unit’s survey', async function () {
+        this.timeout(30_000);
+        const res = await cast.officer.agent
+          .get(`/units/${nd}/satisfaction/poster.pdf`)
+          .buffer(true)
+          .parse((r, done) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => done(null, Buffer.concat(chunks)));
+          });
+        expect(res.status).to.equal(200);
+        const pdf = res.body as Buffer;
+        expect(pdf.subarray(0, 5).toString()).to.equal('%PDF-');
+        // The page as a printer would put it on paper, at 100 dpi.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poster-'));
+        fs.writeFileSync(path.join(dir, 'p.pdf'), pdf);
+        execFileSync('pdftoppm', ['-r', '100', '-png', '-singlefile', path.join(dir, 'p.pdf'), path.join(dir, 'p')]);
+        const png = PNG.sync.read(fs.readFileSync(path.join(dir, 'p.png')));
+        fs.rmSync(dir, { recursive: true, force: true });
+        // A4 at 100 dpi: 827 × 1169 pixels.
+        expect([png.width, png.height]).to.deep.equal([827, 1170]);
+        const code = jsqr.default(new Uint8ClampedArray(png.data), png.width, png.height);
+        expect(code?.data).to.equal(`${ctx().config.baseUrl}/cong-khai/DNO-CJ-ND/khao-sat`);
+      });
+
+      it('does not exist for a viewer of the unit (404)', async () => {
+        expect((await cast.viewer.agent.get(`/units/${nd}/satisfaction/poster.pdf`)).status).to.equal(404);
       });
     });
 

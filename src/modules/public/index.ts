@@ -9,6 +9,6 @@ import { satisfactionRoutes } from './satisfaction.routes.ts';
  */
 export const publicModule = defineModule({
   id: 'public',
-  pages: (s) => [publicRoutes(s), satisfactionRoutes(s)],
+  pages: (s, env) => [publicRoutes(s), satisfactionRoutes(s, env.config.baseUrl, env.translator)],
   api: (s) => [satisfactionApi(s)],
 });
