@@ -78,6 +78,7 @@ export function unitRoutes(s: Pick<Services, 'inspections' | 'units'>): Router {
       canSetIso: s.units.can(actor, d.unit, 'unit.iso_state'),
       canAudit: s.units.can(actor, d.unit, 'audit.read'),
       canSeeOfficials: s.inspections.officials.canRead(actor, d.unit),
+      canSeeSatisfaction: s.units.can(actor, d.unit, 'satisfaction.read'),
     });
   });
 
