@@ -166,6 +166,10 @@ forEachDatabase(
           JSON.stringify(await ctx().db('survey_answers').select()) + JSON.stringify(await ctx().db('audit_log').where('entity', 'survey_answer').select());
         expect(everything).to.not.include('127.0.0.1');
         expect(everything).to.not.include('0912345678');
+        // The log tells the administrator an answer came in, by no one in particular.
+        const log = await cast.admin.agent.get('/audit');
+        expect(log.status).to.equal(200);
+        expect(log.text).to.include(vi('audit.entities.survey_answer'));
       });
 
       it('takes one answer per dossier code: a second answer for it is a 422 saying so', async () => {
