@@ -57,7 +57,7 @@ export function buildApp(deps: AppDeps): BuiltApp {
   const plugins = deps.plugins ?? new PluginRegistry();
   // Every Excel import of this process is read within the configured bounds (EXCEL_*).
   useExcelLimits(config.excel);
-  const services = buildServices({ config, db, clock, logger, translator, plugins, mailSender: deps.mailSender });
+  const services = buildServices({ config, db, clock, logger, translator, plugins, mailSender: deps.mailSender, secret: deps.sessionSecret });
   const app = express();
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('view engine', 'ejs');

@@ -22,6 +22,8 @@ import { createInspectionServices, type InspectionServices } from './modules/ins
 import { HandoffsService } from './modules/handoffs/handoffs.service.ts';
 import { handOffNotices } from './modules/handoffs/handoffs.notices.ts';
 import { MergerService } from './modules/merger/merger.service.ts';
+import { PublicService } from './modules/public/public.service.ts';
+import { SatisfactionService } from './modules/public/satisfaction.service.ts';
 import { dashboardServices, type DashboardService, type HomeService, type OnTimeService } from './modules/dashboard/dashboard.build.ts';
 
 /** What the areas' services are built from. */
@@ -35,6 +37,8 @@ export interface ServiceDeps {
   plugins: PluginRegistry;
   /** Replaces the SMTP sender built from the configuration. */
   mailSender?: MailSender;
+  /** The secret shared by every process: keys the hash of a survey client's address. */
+  secret: string;
 }
 
 /** Every area's services, as the routes and the CLI use them. */
@@ -60,6 +64,9 @@ export interface Services {
   /** What waits for each user: the steps of others' work they can take. */
   handoffs: HandoffsService;
   merger: MergerService;
+  /** A unit's public page and its satisfaction survey (no sign-in). */
+  publicPages: PublicService;
+  satisfaction: SatisfactionService;
 }
 
 /**
@@ -97,9 +104,12 @@ export function buildServices(d: ServiceDeps): Services {
   const documents = new DocumentsService(db, clock, () => plugins);
   const handOff = handOffNotices(reminders.notifications, d.translator, logger);
   const catalog = createCatalogServices(db, clock, config, handOff);
+  const publicPages = new PublicService(db, clock, config.publicPages, () => plugins, d.secret);
   return {
     users,
     units,
+    publicPages,
+    satisfaction: new SatisfactionService(db, clock, () => publicPages.surveyForm()),
     actions,
     inspections,
     checks,

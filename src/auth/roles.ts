@@ -39,6 +39,9 @@ const capabilities = {
   'dashboard.read': ['coordinator'], // the province dashboard of every unit in the subtree (admin: the national overview)
   'ontime.write': ['coordinator', 'officer'], // enter on-time figures of a unit by hand or through the API
   'ontime.import': ['coordinator'], // import the on-time figures of the province's units from Excel
+  // Citizens' satisfaction surveys.
+  'satisfaction.read': ['coordinator', 'officer', 'leader'], // the survey results of a unit, its comments, the Excel export and the poster
+  'satisfaction.callbacks': ['officer', 'leader'], // the phone numbers citizens left with consent (NĐ 13/2023/NĐ-CP): the unit's own people only
 } as const satisfies Record<string, readonly Exclude<Role, 'admin'>[]>;
 
 export type Capability = keyof typeof capabilities;

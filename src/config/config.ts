@@ -64,6 +64,9 @@ const envSchema = z.object({
     .max(24 * 31)
     .default(24),
   SCHEDULER_RUN_TIMEOUT_MS: z.coerce.number().int().min(100).default(120_000),
+  PUBLIC_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  SURVEY_MAX_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  SURVEY_MAX_PER_UNIT_PER_HOUR: z.coerce.number().int().min(1).default(300),
 });
 
 export interface AppConfig {
@@ -114,6 +117,8 @@ export interface AppConfig {
     /** Attempts of one e-mail before it is given up (retried with back-off in between). */
     maxAttempts: number;
   };
+  /** The public pages: how long a unit's page is reused, and the survey's limits per hour. */
+  publicPages: { cacheMs: number; maxPerAddressPerHour: number; maxPerUnitPerHour: number };
   /** Reminders: off in tests, where the suite moves a manual clock and calls `tick` itself. */
   scheduler: { enabled: boolean; catchUpMs: number; runTimeoutMs: number };
 }
@@ -166,6 +171,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: e.EXCEL_PARSE_TIMEOUT_MS,
     },
     dashboard: { cacheMs: e.DASHBOARD_CACHE_SECONDS * 1000 },
+    publicPages: {
+      cacheMs: e.PUBLIC_CACHE_SECONDS * 1000,
+      maxPerAddressPerHour: e.SURVEY_MAX_PER_ADDRESS_PER_HOUR,
+      maxPerUnitPerHour: e.SURVEY_MAX_PER_UNIT_PER_HOUR,
+    },
     plugins: {
       enabled: e.PLUGINS.trim()
         ? e.PLUGINS.split(',')

@@ -74,5 +74,6 @@ export const auditEntities = [
   'inspection_correction',
   'on_time_figure',
   'reminder_run',
+  'survey_answer',
 ] as const;
 export type AuditEntity = (typeof auditEntities)[number];

@@ -90,6 +90,9 @@ export const errorCatalogue = {
   ONTIME_SUM: 422,
   DB_UNAVAILABLE: 503,
   INTERNAL: 500,
+  // Satisfaction surveys (the public pages).
+  SURVEY_DOSSIER_TAKEN: 422,
+  SURVEY_THROTTLED: 429,
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -16,6 +16,7 @@ import { inspectionsModule } from './inspections/index.ts';
 import { onTimeModule } from './ontime/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { mergerModule } from './merger/index.ts';
+import { publicModule } from './public/index.ts';
 
 /**
  * The app's areas, in the order their routes are mounted (a page path is matched against the
@@ -39,4 +40,5 @@ export const modules = checkModules([
   onTimeModule,
   dashboardModule,
   mergerModule,
+  publicModule,
 ]);

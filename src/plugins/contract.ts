@@ -51,8 +51,12 @@ export interface PluginManifest {
 // Forms: audit checklists and inspection forms, as data
 // ---------------------------------------------------------------------------------------------
 
-/** `iso-check`: compliance checks and internal audits; `ethics-inspection`: discipline spot checks. */
-export type FormKind = 'iso-check' | 'ethics-inspection';
+/**
+ * `iso-check`: compliance checks and internal audits; `ethics-inspection`: discipline spot checks;
+ * `satisfaction-survey`: what citizens answer on a unit's public survey page (SIPAS), one section
+ * per aspect, answered by scale, choice or short text only, raising no finding.
+ */
+export type FormKind = 'iso-check' | 'ethics-inspection' | 'satisfaction-survey';
 export type Severity = 'major' | 'minor' | 'observation';
 
 export interface ChoiceOption {
@@ -64,7 +68,17 @@ export interface ChoiceOption {
 /** How an item is answered. `yes-no-na` answers are the strings `yes`, `no` and `na`. */
 export type AnswerSpec =
   | { type: 'yes-no-na' }
-  | { type: 'scale'; min: number; max: number; minLabel?: LocalizedText; maxLabel?: LocalizedText }
+  | {
+      type: 'scale';
+      min: number;
+      max: number;
+      minLabel?: LocalizedText;
+      maxLabel?: LocalizedText;
+      /** One label per point, from `min` to `max` (a survey's "Rất không hài lòng" … "Rất hài lòng"). */
+      labels?: LocalizedText[];
+      /** Offers one more answer, stored as `na`, that counts in no average ("Không ý kiến"). */
+      noOpinion?: LocalizedText;
+    }
   | { type: 'number'; min?: number; max?: number; unit?: LocalizedText }
   | { type: 'text'; multiline?: boolean }
   | { type: 'date' }

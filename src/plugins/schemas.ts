@@ -24,9 +24,12 @@ const answerSchema = z.discriminatedUnion('type', [
       max: z.number().int(),
       minLabel: localizedSchema.optional(),
       maxLabel: localizedSchema.optional(),
+      labels: z.array(localizedSchema).optional(),
+      noOpinion: localizedSchema.optional(),
     })
     .strict()
-    .refine((a) => a.max > a.min, 'scale max must be above min'),
+    .refine((a) => a.max > a.min, 'scale max must be above min')
+    .refine((a) => !a.labels || a.labels.length === a.max - a.min + 1, 'a scale needs one label per point from min to max'),
   z
     .object({ type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), unit: localizedSchema.optional() })
     .strict()
@@ -111,37 +114,61 @@ export function conditionMisfit(item: Pick<FormItem, 'answer' | 'mandatory'>, wh
   return `"${key}" does not fit a ${a.type} answer`;
 }
 
-export const formSchema = z
+const surveyAnswerTypes = ['scale', 'choice', 'text'];
+
+/** A survey is answered by anonymous citizens: a few answer types, one per unit, no findings. */
+function surveyProblems(form: z.infer<typeof formShape>, ctx: z.RefinementCtx): void {
+  if (form.appliesTo !== 'unit') ctx.addIssue({ code: 'custom', path: ['appliesTo'], message: 'a satisfaction survey applies to a unit' });
+  form.sections.forEach((s, si) => {
+    if (s.repeatPerPerson) ctx.addIssue({ code: 'custom', path: ['sections', si, 'repeatPerPerson'], message: 'a survey section is answered once' });
+    s.items.forEach((item, ii) => {
+      const path = ['sections', si, 'items', ii];
+      if (!surveyAnswerTypes.includes(item.answer.type))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'answer', 'type'],
+          message: `a survey item is answered by scale, choice or text, not ${item.answer.type}`,
+        });
+      if (item.findings?.length) ctx.addIssue({ code: 'custom', path: [...path, 'findings'], message: 'a survey answer raises no finding' });
+      if (item.answer.type === 'text' && item.weight > 0)
+        ctx.addIssue({ code: 'custom', path: [...path, 'weight'], message: 'a text answer has no score: weight 0' });
+    });
+  });
+}
+
+const formShape = z
   .object({
     id: slug,
     version: z.number().int().positive(),
     title: localizedSchema,
     description: localizedSchema.optional(),
-    kind: z.enum(['iso-check', 'ethics-inspection']),
+    kind: z.enum(['iso-check', 'ethics-inspection', 'satisfaction-survey']),
     appliesTo: z.enum(['unit', 'procedure']),
     sections: z.array(sectionSchema).min(1, 'a form needs at least one section'),
   })
-  .strict()
-  .superRefine((form, ctx) => {
-    const sectionIds = new Set<string>();
-    const itemIds = new Set<string>();
-    let total = 0;
-    form.sections.forEach((s, si) => {
-      if (sectionIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'id'], message: `duplicate section id "${s.id}"` });
-      sectionIds.add(s.id);
-      s.items.forEach((item, ii) => {
-        const path = ['sections', si, 'items', ii];
-        if (itemIds.has(item.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate item id "${item.id}"` });
-        itemIds.add(item.id);
-        total += item.weight;
-        (item.findings ?? []).forEach((f, fi) => {
-          const misfit = conditionMisfit(item, f.when);
-          if (misfit) ctx.addIssue({ code: 'custom', path: [...path, 'findings', fi, 'when'], message: misfit });
-        });
+  .strict();
+
+export const formSchema = formShape.superRefine((form, ctx) => {
+  const sectionIds = new Set<string>();
+  const itemIds = new Set<string>();
+  let total = 0;
+  form.sections.forEach((s, si) => {
+    if (sectionIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sections', si, 'id'], message: `duplicate section id "${s.id}"` });
+    sectionIds.add(s.id);
+    s.items.forEach((item, ii) => {
+      const path = ['sections', si, 'items', ii];
+      if (itemIds.has(item.id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate item id "${item.id}"` });
+      itemIds.add(item.id);
+      total += item.weight;
+      (item.findings ?? []).forEach((f, fi) => {
+        const misfit = conditionMisfit(item, f.when);
+        if (misfit) ctx.addIssue({ code: 'custom', path: [...path, 'findings', fi, 'when'], message: misfit });
       });
     });
-    if (total <= 0) ctx.addIssue({ code: 'custom', path: ['sections'], message: 'the weights add up to 0: nothing to score' });
   });
+  if (form.kind === 'satisfaction-survey') surveyProblems(form, ctx);
+  if (total <= 0) ctx.addIssue({ code: 'custom', path: ['sections'], message: 'the weights add up to 0: nothing to score' });
+});
 
 export const reminderSchema = z
   .object({

@@ -28,6 +28,7 @@ import { checkApi } from '../../src/modules/checks/checks.api.ts';
 import { actionApi } from '../../src/modules/actions/actions.api.ts';
 import { inspectionApi } from '../../src/modules/inspections/inspections.api.ts';
 import { documentApi } from '../../src/modules/documents/documents.api.ts';
+import { satisfactionApi } from '../../src/modules/public/satisfaction.api.ts';
 
 /**
  * docs/api.md is the API's reference, and every example in it is a test: each request is sent to
@@ -52,6 +53,7 @@ describe('the API reference (docs/api.md)', () => {
       documentApi(stub),
       onTimeApi(stub),
       dashboardApi(stub),
+      satisfactionApi(stub),
     ];
     const routes = routers.flatMap((r) => routesOf(r, '/api/v1'));
     expect(routes).to.include('GET /api/v1/units/:id');

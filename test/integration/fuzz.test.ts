@@ -43,6 +43,15 @@ const publicForms: Row[] = [
     may: 'everyone',
     ok: 404,
   },
+  // A unit's public page, and its survey (this suite loads no plugin, so there is no survey form).
+  { method: 'GET', path: '/cong-khai/DNO-CJ-ND', may: 'everyone', ok: 200 },
+  {
+    method: 'POST',
+    path: '/cong-khai/DNO-CJ-ND/khao-sat',
+    body: () => ({ dossierCode: 'H01.2026.1', a_courteous: '5', comment: 'Tốt' }),
+    may: 'everyone',
+    ok: 404,
+  },
 ];
 const fuzzRows = [...routes, ...publicForms];
 

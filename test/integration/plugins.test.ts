@@ -13,7 +13,7 @@ import { engines, freshDb, type TestDb } from '../helpers/databases.ts';
 import { makeAgent, testConfig, testPassword, type Agent } from '../helpers/app.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/plugins');
-const bundled = ['discipline-inspection', 'iso-calendar', 'iso-internal-audit', 'one-stop-shop'];
+const bundled = ['discipline-inspection', 'iso-calendar', 'iso-internal-audit', 'one-stop-shop', 'sipas'];
 
 /** A logger whose error lines the test can read. */
 function capturingLogger(): { logger: Logger; errors: Array<{ plugin?: string; phase?: string; msg: string }> } {
@@ -242,7 +242,7 @@ for (const dialect of engines()) {
       expect(registry.get('not-installed')).to.include({ status: 'failed', phase: 'discover' });
     });
 
-    it('loads the four bundled plugins, and each can be disabled without touching the others', async () => {
+    it('loads the five bundled plugins, and each can be disabled without touching the others', async () => {
       const all = await loadPlugins({ db: tdb.db, logger: pino({ level: 'silent' }), clock, translator: new Translator() });
       expect(all.list().map((r) => [r.id, r.status, r.error])).to.deep.equal(bundled.map((id) => [id, 'loaded', undefined]));
       for (const off of bundled) {

@@ -81,6 +81,7 @@ export function unitRoutes(s: Pick<Services, 'inspections' | 'merger' | 'units'>
       canSeeOfficials: s.inspections.officials.canRead(actor, d.unit),
       predecessorWork,
       canCarry: s.units.can(actor, d.unit, 'catalog.write'),
+      canSeeSatisfaction: s.units.can(actor, d.unit, 'satisfaction.read'),
     });
   });
 
