@@ -87,7 +87,7 @@ const split = (s: string | undefined) => [
   ),
 ];
 
-/** Inspection teams of a province and their yearly plans (issue 6). Coordinators manage them. */
+/** Inspection teams of a province and their yearly plans. Coordinators manage them. */
 export class TeamsService {
   constructor(
     private readonly db: Knex,
