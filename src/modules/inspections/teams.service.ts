@@ -10,7 +10,8 @@ import { iso } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import { idsInScope, personNotInScope, resolvePeople } from '../users/people-in-scope.ts';
-import { covers, teamPaths } from './inspections.access.ts';
+import { covers } from './inspections.access.ts';
+import { teamPaths } from './inspections.repository.ts';
 
 export interface TeamMember {
   userId: number;
