@@ -111,14 +111,12 @@ export async function markRecordClosed(
   signatories: { teamLeaderName: string; unitRepresentativeName: string },
   at: string,
 ): Promise<void> {
-  await trx('inspections')
-    .where('id', id)
-    .update({
-      status: 'record_closed',
-      closed_at: at,
-      team_leader_name: signatories.teamLeaderName,
-      unit_representative_name: signatories.unitRepresentativeName,
-    });
+  await trx('inspections').where('id', id).update({
+    status: 'record_closed',
+    closed_at: at,
+    team_leader_name: signatories.teamLeaderName,
+    unit_representative_name: signatories.unitRepresentativeName,
+  });
 }
 
 /**
