@@ -4,7 +4,7 @@ import type { Db } from '../../kernel/db.ts';
 import { isTeamMember, loadInspection } from './inspections.repository.ts';
 import type { Inspection } from './inspections.types.ts';
 
-export { inspectionStatuses, type Inspection, type InspectionKind, type InspectionStatus } from './inspections.types.ts';
+export { inspectionStatuses, type Inspection } from './inspections.types.ts';
 
 /**
  * What one user may do with one inspection. The privacy rule: the personal violations

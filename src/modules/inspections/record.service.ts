@@ -16,7 +16,7 @@ import type { Conclusion, Correction, Violation } from './record.repository.ts';
 import type { Attendance, InspectionAnswer, InspectionFile, InspectionsService } from './inspections.service.ts';
 import type { Db } from '../../kernel/db.ts';
 
-export type { Conclusion, Correction, CorrectionStatus, Violation } from './record.repository.ts';
+export type { Conclusion, Correction, Violation } from './record.repository.ts';
 
 /**
  * Everything about one inspection that the actor may see. Without the personal right (the unit's
