@@ -215,3 +215,9 @@ export async function isoStateOf(db: Db, unitId: number): Promise<{ isoState: st
   if (!row) return undefined;
   return { isoState: String(row.iso_state), isoStandard: (row.iso_standard as string | null) ?? null, reason: (row.iso_state_reason as string | null) ?? null };
 }
+
+/** The frozen form a check is answered against, alone (the corrective actions name its items). */
+export async function checkFormOf(db: Db, checkId: number): Promise<FormDefinition | undefined> {
+  const row = (await db('checks').where('id', checkId).first('form_json')) as { form_json: string } | undefined;
+  return row ? (JSON.parse(row.form_json) as FormDefinition) : undefined;
+}
