@@ -26,7 +26,7 @@ export const errorCatalogue = {
   PASSWORD_WRONG: 422,
   TOKEN_INVALID: 401,
   TOKEN_THROTTLED: 429,
-  // Catalog (issue 3).
+  // Catalog: procedures, their lifecycle and Excel.
   STALE_EDIT: 409,
   TTHC_CODE_TAKEN: 422,
   TTHC_OTHER_PROVINCE: 422,
@@ -57,35 +57,35 @@ export const errorCatalogue = {
   IMPORT_TOO_MANY_COLUMNS: 422,
   IMPORT_TOO_MANY_CELLS: 422,
   IMPORT_TOO_COMPLEX: 422,
-  // Checks (issue 5).
+  // Checks: plan, answers, submit.
   CHECK_LOCKED: 409,
   CHECK_INCOMPLETE: 422,
-  // Checks: sign-off and its states (issue 5).
+  // Checks: sign-off and its states.
   CHECK_NOT_SUBMITTED: 409,
   CHECK_SIGNED: 409,
   CHECK_NOT_STARTED: 409,
-  // Corrective actions, management reviews, audit programme (issue 5, actions area).
+  // Corrective actions, management reviews, audit programme.
   ACTION_WRONG_STATE: 409,
   ACTION_SELF_VERIFY: 403,
   ACTION_NOT_OWNER: 403,
   FINDING_CLOSED: 409,
   FINDING_ACTIONS_UNVERIFIED: 422,
   REVIEW_FINAL: 409,
-  // Inspections (issue 6).
+  // Inspections: teams, plans, records.
   INSPECTION_WRONG_STATE: 409,
   INSPECTION_UNMARKED: 422,
   OFFICIAL_DUPLICATE: 422,
   CORRECTION_WRONG_STATE: 409,
   INSPECTION_FILE_TYPE: 422,
   INSPECTION_FILE_TOO_LARGE: 422,
-  // Documents (issue 7).
+  // Documents drafted from the data.
   DOCUMENT_WRONG_STATE: 409,
   DOCUMENT_NOT_APPROVED: 409,
   DOCUMENT_NOT_ISSUED: 409,
   DOCUMENT_NUMBER_TAKEN: 422,
   DOCUMENT_REFUSED: 422,
   DOCUMENT_GLYPHS: 422,
-  // Dashboards and on-time figures (issue 8).
+  // Dashboards and on-time figures.
   ONTIME_OVERLAP: 422,
   ONTIME_SUM: 422,
   DB_UNAVAILABLE: 503,

@@ -329,3 +329,24 @@ export async function unfinishedDueBetween(db: Db, from: string | null, to: stri
   ])) as Array<Record<string, unknown>>;
   return rows.map(toAction);
 }
+
+export interface ActionMove {
+  to: ActionStatus;
+  /** Who verified (or reopened) it, with the note. */
+  verification?: { by: number; note: string | null };
+}
+
+/**
+ * Moves an action on, conditional on the version and status read before: of two moves at once,
+ * the second finds it changed (false).
+ */
+export async function moveAction(trx: Db, id: number, read: { version: number; status: ActionStatus }, m: ActionMove, at: string): Promise<boolean> {
+  const changes: Record<string, unknown> = { status: m.to };
+  if (m.to === 'done') changes.done_at = at;
+  if (m.verification) Object.assign(changes, { verified_by: m.verification.by, verified_at: at, verification_note: m.verification.note });
+  const n = await trx('corrective_actions')
+    .where({ id, version: read.version, status: read.status })
+    .whereNull('deleted_at')
+    .update({ ...changes, version: read.version + 1, updated_at: at });
+  return n > 0;
+}

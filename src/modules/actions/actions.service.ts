@@ -7,10 +7,11 @@ import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Page } from '../../kernel/pagination.ts';
 import { dayText, iso, vnDate } from '../../lib/time.ts';
-import type { FormDefinition, LocalizedText } from '../../plugins/contract.ts';
+import type { LocalizedText } from '../../plugins/contract.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { findItem } from '../checks/checks.logic.ts';
+import { checkFormOf } from '../checks/checks.repository.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { peopleWithin, personNotInScope, resolvePeople, type PeopleWithin } from '../users/people-in-scope.ts';
 import type { Unit } from '../units/units.types.ts';
@@ -147,11 +148,7 @@ export class ActionsService {
 
   async finding(actor: Actor, id: number): Promise<FindingDetails> {
     const finding = await this.readableFinding(actor, id);
-    const [actions, check] = await Promise.all([
-      repo.actionsOfFinding(this.db, id),
-      this.db('checks').where('id', finding.checkId).first('form_json') as Promise<{ form_json: string } | undefined>,
-    ]);
-    const form = check ? (JSON.parse(check.form_json) as FormDefinition) : undefined;
+    const [actions, form] = await Promise.all([repo.actionsOfFinding(this.db, id), checkFormOf(this.db, finding.checkId)]);
     const today = this.today();
     const views = actions.map((a) => this.view(actor, a, today));
     return {
@@ -275,16 +272,9 @@ export class ActionsService {
 
     await this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
-      const changes: Record<string, unknown> = { status: d.to };
-      if (d.to === 'done') changes.done_at = at;
-      if (d.to === 'verified' || d.to === 'reopened')
-        Object.assign(changes, { verified_by: actor.user.id, verified_at: at, verification_note: d.note ?? null });
+      const verification = d.to === 'verified' || d.to === 'reopened' ? { by: actor.user.id, note: d.note ?? null } : undefined;
       // Conditional on the version read above: of two moves at once, the second finds it changed.
-      const n = await trx('corrective_actions')
-        .where({ id, version: a.version, status: a.status })
-        .whereNull('deleted_at')
-        .update({ ...changes, version: a.version + 1, updated_at: at });
-      if (!n) throw new AppError('ACTION_WRONG_STATE', { status: a.status });
+      if (!(await repo.moveAction(trx, id, a, { to: d.to, verification }, at))) throw new AppError('ACTION_WRONG_STATE', { status: a.status });
       await writeAudit(trx, {
         at,
         userId: actor.user.id,

@@ -182,3 +182,9 @@ export async function tthcByIds(db: Db, ids: number[]): Promise<Tthc[]> {
   if (ids.length === 0) return [];
   return ((await db('tthc').whereIn('id', ids)) as Array<Record<string, unknown>>).map(toTthc);
 }
+
+/** Every province's id and path, by name (the caller keeps those in a scope). */
+export async function provincePaths(db: Db): Promise<Array<{ id: number; path: string }>> {
+  const rows = (await db('units').where('kind', 'province').orderBy('name').select('id', 'path')) as Array<{ id: number; path: string }>;
+  return rows.map((r) => ({ id: Number(r.id), path: String(r.path) }));
+}

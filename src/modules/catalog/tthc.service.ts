@@ -46,8 +46,7 @@ export class TthcService {
   /** Provinces whose list the actor keeps (for the province menu of the forms). */
   async managedProvinces(actor: Actor): Promise<Unit[]> {
     const scope = scopeFor(actor.user, 'tthc.manage');
-    const rows = (await this.db('units').where('kind', 'province').orderBy('name').select('id', 'path')) as Array<{ id: number; path: string }>;
-    const ids = rows.filter((r) => inScope(scope, r.path)).map((r) => Number(r.id));
+    const ids = (await repo.provincePaths(this.db)).filter((r) => inScope(scope, r.path)).map((r) => r.id);
     return (await Promise.all(ids.map((id) => findUnit(this.db, id, { all: true })))).filter((u): u is Unit => !!u);
   }
 

@@ -10,7 +10,6 @@ import { itemsOf } from './checks.logic.ts';
 import { checkKinds, type Replaced } from './checks.service.ts';
 import { evidenceAccept, dispositionOf } from './evidence.ts';
 import { severities } from './findings.service.ts';
-import { issuedProcedures } from './iso-state.ts';
 import { trendChart } from './trend-chart.ts';
 
 /** The check page, with whatever the request adds (errors, the typed finding, a notice). */
@@ -18,7 +17,7 @@ async function renderCheck(s: Pick<Services, 'checks'>, req: Request, res: Respo
   const actor = actorOf(req);
   const d = await s.checks.details(actor, parseId(req.params.id));
   const itemText = new Map(itemsOf(d.form).map(({ item }) => [item.id, item]));
-  const [diff, unitProcedures] = await Promise.all([s.checks.cycles.diff(d.check.id), d.canRecord ? issuedProcedures(s.checks.db, d.check.unitId) : []]);
+  const [diff, unitProcedures] = await Promise.all([s.checks.cycles.diff(d.check.id), d.canRecord ? s.checks.issuedProcedures(d.check.unitId) : []]);
   res.status(status).render('checks/show', {
     ...d,
     itemText,
@@ -84,7 +83,7 @@ export function checkRoutes(s: Pick<Services, 'actions' | 'checks'>): Router {
     const actor = actorOf(req);
     const { unit } = await s.checks.listForUnit(actor, unitId);
     if (!s.checks.canPlan(actor, unit)) throw new AppError('NOT_FOUND');
-    return { unit, forms: s.checks.plannableForms(), kinds: checkKinds, procedures: await issuedProcedures(s.checks.db, unit.id) };
+    return { unit, forms: s.checks.plannableForms(), kinds: checkKinds, procedures: await s.checks.issuedProcedures(unit.id) };
   };
 
   r.get('/units/:id/checks/new', async (req, res) => {

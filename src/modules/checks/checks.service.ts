@@ -5,26 +5,30 @@ import { AppError, type FieldErrors } from '../../kernel/errors.ts';
 import { idList, optionalId, optionalText, requiredDate, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { dayText, iso, vnDate } from '../../lib/time.ts';
-import { insertId, isPostgres } from '../../db/helpers.ts';
+import { iso, vnDate } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import type { FormDefinition, NotificationDraft } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { unitFor } from '../units/units.repository.ts';
 import { idsInScope, personNotInScope, provincePathOf, resolvePeople } from '../users/people-in-scope.ts';
 import type { Unit } from '../units/units.types.ts';
-import { CheckFilesService, filesOf } from './files.service.ts';
-import { CheckFindingsService, findingsOf } from './findings.service.ts';
+import { CheckFilesService } from './files.service.ts';
+import { CheckFindingsService } from './findings.service.ts';
 import { CheckCyclesService } from './cycles.service.ts';
 import { CheckListService } from './list.service.ts';
-import { applyingAfterAudit, internalAuditFormId, issuedProcedures } from './iso-state.ts';
+import { replacedNotice } from './answers.notice.ts';
+import { applyingAfterAudit, internalAuditFormId } from './iso-state.ts';
+import * as repo from './checks.repository.ts';
+import { answerAuthorOf, answersOf, answerValuesOf, upsertAnswer } from './answers.repository.ts';
+import { filesOf } from './check-files.repository.ts';
+import { findingsOf, insertRaisedFindings } from './findings.repository.ts';
 import {
   checkKinds,
   type Check,
   type CheckDetails,
   type CheckGate,
-  type CheckKind,
-  type CheckStatus,
+  type LoadedCheck,
+  type ProcedureRef,
   type Replaced,
   type SavedAnswer,
 } from './checks.types.ts';
@@ -64,78 +68,10 @@ const answerInput = z.object({
 
 const formCacheSize = 500;
 
-const checkColumns = [
-  'c.id',
-  'c.unit_id',
-  'c.form_id',
-  'c.form_version',
-  'c.form_json',
-  'c.check_date',
-  'c.kind',
-  'c.status',
-  'c.score',
-  'c.submitted_at',
-  'c.created_at',
-  'c.signed_off_by',
-  'c.signed_off_at',
-  'c.previous_check_id',
-  'u.path as unit_path',
-  'u.name as unit_name',
-];
-
-function toCheck(r: Record<string, unknown>, known?: FormDefinition): Check & { form: FormDefinition } {
-  const form = known ?? (JSON.parse(String(r.form_json)) as FormDefinition);
-  return {
-    id: Number(r.id),
-    unitId: Number(r.unit_id),
-    unitPath: String(r.unit_path),
-    unitName: String(r.unit_name),
-    formId: String(r.form_id),
-    formVersion: Number(r.form_version),
-    formTitle: form.title,
-    checkDate: String(r.check_date),
-    kind: r.kind as CheckKind,
-    status: r.status as CheckStatus,
-    score: r.score === null || r.score === undefined ? null : Number(r.score),
-    submittedAt: (r.submitted_at as string | null) ?? null,
-    createdAt: String(r.created_at),
-    form,
-    signedOffBy: r.signed_off_by === null || r.signed_off_by === undefined ? null : Number(r.signed_off_by),
-    signedOffAt: (r.signed_off_at as string | null) ?? null,
-    previousCheckId: r.previous_check_id === null || r.previous_check_id === undefined ? null : Number(r.previous_check_id),
-  };
-}
-
 /**
  * Checks and internal audits of a unit: plan, answer item by item, score, submit, findings.
  * Scope as for units: a check of a unit outside the caller's scope does not exist (404).
  */
-/**
- * The earlier author of an answer another auditor replaced is told so in the inbox (issue 5:
- * "the later one wins and the earlier author is told"): which item, by whom, what it now says.
- * Once per item, person replaced and day, however often the two go back and forth.
- */
-function replacedNotice(check: Check & { form: FormDefinition }, itemId: string, r: Replaced, by: Actor, day: string): NotificationDraft {
-  const item = findItem(check.form, itemId)?.item;
-  const ref = item ? `${item.ref} ` : '';
-  const what = { vi: item ? item.text.vi : itemId, en: item ? item.text.en : itemId };
-  const was = (v: string | null, none: string) => (v === null || v === '' ? none : `“${v.length > 200 ? `${v.slice(0, 200)}…` : v}”`);
-  const date = dayText(check.checkDate);
-  return {
-    recipient: { userId: r.userId },
-    title: {
-      vi: `Câu trả lời của bạn đã được thay: ${ref}(${check.unitName}, ${date})`,
-      en: `Your answer was replaced: ${ref}(${check.unitName}, ${date})`,
-    },
-    body: {
-      vi: `${by.user.fullName} đã trả lời lại câu “${what.vi}”. Trước đó bạn trả lời ${was(r.value, 'để trống')}.`,
-      en: `${by.user.fullName} answered “${what.en}” again. Your answer was ${was(r.value, 'empty')}.`,
-    },
-    link: `/checks/${check.id}#i-${encodeURIComponent(itemId)}`,
-    dedupeKey: `answer-replaced:${check.id}:${itemId}:${r.userId}:${day}`,
-  };
-}
-
 export class ChecksService implements CheckGate {
   readonly files: CheckFilesService;
   readonly findings: CheckFindingsService;
@@ -149,7 +85,7 @@ export class ChecksService implements CheckGate {
    * author of an answer another auditor replaced hears of it.
    */
   constructor(
-    readonly db: Knex,
+    private readonly db: Knex,
     private readonly clock: Clock,
     private readonly plugins: () => PluginRegistry,
     uploadMaxBytes = 10240 * 1024,
@@ -174,6 +110,11 @@ export class ChecksService implements CheckGate {
       .filter((f) => f.kind === 'iso-check');
   }
 
+  /** A unit's procedures in force: what a check's scope and a finding may name (the caller holds the unit). */
+  issuedProcedures(unitId: number): Promise<ProcedureRef[]> {
+    return repo.issuedProcedures(this.db, unitId);
+  }
+
   canPlan(actor: Actor, unit: Unit): boolean {
     return inScope(scopeFor(actor.user, 'check.plan'), unit.path);
   }
@@ -184,21 +125,7 @@ export class ChecksService implements CheckGate {
 
   async listForUnit(actor: Actor, unitId: number): Promise<{ unit: Unit; checks: Check[] }> {
     const unit = await this.unit(actor, unitId, 'unit.read');
-    const rows = (await this.db('checks as c')
-      .join('units as u', 'u.id', 'c.unit_id')
-      .where('c.unit_id', unit.id)
-      .orderBy([
-        { column: 'c.check_date', order: 'desc' },
-        { column: 'c.id', order: 'desc' },
-      ])
-      .select(checkColumns)) as Array<Record<string, unknown>>;
-    return {
-      unit,
-      checks: rows.map((r) => {
-        const { form: _form, ...c } = toCheck(r);
-        return c;
-      }),
-    };
+    return { unit, checks: await repo.checksOfUnit(this.db, unit.id) };
   }
 
   async plan(actor: Actor, unitId: number, input: unknown): Promise<Check> {
@@ -225,10 +152,10 @@ export class ChecksService implements CheckGate {
 
     const procedureIds = [...new Set(data.procedureIds)];
     if (procedureIds.length) {
-      const issued = await issuedProcedures(this.db, unit.id, procedureIds);
+      const issued = await repo.issuedProcedures(this.db, unit.id, procedureIds);
       if (issued.length !== procedureIds.length) fields.procedureIds = { key: 'v.check_procedure_unknown' };
     }
-    if (data.previousCheckId !== undefined && !(await this.db('checks').where({ id: data.previousCheckId, unit_id: unit.id }).first('id'))) {
+    if (data.previousCheckId !== undefined && !(await repo.isCheckOfUnit(this.db, data.previousCheckId, unit.id))) {
       fields.previousCheckId = { key: 'v.check_previous_unknown' };
     }
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
@@ -236,23 +163,20 @@ export class ChecksService implements CheckGate {
     const auditorIds = auditors.found.map((u) => u.id);
     const now = iso(this.clock.now());
     const id = await this.db.transaction(async (trx) => {
-      const newId = await insertId(
-        trx('checks').insert({
-          unit_id: unit.id,
-          form_id: form.id,
-          form_version: form.version,
-          form_json: JSON.stringify(form),
-          check_date: data.checkDate,
+      const newId = await repo.insertCheck(
+        trx,
+        {
+          unitId: unit.id,
+          form,
+          checkDate: data.checkDate,
           kind: data.kind,
-          status: 'planned',
-          created_by: actor.user.id,
-          created_at: now,
-          updated_at: now,
-          previous_check_id: data.previousCheckId ?? null,
-        }),
+          createdBy: actor.user.id,
+          previousCheckId: data.previousCheckId ?? null,
+          auditorIds,
+          procedureIds,
+        },
+        now,
       );
-      if (auditorIds.length) await trx('check_auditors').insert(auditorIds.map((user_id) => ({ check_id: newId, user_id })));
-      if (procedureIds.length) await trx('check_procedures').insert(procedureIds.map((procedure_id) => ({ check_id: newId, procedure_id })));
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,
@@ -277,16 +201,12 @@ export class ChecksService implements CheckGate {
   }
 
   /** The check by id, whoever asks (callers check the scope). */
-  async load(db: Db, id: number): Promise<(Check & { form: FormDefinition }) | undefined> {
+  async load(db: Db, id: number): Promise<LoadedCheck | undefined> {
     // A check's form is a frozen copy, never changed: once read it is kept, and every save after
     // reads neither the column (tens of kB for an audit form) nor parses it again.
     const known = this.forms.get(id);
-    const row = (await db('checks as c')
-      .join('units as u', 'u.id', 'c.unit_id')
-      .where('c.id', id)
-      .first(known ? checkColumns.filter((c) => c !== 'c.form_json') : checkColumns)) as Record<string, unknown> | undefined;
-    if (!row) return undefined;
-    const check = toCheck(row, known);
+    const check = await repo.findCheck(db, id, known);
+    if (!check) return undefined;
     if (!known) {
       if (this.forms.size >= formCacheSize) this.forms.delete(this.forms.keys().next().value as number);
       this.forms.set(id, check.form);
@@ -294,16 +214,12 @@ export class ChecksService implements CheckGate {
     return check;
   }
 
-  private async isAuditor(db: Db, checkId: number, userId: number): Promise<boolean> {
-    return !!(await db('check_auditors').where({ check_id: checkId, user_id: userId }).first('user_id'));
-  }
-
   /** A check the actor may read (404 otherwise), and whether they may answer it. */
   async readable(actor: Actor, id: number, db: Db = this.db) {
     const check = await this.load(db, id);
     if (!check || !inScope(scopeFor(actor.user, 'unit.read'), check.unitPath)) throw new AppError('NOT_FOUND');
     // Those who hold the right on the unit answer; so do the auditors named on the check.
-    const canAnswer = inScope(scopeFor(actor.user, 'check.answer'), check.unitPath) || (await this.isAuditor(db, id, actor.user.id));
+    const canAnswer = inScope(scopeFor(actor.user, 'check.answer'), check.unitPath) || (await repo.isAuditor(db, id, actor.user.id));
     return { check, canAnswer };
   }
 
@@ -313,54 +229,20 @@ export class ChecksService implements CheckGate {
     return r.check;
   }
 
-  private async answersOf(db: Db, checkId: number): Promise<Map<string, StoredAnswer>> {
-    const rows = (await db('check_answers as a')
-      .join('users as u', 'u.id', 'a.answered_by')
-      .where('a.check_id', checkId)
-      .select('a.section_id', 'a.item_id', 'a.value', 'a.note', 'a.answered_by', 'u.full_name', 'a.answered_at', 'a.version')) as Array<
-      Record<string, unknown>
-    >;
-    return new Map(
-      rows.map((r) => [
-        String(r.item_id),
-        {
-          sectionId: String(r.section_id),
-          itemId: String(r.item_id),
-          value: (r.value as string | null) ?? null,
-          note: (r.note as string | null) ?? null,
-          answeredBy: Number(r.answered_by),
-          answeredByName: String(r.full_name),
-          answeredAt: String(r.answered_at),
-          version: Number(r.version),
-        },
-      ]),
-    );
-  }
-
   async details(actor: Actor, id: number): Promise<CheckDetails> {
     const { check, canAnswer } = await this.readable(actor, id);
     const [answers, auditors, findings, files, procedures, signer] = await Promise.all([
-      this.answersOf(this.db, id),
-      this.db('check_auditors as ca')
-        .join('users as u', 'u.id', 'ca.user_id')
-        .where('ca.check_id', id)
-        .orderBy('u.full_name')
-        .select('u.id', 'u.username', 'u.full_name') as Promise<Array<Record<string, unknown>>>,
+      answersOf(this.db, id),
+      repo.auditorsOf(this.db, id),
       findingsOf(this.db, id),
       filesOf(this.db, id),
-      this.db('check_procedures as cp')
-        .join('procedures as p', 'p.id', 'cp.procedure_id')
-        .where('cp.check_id', id)
-        .orderBy('p.code')
-        .select('p.id', 'p.code', 'p.title') as Promise<Array<Record<string, unknown>>>,
-      check.signedOffBy
-        ? (this.db('users').where('id', check.signedOffBy).first('full_name') as Promise<{ full_name: string } | undefined>)
-        : Promise.resolve(undefined),
+      repo.scopeProceduresOf(this.db, id),
+      check.signedOffBy ? repo.fullNameOf(this.db, check.signedOffBy) : Promise.resolve(undefined),
     ]);
     const shownAuditors = await idsInScope(
       this.db,
       { subtrees: [provincePathOf(check.unitPath)] },
-      auditors.map((a) => Number(a.id)),
+      auditors.map((a) => a.id),
     );
     const { form, ...plain } = check;
     return {
@@ -369,15 +251,13 @@ export class ChecksService implements CheckGate {
       answers,
       canAnswer: canAnswer && check.status !== 'submitted',
       // Older checks may name an auditor of another province: such a name is not shown.
-      auditors: auditors
-        .filter((a) => shownAuditors.has(Number(a.id)))
-        .map((a) => ({ id: Number(a.id), username: String(a.username), fullName: String(a.full_name) })),
+      auditors: auditors.filter((a) => shownAuditors.has(a.id)),
       scoring: scoreCheck(form, answers),
       progress: progressOf(form, answers),
       findings,
       files,
-      procedures: procedures.map((p) => ({ id: Number(p.id), code: String(p.code), title: String(p.title) })),
-      signOff: check.signedOffBy && check.signedOffAt ? { userId: check.signedOffBy, fullName: String(signer?.full_name ?? ''), at: check.signedOffAt } : null,
+      procedures,
+      signOff: check.signedOffBy && check.signedOffAt ? { userId: check.signedOffBy, fullName: signer ?? '', at: check.signedOffAt } : null,
       canSign: check.status === 'submitted' && !check.signedOffAt && inScope(scopeFor(actor.user, 'check.sign'), check.unitPath),
       canRecord: canAnswer && check.status !== 'planned' && !check.signedOffAt,
     };
@@ -400,7 +280,7 @@ export class ChecksService implements CheckGate {
   }
 
   private async writeAnswer(
-    check: Check & { form: FormDefinition },
+    check: LoadedCheck,
     sectionId: string,
     itemId: string,
     value: string | null,
@@ -411,25 +291,12 @@ export class ChecksService implements CheckGate {
     const { form, id: checkId } = check;
     // The first answer moves the check on; the row (with its frozen form) is not rewritten by
     // every save after it, nor even visited once the check was seen in progress.
-    if (check.status === 'planned') await this.db('checks').where({ id: checkId, status: 'planned' }).update({ status: 'in_progress', updated_at: now });
-    const before = (await this.db('check_answers').where({ check_id: checkId, item_id: itemId }).first('answered_by', 'answered_at', 'value')) as
-      Record<string, unknown> | undefined;
-    // One statement writes the answer, and only while the check is not submitted: no transaction
-    // holds the connection between statements (SQLite has one, and 50 auditors saving at once
-    // would queue behind each other's round trips). The version grows in the statement itself.
-    // On PostgreSQL the check's row is read shared: a submit (which updates the row) waits for
-    // this save, or this save waits for the submit and then sees the check submitted.
-    const share = isPostgres(this.db) ? ' for share' : '';
-    const written = (await this.db.raw(
-      `insert into check_answers (check_id, section_id, item_id, value, note, answered_by, answered_at, version)
-       select ?, ?, ?, ?, ?, ?, ?, 1 where (select status from checks where id = ?${share}) <> 'submitted'
-       on conflict (check_id, item_id) do update set value = excluded.value, note = excluded.note,
-         answered_by = excluded.answered_by, answered_at = excluded.answered_at, version = check_answers.version + 1
-       returning version`,
-      [checkId, sectionId, itemId, value, note, actor.user.id, now, checkId],
-    )) as Array<{ version: number }> | { rows: Array<{ version: number }> };
-    const [row] = Array.isArray(written) ? written : written.rows;
-    if (!row) throw new AppError('CHECK_LOCKED');
+    if (check.status === 'planned') await repo.startCheck(this.db, checkId, now);
+    const before = await answerAuthorOf(this.db, checkId, itemId);
+    // One statement writes the answer, and only while the check is not submitted (no transaction
+    // holds the connection between statements: see upsertAnswer).
+    const version = await upsertAnswer(this.db, { checkId, sectionId, itemId, value, note, answeredBy: actor.user.id, at: now });
+    if (version === undefined) throw new AppError('CHECK_LOCKED');
     const answer: StoredAnswer = {
       sectionId,
       itemId,
@@ -438,21 +305,19 @@ export class ChecksService implements CheckGate {
       answeredBy: actor.user.id,
       answeredByName: actor.user.fullName,
       answeredAt: now,
-      version: Number(row.version),
+      version,
     };
     // The score and progress after this save come from every answer of the check as stored now.
-    const rows = (await this.db('check_answers').where('check_id', checkId).select('item_id', 'value')) as Array<Record<string, unknown>>;
-    const byItem = new Map(rows.map((r) => [String(r.item_id), { value: (r.value as string | null) ?? null } as StoredAnswer]));
+    const byItem = await answerValuesOf(this.db, checkId);
     byItem.set(itemId, answer);
     const after = { scoring: scoreCheck(form, byItem), progress: progressOf(form, byItem) };
-    if (!before || Number(before.answered_by) === actor.user.id) return { answer, ...after };
-    const who = (await this.db('users').where('id', Number(before.answered_by)).first('full_name')) as { full_name: string } | undefined;
+    if (!before || before.answeredBy === actor.user.id) return { answer, ...after };
     const replaced: Replaced = {
       itemId,
-      userId: Number(before.answered_by),
-      fullName: String(who?.full_name ?? ''),
-      answeredAt: String(before.answered_at),
-      value: (before.value as string | null) ?? null,
+      userId: before.answeredBy,
+      fullName: (await repo.fullNameOf(this.db, before.answeredBy)) ?? '',
+      answeredAt: before.answeredAt,
+      value: before.value,
     };
     await this.tell([replacedNotice(check, itemId, replaced, actor, vnDate(this.clock.now()))]);
     return { answer, replaced, ...after };
@@ -501,35 +366,16 @@ export class ChecksService implements CheckGate {
     await this.answerable(actor, checkId);
     const now = this.clock.now();
     await this.db.transaction(async (trx) => {
-      const locked = await trx('checks')
-        .where('id', checkId)
-        .whereNot('status', 'submitted')
-        .update({ updated_at: iso(now) });
-      if (!locked) throw new AppError('CHECK_LOCKED');
+      if (!(await repo.takeOpenCheck(trx, checkId, iso(now)))) throw new AppError('CHECK_LOCKED');
       const check = (await this.load(trx, checkId))!;
-      const answers = await this.answersOf(trx, checkId);
+      const answers = await answersOf(trx, checkId);
       const progress = progressOf(check.form, answers);
       if (progress.missing.length) throw new AppError('CHECK_INCOMPLETE', { n: progress.missing.length }, missingAsFields(progress.missing));
       const asOf = new Date(Date.parse(`${check.checkDate}T12:00:00+07:00`));
       const raised = findingsFrom(check.form, answers, asOf);
-      if (raised.length) {
-        await trx('check_findings').insert(
-          raised.map((f) => ({
-            check_id: checkId,
-            section_id: f.sectionId,
-            item_id: f.itemId,
-            severity: f.severity,
-            clause_ref: f.clauseRef,
-            answer: f.answer,
-            source: 'automatic',
-            created_at: iso(now),
-          })),
-        );
-      }
+      await insertRaisedFindings(trx, checkId, raised, iso(now));
       const score = scoreCheck(check.form, answers).overall.percent;
-      await trx('checks')
-        .where('id', checkId)
-        .update({ status: 'submitted', submitted_by: actor.user.id, submitted_at: iso(now), score });
+      await repo.markSubmitted(trx, checkId, actor.user.id, iso(now), score);
       // Answers are not logged one by one: each keeps its author and time; the submit is the record.
       await writeAudit(trx, {
         at: iso(now),

@@ -8,8 +8,8 @@ import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { provincePathOf, resolvePeople } from '../users/people-in-scope.ts';
 import type { Check, CheckGate, Finding } from './checks.types.ts';
-import { findingsOf } from './findings.service.ts';
-import { issuedProcedures } from './iso-state.ts';
+import { auditorIdsOf, checkStatusOf, issuedProcedures, previousOfSubmitted, scopeProcedureIdsOf, signOffCheck } from './checks.repository.ts';
+import { findingsOf } from './findings.repository.ts';
 
 /** Findings of a check against those of the check it continues. */
 export interface CycleDiff {
@@ -65,14 +65,9 @@ export class CheckCyclesService {
     if (!inScope(scopeFor(actor.user, 'check.sign'), check.unitPath)) throw new AppError('NOT_FOUND');
     const at = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      const row = (await trx('checks').where('id', checkId).first('status', 'signed_off_at')) as { status: string; signed_off_at: string | null };
-      if (row.status !== 'submitted') throw new AppError('CHECK_NOT_SUBMITTED');
+      if ((await checkStatusOf(trx, checkId)).status !== 'submitted') throw new AppError('CHECK_NOT_SUBMITTED');
       // The condition in the update settles two leaders signing at once: one row changes.
-      const n = await trx('checks')
-        .where({ id: checkId, status: 'submitted' })
-        .whereNull('signed_off_at')
-        .update({ signed_off_by: actor.user.id, signed_off_at: at, updated_at: at });
-      if (!n) throw new AppError('CHECK_SIGNED');
+      if (!(await signOffCheck(trx, checkId, actor.user.id, at))) throw new AppError('CHECK_SIGNED');
       await writeAudit(trx, {
         at,
         userId: actor.user.id,
@@ -95,13 +90,10 @@ export class CheckCyclesService {
     const { check } = await this.checks.readable(actor, checkId);
     if (!inScope(scopeFor(actor.user, 'check.plan'), check.unitPath)) throw new AppError('NOT_FOUND');
     const latest = this.plugins().form(check.formId);
-    const [auditorIds, scope] = await Promise.all([
-      this.db('check_auditors').where('check_id', checkId).pluck('user_id') as Promise<number[]>,
-      this.db('check_procedures').where('check_id', checkId).pluck('procedure_id') as Promise<number[]>,
-    ]);
-    const inForce = await issuedProcedures(this.db, check.unitId, scope.map(Number));
+    const [auditorIds, scope] = await Promise.all([auditorIdsOf(this.db, checkId), scopeProcedureIdsOf(this.db, checkId)]);
+    const inForce = await issuedProcedures(this.db, check.unitId, scope);
     // The same auditors, as far as they may still audit the unit (the plan checks them again).
-    const kept = (await resolvePeople(this.db, { subtrees: [provincePathOf(check.unitPath)] }, { ids: auditorIds.map(Number) })).found;
+    const kept = (await resolvePeople(this.db, { subtrees: [provincePathOf(check.unitPath)] }, { ids: auditorIds })).found;
     const auditors = kept.map((p) => p.username).sort();
     const { form: _form, ...plain } = check;
     return {
@@ -118,17 +110,13 @@ export class CheckCyclesService {
 
   /** Findings new, repeated and resolved against the previous check, once this one is submitted. */
   async diff(checkId: number): Promise<CycleDiff | undefined> {
-    const row = (await this.db('checks as c')
-      .join('checks as p', 'p.id', 'c.previous_check_id')
-      .where('c.id', checkId)
-      .where('c.status', 'submitted')
-      .first('p.id', 'p.check_date', 'p.score')) as Record<string, unknown> | undefined;
-    if (!row) return undefined;
-    const [current, previous] = await Promise.all([findingsOf(this.db, checkId), findingsOf(this.db, Number(row.id))]);
+    const prev = await previousOfSubmitted(this.db, checkId);
+    if (!prev) return undefined;
+    const [current, previous] = await Promise.all([findingsOf(this.db, checkId), findingsOf(this.db, prev.id)]);
     return {
-      previousCheckId: Number(row.id),
-      previousDate: String(row.check_date),
-      previousScore: row.score === null ? null : Number(row.score),
+      previousCheckId: prev.id,
+      previousDate: prev.checkDate,
+      previousScore: prev.score,
       ...diffFindings(current, previous),
     };
   }

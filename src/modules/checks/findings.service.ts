@@ -5,14 +5,12 @@ import { optionalId, optionalText, requiredText, validate } from '../../kernel/v
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { insertId } from '../../db/helpers.ts';
-import type { Severity } from '../../plugins/contract.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { findItem } from './checks.logic.ts';
 import type { CheckGate, Finding } from './checks.types.ts';
 import { acceptFile, storeFile, type IncomingFile } from './files.service.ts';
-import { issuedProcedures } from './iso-state.ts';
-import type { Db } from '../../kernel/db.ts';
+import { issuedProcedures, takeUnsignedCheck } from './checks.repository.ts';
+import { findingsOf, insertManualFinding } from './findings.repository.ts';
 
 export const severities = ['major', 'minor', 'observation'] as const;
 
@@ -23,39 +21,6 @@ const findingInput = z.object({
   itemId: optionalText(80),
   description: requiredText(4000),
 });
-
-/** The findings of a check (automatic and by hand, removed ones left out), oldest first. */
-export async function findingsOf(db: Db, checkId: number): Promise<Finding[]> {
-  const actions = db('corrective_actions')
-    .whereNull('deleted_at')
-    .groupBy('finding_id')
-    .select('finding_id', db.raw('count(*) as action_count'), db.raw("sum(case when status = 'verified' then 1 else 0 end) as verified_count"))
-    .as('a');
-  const rows = (await db('check_findings as f')
-    .leftJoin('procedures as p', 'p.id', 'f.procedure_id')
-    .leftJoin(actions, 'a.finding_id', 'f.id')
-    .where('f.check_id', checkId)
-    .whereNull('f.deleted_at')
-    .orderBy('f.id')
-    .select('f.*', 'p.code as procedure_code', 'p.title as procedure_title', 'a.action_count', 'a.verified_count')) as Array<Record<string, unknown>>;
-  return rows.map((f) => ({
-    id: Number(f.id),
-    sectionId: String(f.section_id),
-    itemId: String(f.item_id),
-    severity: f.severity as Severity,
-    clauseRef: String(f.clause_ref),
-    answer: (f.answer as string | null) ?? null,
-    source: String(f.source),
-    description: (f.description as string | null) ?? null,
-    procedureId: f.procedure_id === null || f.procedure_id === undefined ? null : Number(f.procedure_id),
-    procedureCode: (f.procedure_code as string | null) ?? null,
-    procedureTitle: (f.procedure_title as string | null) ?? null,
-    createdBy: f.created_by === null || f.created_by === undefined ? null : Number(f.created_by),
-    status: String(f.status),
-    actionCount: Number(f.action_count ?? 0),
-    verifiedCount: Number(f.verified_count ?? 0),
-  }));
-}
 
 /**
  * Findings added by hand (ISO 9001 clause 9.2.2 c: the auditor reports what was seen), beside
@@ -105,22 +70,20 @@ export class CheckFindingsService {
     const at = iso(this.clock.now());
     const id = await this.db.transaction(async (trx) => {
       // Against a sign-off landing meanwhile: the row is taken and checked again.
-      const open = await trx('checks').where('id', checkId).whereNull('signed_off_at').update({ updated_at: at });
-      if (!open) throw new AppError('CHECK_SIGNED');
-      const newId = await insertId(
-        trx('check_findings').insert({
-          check_id: checkId,
-          section_id: item?.sectionId ?? '',
-          item_id: item?.item.id ?? '',
+      if (!(await takeUnsignedCheck(trx, checkId, at))) throw new AppError('CHECK_SIGNED');
+      const newId = await insertManualFinding(
+        trx,
+        {
+          checkId,
+          sectionId: item?.sectionId ?? '',
+          itemId: item?.item.id ?? '',
           severity: d.severity,
-          clause_ref: d.clauseRef,
-          answer: null,
-          source: 'manual',
+          clauseRef: d.clauseRef,
           description: d.description,
-          procedure_id: d.procedureId ?? null,
-          created_by: actor.user.id,
-          created_at: at,
-        }),
+          procedureId: d.procedureId ?? null,
+          createdBy: actor.user.id,
+        },
+        at,
       );
       const fileId = accepted ? await storeFile(trx, at, actor, checkId, { findingId: newId }, accepted) : null;
       await writeAudit(trx, {

@@ -1,18 +1,11 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../lib/actor.ts';
 import { writeAudit } from '../../kernel/audit.ts';
-import type { Db } from '../../kernel/db.ts';
+import { updateUnitRow } from '../units/units.repository.ts';
+import { hasIssuedProcedure, isoStateOf } from './checks.repository.ts';
 
 /** A check is an internal audit (ISO 9001 clause 9.2) when planned on this form (data contracts). */
 export const internalAuditFormId = 'iso-internal-audit';
-
-/** The unit's procedures in force (issued) among the given ids. */
-export async function issuedProcedures(db: Db, unitId: number, ids?: number[]): Promise<Array<{ id: number; code: string; title: string }>> {
-  const q = db('procedures').where({ unit_id: unitId, status: 'issued', is_template: false });
-  if (ids) q.whereIn('id', ids);
-  const rows = (await q.orderBy('code').select('id', 'code', 'title')) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({ id: Number(r.id), code: String(r.code), title: String(r.title) }));
-}
 
 /**
  * The ISO state follows the data: a unit that has issued its procedures and has now done an
@@ -21,13 +14,12 @@ export async function issuedProcedures(db: Db, unitId: number, ids?: number[]): 
  * declared, or needing a new declaration is left as it is (declaring is the documents' job).
  */
 export async function applyingAfterAudit(trx: Knex.Transaction, actor: Actor, unitId: number, auditDate: string, at: string): Promise<boolean> {
-  const unit = (await trx('units').where('id', unitId).first('iso_state', 'iso_standard', 'iso_state_reason')) as Record<string, unknown> | undefined;
-  if (!unit || !['not_started', 'building'].includes(String(unit.iso_state))) return false;
-  const issued = (await trx('procedures').where({ unit_id: unitId, status: 'issued', is_template: false }).first('id')) as unknown;
-  if (!issued) return false;
+  const unit = await isoStateOf(trx, unitId);
+  if (!unit || !['not_started', 'building'].includes(unit.isoState)) return false;
+  if (!(await hasIssuedProcedure(trx, unitId))) return false;
   const [y, m, d] = auditDate.split('-');
   const reason = `Tự động: đơn vị đã ban hành quy trình và hoàn thành đánh giá nội bộ ngày ${d}/${m}/${y}.`;
-  await trx('units').where('id', unitId).update({ iso_state: 'applying', iso_state_reason: reason, iso_state_changed_at: at, updated_at: at });
+  await updateUnitRow(trx, unitId, { isoState: 'applying', isoStateReason: reason, isoStateChangedAt: at }, at);
   await writeAudit(trx, {
     at,
     userId: actor.user.id,
@@ -35,8 +27,8 @@ export async function applyingAfterAudit(trx: Knex.Transaction, actor: Actor, un
     entity: 'unit',
     entityId: unitId,
     unitId,
-    before: { isoState: unit.iso_state, isoStandard: unit.iso_standard ?? null, reason: unit.iso_state_reason ?? null },
-    after: { isoState: 'applying', isoStandard: unit.iso_standard ?? null, reason },
+    before: { isoState: unit.isoState, isoStandard: unit.isoStandard, reason: unit.reason },
+    after: { isoState: 'applying', isoStandard: unit.isoStandard, reason },
     requestId: actor.requestId,
   });
   return true;

@@ -5,6 +5,7 @@ import { PluginRegistry } from '../../plugins/registry.ts';
 import { spotCheckForm } from '../../../plugins/discipline-inspection/forms/spot-check.ts';
 import { InspectionsService } from './inspections.service.ts';
 import { OfficialsService } from './officials.service.ts';
+import { correctionsOf } from './record.repository.ts';
 import { RecordService } from './record.service.ts';
 import { TeamsService } from './teams.service.ts';
 
@@ -80,6 +81,6 @@ export async function seedInspectionsDemo(
     'c.1.responsible': 'Văn phòng UBND xã',
     'c.1.deadline': day(30),
   });
-  const [first] = (await db('inspection_corrections').where('inspection_id', started.id).orderBy('id').select('id')) as Array<{ id: number }>;
-  await record.answer(p.officer, Number(first!.id), { answer: 'Đã nhắc nhở tại cuộc họp giao ban; công chức vắng không lý do đã làm bản kiểm điểm.' });
+  const [first] = await correctionsOf(db, started.id, day(0));
+  await record.answer(p.officer, first!.id, { answer: 'Đã nhắc nhở tại cuộc họp giao ban; công chức vắng không lý do đã làm bản kiểm điểm.' });
 }

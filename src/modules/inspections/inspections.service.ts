@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, isAdmin, scopeFor } from '../../auth/roles.ts';
-import { insertId, isUniqueViolation, toCount } from '../../db/helpers.ts';
-import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
+import { isUniqueViolation } from '../../db/helpers.ts';
+import type { Page } from '../../kernel/pagination.ts';
 import { AppError, type FieldErrors } from '../../kernel/errors.ts';
 import { sizeText } from '../../http/uploads.ts';
 import { cleanFileName } from '../../kernel/files/file-name.ts';
@@ -16,51 +16,16 @@ import type { FormDefinition } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { noteMax } from '../checks/checks.logic.ts';
-import {
-  accessTo,
-  covers,
-  inspectionColumns,
-  inspectionQuery,
-  inspectionStatuses,
-  loadInspection,
-  readableInspection,
-  teamPaths,
-  teamsOf,
-  toInspection,
-  whereReadable,
-  type Inspection,
-  type InspectionAccess,
-} from './inspections.access.ts';
-import { checkAnswer, personalItem, presences, unitItem, vnLocalToIso, type Presence } from './inspections.logic.ts';
-import { activeOfficials } from './officials.service.ts';
+import { accessTo, covers, inspectionStatuses, readableInspection, type Inspection, type InspectionAccess } from './inspections.access.ts';
+import * as repo from './inspections.repository.ts';
+import { loadInspection, teamPaths, teamsOf } from './inspections.repository.ts';
+import * as onSite from './onsite.repository.ts';
+import type { Attendance, InspectionAnswer, InspectionFile } from './onsite.repository.ts';
+import { checkAnswer, personalItem, presences, unitItem, vnLocalToIso } from './inspections.logic.ts';
+import { activeOfficials } from './officials.repository.ts';
 import type { Db } from '../../kernel/db.ts';
 
-export interface Attendance {
-  id: number;
-  officialId: number | null;
-  fullName: string;
-  position: string | null;
-  badgeNo: string | null;
-  presence: Presence | null;
-  reason: string | null;
-}
-
-export interface InspectionAnswer {
-  attendanceId: number | null;
-  itemId: string;
-  value: string | null;
-  note: string | null;
-  answeredAt: string;
-}
-export interface InspectionFile {
-  id: number;
-  itemId: string | null;
-  fileName: string;
-  mime: string;
-  size: number;
-  sha256: string;
-  createdAt: string;
-}
+export type { Attendance, InspectionAnswer, InspectionFile } from './onsite.repository.ts';
 
 /** The photo and evidence limit when none is configured (`INSPECTION_UPLOAD_MAX_KB`). */
 export const defaultFileMaxBytes = 8 * 1024 * 1024;
@@ -123,38 +88,16 @@ export class InspectionsService {
   async myTeams(actor: Actor): Promise<Array<{ id: number; name: string; year: number; paths: string[] }>> {
     const ids = await teamsOf(this.db, actor.user.id);
     if (!ids.length) return [];
-    const rows = (await this.db('inspection_teams')
-      .whereIn('id', ids)
-      .orderBy([{ column: 'year', order: 'desc' }, { column: 'name' }])
-      .select('id', 'name', 'year')) as Array<Record<string, unknown>>;
-    return Promise.all(
-      rows.map(async (r) => ({ id: Number(r.id), name: String(r.name), year: Number(r.year), paths: await teamPaths(this.db, Number(r.id)) })),
-    );
+    const teams = await repo.teamsByIds(this.db, ids);
+    return Promise.all(teams.map(async (t) => ({ ...t, paths: await teamPaths(this.db, t.id) })));
   }
 
   /** The inspections the actor may read, newest first, a page at a time; `status` filters (a bad filter: 422). */
   async list(actor: Actor, query: unknown): Promise<{ filter: InspectionListQuery; page: Page<Inspection> }> {
     const filter = validate(listQuery, query ?? {});
-    const q = inspectionQuery(this.db);
-    whereReadable(q, actor.user, await teamsOf(this.db, actor.user.id), [scopeFor(actor.user, 'inspection.manage'), scopeFor(actor.user, 'inspection.unit')]);
-    if (filter.status) q.where('i.status', filter.status);
-    const [rows, [{ n } = { n: 0 }]] = await Promise.all([
-      q
-        .clone()
-        .select(inspectionColumns)
-        .orderBy([
-          { column: 'i.inspection_date', order: 'desc' },
-          { column: 'i.id', order: 'desc' },
-        ])
-        .limit(filter.pageSize)
-        .offset(offsetOf(filter.page, filter.pageSize)) as Promise<Array<Record<string, unknown>>>,
-      q.clone().count({ n: '*' }) as Promise<Array<{ n: unknown }>>,
-    ]);
-    const items = rows.map((r) => {
-      const { form: _f, ...i } = toInspection(r);
-      return i;
-    });
-    return { filter, page: pageOf(items, toCount(n), filter.page, filter.pageSize) };
+    const teamIds = await teamsOf(this.db, actor.user.id);
+    const unitScopes = [scopeFor(actor.user, 'inspection.manage'), scopeFor(actor.user, 'inspection.unit')];
+    return { filter, page: await repo.readableInspectionsPage(this.db, actor.user, teamIds, unitScopes, filter) };
   }
 
   /**
@@ -176,36 +119,32 @@ export class InspectionsService {
 
     const mine = await this.myTeams(actor);
     let kind: 'planned' | 'unannounced' = 'unannounced';
-    let planItem: Record<string, unknown> | undefined;
+    let planItem: Awaited<ReturnType<typeof repo.planItemToStart>>;
     let unit: { id: number; path: string } | undefined;
     let teamId = data.teamId;
     if (data.planItemId) {
-      planItem = (await this.db('inspection_plan_items as p')
-        .join('inspection_plans as pl', 'pl.id', 'p.plan_id')
-        .join('units as u', 'u.id', 'p.unit_id')
-        .where('p.id', data.planItemId)
-        .first('p.id', 'p.unit_id', 'p.inspection_id', 'pl.team_id', 'u.path')) as Record<string, unknown> | undefined;
-      if (!planItem || !mine.some((t) => t.id === Number(planItem!.team_id))) throw new AppError('NOT_FOUND');
-      if (planItem.inspection_id !== null) throw new AppError('INSPECTION_WRONG_STATE');
+      planItem = await repo.planItemToStart(this.db, data.planItemId);
+      if (!planItem || !mine.some((t) => t.id === planItem!.teamId)) throw new AppError('NOT_FOUND');
+      if (planItem.inspectionId !== null) throw new AppError('INSPECTION_WRONG_STATE');
       kind = 'planned';
-      teamId = Number(planItem.team_id);
-      unit = { id: Number(planItem.unit_id), path: String(planItem.path) };
+      teamId = planItem.teamId;
+      unit = { id: planItem.unitId, path: planItem.unitPath };
     } else {
       const row = data.unitId
-        ? ((await this.db('units').where('id', data.unitId).first('id', 'path')) as Record<string, unknown> | undefined)
+        ? await repo.unitToInspect(this.db, { id: data.unitId })
         : data.unitCode
-          ? ((await this.db('units').where('code', data.unitCode).first('id', 'path')) as Record<string, unknown> | undefined)
+          ? await repo.unitToInspect(this.db, { code: data.unitCode })
           : undefined;
       const field = data.unitId ? 'unitId' : 'unitCode';
       if (!data.unitId && !data.unitCode) fields.unitCode = { key: 'v.required' };
       else if (!row) fields[field] = { key: 'v.insp_unit_not_assigned' };
       else {
-        const path = String(row.path);
+        const path = row.path;
         const candidates = mine.filter((t) => (teamId === undefined || t.id === teamId) && covers(t.paths, path));
         if (!candidates.length) fields[field] = { key: 'v.insp_unit_not_assigned' };
         else {
           teamId = candidates[0]!.id;
-          unit = { id: Number(row.id), path };
+          unit = { id: row.id, path };
         }
       }
     }
@@ -213,7 +152,7 @@ export class InspectionsService {
     // The inspector role must hold on the unit too (a team member who is not an inspector there records nothing).
     if (!isAdmin(actor.user) && !inScope(scopeFor(actor.user, 'inspection.inspect'), unit.path))
       throw new AppError('VALIDATION_FAILED', {}, { unitCode: { key: 'v.insp_unit_not_assigned' } });
-    return this.create(actor, { unitId: unit.id, teamId, kind, form, planItemId: planItem ? Number(planItem.id) : null, earlierId: null });
+    return this.create(actor, { unitId: unit.id, teamId, kind, form, planItemId: planItem ? planItem.id : null, earlierId: null });
   }
 
   /** Inserts an inspection with its attendance list (the staff list) in one transaction. */
@@ -224,47 +163,9 @@ export class InspectionsService {
     const now = this.clock.now();
     const day = vnDate(now);
     const id = await this.db.transaction(async (trx) => {
-      const newId = await insertId(
-        trx('inspections').insert({
-          unit_id: d.unitId,
-          team_id: d.teamId,
-          kind: d.kind,
-          plan_item_id: d.planItemId,
-          form_id: d.form.id,
-          form_version: d.form.version,
-          form_json: JSON.stringify(d.form),
-          status: 'on_site',
-          inspection_date: day,
-          year: Number(day.slice(0, 4)),
-          month: Number(day.slice(5, 7)),
-          earlier_inspection_id: d.earlierId,
-          created_by: actor.user.id,
-          created_at: iso(now),
-          updated_at: iso(now),
-        }),
-      );
       const staff = await activeOfficials(trx, d.unitId);
-      if (staff.length) {
-        await trx('inspection_attendance').insert(
-          staff.map((o, n) => ({
-            inspection_id: newId,
-            official_id: o.id,
-            full_name: o.fullName,
-            position: o.position,
-            badge_no: o.badgeNo,
-            seq: n + 1,
-            created_at: iso(now),
-            updated_at: iso(now),
-          })),
-        );
-      }
-      if (d.planItemId) {
-        const taken = await trx('inspection_plan_items')
-          .where('id', d.planItemId)
-          .whereNull('inspection_id')
-          .update({ inspection_id: newId, updated_at: iso(now) });
-        if (!taken) throw new AppError('INSPECTION_WRONG_STATE');
-      }
+      const newId = await repo.insertInspection(trx, { ...d, createdBy: actor.user.id, staff }, day, iso(now));
+      if (d.planItemId && !(await repo.takePlanItem(trx, d.planItemId, newId, iso(now)))) throw new AppError('INSPECTION_WRONG_STATE');
       await writeAudit(trx, {
         at: iso(now),
         userId: actor.user.id,
@@ -302,50 +203,16 @@ export class InspectionsService {
     return readableInspection(this.db, actor.user, id);
   }
 
-  async attendance(db: Db, id: number): Promise<Attendance[]> {
-    const rows = (await db('inspection_attendance')
-      .where('inspection_id', id)
-      .orderBy([{ column: 'seq' }, { column: 'id' }])
-      .select()) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: Number(r.id),
-      officialId: r.official_id === null ? null : Number(r.official_id),
-      fullName: String(r.full_name),
-      position: (r.position as string | null) ?? null,
-      badgeNo: (r.badge_no as string | null) ?? null,
-      presence: (r.presence as Presence | null) ?? null,
-      reason: (r.reason as string | null) ?? null,
-    }));
+  attendance(db: Db, id: number): Promise<Attendance[]> {
+    return onSite.attendanceOf(db, id);
   }
 
-  async answers(db: Db, id: number): Promise<InspectionAnswer[]> {
-    const rows = (await db('inspection_answers')
-      .where('inspection_id', id)
-      .orderBy('id')
-      .select('attendance_id', 'item_id', 'value', 'note', 'answered_at')) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      attendanceId: r.attendance_id === null ? null : Number(r.attendance_id),
-      itemId: String(r.item_id),
-      value: (r.value as string | null) ?? null,
-      note: (r.note as string | null) ?? null,
-      answeredAt: String(r.answered_at),
-    }));
+  answers(db: Db, id: number): Promise<InspectionAnswer[]> {
+    return onSite.answersOf(db, id);
   }
 
-  async files(id: number): Promise<InspectionFile[]> {
-    const rows = (await this.db('inspection_files')
-      .where('inspection_id', id)
-      .orderBy('id')
-      .select('id', 'item_id', 'file_name', 'mime', 'size', 'sha256', 'created_at')) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: Number(r.id),
-      itemId: (r.item_id as string | null) ?? null,
-      fileName: String(r.file_name),
-      mime: String(r.mime),
-      size: Number(r.size),
-      sha256: String(r.sha256),
-      createdAt: String(r.created_at),
-    }));
+  files(id: number): Promise<InspectionFile[]> {
+    return onSite.filesOf(this.db, id);
   }
 
   /** Arrival time of the team, as typed (Viet Nam time) or an ISO instant; never in the future. */
@@ -358,10 +225,7 @@ export class InspectionsService {
     if (Date.parse(at) > now.getTime() + 60_000) throw new AppError('VALIDATION_FAILED', {}, { arrivedAt: { key: 'v.insp_arrival_future' } });
     const inspection = await this.recordable(actor, id);
     await this.db.transaction(async (trx) => {
-      const n = await trx('inspections')
-        .where({ id, status: 'on_site' })
-        .update({ arrived_at: at, updated_at: iso(now) });
-      if (!n) throw new AppError('INSPECTION_WRONG_STATE');
+      if (!(await repo.updateOnSite(trx, id, { arrivedAt: at }, iso(now)))) throw new AppError('INSPECTION_WRONG_STATE');
       await writeAudit(trx, {
         at: iso(now),
         userId: actor.user.id,
@@ -382,19 +246,7 @@ export class InspectionsService {
     const inspection = await this.recordable(actor, id);
     const now = iso(this.clock.now());
     const newId = await this.db.transaction(async (trx) => {
-      const last = (await trx('inspection_attendance').where('inspection_id', id).max({ m: 'seq' }).first()) as { m: number | null } | undefined;
-      const added = await insertId(
-        trx('inspection_attendance').insert({
-          inspection_id: id,
-          official_id: null,
-          full_name: data.fullName,
-          position: data.position ?? null,
-          badge_no: data.badgeNo ?? null,
-          seq: Number(last?.m ?? 0) + 1,
-          created_at: now,
-          updated_at: now,
-        }),
-      );
+      const added = await onSite.addAttendee(trx, id, { fullName: data.fullName, position: data.position ?? null, badgeNo: data.badgeNo ?? null }, now);
       // The name stays out of the log (personal data); the attendance row keeps it.
       await writeAudit(trx, {
         at: now,
@@ -420,10 +272,7 @@ export class InspectionsService {
     const data = validate(presenceInput, input);
     await this.recordable(actor, id);
     const now = iso(this.clock.now());
-    const n = await this.db('inspection_attendance')
-      .where({ id: attendanceId, inspection_id: id })
-      .update({ presence: data.presence, reason: data.reason ?? null, updated_at: now });
-    if (!n) throw new AppError('NOT_FOUND');
+    if (!(await onSite.setPresence(this.db, id, attendanceId, data.presence, data.reason ?? null, now))) throw new AppError('NOT_FOUND');
     return (await this.attendance(this.db, id)).find((a) => a.id === attendanceId)!;
   }
 
@@ -436,8 +285,7 @@ export class InspectionsService {
     const inspection = await this.recordable(actor, id);
     const item = attendanceId === null ? unitItem(inspection.form, itemId) : personalItem(inspection.form, itemId);
     if (!item) throw new AppError('NOT_FOUND');
-    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id')))
-      throw new AppError('NOT_FOUND');
+    if (attendanceId !== null && !(await onSite.isAttendeeOf(this.db, id, attendanceId))) throw new AppError('NOT_FOUND');
     const parsed = checkAnswer(item, data.value);
     if ('error' in parsed) throw new AppError('VALIDATION_FAILED', {}, { value: { key: parsed.error } });
     const note = typeof data.note === 'string' ? data.note.normalize('NFC').trim() || null : null;
@@ -446,22 +294,8 @@ export class InspectionsService {
     const now = iso(this.clock.now());
     const write = () =>
       this.db.transaction(async (trx) => {
-        const open = await trx('inspections').where({ id, status: 'on_site' }).update({ updated_at: now });
-        if (!open) throw new AppError('INSPECTION_WRONG_STATE');
-        const n = await trx('inspection_answers')
-          .where({ inspection_id: id, subject, item_id: itemId })
-          .update({ value: parsed.value, note, answered_by: actor.user.id, answered_at: now });
-        if (!n)
-          await trx('inspection_answers').insert({
-            inspection_id: id,
-            attendance_id: attendanceId,
-            subject,
-            item_id: itemId,
-            value: parsed.value,
-            note,
-            answered_by: actor.user.id,
-            answered_at: now,
-          });
+        if (!(await repo.updateOnSite(trx, id, {}, now))) throw new AppError('INSPECTION_WRONG_STATE');
+        await onSite.writeAnswer(trx, { inspectionId: id, attendanceId, subject, itemId, value: parsed.value, note, answeredBy: actor.user.id, at: now });
       });
     try {
       await write();
@@ -487,8 +321,7 @@ export class InspectionsService {
         ? (form.sections.find((s) => s.repeatPerPerson)?.items ?? []).filter((i) => personalItem(form, i.id))
         : form.sections.find((s) => !s.repeatPerPerson && s.id === sectionId)?.items.filter((i) => i.answer.type !== 'photo');
     if (!items) throw new AppError('NOT_FOUND');
-    if (attendanceId !== null && !(await this.db('inspection_attendance').where({ id: attendanceId, inspection_id: id }).first('id')))
-      throw new AppError('NOT_FOUND');
+    if (attendanceId !== null && !(await onSite.isAttendeeOf(this.db, id, attendanceId))) throw new AppError('NOT_FOUND');
     const stored = new Map((await this.answers(this.db, id)).filter((a) => a.attendanceId === attendanceId).map((a) => [a.itemId, a]));
     const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
     const fields: FieldErrors = {};
@@ -583,29 +416,20 @@ export class InspectionsService {
     const mime = sniffed.type.mime;
     const sha256 = crypto.createHash('sha256').update(file.buffer).digest('hex');
     const now = iso(this.clock.now());
-    const newId = await insertId(
-      db('inspection_files').insert({
-        inspection_id: inspectionId,
-        item_id: itemId ?? null,
-        file_name: name,
-        mime,
-        size: file.buffer.length,
-        sha256,
-        content: file.buffer,
-        uploaded_by: actor.user.id,
-        created_at: now,
-      }),
+    const newId = await onSite.insertFile(
+      db,
+      { inspectionId, itemId: itemId ?? null, fileName: name, mime, sha256, content: file.buffer, uploadedBy: actor.user.id },
+      now,
     );
     return { id: newId, itemId: itemId ?? null, fileName: name, mime, size: file.buffer.length, sha256, createdAt: now };
   }
 
   /** A file of an inspection the actor may read. */
   async file(actor: Actor, fileId: number): Promise<{ fileName: string; mime: string; content: Buffer }> {
-    const row = (await this.db('inspection_files').where('id', fileId).first('inspection_id', 'file_name', 'mime', 'content')) as
-      Record<string, unknown> | undefined;
+    const row = await onSite.fileWithContent(this.db, fileId);
     if (!row) throw new AppError('NOT_FOUND');
-    await readableInspection(this.db, actor.user, Number(row.inspection_id));
-    return { fileName: String(row.file_name), mime: String(row.mime), content: row.content as Buffer };
+    await readableInspection(this.db, actor.user, row.inspectionId);
+    return { fileName: row.fileName, mime: row.mime, content: row.content };
   }
 
   async accessFor(actor: Actor, i: Inspection): Promise<InspectionAccess> {

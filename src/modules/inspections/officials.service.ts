@@ -2,7 +2,6 @@ import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor } from '../../auth/roles.ts';
-import { insertId } from '../../db/helpers.ts';
 import { AppError, type FieldErrors } from '../../kernel/errors.ts';
 import { optionalText, requiredText, validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -15,16 +14,8 @@ import { safeText, type SheetDef } from '../catalog/excel.sheets.ts';
 import { findUnit } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
 import type { Db } from '../../kernel/db.ts';
-
-export interface Official {
-  id: number;
-  unitId: number;
-  fullName: string;
-  position: string;
-  department: string | null;
-  badgeNo: string | null;
-  active: boolean;
-}
+import * as repo from './officials.repository.ts';
+import { activeOfficials, personKey, type Official } from './officials.repository.ts';
 
 const officialInput = z.object({
   fullName: requiredText(200),
@@ -45,31 +36,6 @@ export const officialsSheet: SheetDef = {
     { key: 'active', header: 'Đang làm việc', width: 14, info: true },
   ],
 };
-
-export const personKey = (fullName: string, position: string) => `${foldForSearch(fullName)}|${foldForSearch(position)}`;
-
-function toOfficial(r: Record<string, unknown>): Official {
-  return {
-    id: Number(r.id),
-    unitId: Number(r.unit_id),
-    fullName: String(r.full_name),
-    position: String(r.position),
-    department: (r.department as string | null) ?? null,
-    badgeNo: (r.badge_no as string | null) ?? null,
-    active: !!r.active,
-  };
-}
-
-/** Active officials of a unit, in list order (used by inspections for the attendance). */
-export async function activeOfficials(db: Db, unitId: number): Promise<Official[]> {
-  // By the folded name, so that Đặng sorts with D as Vietnamese readers expect (not after Z).
-  const rows = (await db('unit_officials')
-    .where({ unit_id: unitId, active: true })
-    .whereNull('deleted_at')
-    .orderBy([{ column: 'person_key' }, { column: 'id' }])
-    .select()) as Array<Record<string, unknown>>;
-  return rows.map(toOfficial);
-}
 
 /**
  * Each unit's staff list (name, position, department, badge number if any). Kept by the unit's
@@ -99,29 +65,21 @@ export class OfficialsService {
 
   async list(actor: Actor, unitId: number): Promise<{ unit: Unit; officials: Official[] }> {
     const unit = await this.unit(actor, unitId, false);
-    const rows = (await this.db('unit_officials')
-      .where('unit_id', unit.id)
-      .whereNull('deleted_at')
-      .orderBy([{ column: 'active', order: 'desc' }, { column: 'person_key' }, { column: 'id' }])
-      .select()) as Array<Record<string, unknown>>;
-    return { unit, officials: rows.map(toOfficial) };
+    return { unit, officials: await repo.officialsOf(this.db, unit.id) };
   }
 
   async get(actor: Actor, id: number): Promise<{ unit: Unit; official: Official }> {
-    const row = (await this.db('unit_officials').where('id', id).whereNull('deleted_at').first()) as Record<string, unknown> | undefined;
-    if (!row) throw new AppError('NOT_FOUND');
-    const unit = await this.unit(actor, Number(row.unit_id), true);
-    return { unit, official: toOfficial(row) };
+    const official = await repo.findOfficial(this.db, id);
+    if (!official) throw new AppError('NOT_FOUND');
+    const unit = await this.unit(actor, official.unitId, true);
+    return { unit, official };
   }
 
   /** The field that makes this person a duplicate of an active one in the unit, if any. */
   private async duplicate(db: Db, unitId: number, data: OfficialInput, exceptId?: number): Promise<FieldErrors | undefined> {
-    const q = db('unit_officials').where({ unit_id: unitId, active: true }).whereNull('deleted_at');
-    if (exceptId) q.whereNot('id', exceptId);
-    const same = (await q.clone().where('person_key', personKey(data.fullName, data.position)).first('id')) as unknown;
-    if (same) return { fullName: { key: 'v.insp_official_twice' } };
-    if (data.badgeNo && (await q.clone().where('badge_no', data.badgeNo).first('id')))
-      return { badgeNo: { key: 'v.insp_badge_twice', params: { badge: data.badgeNo } } };
+    const same = await repo.sameActiveOfficial(db, unitId, data, exceptId);
+    if (same === 'person') return { fullName: { key: 'v.insp_official_twice' } };
+    if (same === 'badge') return { badgeNo: { key: 'v.insp_badge_twice', params: { badge: data.badgeNo ?? '' } } };
     return undefined;
   }
 
@@ -132,7 +90,7 @@ export class OfficialsService {
     const id = await this.db.transaction(async (trx) => {
       const dup = await this.duplicate(trx, unit.id, data);
       if (dup) throw new AppError('OFFICIAL_DUPLICATE', {}, dup);
-      const newId = await insertId(trx('unit_officials').insert(this.row(unit.id, data, now)));
+      const newId = await repo.insertOfficial(trx, unit.id, data, now);
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,
@@ -148,20 +106,6 @@ export class OfficialsService {
     return (await this.get(actor, id)).official;
   }
 
-  private row(unitId: number, d: OfficialInput, now: string) {
-    return {
-      unit_id: unitId,
-      full_name: d.fullName,
-      position: d.position,
-      department: d.department ?? null,
-      badge_no: d.badgeNo ?? null,
-      person_key: personKey(d.fullName, d.position),
-      active: true,
-      created_at: now,
-      updated_at: now,
-    };
-  }
-
   async update(actor: Actor, id: number, input: unknown): Promise<Official> {
     const { unit, official } = await this.get(actor, id);
     const data = validate(officialInput, input);
@@ -171,8 +115,7 @@ export class OfficialsService {
         const dup = await this.duplicate(trx, unit.id, data, id);
         if (dup) throw new AppError('OFFICIAL_DUPLICATE', {}, dup);
       }
-      const { created_at: _c, unit_id: _u, active: _a, ...patch } = this.row(unit.id, data, now);
-      await trx('unit_officials').where('id', id).update(patch);
+      await repo.updateOfficial(trx, id, data, now);
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,
@@ -202,7 +145,7 @@ export class OfficialsService {
         );
         if (dup) throw new AppError('OFFICIAL_DUPLICATE', {}, dup);
       }
-      await trx('unit_officials').where('id', id).update({ active, updated_at: now });
+      await repo.setOfficialActive(trx, id, active, now);
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,
@@ -270,7 +213,7 @@ export class OfficialsService {
     if (problems.length) throw new ImportReportError(problems);
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      for (const d of toAdd) await trx('unit_officials').insert(this.row(unit.id, d, now));
+      for (const d of toAdd) await repo.insertOfficial(trx, unit.id, d, now);
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,

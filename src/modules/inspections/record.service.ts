@@ -6,41 +6,17 @@ import { optionalText, requiredText, validate } from '../../kernel/validation.ts
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { dayText, isCalendarDate, iso, vnDate } from '../../lib/time.ts';
-import type { DueCorrection, FormDefinition, Severity } from '../../plugins/contract.ts';
+import type { DueCorrection, FormDefinition } from '../../plugins/contract.ts';
 import { writeAudit } from '../../kernel/audit.ts';
-import { whereUnitInScope } from '../units/units.scope.ts';
-import { loadInspection, readableInspection, type Inspection, type InspectionAccess } from './inspections.access.ts';
-import { deriveViolations, type DerivedViolation } from './inspections.logic.ts';
+import { readableInspection, type Inspection, type InspectionAccess } from './inspections.access.ts';
+import { loadInspection, updateOnSite } from './inspections.repository.ts';
+import { deriveViolations } from './inspections.logic.ts';
+import * as repo from './record.repository.ts';
+import type { Conclusion, Correction, Violation } from './record.repository.ts';
 import type { Attendance, InspectionAnswer, InspectionFile, InspectionsService } from './inspections.service.ts';
 import type { Db } from '../../kernel/db.ts';
 
-export type CorrectionStatus = 'open' | 'answered' | 'accepted' | 'returned';
-
-export interface Violation extends DerivedViolation {
-  id: number;
-}
-
-export interface Correction {
-  id: number;
-  inspectionId: number;
-  unitId: number;
-  text: string;
-  responsible: string;
-  deadline: string;
-  status: CorrectionStatus;
-  answer: string | null;
-  answeredAt: string | null;
-  evidenceFileId: number | null;
-  reviewNote: string | null;
-  reviewedAt: string | null;
-  overdue: boolean;
-}
-
-export interface Conclusion {
-  text: string;
-  concludedAt: string;
-  concludedBy: number | null;
-}
+export type { Conclusion, Correction, Violation } from './record.repository.ts';
 
 /**
  * Everything about one inspection that the actor may see. Without the personal right (the unit's
@@ -71,25 +47,6 @@ interface CorrectionDraft {
   deadline: string;
 }
 
-function toCorrection(r: Record<string, unknown>, today: string): Correction {
-  const status = r.status as CorrectionStatus;
-  return {
-    id: Number(r.id),
-    inspectionId: Number(r.inspection_id),
-    unitId: Number(r.unit_id),
-    text: String(r.text),
-    responsible: String(r.responsible),
-    deadline: String(r.deadline),
-    status,
-    answer: (r.answer as string | null) ?? null,
-    answeredAt: (r.answered_at as string | null) ?? null,
-    evidenceFileId: r.evidence_file_id === null || r.evidence_file_id === undefined ? null : Number(r.evidence_file_id),
-    reviewNote: (r.review_note as string | null) ?? null,
-    reviewedAt: (r.reviewed_at as string | null) ?? null,
-    overdue: String(r.deadline) < today && (status === 'open' || status === 'returned'),
-  };
-}
-
 /**
  * Closing the record (biên bản), the conclusion (thông báo kết luận) with its required
  * corrections, and the follow-up: the unit answers, the team accepts or returns.
@@ -109,24 +66,14 @@ export class RecordService {
   async record(actor: Actor, id: number): Promise<InspectionRecord> {
     const { inspection, access } = await readableInspection(this.db, actor.user, id);
     const { form, ...plain } = inspection;
-    const [attendance, answers, files, violationRows, conclusion, corrections] = await Promise.all([
+    const [attendance, answers, files, violations, conclusion, corrections] = await Promise.all([
       this.inspections.attendance(this.db, id),
       this.inspections.answers(this.db, id),
       this.inspections.files(id),
-      this.db('inspection_violations').where('inspection_id', id).orderBy('id').select() as Promise<Array<Record<string, unknown>>>,
-      this.db('inspection_conclusions').where('inspection_id', id).first() as Promise<Record<string, unknown> | undefined>,
+      repo.violationsOf(this.db, id),
+      repo.conclusionOf(this.db, id),
       this.corrections(this.db, id),
     ]);
-    const violations: Violation[] = violationRows.map((v) => ({
-      id: Number(v.id),
-      attendanceId: v.attendance_id === null ? null : Number(v.attendance_id),
-      officialId: v.official_id === null ? null : Number(v.official_id),
-      fullName: (v.full_name as string | null) ?? null,
-      itemId: String(v.item_id),
-      kind: String(v.kind),
-      severity: v.severity as Severity,
-      answer: (v.answer as string | null) ?? null,
-    }));
     const personal = violations.filter((v) => v.attendanceId !== null);
     return {
       inspection: plain,
@@ -137,22 +84,14 @@ export class RecordService {
       files,
       violations: access.personal ? violations : violations.filter((v) => v.attendanceId === null),
       personalViolationCount: personal.length,
-      conclusion: conclusion
-        ? {
-            text: String(conclusion.text),
-            concludedAt: String(conclusion.concluded_at),
-            concludedBy: conclusion.concluded_by === null ? null : Number(conclusion.concluded_by),
-          }
-        : null,
+      conclusion,
       corrections,
       unmarked: attendance.filter((a) => !a.presence).length,
     };
   }
 
-  private async corrections(db: Db, inspectionId: number): Promise<Correction[]> {
-    const rows = (await db('inspection_corrections').where('inspection_id', inspectionId).orderBy('id').select()) as Array<Record<string, unknown>>;
-    const today = this.today();
-    return rows.map((r) => toCorrection(r, today));
+  private corrections(db: Db, inspectionId: number): Promise<Correction[]> {
+    return repo.correctionsOf(db, inspectionId, this.today());
   }
 
   /**
@@ -167,10 +106,7 @@ export class RecordService {
     const data = validate(closeInput, input);
     const now = this.clock.now();
     await this.db.transaction(async (trx) => {
-      const locked = await trx('inspections')
-        .where({ id, status: 'on_site' })
-        .update({ updated_at: iso(now) });
-      if (!locked) throw new AppError('INSPECTION_WRONG_STATE');
+      if (!(await updateOnSite(trx, id, {}, iso(now)))) throw new AppError('INSPECTION_WRONG_STATE');
       const current = (await loadInspection(trx, id))!;
       const people = await this.inspections.attendance(trx, id);
       const unmarked = people.filter((p) => !p.presence);
@@ -182,27 +118,8 @@ export class RecordService {
       const answers = await this.inspections.answers(trx, id);
       const asOf = new Date(Date.parse(`${current.inspectionDate}T12:00:00+07:00`));
       const derived = deriveViolations(current.form, people, answers, asOf);
-      if (derived.length) {
-        await trx('inspection_violations').insert(
-          derived.map((v) => ({
-            inspection_id: id,
-            unit_id: current.unitId,
-            attendance_id: v.attendanceId,
-            official_id: v.officialId,
-            full_name: v.fullName,
-            item_id: v.itemId,
-            kind: v.kind,
-            severity: v.severity,
-            answer: v.answer,
-            year: Number(current.inspectionDate.slice(0, 4)),
-            month: Number(current.inspectionDate.slice(5, 7)),
-            created_at: iso(now),
-          })),
-        );
-      }
-      await trx('inspections')
-        .where('id', id)
-        .update({ status: 'record_closed', closed_at: iso(now), team_leader_name: data.teamLeaderName, unit_representative_name: data.unitRepresentativeName });
+      await repo.insertViolations(trx, current, derived, iso(now));
+      await repo.markRecordClosed(trx, id, data, iso(now));
       // The audit row counts the violations and names nobody: the log is read more widely than the record.
       await writeAudit(trx, {
         at: iso(now),
@@ -260,21 +177,12 @@ export class RecordService {
     if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', {}, fields);
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      const n = await trx('inspections').where({ id, status: 'record_closed' }).update({ status: 'concluded', updated_at: now });
-      if (!n) throw new AppError('INSPECTION_WRONG_STATE');
-      await trx('inspection_conclusions').insert({ inspection_id: id, text, concluded_at: now, concluded_by: actor.user.id, created_at: now, updated_at: now });
-      for (const c of drafts) {
-        await trx('inspection_corrections').insert({
-          inspection_id: id,
-          unit_id: inspection.unitId,
-          text: c.text.normalize('NFC').trim(),
-          responsible: c.responsible.normalize('NFC').trim(),
-          deadline: c.deadline,
-          status: 'open',
-          created_at: now,
-          updated_at: now,
-        });
-      }
+      const corrections = drafts.map((c) => ({
+        text: c.text.normalize('NFC').trim(),
+        responsible: c.responsible.normalize('NFC').trim(),
+        deadline: c.deadline,
+      }));
+      if (!(await repo.insertConclusion(trx, inspection, text, corrections, actor.user.id, now))) throw new AppError('INSPECTION_WRONG_STATE');
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,
@@ -289,17 +197,17 @@ export class RecordService {
   }
 
   private async correction(actor: Actor, correctionId: number) {
-    const row = (await this.db('inspection_corrections').where('id', correctionId).first()) as Record<string, unknown> | undefined;
-    if (!row) throw new AppError('NOT_FOUND');
-    const { inspection, access } = await readableInspection(this.db, actor.user, Number(row.inspection_id));
-    return { correction: toCorrection(row, this.today()), inspection, access };
+    const correction = await repo.findCorrection(this.db, correctionId, this.today());
+    if (!correction) throw new AppError('NOT_FOUND');
+    const { inspection, access } = await readableInspection(this.db, actor.user, correction.inspectionId);
+    return { correction, inspection, access };
   }
 
   /** The inspection a correction belongs to (404 when there is none). */
   async inspectionOf(correctionId: number): Promise<number> {
-    const row = (await this.db('inspection_corrections').where('id', correctionId).first('inspection_id')) as { inspection_id: number } | undefined;
-    if (!row) throw new AppError('NOT_FOUND');
-    return Number(row.inspection_id);
+    const inspectionId = await repo.inspectionIdOfCorrection(this.db, correctionId);
+    if (inspectionId === undefined) throw new AppError('NOT_FOUND');
+    return inspectionId;
   }
 
   /** The unit answers a correction: what it did, and optionally an evidence file. */
@@ -311,18 +219,13 @@ export class RecordService {
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
       const evidence = file || uploadProblem ? await this.inspections.storeFile(trx, actor, inspection.id, file, uploadProblem) : undefined;
-      const n = await trx('inspection_corrections')
-        .where('id', correctionId)
-        .whereIn('status', ['open', 'returned'])
-        .update({
-          status: 'answered',
-          answer: data.answer,
-          answered_at: now,
-          answered_by: actor.user.id,
-          evidence_file_id: evidence?.id ?? correction.evidenceFileId,
-          updated_at: now,
-        });
-      if (!n) throw new AppError('CORRECTION_WRONG_STATE');
+      const answered = await repo.answerCorrection(
+        trx,
+        correctionId,
+        { answer: data.answer, by: actor.user.id, evidenceFileId: evidence?.id ?? correction.evidenceFileId },
+        now,
+      );
+      if (!answered) throw new AppError('CORRECTION_WRONG_STATE');
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,
@@ -345,16 +248,8 @@ export class RecordService {
     if (data.decision === 'return' && !data.note) throw new AppError('VALIDATION_FAILED', {}, { note: { key: 'v.required' } });
     const now = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      const n = await trx('inspection_corrections')
-        .where({ id: correctionId, status: 'answered' })
-        .update({
-          status: data.decision === 'accept' ? 'accepted' : 'returned',
-          review_note: data.note ?? null,
-          reviewed_by: actor.user.id,
-          reviewed_at: now,
-          updated_at: now,
-        });
-      if (!n) throw new AppError('CORRECTION_WRONG_STATE');
+      const reviewed = await repo.reviewCorrection(trx, correctionId, { accept: data.decision === 'accept', note: data.note ?? null, by: actor.user.id }, now);
+      if (!reviewed) throw new AppError('CORRECTION_WRONG_STATE');
       await writeAudit(trx, {
         at: now,
         userId: actor.user.id,
@@ -387,22 +282,7 @@ export class RecordService {
 
   /** Corrections of the coordinator's units still to do (open or returned), overdue first. */
   async pending(actor: Actor, onlyOverdue: boolean): Promise<Array<Correction & { unitName: string; inspectionDate: string }>> {
-    const today = this.today();
-    const q = this.db('inspection_corrections as c')
-      .join('inspections as i', 'i.id', 'c.inspection_id')
-      .join('units as u', 'u.id', 'c.unit_id')
-      .whereIn('c.status', ['open', 'returned', 'answered'])
-      .whereNull('i.deleted_at')
-      .orderBy([{ column: 'c.deadline' }, { column: 'c.id' }])
-      .limit(500)
-      .select('c.*', 'u.name as unit_name', 'i.inspection_date');
-    whereUnitInScope(q, 'u.path', scopeFor(actor.user, 'inspection.manage'));
-    if (onlyOverdue) q.where('c.deadline', '<', today).whereIn('c.status', ['open', 'returned']);
-    return ((await q) as Array<Record<string, unknown>>).map((r) => ({
-      ...toCorrection(r, today),
-      unitName: String(r.unit_name),
-      inspectionDate: String(r.inspection_date),
-    }));
+    return repo.pendingCorrections(this.db, scopeFor(actor.user, 'inspection.manage'), this.today(), onlyOverdue);
   }
 
   /**
@@ -411,32 +291,12 @@ export class RecordService {
    */
   async correctionsDue(day: string, leadDays: number): Promise<DueCorrection[]> {
     const until = new Date(Date.parse(`${day}T00:00:00Z`) + leadDays * 86_400_000).toISOString().slice(0, 10);
-    const rows = (await this.db('inspection_corrections as c')
-      .join('inspections as i', 'i.id', 'c.inspection_id')
-      .join('units as u', 'u.id', 'c.unit_id')
-      .whereIn('c.status', ['open', 'returned'])
-      .where('c.deadline', '<=', until)
-      .whereNull('i.deleted_at')
-      .orderBy('c.id')
-      .select('c.id', 'c.unit_id', 'u.name as unit_name', 'c.inspection_id', 'i.inspection_date', 'c.text', 'c.deadline', 'i.team_id')) as Array<
-      Record<string, unknown>
-    >;
-    const teamIds = [...new Set(rows.map((r) => Number(r.team_id)))];
-    const leaders = teamIds.length
-      ? ((await this.db('inspection_team_members').whereIn('team_id', teamIds).where('is_leader', true).select('team_id', 'user_id')) as Array<
-          Record<string, unknown>
-        >)
-      : [];
-    return rows.map((r) => ({
-      id: Number(r.id),
-      unitId: Number(r.unit_id),
-      unitName: String(r.unit_name),
-      inspectionId: Number(r.inspection_id),
-      inspectionDate: String(r.inspection_date),
-      text: String(r.text),
-      deadline: String(r.deadline),
-      band: String(r.deadline) < day ? 'overdue' : 'soon',
-      teamLeaderIds: leaders.filter((l) => Number(l.team_id) === Number(r.team_id)).map((l) => Number(l.user_id)),
+    const rows = await repo.correctionsDueBy(this.db, until);
+    const leaders = await repo.teamLeadersOf(this.db, [...new Set(rows.map((r) => r.teamId))]);
+    return rows.map(({ teamId, ...r }) => ({
+      ...r,
+      band: r.deadline < day ? 'overdue' : 'soon',
+      teamLeaderIds: leaders.filter((l) => l.teamId === teamId).map((l) => l.userId),
     }));
   }
 }

@@ -8,7 +8,7 @@ import { vnDate } from '../../lib/time.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { safeText } from '../catalog/excel.sheets.ts';
-import { whereUnitInScope } from '../units/units.scope.ts';
+import { officialNames, statsCounts, unitNames } from './stats.repository.ts';
 import { kindLabel } from './inspections.logic.ts';
 
 export interface Bar {
@@ -37,8 +37,6 @@ export interface InspectionStats {
   repeatedUnits: Array<{ unitId: number; unitName: string; inspections: number; violations: number }>;
   repeatedOfficials: Array<{ officialId: number; fullName: string; unitName: string; inspections: number; violations: number }>;
 }
-
-const n = (v: unknown) => Number(v ?? 0);
 
 /**
  * Statistics for coordinators (their scope only): inspections done against the plan, violations
@@ -75,16 +73,6 @@ export class StatsService {
     return Number(vnDate(this.clock.now()).slice(0, 4));
   }
 
-  /**
-   * `table as x` restricted to the units of the scope. The units are a subquery (`unit_id IN`),
-   * not a join, so that the grouping reads the covering (year, unit_id, ...) indexes.
-   */
-  private scoped(table: string, alias: string, scope: Scope): Knex.QueryBuilder {
-    const q = this.db(`${table} as ${alias}`);
-    if (!scope.all) q.whereIn(`${alias}.unit_id`, whereUnitInScope(this.db('units as u').select('u.id'), 'u.path', scope));
-    return q;
-  }
-
   async compute(actor: Actor, year: number, locale: 'vi' | 'en'): Promise<InspectionStats> {
     const scope = this.scope(actor);
     const key = `${scope.all ? '*' : [...scope.paths].sort().join(',')}|${year}|${locale}`;
@@ -98,68 +86,37 @@ export class StatsService {
 
   private async computeNow(scope: Scope, year: number, locale: 'vi' | 'en'): Promise<InspectionStats> {
     const forms = this.plugins().latestForms('ethics-inspection');
-    const insp = () => this.scoped('inspections', 'i', scope).where('i.year', year).whereNull('i.deleted_at');
-    const viol = () => this.scoped('inspection_violations', 'v', scope).where('v.year', year);
-    const plan = () => {
-      const q = this.db('inspection_plan_items as p').join('inspection_plans as pl', 'pl.id', 'p.plan_id').where('pl.year', year);
-      if (!scope.all) q.whereIn('p.unit_id', whereUnitInScope(this.db('units as u').select('u.id'), 'u.path', scope));
-      return q;
-    };
-    const [inspMonths, violMonths, planMonths, kinds, units] = await Promise.all([
-      insp().groupBy('i.month', 'i.kind').select('i.month', 'i.kind').count({ c: '*' }) as Promise<Array<Record<string, unknown>>>,
-      viol().groupBy('v.month').select('v.month').count({ c: '*' }) as Promise<Array<Record<string, unknown>>>,
-      plan().groupBy('p.month').select('p.month').count({ c: '*' }).count({ d: 'p.inspection_id' }) as Promise<Array<Record<string, unknown>>>,
-      viol().groupBy('v.kind').select('v.kind').count({ c: '*' }).orderBy('c', 'desc') as Promise<Array<Record<string, unknown>>>,
-      viol()
-        .groupBy('v.unit_id')
-        .select('v.unit_id')
-        .count({ c: '*' })
-        .orderBy([{ column: 'c', order: 'desc' }, { column: 'v.unit_id' }])
-        .limit(20) as Promise<Array<Record<string, unknown>>>,
-    ]);
+    const c = await statsCounts(this.db, scope, year);
     const byMonth: MonthRow[] = Array.from({ length: 12 }, (_x, k) => ({ month: k + 1, planned: 0, done: 0, unannounced: 0, violations: 0 }));
-    for (const r of inspMonths) {
-      const row = byMonth[n(r.month) - 1];
+    for (const r of c.inspections) {
+      const row = byMonth[r.month - 1];
       if (!row) continue;
-      row.done += n(r.c);
-      if (r.kind === 'unannounced') row.unannounced += n(r.c);
+      row.done += r.count;
+      if (r.kind === 'unannounced') row.unannounced += r.count;
     }
-    for (const r of violMonths) {
-      const row = byMonth[n(r.month) - 1];
-      if (row) row.violations += n(r.c);
+    for (const r of c.violationsByMonth) {
+      const row = byMonth[r.month - 1];
+      if (row) row.violations += r.count;
     }
     let plannedDone = 0;
-    for (const r of planMonths) {
-      const row = byMonth[n(r.month) - 1];
-      if (row) row.planned += n(r.c);
-      plannedDone += n(r.d);
+    for (const r of c.plan) {
+      const row = byMonth[r.month - 1];
+      if (row) row.planned += r.count;
+      plannedDone += r.done;
     }
-    const names = await this.unitNames(units.map((u) => n(u.unit_id)));
-
-    // Repeats: violations in more than one inspection of the year.
-    const repeatBase = viol;
-    const [repUnits, repOfficials] = await Promise.all([
-      repeatBase()
-        .groupBy('v.unit_id')
-        .select('v.unit_id')
-        .countDistinct({ i: 'v.inspection_id' })
-        .count({ c: '*' })
-        .havingRaw('count(distinct v.inspection_id) > 1')
-        .orderBy([{ column: 'i', order: 'desc' }, { column: 'v.unit_id' }])
-        .limit(50) as Promise<Array<Record<string, unknown>>>,
-      repeatBase()
-        .whereNotNull('v.official_id')
-        .groupBy('v.official_id', 'v.unit_id')
-        .select('v.official_id', 'v.unit_id')
-        .countDistinct({ i: 'v.inspection_id' })
-        .count({ c: '*' })
-        .havingRaw('count(distinct v.inspection_id) > 1')
-        .orderBy([{ column: 'i', order: 'desc' }, { column: 'v.official_id' }])
-        .limit(50) as Promise<Array<Record<string, unknown>>>,
-    ]);
-    const [repNames, officialNames] = await Promise.all([
-      this.unitNames([...repUnits, ...repOfficials].map((r) => n(r.unit_id))),
-      this.officialNames(repOfficials.map((r) => n(r.official_id))),
+    const [names, repNames, officials] = await Promise.all([
+      unitNames(
+        this.db,
+        c.byUnit.map((u) => u.unitId),
+      ),
+      unitNames(
+        this.db,
+        [...c.repeatedUnits, ...c.repeatedOfficials].map((r) => r.unitId),
+      ),
+      officialNames(
+        this.db,
+        c.repeatedOfficials.map((r) => r.officialId),
+      ),
     ]);
     return {
       year,
@@ -169,33 +126,22 @@ export class StatsService {
       inspections: byMonth.reduce((s, m) => s + m.done, 0),
       violations: byMonth.reduce((s, m) => s + m.violations, 0),
       byMonth,
-      byKind: kinds.map((k) => ({ key: String(k.kind), label: kindLabel(forms, String(k.kind), locale), value: n(k.c) })),
-      byUnit: units.map((u) => ({ key: String(u.unit_id), label: names.get(n(u.unit_id)) ?? String(u.unit_id), value: n(u.c) })),
-      repeatedUnits: repUnits.map((r) => ({ unitId: n(r.unit_id), unitName: repNames.get(n(r.unit_id)) ?? '', inspections: n(r.i), violations: n(r.c) })),
-      repeatedOfficials: repOfficials.map((r) => ({
-        officialId: n(r.official_id),
-        fullName: officialNames.get(n(r.official_id)) ?? '',
-        unitName: repNames.get(n(r.unit_id)) ?? '',
-        inspections: n(r.i),
-        violations: n(r.c),
+      byKind: c.byKind.map((k) => ({ key: k.kind, label: kindLabel(forms, k.kind, locale), value: k.count })),
+      byUnit: c.byUnit.map((u) => ({ key: String(u.unitId), label: names.get(u.unitId) ?? String(u.unitId), value: u.count })),
+      repeatedUnits: c.repeatedUnits.map((r) => ({
+        unitId: r.unitId,
+        unitName: repNames.get(r.unitId) ?? '',
+        inspections: r.inspections,
+        violations: r.count,
+      })),
+      repeatedOfficials: c.repeatedOfficials.map((r) => ({
+        officialId: r.officialId,
+        fullName: officials.get(r.officialId) ?? '',
+        unitName: repNames.get(r.unitId) ?? '',
+        inspections: r.inspections,
+        violations: r.count,
       })),
     };
-  }
-
-  private async unitNames(ids: number[]): Promise<Map<number, string>> {
-    if (!ids.length) return new Map();
-    const rows = (await this.db('units')
-      .whereIn('id', [...new Set(ids)])
-      .select('id', 'name')) as Array<{ id: number; name: string }>;
-    return new Map(rows.map((r) => [Number(r.id), String(r.name)]));
-  }
-
-  private async officialNames(ids: number[]): Promise<Map<number, string>> {
-    if (!ids.length) return new Map();
-    const rows = (await this.db('unit_officials')
-      .whereIn('id', [...new Set(ids)])
-      .select('id', 'full_name')) as Array<{ id: number; full_name: string }>;
-    return new Map(rows.map((r) => [Number(r.id), String(r.full_name)]));
   }
 
   /** The same figures as the page, one sheet per table. */

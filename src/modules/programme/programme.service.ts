@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
-import { insertId, wherePathPrefix } from '../../db/helpers.ts';
 import { AppError, type FieldErrors } from '../../kernel/errors.ts';
 import { optionalId, optionalText, toFieldErrors } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -12,6 +11,7 @@ import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { findUnit, unitFor, findUnitByCode } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
+import * as repo from './programme.repository.ts';
 
 export interface ProgrammeItem {
   id: number;
@@ -86,72 +86,30 @@ export class ProgrammeService {
 
   async show(actor: Actor, unitId: number, year: number): Promise<Programme> {
     const unit = await this.unit(actor, unitId, 'unit.read');
-    const programme = (await this.db('audit_programmes').where({ unit_id: unit.id, year }).first('id')) as { id: number } | undefined;
-    const rows = programme
-      ? ((await this.db('audit_programme_items as i')
-          .join('units as u', 'u.id', 'i.unit_id')
-          .where('i.programme_id', programme.id)
-          .orderBy([
-            { column: 'i.planned_month', order: 'asc' },
-            { column: 'u.path', order: 'asc' },
-            { column: 'i.id', order: 'asc' },
-          ])
-          .select('i.id', 'i.unit_id', 'u.name as unit_name', 'u.code as unit_code', 'i.planned_month', 'i.form_id', 'i.note', 'i.check_id')) as Array<
-          Record<string, unknown>
-        >)
-      : [];
+    const rows = await repo.programmeItems(this.db, unit.id, year);
     // Checks of the programme's subtree in the year: one query, matched in memory.
-    const checksQ = this.db('checks as c')
-      .join('units as u', 'u.id', 'c.unit_id')
-      .whereBetween('c.check_date', [`${year}-01-01`, `${year}-12-31`])
-      .orderBy([
-        { column: 'c.check_date', order: 'asc' },
-        { column: 'c.id', order: 'asc' },
-      ])
-      .select('c.id', 'c.unit_id', 'c.form_id', 'c.check_date', 'c.status', 'c.score');
-    wherePathPrefix(checksQ, 'u.path', unit.path);
-    const checks = rows.length ? ((await checksQ) as Array<Record<string, unknown>>) : [];
+    const checks = rows.length ? await repo.checksOfYear(this.db, unit.path, year) : [];
     const used = new Set<number>();
-    const asDone = (c: Record<string, unknown>) => ({
-      checkId: Number(c.id),
-      checkDate: String(c.check_date),
-      status: String(c.status),
-      score: c.score == null ? null : Number(c.score),
-    });
+    const asDone = (c: repo.CheckOfYear) => ({ checkId: c.id, checkDate: c.checkDate, status: c.status, score: c.score });
     const formTitles = new Map(this.forms().map((f) => [f.id, f.title]));
     // Linked by hand first, so an automatic match never takes a check someone linked on purpose.
-    for (const r of rows) if (r.check_id != null) used.add(Number(r.check_id));
+    for (const r of rows) if (r.checkId !== null) used.add(r.checkId);
     const items = rows.map((r): ProgrammeItem => {
       let done: ProgrammeItem['done'] = null;
-      if (r.check_id != null) {
-        const c = checks.find((x) => Number(x.id) === Number(r.check_id));
+      if (r.checkId !== null) {
+        const c = checks.find((x) => x.id === r.checkId);
         done = c ? asDone(c) : null;
       } else {
         // A submitted check of that unit and form in that month, else one under way.
-        const candidates = checks.filter(
-          (c) =>
-            !used.has(Number(c.id)) &&
-            Number(c.unit_id) === Number(r.unit_id) &&
-            c.form_id === r.form_id &&
-            monthOf(String(c.check_date)) === Number(r.planned_month),
-        );
+        const candidates = checks.filter((c) => !used.has(c.id) && c.unitId === r.unitId && c.formId === r.formId && monthOf(c.checkDate) === r.plannedMonth);
         const c = candidates.find((x) => x.status === 'submitted') ?? candidates[0];
         if (c) {
-          used.add(Number(c.id));
+          used.add(c.id);
           done = asDone(c);
         }
       }
-      return {
-        id: Number(r.id),
-        unitId: Number(r.unit_id),
-        unitName: String(r.unit_name),
-        unitCode: String(r.unit_code),
-        plannedMonth: Number(r.planned_month),
-        formId: String(r.form_id),
-        formTitle: formTitles.get(String(r.form_id)) ?? null,
-        note: (r.note as string | null) ?? null,
-        done,
-      };
+      const { checkId: _c, ...item } = r;
+      return { ...item, formTitle: formTitles.get(r.formId) ?? null, done };
     });
     return { unit, year, items, canManage: inScope(scopeFor(actor.user, 'programme.manage'), unit.path), forms: this.forms() };
   }
@@ -176,25 +134,12 @@ export class ProgrammeService {
     const itemUnit = target;
     return this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
-      let programme = (await trx('audit_programmes').where({ unit_id: unit.id, year }).first('id')) as { id: number } | undefined;
-      if (!programme) {
-        await trx('audit_programmes')
-          .insert({ unit_id: unit.id, year, created_by: actor.user.id, created_at: at, updated_at: at })
-          .onConflict(['unit_id', 'year'])
-          .ignore();
-        programme = (await trx('audit_programmes').where({ unit_id: unit.id, year }).first('id')) as { id: number };
-      }
-      const id = await insertId(
-        trx('audit_programme_items').insert({
-          programme_id: programme.id,
-          unit_id: itemUnit.id,
-          planned_month: d.plannedMonth,
-          form_id: d.formId,
-          note: d.note ?? null,
-          created_by: actor.user.id,
-          created_at: at,
-          updated_at: at,
-        }),
+      const programme = await repo.programmeId(trx, unit.id, year, actor.user.id, at);
+      const id = await repo.insertItem(
+        trx,
+        programme,
+        { unitId: itemUnit.id, plannedMonth: d.plannedMonth, formId: d.formId, note: d.note ?? null, createdBy: actor.user.id },
+        at,
       );
       await writeAudit(trx, {
         at,
@@ -213,12 +158,9 @@ export class ProgrammeService {
   async removeItem(actor: Actor, unitId: number, year: number, itemId: number): Promise<void> {
     const unit = await this.unit(actor, unitId, 'programme.manage');
     await this.db.transaction(async (trx) => {
-      const row = (await trx('audit_programme_items as i')
-        .join('audit_programmes as p', 'p.id', 'i.programme_id')
-        .where({ 'i.id': itemId, 'p.unit_id': unit.id, 'p.year': year })
-        .first('i.id', 'i.unit_id', 'i.planned_month', 'i.form_id', 'i.note')) as Record<string, unknown> | undefined;
+      const row = await repo.findItem(trx, unit.id, year, itemId);
       if (!row) throw new AppError('NOT_FOUND');
-      await trx('audit_programme_items').where('id', itemId).delete();
+      await repo.deleteItem(trx, itemId);
       const at = iso(this.clock.now());
       // The item itself goes; the log keeps what it was.
       await writeAudit(trx, {
@@ -228,7 +170,7 @@ export class ProgrammeService {
         entity: 'audit_programme_item',
         entityId: itemId,
         unitId: unit.id,
-        before: { year, unitId: Number(row.unit_id), plannedMonth: Number(row.planned_month), formId: row.form_id, note: row.note ?? null },
+        before: { year, ...row },
         requestId: actor.requestId,
       });
     });

@@ -1,3 +1,4 @@
+import { insertId } from '../../db/helpers.ts';
 import type { Db } from '../../kernel/db.ts';
 
 /**
@@ -51,4 +52,41 @@ export async function activeToken(db: Db, tokenHash: string): Promise<{ id: numb
   const row = (await db('api_tokens').where('token_hash', tokenHash).whereNull('revoked_at').first('id', 'user_id', 'last_used_at')) as
     { id: number; user_id: number; last_used_at: string | null } | undefined;
   return row ? { id: Number(row.id), userId: Number(row.user_id), lastUsedAt: row.last_used_at ?? null } : undefined;
+}
+
+/** A new API token, stored by its hash and its first characters (to tell tokens apart); its id. */
+export function insertToken(trx: Db, t: { userId: number; name: string; tokenHash: string; prefix: string }, at: string): Promise<number> {
+  return insertId(trx('api_tokens').insert({ user_id: t.userId, name: t.name, token_hash: t.tokenHash, prefix: t.prefix, created_at: at, updated_at: at }));
+}
+
+/** Revokes one of the user's tokens still in force; false when there is no such token. */
+export async function revokeToken(trx: Db, userId: number, id: number, at: string): Promise<boolean> {
+  const row = (await trx('api_tokens').where({ id, user_id: userId }).whereNull('revoked_at').first('id')) as unknown;
+  if (!row) return false;
+  await trx('api_tokens').where('id', id).update({ revoked_at: at, updated_at: at });
+  return true;
+}
+
+export async function markTokenUsed(db: Db, id: number, at: string): Promise<void> {
+  await db('api_tokens').where('id', id).update({ last_used_at: at });
+}
+
+/** The one-time link of the first run, by its hash, valid until `expiresAt`. */
+export async function insertSetupToken(db: Db, tokenHash: string, at: string, expiresAt: string): Promise<void> {
+  await db('setup_tokens').insert({ token_hash: tokenHash, created_at: at, expires_at: expiresAt });
+}
+
+export async function setupTokenInForce(db: Db, tokenHash: string, now: string): Promise<boolean> {
+  return !!(await db('setup_tokens').where('token_hash', tokenHash).where('expires_at', '>', now).first('token_hash'));
+}
+
+/**
+ * Consumes the setup token and every other one. Deleting its row first serialises two people
+ * submitting at once: the second waits on the row lock and then finds nothing to delete (false).
+ */
+export async function consumeSetupTokens(trx: Db, tokenHash: string, now: string): Promise<boolean> {
+  const consumed = await trx('setup_tokens').where('token_hash', tokenHash).where('expires_at', '>', now).delete();
+  if (consumed !== 1) return false;
+  await trx('setup_tokens').delete();
+  return true;
 }

@@ -7,7 +7,6 @@ import { isAdmin, type SessionUser } from '../../auth/roles.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { insertId } from '../../db/helpers.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import { findUnit, findUnitByCode } from '../units/units.repository.ts';
@@ -361,9 +360,7 @@ export class UsersService {
     const token = `isot_${randomToken(24)}`;
     return this.db.transaction(async (trx) => {
       const at = iso(this.clock.now());
-      const id = await insertId(
-        trx('api_tokens').insert({ user_id: actor.user.id, name, token_hash: sha256(token), prefix: token.slice(0, 9), created_at: at, updated_at: at }),
-      );
+      const id = await access.insertToken(trx, { userId: actor.user.id, name, tokenHash: sha256(token), prefix: token.slice(0, 9) }, at);
       await writeAudit(trx, {
         at,
         userId: actor.user.id,
@@ -380,10 +377,8 @@ export class UsersService {
 
   async revokeToken(actor: Actor, id: number): Promise<void> {
     await this.db.transaction(async (trx) => {
-      const row = await trx('api_tokens').where({ id, user_id: actor.user.id }).whereNull('revoked_at').first('id');
-      if (!row) throw new AppError('NOT_FOUND');
       const at = iso(this.clock.now());
-      await trx('api_tokens').where('id', id).update({ revoked_at: at, updated_at: at });
+      if (!(await access.revokeToken(trx, actor.user.id, id, at))) throw new AppError('NOT_FOUND');
       await writeAudit(trx, { at, userId: actor.user.id, action: 'revoke', entity: 'api_token', entityId: id, unitId: null, requestId: actor.requestId });
     });
   }
@@ -394,9 +389,7 @@ export class UsersService {
     const now = this.clock.now();
     // Written at most once a minute per token, so API reads stay reads.
     if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) > 60_000) {
-      await this.db('api_tokens')
-        .where('id', row.id)
-        .update({ last_used_at: iso(now) });
+      await access.markTokenUsed(this.db, row.id, iso(now));
     }
     return this.sessionUser(row.userId);
   }
@@ -412,19 +405,14 @@ export class UsersService {
     if (!(await this.needsSetup())) return undefined;
     const token = randomToken(24);
     const now = this.clock.now();
-    await this.db('setup_tokens').insert({
-      token_hash: sha256(token),
-      created_at: iso(now),
-      expires_at: iso(new Date(now.getTime() + this.config.setupTokenMs)),
-    });
+    await access.insertSetupToken(this.db, sha256(token), iso(now), iso(new Date(now.getTime() + this.config.setupTokenMs)));
     return token;
   }
 
   async setupTokenValid(token: unknown): Promise<boolean> {
     if (typeof token !== 'string' || token.length < 10 || token.length > 100) return false;
     if (!(await this.needsSetup())) return false;
-    const row = await this.db('setup_tokens').where('token_hash', sha256(token)).where('expires_at', '>', iso(this.clock.now())).first('token_hash');
-    return !!row;
+    return access.setupTokenInForce(this.db, sha256(token), iso(this.clock.now()));
   }
 
   /** Creates the first administrator. The user count is checked again inside the transaction, so
@@ -433,14 +421,8 @@ export class UsersService {
     if (!(await this.setupTokenValid(token))) throw new AppError('SETUP_CLOSED');
     const data = validate(setupInput, input);
     return this.db.transaction(async (trx) => {
-      // Consuming the token row first serialises two people submitting at once: the second
-      // waits on the row lock and then finds nothing to delete.
-      const consumed = await trx('setup_tokens')
-        .where('token_hash', sha256(token as string))
-        .where('expires_at', '>', iso(this.clock.now()))
-        .delete();
-      if (consumed !== 1) throw new AppError('SETUP_CLOSED');
-      await trx('setup_tokens').delete();
+      // Consuming the token first serialises two people submitting at once (consumeSetupTokens).
+      if (!(await access.consumeSetupTokens(trx, sha256(token as string), iso(this.clock.now())))) throw new AppError('SETUP_CLOSED');
       if ((await repo.countUsers(trx)) > 0) throw new AppError('SETUP_CLOSED');
       return this.create(undefined, { username: data.username, fullName: data.fullName, email: data.email, password: data.password }, { admin: true, db: trx });
     });
