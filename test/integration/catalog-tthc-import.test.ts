@@ -1,0 +1,178 @@
+import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import { forEachDatabase, type Agent } from '../helpers/app.ts';
+import { seedTree } from '../fixtures/tree.ts';
+import { csrfOfSignedIn, escapeHtml, viText } from '../fixtures/http.ts';
+
+/** The 19 columns of the national TTHC database's export, in its order. */
+const national = [
+  'STT',
+  'Mã TTHC',
+  'Tên TTHC',
+  'Link truy cập',
+  'Số QĐ',
+  'Ngày QĐ',
+  'Cơ quan ban hành',
+  'Lĩnh vực',
+  'Cấp thực hiện',
+  'Đối tượng',
+  'Loại TTHC',
+  'Từ khóa',
+  'Địa chỉ tiếp nhận',
+  'CQ thực hiện',
+  'CQ có thẩm quyền',
+  'CQ phối hợp',
+  'CQ được ủy quyền',
+  'Mô tả',
+  'Trạng thái',
+];
+
+type Row = { code: string; name: string; field: string; level: string };
+const line = (i: number, r: Row) => [
+  i,
+  r.code,
+  r.name,
+  `https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=${i}`,
+  '1234/QĐ-UBND',
+  '15/03/2025',
+  'UBND tỉnh',
+  r.field,
+  r.level,
+  'Công dân Việt Nam',
+  'TTHC được luật giao quy định chi tiết',
+  '',
+  'Bộ phận Một cửa',
+  'UBND cấp xã',
+  'UBND cấp xã',
+  '',
+  '',
+  '',
+  'Đang áp dụng',
+];
+
+const rows: Row[] = [
+  { code: '1.001193.000.00.00.H17', name: 'Đăng ký khai sinh', field: 'Hộ tịch', level: 'Cấp Xã' },
+  { code: '1.000894', name: 'Đăng ký kết hôn', field: 'Hộ tịch', level: 'Cấp Tỉnh, Cấp Xã' },
+  { code: '2.000815', name: 'Chứng thực bản sao từ bản chính', field: 'Chứng thực', level: 'Cấp Xã' },
+  { code: '1.003583', name: 'Đăng ký khai tử', field: 'Hộ tịch', level: 'Cấp Xã' },
+  { code: '', name: 'Xác nhận tình trạng nhà ở', field: 'Nhà ở', level: 'Cấp Xã' },
+  { code: '', name: 'Cấp giấy xác nhận hộ nghèo', field: 'Bảo trợ xã hội', level: 'Cấp Xã' },
+];
+
+/** Channels sheet: every time-text shape of the published lists. */
+const channels: Array<[string, string, string, string]> = [
+  ['1.001193', 'Trực tiếp', 'Ngay trong ngày', 'Miễn lệ phí'],
+  ['1.001193', 'Trực tuyến', 'Ngay trong ngày', 'Miễn lệ phí'],
+  ['1.000894', 'Trực tiếp', '05 ngày làm việc', '50.000 đồng'],
+  ['2.000815', 'Trực tiếp', '10 ngày làm việc đối với bản sao thông thường, 15 ngày làm việc đối với trường hợp phải xác minh', '2.000 đồng/trang'],
+  ['1.003583', 'Trực tiếp', 'Theo quy định của pháp luật', 'Không'],
+];
+
+async function nationalWorkbook(opts: { rows?: Row[]; channels?: typeof channels } = {}): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('TTHC2-CAPXA');
+  ws.addRow(['DANH MỤC THỦ TỤC HÀNH CHÍNH']);
+  ws.addRow(['(Trích xuất từ Cơ sở dữ liệu quốc gia về TTHC)']);
+  ws.addRow(national);
+  (opts.rows ?? rows).forEach((r, i) => ws.addRow(line(i + 1, r)));
+  const ch = wb.addWorksheet('Cách thức thực hiện');
+  ch.addRow(['Mã TTHC', 'Hình thức nộp', 'Thời hạn giải quyết', 'Phí, lệ phí', 'Mô tả']);
+  for (const c of opts.channels ?? channels) ch.addRow([...c, '']);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+forEachDatabase('province TTHC lists imported as published', (ctx) => {
+  let coordinator: Agent;
+  let csrf: string;
+  let provinceId: number;
+  const tthc = (code: string) => ctx().db('tthc').where({ province_id: provinceId, code }).first();
+  const upload = (name: string, buffer: Buffer, fields: Record<string, string> = {}) => {
+    let req = coordinator.post('/tthc/import').field('_csrf', csrf).field('provinceId', String(provinceId));
+    for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+    return req.attach('file', buffer, name);
+  };
+
+  before(async () => {
+    await seedTree(ctx());
+    provinceId = await ctx().unitId('DNO');
+    const c = await ctx().userWith('coordinator', 'DNO');
+    coordinator = await ctx().signIn(c.username, c.password);
+    csrf = await csrfOfSignedIn(coordinator);
+  });
+
+  it('imports the national export: title rows, 19 columns, channels, several levels, portal codes and rows without a code', async () => {
+    const res = await upload('TTHC2-CAPXA.xlsx', await nationalWorkbook());
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain(viText('catalog.import.done', { created: 6, updated: 0, unchanged: 0 }));
+    expect(res.text).to.contain('Link truy cập, Số QĐ, Ngày QĐ');
+    const khaiSinh = await tthc('1.001193');
+    expect(khaiSinh.time_text).to.equal('Ngay trong ngày');
+    expect(Number(khaiSinh.legal_days)).to.equal(0);
+    expect(Number(khaiSinh.fee_amount)).to.equal(0);
+    const ketHon = await tthc('1.000894');
+    expect(ketHon.levels).to.equal('province,commune');
+    expect(ketHon.level).to.equal('province');
+    expect(Number(ketHon.legal_days)).to.equal(5);
+    expect(Number(ketHon.fee_amount)).to.equal(50000);
+    const chungThuc = await tthc('2.000815');
+    expect(Number(chungThuc.legal_days)).to.equal(10);
+    expect(chungThuc.time_days).to.equal('10,15');
+    const khaiTu = await tthc('1.003583');
+    expect(khaiTu.legal_days).to.equal(null);
+    const nhaO = await tthc('DNO-NO-001');
+    expect(nhaO.name).to.equal('Xác nhận tình trạng nhà ở');
+    expect(Boolean(nhaO.no_national_code)).to.equal(true);
+    expect(await tthc('DNO-BTXH-001')).to.not.equal(undefined);
+    expect(res.text).to.contain(escapeHtml(viText('v.tthc_local_code', { code: 'DNO-NO-001' })));
+
+    const page = await coordinator.get(`/tthc/${khaiTu.id}`);
+    expect(page.text).to.contain(escapeHtml(viText('catalog.tthc.time_unknown', { text: 'Theo quy định của pháp luật' })));
+    const uncoded = await coordinator.get(`/tthc/${nhaO.id}`);
+    expect(uncoded.text).to.contain(viText('catalog.tthc.no_national_code'));
+    const list = await coordinator.get('/tthc?q=nha+o');
+    expect(list.text).to.contain(viText('catalog.tthc.no_national_code'));
+  });
+
+  it('imports the same file again changing nothing, the local codes kept by name', async () => {
+    const res = await upload('TTHC2-CAPXA.xlsx', await nationalWorkbook());
+    expect(res.text).to.contain(viText('catalog.import.done', { created: 0, updated: 0, unchanged: 6 }));
+    const n = await ctx().db('tthc').where({ province_id: provinceId }).count({ n: '*' }).first();
+    expect(Number((n as { n: unknown }).n)).to.equal(6);
+  });
+
+  it('refuses a code not of the national form, naming the value, and writes nothing', async () => {
+    const bad = [...rows, { code: 'HT-01', name: 'Thủ tục lạ', field: 'Hộ tịch', level: 'Cấp Xã' }];
+    const res = await upload('sai-ma.xlsx', await nationalWorkbook({ rows: bad }));
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain(escapeHtml(viText('v.tthc_code_national', { value: 'HT-01' })));
+    expect(await tthc('HT-01')).to.equal(undefined);
+  });
+
+  it('keeps values for empty cells on re-import unless asked to clear them, listing the changes field by field', async () => {
+    const blankFees = channels.map(([code, ch, time]) => [code, ch, code === '1.000894' ? '07 ngày làm việc' : time, ''] as [string, string, string, string]);
+    const res = await upload('lan-2.xlsx', await nationalWorkbook({ channels: blankFees }));
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain(viText('catalog.import.done', { created: 0, updated: 1, unchanged: 5 }));
+    expect(res.text).to.match(/05 ngày làm việc<\/td><td class="pre">07 ngày làm việc/);
+    expect((await tthc('1.000894')).fees).to.equal('50.000 đồng');
+    const cleared = await upload('lan-3.xlsx', await nationalWorkbook({ channels: blankFees }), { clearBlanks: '1' });
+    expect(cleared.text).to.contain(viText('catalog.tthc.change_fields.fees'));
+    expect((await tthc('1.000894')).fees).to.equal(null);
+  });
+
+  it('reads a CSV with a byte order mark and semicolons, and Excel Unicode text, with the same columns', async () => {
+    const csv =
+      '\uFEFFMã TTHC;Tên TTHC;Lĩnh vực;Cấp thực hiện;Thời hạn giải quyết;Phí, lệ phí\n1.001612;Cấp bản sao trích lục hộ tịch;Hộ tịch;Cấp Xã;Trong ngày;8.000 đồng/bản\n';
+    const res = await upload('danh-muc.csv', Buffer.from(csv, 'utf8'));
+    expect(res.status, res.text.slice(0, 300)).to.equal(200);
+    expect(Number((await tthc('1.001612')).fee_amount)).to.equal(8000);
+    const tsv =
+      'Mã TTHC\tTên TTHC\tLĩnh vực\tCấp thực hiện\tThời hạn giải quyết\r\n2.000635\tCấp bản sao Trích lục hộ tịch\tHộ tịch\tCấp Tỉnh\t03 ngày làm việc\r\n';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]);
+    const res2 = await upload('danh-muc.txt', utf16);
+    expect(res2.status).to.equal(200);
+    const t = await tthc('2.000635');
+    expect(t.level).to.equal('province');
+    expect(Number(t.legal_days)).to.equal(3);
+  });
+});
