@@ -3,6 +3,9 @@ import ExcelJS from 'exceljs';
 import { forEachDatabase, type Agent } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { csrfOfSignedIn, escapeHtml, viText } from '../fixtures/http.ts';
+import { issueAll, khaiSinhContent } from '../fixtures/catalog.ts';
+import { proceduresInForce } from '../../src/modules/documents/types/decisions.ts';
+import type { DocumentGatherContext } from '../../src/plugins/contract.ts';
 
 /** The 19 columns of the national TTHC database's export, in its order. */
 const national = [
@@ -174,5 +177,43 @@ forEachDatabase('province TTHC lists imported as published', (ctx) => {
     const t = await tthc('2.000635');
     expect(t.level).to.equal('province');
     expect(Number(t.legal_days)).to.equal(3);
+  });
+
+  it('flags names met twice, in the file or in the list, without refusing them', async () => {
+    const twins = [
+      { code: '1.009001', name: 'Đăng ký khai sinh!', field: 'Hộ tịch', level: 'Cấp Xã' },
+      { code: '1.009002', name: 'đăng ký  khai sinh', field: 'Hộ tịch', level: 'Cấp Xã' },
+    ];
+    const res = await upload('trung-ten.xlsx', await nationalWorkbook({ rows: twins, channels: [] }));
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain(escapeHtml(viText('v.tthc_same_name_list', { code: '1.001193' })));
+    expect(res.text).to.contain(escapeHtml(viText('v.tthc_same_name_row', { row: 4 })));
+  });
+
+  it('says on the procedure that its steps cannot be checked against an unreadable time limit, and prints no code for an uncoded TTHC', async () => {
+    const unitId = await ctx().unitId('DNO-CJ-ND');
+    const o = await ctx().userWith('officer', 'DNO-CJ-ND');
+    const l = await ctx().userWith('leader', 'DNO-CJ-ND');
+    const officer = await ctx().signIn(o.username, o.password);
+    const catalog = ctx().built.services.catalog;
+    const khaiTu = await tthc('1.003583');
+    const p = await catalog.procedures.create(
+      { user: o.user },
+      unitId,
+      khaiSinhContent(Number(khaiTu.id), { code: 'QT-05/ND-HT', title: 'Quy trình đăng ký khai tử' }),
+    );
+    const page = await officer.get(`/procedures/${p.id}`);
+    expect(page.text).to.contain(escapeHtml(viText('catalog.checks.time_unknown', { text: 'Theo quy định của pháp luật' })));
+
+    const nhaO = await tthc('DNO-NO-001');
+    const q = await catalog.procedures.create(
+      { user: o.user },
+      unitId,
+      khaiSinhContent(Number(nhaO.id), { code: 'QT-06/ND-NO', title: 'Quy trình xác nhận nhà ở' }),
+    );
+    await issueAll(ctx(), q.id, { user: o.user }, { user: l.user });
+    const unit = { id: unitId } as DocumentGatherContext['unit'];
+    const annex = await proceduresInForce({ db: ctx().db, unit } as DocumentGatherContext);
+    expect(annex.find((r) => r.code === 'QT-06/ND-NO')?.tthcCode).to.equal(null);
   });
 });
