@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
+import request from 'supertest';
 import { forEachDatabase, type Agent } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { csrfOfSignedIn, escapeHtml, viText } from '../fixtures/http.ts';
@@ -215,5 +216,34 @@ forEachDatabase('province TTHC lists imported as published', (ctx) => {
     const unit = { id: unitId } as DocumentGatherContext['unit'];
     const annex = await proceduresInForce({ db: ctx().db, unit } as DocumentGatherContext);
     expect(annex.find((r) => r.code === 'QT-06/ND-NO')?.tthcCode).to.equal(null);
+  });
+
+  it('imports through the API, answering the changes and the problems as JSON', async () => {
+    const c = await ctx().userWith('coordinator', 'DNO');
+    const { token } = await ctx().built.services.users.createToken({ user: c.user }, { name: 'Kiểm thử' });
+    const send = (buffer: Buffer, fields: Record<string, string> = {}) => {
+      let req = request(ctx().built.app).post('/api/v1/tthc/import').set('Authorization', `Bearer ${token}`).field('provinceId', String(provinceId));
+      for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
+      return req.attach('file', buffer, 'TTHC2-CAPXA.xlsx');
+    };
+    const changed = channels.map(
+      ([code, ch, time, fee]) => [code, ch, code === '1.001193' ? '01 ngày làm việc' : time, fee] as [string, string, string, string],
+    );
+    const res = await send(await nationalWorkbook({ channels: changed }));
+    expect(res.status).to.equal(200);
+    const change = (
+      res.body as { data: { changes: Array<{ code: string; fields: Array<{ field: string; before: string; after: string }> }> } }
+    ).data.changes.find((x) => x.code === '1.001193');
+    expect(change?.fields).to.deep.include({ field: 'timeText', before: 'Ngay trong ngày', after: '01 ngày làm việc' });
+    expect(change?.fields).to.deep.include({ field: 'legalDays', before: '0', after: '1' });
+    const bad = await send(await nationalWorkbook({ rows: [{ code: '1.00119', name: 'Mã thiếu số', field: 'Hộ tịch', level: 'Cấp Xã' }], channels: [] }));
+    expect(bad.status).to.equal(422);
+    expect((bad.body as { error: { code: string; problems: Array<{ row: number; key: string; params: { value: string } }> } }).error).to.deep.include({
+      code: 'IMPORT_ROWS',
+    });
+    expect((bad.body as { error: { problems: Array<{ row: number; key: string }> } }).error.problems[0]).to.deep.include({
+      row: 4,
+      key: 'v.tthc_code_national',
+    });
   });
 });
