@@ -9,6 +9,14 @@ import type { Db } from '../../kernel/db.ts';
 
 const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 
+/** The stored levels; the single level alone when a typed edit changed it to one they lack. */
+function levelsOfRow(r: Record<string, unknown>): TthcLevel[] {
+  const all = String(r.levels ?? '')
+    .split(',')
+    .filter(Boolean) as TthcLevel[];
+  return all.includes(r.level as TthcLevel) ? all : [r.level as TthcLevel];
+}
+
 export function toTthc(r: Record<string, unknown>): Tthc {
   return {
     id: Number(r.id),
@@ -22,9 +30,7 @@ export function toTthc(r: Record<string, unknown>): Tthc {
     fees: (r.fees as string | null) ?? null,
     legalBasis: (r.legal_basis as string | null) ?? null,
     onlineLevel: r.online_level as OnlineLevel,
-    levels: String(r.levels ?? r.level)
-      .split(',')
-      .filter(Boolean) as TthcLevel[],
+    levels: levelsOfRow(r),
     noNationalCode: r.no_national_code === true || r.no_national_code === 1,
     timeText: (r.time_text as string | null) ?? null,
     timeDays: r.time_days ? String(r.time_days).split(',').map(Number) : [],
@@ -114,9 +120,10 @@ export interface PublishedFacts {
 }
 
 function tthcRow(d: TthcInput & Partial<PublishedFacts>): Record<string, unknown> {
+  // A typed TTHC (the form, the API) leaves the published facts as they are.
   const published =
     d.levels === undefined
-      ? { levels: d.level }
+      ? {}
       : {
           levels: d.levels.join(','),
           no_national_code: d.noNationalCode ?? false,
