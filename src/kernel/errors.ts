@@ -50,6 +50,9 @@ export const errorCatalogue = {
   IMPORT_SHEET_MISSING: 422,
   IMPORT_HEADERS: 422,
   IMPORT_ROWS: 422,
+  // A table import that also reads CSV and tab-separated text (the TTHC list).
+  IMPORT_NOT_TABLE: 415,
+  IMPORT_ENCODING: 422,
   // The bounded Excel reader (src/kernel/excel): a file past one of its limits.
   IMPORT_TOO_BIG: 422,
   IMPORT_DIMENSION: 422,

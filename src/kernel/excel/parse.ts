@@ -19,6 +19,9 @@ export interface ParsedSheet {
 /** The sheets asked for, by the name asked (undefined when the workbook has no such sheet). */
 export type ParsedWorkbook = Record<string, ParsedSheet | undefined>;
 
+/** The name that asks for every sheet of the workbook. */
+export const anySheet = '*';
+
 // Built-in number formats that show a date or a time (ECMA-376 18.8.30), as exceljs reads them.
 const builtInDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]);
 
@@ -159,7 +162,8 @@ function parseSheet(name: string, xml: string, ctx: SheetContext): ParsedSheet {
 }
 
 /**
- * Parses the sheets named (matched as the templates match headers: case and accents aside) of
+ * Parses the sheets named (matched as the templates match headers: case and accents aside, or
+ * all of them for `*`) of
  * an .xlsx held in memory, within the limits. Synchronous: it runs in the reader's worker
  * thread (see pool.ts), and in unit tests directly.
  */
@@ -177,7 +181,11 @@ export function parseWorkbook(buf: Buffer, wanted: string[], limits: ExcelLimits
     return { name: a.get('name') ?? '', path: rels.find((r) => r.id === rid)?.target };
   });
   const out: ParsedWorkbook = {};
-  const found = wanted.map((w) => ({ w, sheet: sheets.find((s) => foldForSearch(s.name) === foldForSearch(w)) }));
+  // `*` asks for every sheet under its own name (a file laid out by someone else: the caller finds
+  // its sheets by their header rows).
+  const found = wanted.includes(anySheet)
+    ? sheets.map((sheet) => ({ w: sheet.name, sheet }))
+    : wanted.map((w) => ({ w, sheet: sheets.find((s) => foldForSearch(s.name) === foldForSearch(w)) }));
   if (!found.some((f) => f.sheet?.path)) return out;
   const partOf = (kind: string) => rels.find((r) => r.type.endsWith(`/${kind}`))?.target;
   const ssPath = partOf('sharedStrings');

@@ -69,13 +69,13 @@ function runOn(slot: Slot, job: ParseJob): Promise<ParsedWorkbook> {
   });
 }
 
-/** Parses a workbook in a worker thread, waiting for a free one. */
-export async function parseInWorker(buffer: Buffer, wanted: string[], limits: ExcelLimits): Promise<ParsedWorkbook> {
+/** Parses a workbook (or a text table) in a worker thread, waiting for a free one. */
+export async function parseInWorker(buffer: Buffer, wanted: string[], limits: ExcelLimits, text = false): Promise<ParsedWorkbook> {
   // A finished job hands its place straight to the next one waiting, so never more than two run.
   if (running >= maxWorkers) await new Promise<void>((r) => waiting.push(r));
   else running++;
   try {
-    return await runOn(idle.pop() ?? spawn(limits), { id: nextId++, buffer: new Uint8Array(buffer), wanted, limits });
+    return await runOn(idle.pop() ?? spawn(limits), { id: nextId++, buffer: new Uint8Array(buffer), wanted, limits, text });
   } finally {
     const next = waiting.shift();
     if (next) next();

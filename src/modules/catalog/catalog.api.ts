@@ -8,6 +8,8 @@ import type { Actor } from '../../lib/actor.ts';
 import { z } from 'zod';
 import { pageBody } from '../units/units.api.ts';
 import type { Revision } from './catalog.types.ts';
+import { ImportReportError } from './excel.read.ts';
+import { sizeText } from './upload.ts';
 
 const unitIdInput = z.object({ unitId: optionalId });
 
@@ -21,7 +23,7 @@ function revisionBody(r: Revision) {
  * `/api/v1/tthc` and `/api/v1/procedures`: the catalog's use cases in JSON, with the same filters
  * and the same scope rules as the pages (anything outside the caller's scope is 404).
  */
-export function catalogApi(s: Pick<Services, 'catalog'>): Router {
+export function catalogApi(s: Pick<Services, 'catalog'>, uploadMaxBytes = 0): Router {
   const r = Router();
   const c = s.catalog;
   r.use(['/tthc', '/procedures'], requireApiUser);
@@ -34,6 +36,20 @@ export function catalogApi(s: Pick<Services, 'catalog'>): Router {
   });
   r.post('/tthc', async (req, res) => {
     res.status(201).json({ data: await c.tthc.create(actorOf(req), req.body) });
+  });
+  // A province's list as published (multipart: `provinceId`, `file` as .xlsx, .csv or .txt,
+  // `clearBlanks=1` to let empty cells clear values); the same checks as the import page.
+  r.post('/tthc/import', async (req, res) => {
+    if (res.locals.uploadProblem === 'too_large') throw new AppError('UPLOAD_TOO_LARGE', { size: sizeText(uploadMaxBytes) });
+    if (res.locals.uploadProblem) throw new AppError('BAD_REQUEST');
+    const body = (req.body ?? {}) as { provinceId?: string; clearBlanks?: string };
+    const file = req.file ? { name: req.file.originalname, buffer: req.file.buffer } : undefined;
+    try {
+      res.json({ data: await c.excel.importTthc(actorOf(req), Number(body.provinceId) || undefined, file, body.clearBlanks === '1') });
+    } catch (err) {
+      if (!(err instanceof ImportReportError)) throw err;
+      res.status(err.status).json({ error: { code: err.code, problems: err.problems } });
+    }
   });
 
   r.get('/procedures', async (req, res) => {

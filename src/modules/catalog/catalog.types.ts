@@ -30,6 +30,14 @@ export interface Tthc {
   fees: string | null;
   legalBasis: string | null;
   onlineLevel: OnlineLevel;
+  /** Every level it is carried out at (`level` is the first). */
+  levels: TthcLevel[];
+  /** Not yet in the national database: its code was proposed locally. */
+  noNationalCode: boolean;
+  /** The time limit as published, when imported as text; `legalDays` is the smallest of `timeDays`. */
+  timeText: string | null;
+  timeDays: number[];
+  feeAmount: number | null;
   retiredAt: string | null;
   version: number;
   createdAt: string;

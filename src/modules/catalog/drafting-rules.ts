@@ -9,6 +9,8 @@ import { totalDays } from './procedures.repository.ts';
 export interface Checks {
   totalDays: number | null;
   legalDays: number | null;
+  /** The TTHC's published time limit when no working days could be read from it: the check is off, and says so. */
+  timeUnknown: string | null;
   overTime: boolean;
   noSteps: boolean;
   /** 1-based positions of steps with nobody responsible. */
@@ -18,7 +20,7 @@ export interface Checks {
   blocking: boolean;
 }
 
-export function checksOf(c: Pick<RevisionContent, 'steps' | 'records'>, legalDays: number | null): Checks {
+export function checksOf(c: Pick<RevisionContent, 'steps' | 'records'>, legalDays: number | null, timeText: string | null = null): Checks {
   const total = totalDays(c.steps);
   const stepsWithoutResponsible = c.steps.flatMap((s, i) => (s.responsible ? [] : [i + 1]));
   const recordsWithoutRetention = c.records.flatMap((r, i) => (r.retention ? [] : [i + 1]));
@@ -26,6 +28,7 @@ export function checksOf(c: Pick<RevisionContent, 'steps' | 'records'>, legalDay
   return {
     totalDays: total,
     legalDays,
+    timeUnknown: legalDays === null && timeText ? timeText : null,
     overTime: total !== null && legalDays !== null && total > legalDays,
     noSteps,
     stepsWithoutResponsible,

@@ -69,8 +69,9 @@ export function excelRoutes(s: Pick<Services, 'catalog'>, maxBytes: number): Rou
   r.get('/tthc/import', async (req, res) => importPage(req, res, await tthcLocals(req)));
   r.post('/tthc/import', async (req, res) => {
     const locals = await tthcLocals(req);
-    const provinceId = Number((req.body as { provinceId?: string } | undefined)?.provinceId) || undefined;
-    await importPage(req, res, locals, async () => x.importTthc(actorOf(req), provinceId, uploaded(req, res, maxBytes)));
+    const body = req.body as { provinceId?: string; clearBlanks?: string } | undefined;
+    const provinceId = Number(body?.provinceId) || undefined;
+    await importPage(req, res, locals, async () => x.importTthc(actorOf(req), provinceId, uploaded(req, res, maxBytes), body?.clearBlanks === '1'));
   });
 
   r.post('/procedures/:id/forms/:index/file', async (req, res) => {

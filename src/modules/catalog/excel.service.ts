@@ -1,17 +1,16 @@
 import type { Knex } from 'knex';
 import { scopeFor } from '../../auth/roles.ts';
-import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
-import { writeAudit } from '../../kernel/audit.ts';
 import type { Unit } from '../units/units.types.ts';
 import { provinceOf, unitFor } from './catalog.scope.ts';
-import { tthcInput, type TthcInput } from './catalog.schemas.ts';
 import type { Tthc } from './catalog.types.ts';
 import { catalogWorkbook } from './excel.export.ts';
-import { ImportReportError, openWorkbook, problemOf, readSheet, zodProblems, type ImportProblem, type UploadedFile } from './excel.read.ts';
-import { levelFrom, onlineFrom, procedureSheets, tthcSheet } from './excel.sheets.ts';
+import { openWorkbook, type UploadedFile } from './excel.read.ts';
+import { importPublishedList, type TthcImportResult } from './tthc.import.ts';
+import { readPublishedList } from './tthc.read.ts';
+import { procedureSheets } from './excel.sheets.ts';
 import { importProcedures } from './excel.procedures.ts';
 import { listProcedures } from './procedures.list.ts';
 import { contentsOf } from './procedures.repository.ts';
@@ -61,76 +60,13 @@ export class CatalogExcelService {
   }
 
   /**
-   * Imports a province's TTHC list. Every row is checked first; any problem and nothing is
-   * written. A code already in the list is updated only if something differs.
+   * Imports a province's TTHC list as published (tthc.read.ts, tthc.import.ts): every row is
+   * checked first; any problem and nothing is written.
    */
-  async importTthc(actor: Actor, provinceId: number | undefined, file: UploadedFile | undefined): Promise<ImportResult> {
+  async importTthc(actor: Actor, provinceId: number | undefined, file: UploadedFile | undefined, clearBlanks = false): Promise<TthcImportResult> {
     const province = await this.tthc.managedProvince(actor, provinceId);
-    const wb = await openWorkbook(file, [tthcSheet]);
-    const sheet = readSheet(wb, tthcSheet, ['code']);
-    if (sheet.rows.length === 0) throw new AppError('IMPORT_EMPTY');
-    const problems: ImportProblem[] = [];
-    const inputs: Array<{ row: number; d: TthcInput }> = [];
-    const seen = new Map<string, number>();
-    for (const { row, cells } of sheet.rows) {
-      const level = levelFrom(cells.level ?? '');
-      const online = onlineFrom(cells.onlineLevel ?? '');
-      if (!level) problems.push(problemOf(sheet, row, 'level', 'v.level_unknown'));
-      if (!online) problems.push(problemOf(sheet, row, 'onlineLevel', 'v.online_unknown'));
-      const parsed = tthcInput.safeParse({ ...cells, provinceId: String(province.id), level: level ?? 'commune', onlineLevel: online ?? 'none' });
-      if (!parsed.success) {
-        problems.push(...zodProblems(parsed.error.issues, (path) => ({ sheet, row, key: String(path[0] ?? 'code') })));
-        continue;
-      }
-      const first = seen.get(parsed.data.code);
-      if (first !== undefined) problems.push({ ...problemOf(sheet, row, 'code', 'v.duplicate_code'), params: { code: parsed.data.code } });
-      seen.set(parsed.data.code, row);
-      inputs.push({ row, d: parsed.data });
-    }
-    if (problems.length) throw new ImportReportError(problems);
-    return this.db.transaction(async (trx) => {
-      const existing = await tthcRepo.tthcByCodes(
-        trx,
-        province.id,
-        inputs.map((i) => i.d.code),
-      );
-      const at = iso(this.clock.now());
-      const out: ImportResult = { created: 0, updated: 0, unchanged: 0 };
-      for (const { d } of inputs) {
-        const cur = existing.get(d.code);
-        if (!cur) {
-          const id = await tthcRepo.insertTthc(trx, province.id, d, at);
-          await writeAudit(trx, {
-            at,
-            userId: actor.user.id,
-            action: 'import',
-            entity: 'tthc',
-            entityId: id,
-            unitId: province.id,
-            after: d,
-            requestId: actor.requestId,
-          });
-          out.created++;
-        } else if (tthcRepo.tthcDiffers(cur, d)) {
-          await tthcRepo.updateTthc(trx, cur.id, cur.version, d, at);
-          await writeAudit(trx, {
-            at,
-            userId: actor.user.id,
-            action: 'import',
-            entity: 'tthc',
-            entityId: cur.id,
-            unitId: province.id,
-            before: cur,
-            after: d,
-            requestId: actor.requestId,
-          });
-          out.updated++;
-        } else {
-          out.unchanged++;
-        }
-      }
-      return out;
-    });
+    const list = await readPublishedList(file);
+    return importPublishedList(this.db, { actor, province, list, clearBlanks, at: iso(this.clock.now()) });
   }
 
   /** Imports procedures into a unit (see excel.procedures.ts), all or nothing. */

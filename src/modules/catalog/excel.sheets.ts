@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { foldForSearch } from '../../lib/text.ts';
-import { onlineLevels, procedureKinds, tthcLevels, type OnlineLevel, type ProcedureKind, type TthcLevel } from './catalog.types.ts';
+import { onlineLevels, procedureKinds, type OnlineLevel, type ProcedureKind, type TthcLevel } from './catalog.types.ts';
 
 /**
  * The layout of the catalog's Excel files, shared by export, import and the import templates:
@@ -110,7 +110,6 @@ function fromLabel<K extends string>(codes: readonly K[], labels: Record<K, stri
   return codes.find((k) => k === text || foldForSearch(labels[k]) === f) ?? extra[f];
 }
 export const kindFrom = (t: string) => fromLabel(procedureKinds, kindLabels, {}, t);
-export const levelFrom = (t: string) => fromLabel(tthcLevels, levelLabels, { tinh: 'province', xa: 'commune' }, t);
 export const onlineFrom = (t: string) => fromLabel(onlineLevels, onlineLabels, { '': 'none', 'mot phan': 'partial', 'toan trinh': 'full' }, t);
 
 // A text that a spreadsheet would take for a formula (or a DDE call) if someone re-typed it.

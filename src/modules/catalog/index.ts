@@ -8,5 +8,5 @@ export const catalogModule = defineModule({
   id: 'catalog',
   uploads: catalogUploadForms,
   pages: (s, env) => [catalogRoutes(s, env.config.catalog.uploadMaxBytes)],
-  api: (s) => [catalogApi(s)],
+  api: (s, env) => [catalogApi(s, env.config.catalog.uploadMaxBytes)],
 });

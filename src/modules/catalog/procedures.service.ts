@@ -84,7 +84,7 @@ export class ProceduresService {
     const tthc = head.tthcId ? await this.tthc.get(actor, head.tthcId).catch(() => undefined) : undefined;
     const revisions = await repo.revisionsOf(this.db, procedure.id);
     const dueForReview = procedure.status === 'issued' && !!procedure.lastReviewedOn && procedure.lastReviewedOn <= this.reviewCutoff();
-    return { procedure, head, issued, tthc, revisions, checks: checksOf(head, tthc?.legalDays ?? null), dueForReview };
+    return { procedure, head, issued, tthc, revisions, checks: checksOf(head, tthc?.legalDays ?? null, tthc?.timeText ?? null), dueForReview };
   }
 
   async revision(actor: Actor, id: number, no: number): Promise<{ procedure: Procedure; revision: Revision }> {

@@ -9,6 +9,14 @@ import type { Db } from '../../kernel/db.ts';
 
 const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 
+/** The stored levels; the single level alone when a typed edit changed it to one they lack. */
+function levelsOfRow(r: Record<string, unknown>): TthcLevel[] {
+  const all = String(r.levels ?? '')
+    .split(',')
+    .filter(Boolean) as TthcLevel[];
+  return all.includes(r.level as TthcLevel) ? all : [r.level as TthcLevel];
+}
+
 export function toTthc(r: Record<string, unknown>): Tthc {
   return {
     id: Number(r.id),
@@ -22,6 +30,11 @@ export function toTthc(r: Record<string, unknown>): Tthc {
     fees: (r.fees as string | null) ?? null,
     legalBasis: (r.legal_basis as string | null) ?? null,
     onlineLevel: r.online_level as OnlineLevel,
+    levels: levelsOfRow(r),
+    noNationalCode: r.no_national_code === true || r.no_national_code === 1,
+    timeText: (r.time_text as string | null) ?? null,
+    timeDays: r.time_days ? String(r.time_days).split(',').map(Number) : [],
+    feeAmount: numOrNull(r.fee_amount),
     retiredAt: (r.retired_at as string | null) ?? null,
     version: Number(r.version),
     createdAt: String(r.created_at),
@@ -97,8 +110,29 @@ export async function tthcFields(db: Db, scope: Scope, provinceId?: number): Pro
   return rows.map((r) => r.field);
 }
 
-function tthcRow(d: TthcInput): Record<string, unknown> {
+/** What an import adds to a typed TTHC: the published texts and what was read from them. */
+export interface PublishedFacts {
+  levels: TthcLevel[];
+  noNationalCode: boolean;
+  timeText: string | null;
+  timeDays: number[];
+  feeAmount: number | null;
+}
+
+function tthcRow(d: TthcInput & Partial<PublishedFacts>): Record<string, unknown> {
+  // A typed TTHC (the form, the API) leaves the published facts as they are.
+  const published =
+    d.levels === undefined
+      ? {}
+      : {
+          levels: d.levels.join(','),
+          no_national_code: d.noNationalCode ?? false,
+          time_text: d.timeText ?? null,
+          time_days: d.timeDays?.length ? d.timeDays.join(',') : null,
+          fee_amount: d.feeAmount ?? null,
+        };
   return {
+    ...published,
     code: d.code,
     name: d.name,
     field: d.field,
@@ -111,29 +145,16 @@ function tthcRow(d: TthcInput): Record<string, unknown> {
   };
 }
 
-export async function insertTthc(trx: Db, provinceId: number, d: TthcInput, at: string): Promise<number> {
+export async function insertTthc(trx: Db, provinceId: number, d: TthcInput & Partial<PublishedFacts>, at: string): Promise<number> {
   return insertId(trx('tthc').insert({ ...tthcRow(d), province_id: provinceId, created_at: at, updated_at: at }));
 }
 
 /** Writes only if the row is still at `version`; false when someone changed it meanwhile. */
-export async function updateTthc(trx: Db, id: number, version: number, d: TthcInput, at: string): Promise<boolean> {
+export async function updateTthc(trx: Db, id: number, version: number, d: TthcInput & Partial<PublishedFacts>, at: string): Promise<boolean> {
   const n = await trx('tthc')
     .where({ id, version })
     .update({ ...tthcRow(d), version: version + 1, updated_at: at });
   return n === 1;
-}
-
-/** Whether an imported or typed TTHC differs from the stored one (a re-import changes nothing). */
-export function tthcDiffers(t: Tthc, d: TthcInput): boolean {
-  return (
-    t.name !== d.name ||
-    t.field !== d.field ||
-    t.level !== d.level ||
-    t.legalDays !== d.legalDays ||
-    t.fees !== d.fees ||
-    t.legalBasis !== d.legalBasis ||
-    t.onlineLevel !== d.onlineLevel
-  );
 }
 
 export interface AdoptedTthc extends Tthc {
@@ -176,6 +197,11 @@ export async function tthcOfProvince(db: Db, provinceId: number): Promise<Tthc[]
     .orderBy([{ column: 'field' }, { column: 'code' }])
     .limit(5000)) as Array<Record<string, unknown>>;
   return rows.map(toTthc);
+}
+
+/** The whole list of one province, retired ones too (an import matches names against it). */
+export async function allOfProvince(db: Db, provinceId: number): Promise<Tthc[]> {
+  return ((await db('tthc').where('province_id', provinceId).orderBy('id')) as Array<Record<string, unknown>>).map(toTthc);
 }
 
 export async function tthcByIds(db: Db, ids: number[]): Promise<Tthc[]> {

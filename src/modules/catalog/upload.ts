@@ -6,5 +6,5 @@ export { sizeText } from '../../http/uploads.ts';
 /** The catalog's upload forms (Excel imports, a form's attached file), with their size limit. */
 export function catalogUploadForms(config: AppConfig): UploadForm[] {
   const maxBytes = config.catalog.uploadMaxBytes;
-  return [/^\/units\/\d+\/catalog\/import$/, /^\/tthc\/import$/, /^\/procedures\/\d+\/forms\/\d+\/file$/].map((path) => ({ path, maxBytes }));
+  return [/^\/units\/\d+\/catalog\/import$/, /^(\/api\/v1)?\/tthc\/import$/, /^\/procedures\/\d+\/forms\/\d+\/file$/].map((path) => ({ path, maxBytes }));
 }

@@ -22,11 +22,12 @@ export async function proceduresInForce(ctx: DocumentGatherContext): Promise<Sco
     .leftJoin('tthc as t', 't.id', 'p.tthc_id')
     .where({ 'p.unit_id': ctx.unit.id, 'p.status': 'issued', 'p.is_template': false })
     .orderBy('p.code')
-    .select('p.code', 'p.title', 't.code as tthc_code', 'p.revision_no', 'p.issue_date')) as Array<Record<string, unknown>>;
+    .select('p.code', 'p.title', 't.code as tthc_code', 't.no_national_code', 'p.revision_no', 'p.issue_date')) as Array<Record<string, unknown>>;
   return rows.map((r) => ({
     code: String(r.code),
     title: String(r.title),
-    tthcCode: (r.tthc_code as string | null) ?? null,
+    // A TTHC not yet in the national database has only a local code: the annex prints no code for it.
+    tthcCode: r.no_national_code === true || r.no_national_code === 1 ? null : ((r.tthc_code as string | null) ?? null),
     revisionNo: r.revision_no === null || r.revision_no === undefined ? null : Number(r.revision_no),
     issueDate: (r.issue_date as string | null) ?? null,
   }));
