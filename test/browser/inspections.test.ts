@@ -140,10 +140,17 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
       await saved(page);
     }
     await page.getByLabel('Đại diện đơn vị được kiểm tra (ký biên bản)').fill('Nguyễn Văn An');
+    // Closing cannot be undone: the page asks first.
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     await Promise.all([
       page.waitForURL((u) => u.searchParams.get('notice') === 'saved'),
       page.getByRole('button', { name: 'Kết thúc, lập biên bản' }).first().click(),
     ]);
+    expect(asked).to.deep.equal(['Kết thúc, lập biên bản?']);
     expect(await page.locator('.insp-status').innerText()).to.equal('Đã lập biên bản');
     const record = await page.locator('#record').innerText();
     expect(record).to.include('Vắng không lý do');
