@@ -135,6 +135,8 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
   });
 
   it('signs out and shows the sign-in page, and the units are closed again', async () => {
+    // Signing out sits in the account menu at the header's end.
+    await page.locator('header.top details.user-bar > summary').click();
     await Promise.all([page.waitForURL((u) => pathOf(u) === '/login'), page.getByRole('button', { name: 'Đăng xuất' }).click()]);
     expect(await page.getByRole('status').innerText()).to.equal('Bạn đã đăng xuất.');
     await page.getByRole('heading', { name: 'Đăng nhập', level: 1 }).waitFor();

@@ -47,7 +47,7 @@ export async function renderInspection(
     teamMembers: members,
     leaderName: leader?.fullName ?? '',
     // Empty until saved: the field starts at the present moment, for the team to correct.
-    arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt ?? new Date().toISOString()),
+    arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt ?? s.inspections.onSite.now().toISOString()),
     fileMax: sizeText(s.inspections.onSite.fileMaxBytes),
     closeErrors: {},
     kindText: kindTextFor(rec.form, req.locale),
