@@ -148,6 +148,31 @@ describeInBrowser('browser: the pages fit a phone and a desktop', (ctx) => {
     }
   });
 
+  it('on a phone the buttons and text fields of an inspection and a check are at least 44 px tall', async function () {
+    this.timeout(30_000);
+    const { context, page } = await signedIn('inspector', phone);
+    try {
+      const small: string[] = [];
+      for (const [list, pattern] of [
+        ['/inspections', /^\/inspections\/\d+$/],
+        ['/checks', /^\/checks\/\d+$/],
+      ] as const) {
+        const p = await firstLink(page, list, pattern);
+        if (!p) continue;
+        await page.goto(url(p));
+        const targets = page.locator('main button:visible, main input[type=text]:visible, main select:visible');
+        for (const box of await targets.evaluateAll((els) =>
+          els.map((e) => ({ h: e.getBoundingClientRect().height, text: (e.textContent ?? '').trim() || e.getAttribute('name') || '' })),
+        )) {
+          if (box.h < 44) small.push(`${p}: "${box.text}" is ${Math.round(box.h)} px tall`);
+        }
+      }
+      expect(small).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('saves screenshots of the dashboard, a check and an inspection at phone size', async function () {
     this.timeout(30_000);
     const { context, page } = await signedIn('admin', phone);
