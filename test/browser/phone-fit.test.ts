@@ -53,7 +53,7 @@ describeInBrowser('browser: the pages fit a phone and a desktop', (ctx) => {
   async function pagesOf(page: Page, role: string): Promise<string[]> {
     const pages = ['/home', '/units', `/units/${unitId}`, '/catalog', '/checks', '/actions', '/inspections', '/documents'];
     if (role === 'admin' || role === 'coordinator') pages.push('/dashboard', '/audit');
-    if (role === 'admin') pages.push('/admin/plugins', '/admin/users');
+    if (role === 'admin') pages.push('/admin/plugins', '/admin/users', '/documents/batch');
     const check = await firstLink(page, '/checks', /^\/checks\/\d+$/);
     if (check) pages.push(check);
     const inspection = await firstLink(page, '/inspections', /^\/inspections\/\d+$/);
