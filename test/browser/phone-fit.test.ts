@@ -103,6 +103,22 @@ describeInBrowser('browser: the pages fit a phone and a desktop', (ctx) => {
     });
   }
 
+  it("the administrator's pages fit a small phone of 360 px too", async function () {
+    this.timeout(90_000);
+    const { context, page } = await signedIn('admin', { ...phone, viewport: { width: 360, height: 740 } });
+    try {
+      const wide: string[] = [];
+      for (const p of await pagesOf(page, 'admin')) {
+        await page.goto(url(p));
+        const m = await measure(page);
+        if (m.scrollWidth > m.innerWidth) wide.push(`${p} is ${m.scrollWidth} px wide`);
+      }
+      expect(wide).to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('on a phone the menu opens with a tap and leads to the documents', async () => {
     const { context, page } = await signedIn('officer', phone);
     try {
