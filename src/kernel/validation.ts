@@ -48,6 +48,17 @@ export function dayFromInput(raw: string): string | undefined {
   return isCalendarDate(day) ? day : undefined;
 }
 
+/**
+ * `07/12/2026 08:30` as Vietnamese users type a moment (whatever the browser's language), as the
+ * `YYYY-MM-DDTHH:mm` a `datetime-local` input sends; anything else is returned as it came, for the
+ * caller's own parser to accept (an ISO instant) or refuse.
+ */
+export function dayTimeFromInput(raw: string): string {
+  const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})[ T,]+(\d{1,2}):(\d{2})$/.exec(raw.trim());
+  if (!vn) return raw.trim();
+  return `${vn[3]}-${vn[2]!.padStart(2, '0')}-${vn[1]!.padStart(2, '0')}T${vn[4]!.padStart(2, '0')}:${vn[5]}`;
+}
+
 /** An optional day typed `DD/MM/YYYY` (or `YYYY-MM-DD`), as `YYYY-MM-DD`. */
 export const optionalDayVn = z.preprocess(
   (v) => (v === '' || v === null ? undefined : v),

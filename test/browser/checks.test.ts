@@ -95,10 +95,17 @@ describeInBrowser('browser: an internal audit answered on a phone', (ctx) => {
     this.timeout(60_000);
     for (const it of items.slice(Math.ceil(items.length / 2))) await answer(it);
     expect(await page.locator('p.progress').innerText()).to.include('còn 0 câu bắt buộc');
+    // Submitting cannot be undone: the page asks first.
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     await Promise.all([
       page.waitForURL((u) => u.pathname === `/checks/${checkId}` && u.searchParams.has('notice')),
       page.getByRole('button', { name: 'Nộp kết quả kiểm tra' }).click(),
     ]);
+    expect(asked).to.deep.equal(['Nộp kết quả kiểm tra?']);
     expect(await page.locator('.check-status').innerText()).to.equal('Đã nộp');
     const major = page.locator('#findings tr.finding-major');
     expect(await major.count()).to.equal(1);

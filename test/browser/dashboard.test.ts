@@ -46,6 +46,7 @@ describeInBrowser('browser: the province dashboard', (ctx) => {
   it('the coordinator signs in, lands on the home page and opens the dashboard from the header', async () => {
     await signInThroughForm(page, ctx().app.baseUrl, 'dieuphoi', password);
     expect(new URL(page.url()).pathname).to.equal('/home');
+    await page.locator('header.top summary', { hasText: 'Công việc' }).click();
     await Promise.all([page.waitForURL((u) => u.pathname === '/dashboard'), page.getByRole('link', { name: 'Bảng theo dõi', exact: true }).click()]);
     expect(await page.locator('h1').innerText()).to.equal('Bảng theo dõi ISO: Tỉnh Đắk Nông');
     expect((await names()).sort()).to.deep.equal(units.map((u) => u.name).sort());

@@ -18,6 +18,7 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
   let docUrl = '';
   let officerPage: Page;
   let leaderPage: Page;
+  const asked: string[] = [];
   const problems: string[] = [];
 
   const url = (p: string) => `${ctx().app.baseUrl}${p}`;
@@ -71,6 +72,11 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
     }
     officerPage = await trip.page();
     leaderPage = await trip.page();
+    // Issuing cannot be undone: the page asks, and the officer means it.
+    officerPage.on('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     await signIn(officerPage, officer.username);
     await signIn(leaderPage, leader.username);
   });
@@ -122,6 +128,7 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
     expect(await page.getByRole('status').innerText()).to.equal('Đã ban hành. Văn bản đã được lưu trữ và không thể sửa.');
     const facts = await page.locator('dl.facts').innerText();
     expect(facts).to.contain('Đã ban hành');
+    expect(asked).to.deep.equal(['Ban hành?', 'Ban hành?']);
     expect(facts).to.contain(`${leader.fullName} duyệt lúc`);
     expect(facts).to.contain(`${officer.fullName} ban hành lúc`);
     expect(facts).to.match(/[0-9a-f]{64}/);

@@ -59,12 +59,14 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
     await field('Mật khẩu').fill(admin.password);
     await Promise.all([page.waitForURL((u) => pathOf(u) === '/home'), page.getByRole('button', { name: 'Đăng nhập' }).click()]);
     await page.getByRole('heading', { name: 'Việc cần làm', level: 1 }).waitFor();
+    // The units sit in the header's "Hệ thống ISO" group, opened first.
+    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByText('Hệ thống ISO', { exact: true }).click();
     await Promise.all([
       page.waitForURL((u) => pathOf(u) === '/units'),
       page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị', exact: true }).click(),
     ]);
     await page.getByRole('heading', { name: 'Cây đơn vị', level: 1 }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Điều hướng chính' }).innerText()).to.contain(`Tài khoản (${admin.username})`);
+    expect(await page.locator('header.top details.user-bar > summary').innerText()).to.equal(admin.username);
     expect(await page.getByText('Không tìm thấy đơn vị nào.').isVisible()).to.equal(true);
   });
 
@@ -106,6 +108,8 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
   });
 
   it('shows the province with one child on the tree page', async () => {
+    // The units sit in the header's "Hệ thống ISO" group, opened first.
+    await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByText('Hệ thống ISO', { exact: true }).click();
     await Promise.all([
       page.waitForURL((u) => pathOf(u) === '/units'),
       page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Đơn vị', exact: true }).click(),
@@ -131,6 +135,8 @@ describeInBrowser('browser: the foundation journey', (ctx) => {
   });
 
   it('signs out and shows the sign-in page, and the units are closed again', async () => {
+    // Signing out sits in the account menu at the header's end.
+    await page.locator('header.top details.user-bar > summary').click();
     await Promise.all([page.waitForURL((u) => pathOf(u) === '/login'), page.getByRole('button', { name: 'Đăng xuất' }).click()]);
     expect(await page.getByRole('status').innerText()).to.equal('Bạn đã đăng xuất.');
     await page.getByRole('heading', { name: 'Đăng nhập', level: 1 }).waitFor();

@@ -100,8 +100,14 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
   });
 
   it('enters the arrival time and half the attendance, each saved as tapped', async () => {
-    const arrived = new Date(Date.now() + 7 * 3600_000 - 20 * 60_000).toISOString().slice(0, 16);
-    await page.locator('input[name="arrivedAt"]').fill(arrived);
+    // The field starts at the present moment, typed as DD/MM/YYYY HH:mm whatever the browser's language.
+    const arrival = page.locator('input[name="arrivedAt"]');
+    expect(await arrival.inputValue()).to.match(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(await page.getByRole('button', { name: 'Bây giờ' }).isVisible()).to.equal(true);
+    const [day, time] = new Date(Date.now() + 7 * 3600_000 - 20 * 60_000).toISOString().slice(0, 16).split('T') as [string, string];
+    const arrived = `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)} ${time}`;
+    await arrival.fill(arrived);
+    await arrival.dispatchEvent('change');
     await saved(page);
     for (const [name, presence, reason] of absent) {
       await person(page, name).locator(`input[value="${presence}"]`).check();
@@ -124,7 +130,7 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
     expect(await person(page, 'Phạm Thị Dung').locator('input[name^="r."]').inputValue()).to.equal('Nghỉ phép năm');
     expect(await person(page, late).locator('input[value="late"]').isChecked()).to.equal(true);
     expect(await page.locator('fieldset.person.unmarked').count()).to.equal(12 - 6);
-    expect(await page.locator('input[name="arrivedAt"]').inputValue()).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    expect(await page.locator('input[name="arrivedAt"]').inputValue()).to.match(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
   });
 
   it('marks the others present and the two without badges, then closes the record', async () => {
@@ -140,10 +146,17 @@ describeInBrowser('browser: an unannounced inspection on a phone', (ctx) => {
       await saved(page);
     }
     await page.getByLabel('Đại diện đơn vị được kiểm tra (ký biên bản)').fill('Nguyễn Văn An');
+    // Closing cannot be undone: the page asks first.
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     await Promise.all([
       page.waitForURL((u) => u.searchParams.get('notice') === 'saved'),
       page.getByRole('button', { name: 'Kết thúc, lập biên bản' }).first().click(),
     ]);
+    expect(asked).to.deep.equal(['Kết thúc, lập biên bản?']);
     expect(await page.locator('.insp-status').innerText()).to.equal('Đã lập biên bản');
     const record = await page.locator('#record').innerText();
     expect(record).to.include('Vắng không lý do');

@@ -83,6 +83,11 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
 
   it('refuses an arrival time in the future and keeps one typed in Viet Nam time', async () => {
     // The test clock is 2026-03-02 09:00 in Viet Nam.
+    const blank = await w.inspector.agent.get(`/inspections/${id}`);
+    expect(blank.text, 'the arrival starts at the present moment, as DD/MM/YYYY HH:mm').to.include('value="02/03/2026 09:00"');
+    expect(blank.text).to.include('Bây giờ');
+    const unreadable = await form(w.inspector, `/inspections/${id}/arrival`, { arrivedAt: '31/02/2026 08:00' });
+    expect(unreadable.status).to.equal(422);
     const future = await form(w.inspector, `/inspections/${id}/arrival`, { arrivedAt: '2026-03-02T09:30' });
     expect(future.status).to.equal(422);
     expect(future.text).to.include(viHtml('v.insp_arrival_future'));
@@ -91,6 +96,10 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     const ok = await put(w.inspector, `/api/v1/inspections/${id}/arrival`, { arrivedAt: '2026-03-02T08:15' });
     expect(ok.status, ok.text).to.equal(200);
     expect((await rec()).arrivedAt).to.equal('2026-03-02T01:15:00.000Z');
+    const typed = await form(w.inspector, `/inspections/${id}/arrival`, { arrivedAt: '02/03/2026 08:10' });
+    expect(typed.status, typed.text).to.equal(302);
+    expect((await rec()).arrivedAt).to.equal('2026-03-02T01:10:00.000Z');
+    await put(w.inspector, `/api/v1/inspections/${id}/arrival`, { arrivedAt: '2026-03-02T08:15' });
   });
 
   it('saves every entry as it is made: presence, a person added by name, personal and office items; a reload shows them', async () => {
@@ -121,7 +130,7 @@ forEachDatabase('inspections: an unannounced inspection from arrival to follow-u
     expect(page.status).to.equal(200);
     expect(page.text).to.include('Phạm Văn Dũng');
     expect(page.text).to.include('Không đeo thẻ');
-    expect(page.text).to.include('value="2026-03-02T08:15"');
+    expect(page.text).to.include('value="02/03/2026 08:15"');
     const r = await rec();
     expect(r.answers.map((a) => [a.attendanceId, a.itemId, a.value]).sort()).to.deep.equal(
       [

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { cleanInput, InputRuleError, inputRuleAppError, maxInputDepth, type InputProblem } from '../../src/http/input-rule.ts';
 import { toAppError } from '../../src/http/error-handler.ts';
-import { vnLocalToIso } from '../../src/modules/inspections/inspections.logic.ts';
+import { isoToVnLocal, vnLocalToIso } from '../../src/modules/inspections/inspections.logic.ts';
+import { dayTimeFromInput } from '../../src/kernel/validation.ts';
 
 const problemOf = (value: unknown): InputProblem | undefined => {
   try {
@@ -104,5 +105,13 @@ describe('dates typed as a local date-time', () => {
     expect(vnLocalToIso('2026-02-30T10:00')).to.equal(undefined);
     expect(vnLocalToIso('2026-02-30T10:00:00+07:00')).to.equal(undefined);
     expect(vnLocalToIso('2026-02-28T10:00')).to.equal('2026-02-28T03:00:00.000Z');
+  });
+
+  it('reads DD/MM/YYYY HH:mm as Vietnamese users type it, whatever the browser speaks', () => {
+    expect(dayTimeFromInput(' 7/12/2026 8:30 ')).to.equal('2026-12-07T08:30');
+    expect(vnLocalToIso('07/12/2026 08:30')).to.equal('2026-12-07T01:30:00.000Z');
+    expect(vnLocalToIso('31/02/2026 08:30')).to.equal(undefined);
+    expect(vnLocalToIso('12/07/2026')).to.equal(undefined);
+    expect(isoToVnLocal('2026-12-07T01:30:00.000Z')).to.equal('07/12/2026 08:30');
   });
 });

@@ -2,6 +2,7 @@ import type { FormDefinition, FormItem, FormSection, Severity } from '../../plug
 import { findingFor } from '../../plugins/findings.ts';
 import { normaliseAnswer, typedValue } from '../checks/checks.logic.ts';
 import { isCalendarDate } from '../../lib/time.ts';
+import { dayTimeFromInput } from '../../kernel/validation.ts';
 
 /**
  * The rules of an inspection that need no database: how attendance maps onto the form's
@@ -128,8 +129,9 @@ export function kindLabel(forms: FormDefinition[], kind: string, locale: 'vi' | 
   return kind;
 }
 
-/** A local date-time as typed in a `datetime-local` field (Viet Nam time) to an ISO instant. */
-export function vnLocalToIso(text: string): string | undefined {
+/** A local date-time as typed (`DD/MM/YYYY HH:mm` or a `datetime-local` value, Viet Nam time) to an ISO instant. */
+export function vnLocalToIso(typed: string): string | undefined {
+  const text = dayTimeFromInput(typed);
   const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
   // Date.parse rolls 2026-02-30 over to 2 March: the day must exist as typed.
   if (!isCalendarDate(text.trim().slice(0, 10))) return undefined;
@@ -141,8 +143,10 @@ export function vnLocalToIso(text: string): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
-/** An ISO instant as a `datetime-local` value in Viet Nam time. */
+/** An ISO instant as typed in Viet Nam time, `DD/MM/YYYY HH:mm`. */
 export function isoToVnLocal(ts: string | null): string {
   if (!ts) return '';
-  return new Date(Date.parse(ts) + 7 * 3600_000).toISOString().slice(0, 16);
+  const [day, time] = new Date(Date.parse(ts) + 7 * 3600_000).toISOString().slice(0, 16).split('T') as [string, string];
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y} ${time}`;
 }

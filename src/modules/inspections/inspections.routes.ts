@@ -46,7 +46,8 @@ export async function renderInspection(
     unitSections: unitSections(rec.form),
     teamMembers: members,
     leaderName: leader?.fullName ?? '',
-    arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt),
+    // Empty until saved: the field starts at the present moment, for the team to correct.
+    arrivalLocal: isoToVnLocal(rec.inspection.arrivedAt ?? s.inspections.onSite.now().toISOString()),
     fileMax: sizeText(s.inspections.onSite.fileMaxBytes),
     closeErrors: {},
     kindText: kindTextFor(rec.form, req.locale),

@@ -215,6 +215,11 @@ export class InspectionsService {
     return onSite.filesOf(this.db, id);
   }
 
+  /** The present moment by the service's clock: the arrival field starts there until one is saved. */
+  now(): Date {
+    return this.clock.now();
+  }
+
   /** Arrival time of the team, as typed (Viet Nam time) or an ISO instant; never in the future. */
   async setArrival(actor: Actor, id: number, input: unknown): Promise<string> {
     const raw = validate(z.object({ arrivedAt: requiredText(40) }), input).arrivedAt;
