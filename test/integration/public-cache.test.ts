@@ -25,21 +25,19 @@ forEachDatabase(
       const first = await makeAgent(built).get('/cong-khai/DNO-CJ-ND');
       expect(first.text).to.include(vi('sipas.public.no_figures'));
       const at = '2026-10-02T01:00:00.000Z';
-      await ctx()
-        .db('on_time_figures')
-        .insert({
-          unit_id: nd,
-          period_start: '2026-07-01',
-          period_end: '2026-09-30',
-          received: 10,
-          early: 5,
-          on_time: 4,
-          late: 1,
-          apologies: 1,
-          source: 'form',
-          created_at: at,
-          updated_at: at,
-        });
+      await ctx().db('on_time_figures').insert({
+        unit_id: nd,
+        period_start: '2026-07-01',
+        period_end: '2026-09-30',
+        received: 10,
+        early: 5,
+        on_time: 4,
+        late: 1,
+        apologies: 1,
+        source: 'form',
+        created_at: at,
+        updated_at: at,
+      });
       ctx().clock.advance(30_000);
       expect((await makeAgent(built).get('/cong-khai/DNO-CJ-ND')).text).to.include(vi('sipas.public.no_figures'));
       ctx().clock.advance(31_000);
