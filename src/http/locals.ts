@@ -51,6 +51,8 @@ export function viewLocals(translator: Translator) {
           ? req.query.notice
           : undefined,
       currentPath: req.path,
+      // The address with its query (a filter, the setup token), for the language switch to come back to.
+      currentUrl: req.originalUrl.length <= 2000 ? req.originalUrl : req.path,
       query: req.query,
       fmtDay,
       fmtTime,

@@ -31,6 +31,17 @@ forEachDatabase('health, language, request ids and the audit log', (ctx) => {
     expect((await agent.get('/units')).text).to.contain('Cây đơn vị');
   });
 
+  it('comes back to the same address, its query included, after the language is switched', async () => {
+    const agent = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
+    const page = await agent.get('/audit?action=iso_state&from=01/03/2026');
+    const back = /name="back" value="([^"]+)"/.exec(page.text)?.[1]?.replace(/&amp;/g, '&');
+    expect(back).to.equal('/audit?action=iso_state&from=01/03/2026');
+    const res = await agent.form('/lang', { lang: 'en', back: back! });
+    expect(res.status).to.equal(302);
+    expect(res.headers.location).to.equal('/audit?action=iso_state&from=01/03/2026');
+    await agent.form('/lang', { lang: 'vi', back: '/units' });
+  });
+
   it('gives every response a request id and quotes it on the error page', async () => {
     const agent = await ctx().signIn('root', 'mat-khau-thu-nghiem-1');
     const res = await agent.get('/units/999999');
