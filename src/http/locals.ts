@@ -17,6 +17,16 @@ export function fmtTime(ts: string | null | undefined): string {
   return `${fmtDay(t.slice(0, 10))} ${t.slice(11, 16)}`;
 }
 
+/**
+ * A percentage as the reader writes it: `58,3%` in Vietnamese (decimal comma), `58.3%` in English;
+ * `empty` when there is no figure. The figures come rounded already (one decimal at most).
+ */
+export function fmtPct(v: number | null | undefined, locale: 'vi' | 'en', empty = '–'): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return empty;
+  const text = String(v);
+  return `${locale === 'vi' ? text.replace('.', ',') : text}%`;
+}
+
 /** A query string from the current one with some keys replaced (for pagination and filters). */
 export function queryWith(query: Record<string, unknown>, changes: Record<string, string | number | undefined>): string {
   const p = new URLSearchParams();
@@ -56,6 +66,7 @@ export function viewLocals(translator: Translator) {
       query: req.query,
       fmtDay,
       fmtTime,
+      pct: (v: number | null | undefined, empty?: string) => fmtPct(v, req.locale, empty),
       queryWith,
       // The audit log filtered to one record, for those who may read the log (the log itself
       // keeps to the reader's units, so a link never shows what the page would not).

@@ -238,7 +238,7 @@ forEachDatabase('checks: plan, answer, score, submit, findings', (ctx) => {
     expect(d.score.sections).to.deep.equal({ s1: 75, s2: 25 });
     expect(d.score.overall).to.equal(58.3);
     const shown = await officer.agent.get(`/checks/${id}`);
-    expect(shown.text).to.include('58.3%');
+    expect(shown.text, 'a decimal comma in Vietnamese').to.include('58,3%');
     expect(shown.text).to.include('75%');
     // Not applicable leaves the item out of the score.
     const res = await put(officer, id, 'i-yn2', { value: 'na' });

@@ -169,7 +169,7 @@ forEachDatabase('management reviews: inputs compiled from the data, decisions, f
 
     const page = await leader.agent.get(`/reviews/${id}`);
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('82.5%');
+    expect(page.text, 'a decimal comma in Vietnamese').to.include('82,5%');
     expect(page.text).to.match(/<tr class="in-overdue"><td class=error>[^<]+<\/td><td class="num error">1<\/td>/);
     expect(page.text).to.include(viActions('reviews.in_achieved_values.no'));
     expect(page.text).to.match(/<table class="list in-ontime">[\s\S]*?<td class="num">120<\/td>[\s\S]*?<td class="num">95%<\/td>/);

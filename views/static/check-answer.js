@@ -65,7 +65,9 @@
   }
 
   function percent(p) {
-    return p === null || p === undefined ? null : p + '%';
+    // The page's own language decides the decimal mark, as the server writes it (58,3% / 58.3%).
+    if (p === null || p === undefined) return null;
+    return (document.documentElement.lang === 'vi' ? String(p).replace('.', ',') : String(p)) + '%';
   }
 
   function update(data) {
