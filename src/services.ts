@@ -20,6 +20,7 @@ import { ProgrammeService } from './modules/programme/programme.service.ts';
 import { DocumentsService } from './modules/documents/documents.service.ts';
 import { createInspectionServices, type InspectionServices } from './modules/inspections/inspections.build.ts';
 import { HandoffsService } from './modules/handoffs/handoffs.service.ts';
+import { SetupGuideService } from './modules/setup/guide.service.ts';
 import { handOffNotices } from './modules/handoffs/handoffs.notices.ts';
 import { MergerService } from './modules/merger/merger.service.ts';
 import { PublicService } from './modules/public/public.service.ts';
@@ -63,6 +64,8 @@ export interface Services {
   home: HomeService;
   /** What waits for each user: the steps of others' work they can take. */
   handoffs: HandoffsService;
+  /** The administrator's first steps on a new installation. */
+  setupGuide: SetupGuideService;
   merger: MergerService;
   /** A unit's public page and its satisfaction survey (no sign-in). */
   publicPages: PublicService;
@@ -121,6 +124,7 @@ export function buildServices(d: ServiceDeps): Services {
     programme: new ProgrammeService(db, clock, () => plugins),
     documents,
     handoffs: new HandoffsService(db, (type) => documents.definition(type)),
+    setupGuide: new SetupGuideService(db, plugins),
     ...dashboardServices(db, clock, config.catalog.reviewMonths, config.dashboard.cacheMs),
     ...reminders,
   };

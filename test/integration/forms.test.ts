@@ -296,7 +296,20 @@ forEachDatabase('forms: errors shown again, rules refused clearly, input kept ex
         .type('form')
         .send({ ...form, _csrf: csrfOf(page.text) });
       expect(res.status).to.equal(302);
-      expect(res.headers.location).to.equal('/login?notice=setup_done');
+      expect(res.headers.location, 'signed in at once, to the start guide').to.equal('/home?notice=setup_done');
+      expect((await agent.get('/admin/users')).status, 'the same browser is signed in').to.equal(200);
+      const guide = async () => {
+        const html = (await agent.get('/home')).text;
+        const start = html.indexOf('id="start-guide"');
+        return start < 0 ? '' : html.slice(start, html.indexOf('</section>', start));
+      };
+      const first = await guide();
+      expect(first).to.contain('Bắt đầu sử dụng');
+      expect(first).to.match(/<li class="todo">[^]*?href="\/units\/new">Tạo tỉnh/);
+      expect(first).to.match(/<li class="done">[^]*?href="\/admin\/plugins"/);
+      const admin = { user: (await built.services.users.sessionUser(Number((await fresh.db('users').first('id')).id)))! };
+      await built.services.units.create(admin, { code: 'LCA', name: 'Tỉnh Lai Châu', kind: 'province' });
+      expect(await guide(), 'the step ticks itself once a province exists').to.match(/<li class="done">[^]*?href="\/units\/new">Tạo tỉnh/);
       expect(await userCount()).to.equal(1);
       const roles = await fresh.db('user_roles as r').join('users as u', 'u.id', 'r.user_id').where('u.username', 'quan-tri').select('r.role', 'r.unit_id');
       expect(roles).to.deep.equal([{ role: 'admin', unit_id: null }]);

@@ -16,15 +16,15 @@ function renderView(app: Application, view: string, locals: object): Promise<str
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** Pages: the officer's home, the province dashboard (national overview for an administrator), a unit's readiness. */
-export function dashboardRoutes(s: Pick<Services, 'dashboard' | 'home' | 'handoffs'>, cacheMs = 0): Router {
+export function dashboardRoutes(s: Pick<Services, 'dashboard' | 'home' | 'handoffs' | 'setupGuide'>, cacheMs = 0): Router {
   const r = Router();
   const fragments = new TtlCache<string, string>(cacheMs, 200);
   r.use(['/home', '/dashboard', '/units/:id/readiness'], requireUser);
 
   r.get('/home', async (req, res) => {
     const actor = actorOf(req);
-    const [home, waiting] = await Promise.all([s.home.home(actor, req.locale), s.handoffs.waitingFor(actor, req.locale)]);
-    res.render('home/index', { home, waiting });
+    const [home, waiting, guide] = await Promise.all([s.home.home(actor, req.locale), s.handoffs.waitingFor(actor, req.locale), s.setupGuide.forActor(actor)]);
+    res.render('home/index', { home, waiting, guide });
   });
 
   r.get('/dashboard', async (req, res) => {

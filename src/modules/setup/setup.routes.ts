@@ -18,8 +18,13 @@ export function setupRoutes(s: Pick<Services, 'users'>): Router {
       'setup/setup',
       () => ({ token: body.token }),
       async () => {
-        await s.users.completeSetup(body.token, body);
-        res.redirect('/login?notice=setup_done');
+        const created = await s.users.completeSetup(body.token, body);
+        // The person who just chose the password is the administrator: signed in, straight to the
+        // start guide on the home page (passport regenerates the session id here).
+        const user = await s.users.sessionUser(created.id);
+        if (!user) return res.redirect('/login?notice=setup_done');
+        await new Promise<void>((resolve, reject) => req.logIn(user, (e) => (e ? reject(e instanceof Error ? e : new Error(String(e))) : resolve())));
+        res.redirect('/home?notice=setup_done');
       },
     );
   });
