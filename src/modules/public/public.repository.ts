@@ -46,16 +46,22 @@ export interface StoredRow extends StoredAnswer {
 
 /** A unit's answers given on the days from..to (both included), oldest first. */
 export async function answersOf(db: Db, unitId: number, from: string, to: string): Promise<StoredRow[]> {
-  const rows = (await db('survey_answers')
-    .where('unit_id', unitId)
-    .whereBetween('day', [from, to])
-    .orderBy('id')
-    .select('id', 'tthc_id', 'dossier_code', 'definition', 'answers', 'comment', 'day', 'created_at')) as Array<Record<string, unknown>>;
+  const inPeriod = () => db('survey_answers').where('unit_id', unitId).whereBetween('day', [from, to]);
+  // The answers of a period share one or two frozen forms: each is read (and parsed) once, from
+  // the first answer given with it, instead of with every answer (a form id and version name one
+  // definition: a changed form gets a new version).
+  const [rows, forms] = (await Promise.all([
+    inPeriod().orderBy('id').select('id', 'tthc_id', 'dossier_code', 'form_id', 'form_version', 'answers', 'comment', 'day', 'created_at'),
+    db('survey_answers')
+      .whereIn('id', inPeriod().groupBy('form_id', 'form_version').select(db.raw('min(id)')))
+      .select('form_id', 'form_version', 'definition'),
+  ])) as [Array<Record<string, unknown>>, Array<Record<string, unknown>>];
+  const formOf = new Map(forms.map((f) => [`${String(f.form_id)}@${Number(f.form_version)}`, JSON.parse(String(f.definition)) as FormDefinition]));
   return rows.map((r) => ({
     id: Number(r.id),
     tthcId: r.tthc_id === null ? null : Number(r.tthc_id),
     dossierCode: (r.dossier_code as string | null) ?? null,
-    definition: JSON.parse(String(r.definition)) as FormDefinition,
+    definition: formOf.get(`${String(r.form_id)}@${Number(r.form_version)}`)!,
     answers: JSON.parse(String(r.answers)) as Answers,
     comment: (r.comment as string | null) ?? null,
     day: String(r.day),
