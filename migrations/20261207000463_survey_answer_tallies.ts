@@ -13,7 +13,16 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('satisfied').notNullable().defaultTo(0);
     t.integer('points').notNullable().defaultTo(0);
   });
-  const rows = (await knex('survey_answers').select('id', 'definition', 'answers')) as Array<{ id: number; definition: string; answers: string }>;
+  await backfill(knex);
+}
+
+/** Works out the tally of every answer stored without one (rated = 0). */
+export async function backfill(knex: Knex): Promise<void> {
+  const rows = (await knex('survey_answers').where('rated', 0).select('id', 'definition', 'answers')) as Array<{
+    id: number;
+    definition: string;
+    answers: string;
+  }>;
   for (const r of rows) {
     const form = JSON.parse(r.definition) as { sections: Array<{ items: Array<{ id: string; answer: { type: string; max?: number } }> }> };
     const answers = JSON.parse(r.answers) as Record<string, number | string>;

@@ -12,6 +12,7 @@ import { escapeHtml, viText } from '../fixtures/http.ts';
 import { adoptedTthc, allRated, buildSipasApp } from '../fixtures/sipas-setup.ts';
 import { signInCast, type CastRole, type Member } from '../fixtures/cast.ts';
 import type { BuiltApp } from '../../src/app.ts';
+import * as tallies from '../../migrations/20261207000463_survey_answer_tallies.ts';
 
 const vi = (key: string, params?: Record<string, string | number>) => escapeHtml(viText(key, params));
 
@@ -160,6 +161,8 @@ forEachDatabase(
         const row = (await ctx().db('survey_answers').first()) as Record<string, unknown>;
         expect(row).to.include({ dossier_code: 'H01.2026.000123', form_id: 'sipas-survey', form_version: 1, comment: 'Cán bộ tận tình' });
         expect(JSON.parse(String(row.definition))).to.have.property('id', 'sipas-survey');
+        // Its own tally, kept for the figures read over many units: eleven "5", all satisfied.
+        expect([row.rated, row.satisfied, row.points].map(Number)).to.deep.equal([11, 11, 55]);
         expect(await ctx().db('survey_callbacks').pluck('phone')).to.deep.equal(['0912345678']);
         const hashes = (await ctx().db('survey_hits').pluck('client_hash')) as string[];
         expect(hashes[0]).to.match(/^[0-9a-f]{64}$/);
@@ -295,6 +298,16 @@ forEachDatabase(
         expect(none.item).to.include({ status: 'not_met' });
         expect(none.score).to.equal(given.score);
         expect((await cast.officer.agent.get(`/units/${nd}/readiness`)).text).to.include(vi('dashboard.readiness.satisfaction.none'));
+      });
+
+      it('answers given before tallies were stored get theirs from the migration, with the same index', async () => {
+        const before = (await ctx().db('survey_answers').where('unit_id', nd).orderBy('id').select('rated', 'satisfied', 'points')) as unknown[];
+        await ctx().db('survey_answers').update({ rated: 0, satisfied: 0, points: 0 });
+        await tallies.backfill(ctx().db);
+        const after = (await ctx().db('survey_answers').where('unit_id', nd).orderBy('id').select('rated', 'satisfied', 'points')) as unknown[];
+        expect(after).to.deep.equal(before);
+        ctx().clock.set('2027-01-05T03:00:00Z');
+        expect((await dashboardRow()).satisfactionIndex).to.equal(65.6);
       });
 
       it('a management review compiles the answers of its 12 months as customer satisfaction (9.3.2 c)', async () => {
