@@ -42,6 +42,8 @@ describe('readiness rules', () => {
     violationsThisYear: 0,
     yearlyReportSent: true,
     onTimeRate: null,
+    satisfactionIndex: null,
+    lastSurveyAnswer: '2026-02-20',
   };
 
   it('meets every item of a unit that did everything within twelve months (the day itself included)', () => {
@@ -60,6 +62,13 @@ describe('readiness rules', () => {
     ]);
     // Scope, procedures, internal audit met: 3 of 7 (43 %).
     expect(r).to.include({ score: 43, met: 3, known: 7 });
+  });
+
+  it('tells whether citizens gave their opinion within twelve months, without counting it in the score', () => {
+    const none = readinessOf({ ...ready, lastSurveyAnswer: null }, c);
+    expect(none.items.find((i) => i.key === 'satisfaction')).to.deep.include({ status: 'not_met', reason: 'none', informational: true });
+    expect(none).to.include({ score: 100, met: 7, known: 7 });
+    expect(readinessOf(ready, c).items.find((i) => i.key === 'satisfaction')).to.deep.include({ status: 'met', params: { date: '2026-02-20' } });
   });
 
   it('names what is missing first: a TTHC without procedure before a review overdue', () => {
@@ -213,7 +222,10 @@ forEachDatabase('the province dashboard', (ctx) => {
       expect(ws.rowCount).to.equal(4);
       expect(ws.getRow(3).getCell(2).value).to.equal('Xã Nam Dong');
       expect(ws.getRow(3).getCell(9).value).to.equal(2);
-      expect(ws.getRow(3).getCell(14).value).to.equal(57);
+      expect(ws.getRow(1).getCell(14).value).to.equal(tr.t('vi', 'dashboard.col.satisfaction'));
+      // No survey answer in the last finished quarter.
+      expect(ws.getRow(3).getCell(14).value).to.equal('–');
+      expect(ws.getRow(3).getCell(15).value).to.equal(57);
     });
 
     it('the administrator sees the national overview, one line per province, and opens a province', async () => {
@@ -252,6 +264,7 @@ forEachDatabase('the province dashboard', (ctx) => {
         no_open_major: 'not_met',
         declaration: 'met',
         yearly_report: 'not_met',
+        satisfaction: 'not_met',
       });
       expect(d.items.find((i) => i.key === 'procedures')!.explanation).to.equal(tr.t('vi', 'dashboard.readiness.procedures.overdue', { n: 1, months: 12 }));
       const page = await cast.officer.agent.get(`/units/${a.nd}/readiness`);

@@ -166,12 +166,15 @@ forEachDatabase('management reviews: inputs compiled from the data, decisions, f
       ['QT-01', 'withdrawn', '2026-01-20'],
     ]);
     expect(inputs.onTime).to.deep.equal({ received: 120, early: 30, onTime: 84, late: 6, apologies: 6, periods: 1, rate: 95 });
+    // Nobody answered the satisfaction survey in those months.
+    expect(inputs.satisfaction).to.equal(null);
 
     const page = await leader.agent.get(`/reviews/${id}`);
     expect(page.status).to.equal(200);
     expect(page.text, 'a decimal comma in Vietnamese').to.include('82,5%');
     expect(page.text).to.match(/<tr class="in-overdue"><td class=error>[^<]+<\/td><td class="num error">1<\/td>/);
     expect(page.text).to.include(viActions('reviews.in_achieved_values.no'));
+    expect(page.text).to.include(viActions('reviews.in_no_satisfaction'));
     expect(page.text).to.match(/<table class="list in-ontime">[\s\S]*?<td class="num">120<\/td>[\s\S]*?<td class="num">95%<\/td>/);
 
     // A later change to the data does not rewrite the record.

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { forEachDatabase, makeAgent, csrfOf, type Agent } from '../helpers/app.ts';
@@ -11,6 +12,7 @@ import { escapeHtml, viText } from '../fixtures/http.ts';
 import { adoptedTthc, allRated, buildSipasApp } from '../fixtures/sipas-setup.ts';
 import { signInCast, type CastRole, type Member } from '../fixtures/cast.ts';
 import type { BuiltApp } from '../../src/app.ts';
+import * as tallies from '../../migrations/20261207000463_survey_answer_tallies.ts';
 
 const vi = (key: string, params?: Record<string, string | number>) => escapeHtml(viText(key, params));
 
@@ -159,6 +161,8 @@ forEachDatabase(
         const row = (await ctx().db('survey_answers').first()) as Record<string, unknown>;
         expect(row).to.include({ dossier_code: 'H01.2026.000123', form_id: 'sipas-survey', form_version: 1, comment: 'Cán bộ tận tình' });
         expect(JSON.parse(String(row.definition))).to.have.property('id', 'sipas-survey');
+        // Its own tally, kept for the figures read over many units: eleven "5", all satisfied.
+        expect([row.rated, row.satisfied, row.points].map(Number)).to.deep.equal([11, 11, 55]);
         expect(await ctx().db('survey_callbacks').pluck('phone')).to.deep.equal(['0912345678']);
         const hashes = (await ctx().db('survey_hits').pluck('client_hash')) as string[];
         expect(hashes[0]).to.match(/^[0-9a-f]{64}$/);
@@ -236,6 +240,89 @@ forEachDatabase(
       it('lists the answers per day, so that a flood stands out', async () => {
         const res = await cast.officer.agent.get(`/units/${nd}/satisfaction`);
         expect(res.text).to.match(/<td>10\/11\/2026<\/td><td class="num">3<\/td>/);
+      });
+    });
+
+    describe('in the quality system', () => {
+      const dashboardRow = async () => {
+        const res = await cast.coordinator.agent.get('/api/v1/dashboard').query({ sort: 'name' });
+        expect(res.status).to.equal(200);
+        return (res.body as { data: Array<{ id: number; satisfactionIndex: number | null }> }).data.find((r) => r.id === nd)!;
+      };
+      const satisfactionItem = async () => {
+        const res = await cast.officer.agent.get(`/api/v1/units/${nd}/readiness`);
+        expect(res.status).to.equal(200);
+        const d = (res.body as { data: { score: number; items: Array<{ key: string; status: string; informational?: boolean }> } }).data;
+        return { score: d.score, item: d.items.find((i) => i.key === 'satisfaction')! };
+      };
+      after(() => ctx().clock.set('2026-11-10T03:00:00Z'));
+
+      it('the dashboard shows "–" while the quarter of the answers is still running', async () => {
+        expect((await dashboardRow()).satisfactionIndex).to.equal(null);
+        const page = await cast.coordinator.agent.get('/dashboard');
+        expect(page.text).to.include(vi('dashboard.col.satisfaction'));
+        expect(page.text).to.include(`href="/units/${nd}/satisfaction">–</a>`);
+      });
+
+      it('once the quarter is over, shows its index (65.6) on the dashboard, sortable, and in its Excel export', async () => {
+        ctx().clock.set('2027-01-05T03:00:00Z');
+        expect((await dashboardRow()).satisfactionIndex).to.equal(65.6);
+        const page = await cast.coordinator.agent.get('/dashboard').query({ sort: 'satisfaction', dir: 'desc' });
+        expect(page.status).to.equal(200);
+        expect(page.text).to.include(`href="/units/${nd}/satisfaction">65.6</a>`);
+        const api = await cast.coordinator.agent.get('/api/v1/dashboard').query({ sort: 'satisfaction' });
+        expect(api.body.meta).to.include({ sort: 'satisfaction', dir: 'asc' });
+        const x = await cast.coordinator.agent
+          .get('/dashboard/export.xlsx')
+          .buffer(true)
+          .parse((r, cb) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => cb(null, Buffer.concat(chunks)));
+          });
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(x.body as ArrayBuffer);
+        const ws = wb.worksheets[0]!;
+        const row = ws.getRows(2, ws.rowCount - 1)!.find((r) => r.getCell(2).value === 'Xã Nam Dong')!;
+        expect(row.getCell(14).value).to.equal(65.6);
+      });
+
+      it('the readiness says opinions were given within twelve months, then not, without moving the score', async () => {
+        const given = await satisfactionItem();
+        expect(given.item).to.include({ status: 'met', informational: true });
+        const page = await cast.officer.agent.get(`/units/${nd}/readiness`);
+        expect(page.text).to.include(vi('dashboard.item.satisfaction'));
+        expect(page.text).to.include(vi('dashboard.readiness.satisfaction.met', { date: '10/11/2026' }));
+        ctx().clock.set('2027-11-20T03:00:00Z');
+        const none = await satisfactionItem();
+        expect(none.item).to.include({ status: 'not_met' });
+        expect(none.score).to.equal(given.score);
+        expect((await cast.officer.agent.get(`/units/${nd}/readiness`)).text).to.include(vi('dashboard.readiness.satisfaction.none'));
+      });
+
+      it('answers given before tallies were stored get theirs from the migration, with the same index', async () => {
+        const before = (await ctx().db('survey_answers').where('unit_id', nd).orderBy('id').select('rated', 'satisfied', 'points')) as unknown[];
+        await ctx().db('survey_answers').update({ rated: 0, satisfied: 0, points: 0 });
+        await tallies.backfill(ctx().db);
+        const after = (await ctx().db('survey_answers').where('unit_id', nd).orderBy('id').select('rated', 'satisfied', 'points')) as unknown[];
+        expect(after).to.deep.equal(before);
+        ctx().clock.set('2027-01-05T03:00:00Z');
+        expect((await dashboardRow()).satisfactionIndex).to.equal(65.6);
+      });
+
+      it('a management review compiles the answers of its 12 months as customer satisfaction (9.3.2 c)', async () => {
+        ctx().clock.set('2027-01-05T03:00:00Z');
+        const res = await cast.officer.agent
+          .post(`/units/${nd}/reviews`)
+          .type('form')
+          .send({ reviewDate: '2027-01-05', chairedBy: 'Chủ tịch UBND xã', _csrf: cast.officer.csrf });
+        expect(res.status, res.text).to.equal(302);
+        const id = Number(/\/reviews\/(\d+)/.exec(String(res.headers.location))![1]);
+        const row = (await ctx().db('management_reviews').where('id', id).first('inputs_json')) as { inputs_json: string };
+        expect(JSON.parse(row.inputs_json).satisfaction).to.deep.equal({ answers: 3, index: 65.6, average: 3.66 });
+        const page = await cast.leader.agent.get(`/reviews/${id}`);
+        expect(page.text).to.include(vi('reviews.in_satisfaction'));
+        expect(page.text).to.match(/<table class="list in-satisfaction">[\s\S]*?<td class="num">3<\/td><td class="num">65.6%<\/td><td class="num">3.66<\/td>/);
       });
     });
 

@@ -27,6 +27,7 @@ export function rowBody(r: DashboardRow) {
     lastInspection: f.lastInspection,
     violationsThisYear: f.violationsThisYear,
     onTimeRate: f.onTimeRate,
+    satisfactionIndex: f.satisfactionIndex,
     readiness: r.readiness.score,
     unknown: [] as string[],
   };
@@ -70,6 +71,7 @@ export function dashboardApi(s: Pick<Services, 'dashboard'>): Router {
         items: row.readiness.items.map((i) => ({
           key: i.key,
           status: i.status,
+          ...(i.informational ? { informational: true } : {}),
           explanation: t ? t(`dashboard.readiness.${i.key}.${i.reason}`, i.params) : i.reason,
           ...i.params,
         })),

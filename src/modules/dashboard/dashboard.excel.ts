@@ -23,6 +23,7 @@ export async function dashboardWorkbook(d: ProvinceDashboard, t: ReturnType<Tran
     ['dashboard.col.inspection', 14],
     ['dashboard.col.violations', 10],
     ['dashboard.col.ontime', 10],
+    ['dashboard.col.satisfaction', 10],
     ['dashboard.col.readiness', 10],
   ];
   ws.columns = cols.map(([, width]) => ({ width }));
@@ -44,6 +45,7 @@ export async function dashboardWorkbook(d: ProvinceDashboard, t: ReturnType<Tran
       f.lastInspection ?? '',
       f.violationsThisYear,
       f.onTimeRate ?? '',
+      f.satisfactionIndex ?? '–',
       r.readiness.score ?? '',
     ]);
   }

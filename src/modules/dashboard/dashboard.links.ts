@@ -14,4 +14,5 @@ export const figureLinks = {
   inspections: (_id: number) => '/inspections',
   violations: (_id: number) => '/inspections/stats',
   documents: (id: number) => `/units/${id}/documents`,
+  satisfaction: (id: number) => `/units/${id}/satisfaction`,
 };

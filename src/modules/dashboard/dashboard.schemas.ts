@@ -2,7 +2,20 @@ import { z } from 'zod';
 import { optionalId, optionalText } from '../../kernel/validation.ts';
 import { isoStates } from '../units/units.types.ts';
 
-export const sortKeys = ['name', 'state', 'declared', 'audit', 'review', 'majors', 'overdue', 'inspection', 'violations', 'ontime', 'readiness'] as const;
+export const sortKeys = [
+  'name',
+  'state',
+  'declared',
+  'audit',
+  'review',
+  'majors',
+  'overdue',
+  'inspection',
+  'violations',
+  'ontime',
+  'satisfaction',
+  'readiness',
+] as const;
 export type SortKey = (typeof sortKeys)[number];
 
 const blank = (v: unknown) => (v === '' || v === null ? undefined : v);

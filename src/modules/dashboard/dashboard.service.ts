@@ -7,6 +7,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { foldForSearch } from '../../lib/text.ts';
 import { monthsBefore, vnDate } from '../../lib/time.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
+import { previousQuarter, quarterOf } from '../public/survey.logic.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { isoStates, type IsoState, type Unit } from '../units/units.types.ts';
 import { dashboardQuery, type DashboardQuery, type SortKey } from './dashboard.schemas.ts';
@@ -93,9 +94,10 @@ export class DashboardService {
     return p;
   }
 
-  context(): ReadinessContext & { reviewCutoff: string } {
+  context(): ReadinessContext & { reviewCutoff: string; lastQuarter: { from: string; to: string } } {
     const today = vnDate(this.clock.now());
     return {
+      lastQuarter: previousQuarter(quarterOf(today)),
       today,
       yearAgo: monthsBefore(today, 12),
       year: Number(today.slice(0, 4)),
@@ -159,7 +161,7 @@ export class DashboardService {
         (query.below === undefined || r.readiness.score === null || r.readiness.score < query.below) &&
         (!folded || foldForSearch(`${r.name} ${r.code}`).includes(folded)),
     );
-    const dir = query.dir ?? (query.sort === 'name' || query.sort === 'readiness' || query.sort === 'ontime' ? 'asc' : 'desc');
+    const dir = query.dir ?? (query.sort === 'name' || query.sort === 'readiness' || query.sort === 'ontime' || query.sort === 'satisfaction' ? 'asc' : 'desc');
     sortRows(rows, query.sort, dir);
     return {
       root,
@@ -253,6 +255,7 @@ const sortValue: Record<SortKey, (r: DashboardRow) => string | number | null | u
   inspection: (r) => r.facts.lastInspection,
   violations: (r) => r.facts.violationsThisYear,
   ontime: (r) => r.facts.onTimeRate,
+  satisfaction: (r) => r.facts.satisfactionIndex,
   readiness: (r) => r.readiness.score,
 };
 

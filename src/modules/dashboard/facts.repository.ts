@@ -4,6 +4,8 @@ import { toCount, wherePathPrefix } from '../../db/helpers.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
 import type { IsoStandard, IsoState, UnitKind } from '../units/units.types.ts';
 import { rateOf } from '../ontime/ontime.types.ts';
+import { tallies } from '../public/public.repository.ts';
+import { indexOf } from '../public/survey.logic.ts';
 import type { UnitFacts } from './readiness.ts';
 
 /** The form id of an internal audit (data contract between the areas). */
@@ -35,6 +37,10 @@ export interface FactsContext {
   year: number;
   /** Procedures last reviewed on or before this day are overdue for review. */
   reviewCutoff: string;
+  /** Twelve months before today: survey answers since then count for the readiness. */
+  yearAgo: string;
+  /** The last finished quarter, whose satisfaction index the dashboard shows. */
+  lastQuarter: { from: string; to: string };
 }
 
 type Db = Knex;
@@ -108,132 +114,147 @@ export async function gatherFacts(
       'pu.merged_into_id',
       set,
     );
-  const [scopeRows, procedures, audits, onTime, majors, reviews, overdue, inspections, violations, reports, inheritedMajors, inheritedOverdue] =
-    await Promise.all([
-      // Adopted TTHC and those without an issued procedure, in one pass over the unit's TTHC.
-      byUnit(
-        grouped(
-          db('unit_tthc as ut')
-            .whereNull('ut.dropped_at')
-            .leftJoin('procedures as p', (j) => j.on('p.unit_id', 'ut.unit_id').andOn('p.tthc_id', 'ut.tthc_id').andOnVal('p.status', '=', 'issued'))
-            .groupBy('ut.unit_id')
-            .select('ut.unit_id', db.raw('count(distinct ut.id) as v'), db.raw('count(distinct case when p.id is null then ut.id end) as uncovered')),
-          'ut.unit_id',
-        ),
-        (r) => ({ adopted: toCount(r.v), uncovered: toCount(r.uncovered) }),
+  const [
+    scopeRows,
+    procedures,
+    audits,
+    onTime,
+    majors,
+    reviews,
+    overdue,
+    inspections,
+    violations,
+    reports,
+    inheritedMajors,
+    inheritedOverdue,
+    quarterAnswers,
+    recentAnswers,
+  ] = await Promise.all([
+    // Adopted TTHC and those without an issued procedure, in one pass over the unit's TTHC.
+    byUnit(
+      grouped(
+        db('unit_tthc as ut')
+          .whereNull('ut.dropped_at')
+          .leftJoin('procedures as p', (j) => j.on('p.unit_id', 'ut.unit_id').andOn('p.tthc_id', 'ut.tthc_id').andOnVal('p.status', '=', 'issued'))
+          .groupBy('ut.unit_id')
+          .select('ut.unit_id', db.raw('count(distinct ut.id) as v'), db.raw('count(distinct case when p.id is null then ut.id end) as uncovered')),
+        'ut.unit_id',
       ),
-      byUnit(
-        grouped(
-          db('procedures')
-            .where('status', 'issued')
-            .where('is_template', false)
-            .groupBy('unit_id')
-            .select(
-              'unit_id',
-              db.raw('count(*) as v'),
-              db.raw('sum(case when last_reviewed_on is not null and last_reviewed_on <= ? then 1 else 0 end) as overdue', [c.reviewCutoff]),
-            ),
-        ),
-        (r) => ({ issued: toCount(r.v), overdue: toCount(r.overdue) }),
+      (r) => ({ adopted: toCount(r.v), uncovered: toCount(r.uncovered) }),
+    ),
+    byUnit(
+      grouped(
+        db('procedures')
+          .where('status', 'issued')
+          .where('is_template', false)
+          .groupBy('unit_id')
+          .select(
+            'unit_id',
+            db.raw('count(*) as v'),
+            db.raw('sum(case when last_reviewed_on is not null and last_reviewed_on <= ? then 1 else 0 end) as overdue', [c.reviewCutoff]),
+          ),
       ),
-      byUnit(
-        grouped(
-          db('checks').where('form_id', internalAuditForm).where('status', 'submitted').groupBy('unit_id').select('unit_id', db.raw('max(check_date) as v')),
-        ),
-        text,
+      (r) => ({ issued: toCount(r.v), overdue: toCount(r.overdue) }),
+    ),
+    byUnit(
+      grouped(
+        db('checks').where('form_id', internalAuditForm).where('status', 'submitted').groupBy('unit_id').select('unit_id', db.raw('max(check_date) as v')),
       ),
-      byUnit(
-        grouped(
-          db('on_time_figures')
-            .where('period_start', '>=', yearStart)
-            .where('period_start', '<=', yearEnd)
-            .groupBy('unit_id')
-            .select('unit_id', db.raw('sum(received) as received'), db.raw('sum(early) as early'), db.raw('sum(on_time) as on_time')),
-        ),
-        (r) => rateOf({ received: toCount(r.received), early: toCount(r.early), onTime: toCount(r.on_time) }),
+      text,
+    ),
+    byUnit(
+      grouped(
+        db('on_time_figures')
+          .where('period_start', '>=', yearStart)
+          .where('period_start', '<=', yearEnd)
+          .groupBy('unit_id')
+          .select('unit_id', db.raw('sum(received) as received'), db.raw('sum(early) as early'), db.raw('sum(on_time) as on_time')),
       ),
-      byUnit(
-        grouped(
-          db('check_findings as f')
-            .join('checks as k', 'k.id', 'f.check_id')
-            .where('f.severity', 'major')
-            .where('f.status', 'open')
-            .whereNull('f.deleted_at')
-            .groupBy('k.unit_id')
-            .select('k.unit_id', db.raw('count(*) as v')),
-          'k.unit_id',
-        ),
-        num,
+      (r) => rateOf({ received: toCount(r.received), early: toCount(r.early), onTime: toCount(r.on_time) }),
+    ),
+    byUnit(
+      grouped(
+        db('check_findings as f')
+          .join('checks as k', 'k.id', 'f.check_id')
+          .where('f.severity', 'major')
+          .where('f.status', 'open')
+          .whereNull('f.deleted_at')
+          .groupBy('k.unit_id')
+          .select('k.unit_id', db.raw('count(*) as v')),
+        'k.unit_id',
       ),
-      byUnit(
-        grouped(
-          db('management_reviews').where('status', 'final').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(review_date) as v')),
-        ),
-        text,
+      num,
+    ),
+    byUnit(
+      grouped(db('management_reviews').where('status', 'final').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(review_date) as v'))),
+      text,
+    ),
+    byUnit(
+      grouped(
+        db('corrective_actions')
+          .where('due_date', '<', c.today)
+          .whereNotIn('status', ['done', 'verified'])
+          .whereNull('deleted_at')
+          .groupBy('unit_id')
+          .select('unit_id', db.raw('count(*) as v')),
       ),
-      byUnit(
-        grouped(
-          db('corrective_actions')
-            .where('due_date', '<', c.today)
-            .whereNotIn('status', ['done', 'verified'])
-            .whereNull('deleted_at')
-            .groupBy('unit_id')
-            .select('unit_id', db.raw('count(*) as v')),
-        ),
-        num,
+      num,
+    ),
+    byUnit(grouped(db('inspections').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(inspection_date) as v'))), text),
+    byUnit(
+      grouped(
+        db('inspection_violations as v')
+          .join('inspections as i', 'i.id', 'v.inspection_id')
+          .where('i.inspection_date', '>=', yearStart)
+          .where('i.inspection_date', '<=', yearEnd)
+          .whereNull('i.deleted_at')
+          .groupBy('v.unit_id')
+          .select('v.unit_id', db.raw('count(*) as v')),
+        'v.unit_id',
       ),
-      byUnit(grouped(db('inspections').whereNull('deleted_at').groupBy('unit_id').select('unit_id', db.raw('max(inspection_date) as v'))), text),
-      byUnit(
-        grouped(
-          db('inspection_violations as v')
-            .join('inspections as i', 'i.id', 'v.inspection_id')
-            .where('i.inspection_date', '>=', yearStart)
-            .where('i.inspection_date', '<=', yearEnd)
-            .whereNull('i.deleted_at')
-            .groupBy('v.unit_id')
-            .select('v.unit_id', db.raw('count(*) as v')),
-          'v.unit_id',
-        ),
-        num,
+      num,
+    ),
+    // "Sent this year": the report of this year, or any yearly report issued this year.
+    byUnit(
+      grouped(
+        db('documents')
+          .where('type', 'yearly-report')
+          .where('status', 'issued')
+          .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [yearStart, yearEnd]))
+          .groupBy('unit_id')
+          .select('unit_id', db.raw('count(*) as v')),
       ),
-      // "Sent this year": the report of this year, or any yearly report issued this year.
-      byUnit(
-        grouped(
-          db('documents')
-            .where('type', 'yearly-report')
-            .where('status', 'issued')
-            .where((w) => w.where('year', c.year).orWhereBetween('issue_date', [yearStart, yearEnd]))
-            .groupBy('unit_id')
-            .select('unit_id', db.raw('count(*) as v')),
-        ),
-        num,
+      num,
+    ),
+    byUnit(
+      predecessorOf(
+        db('check_findings as f')
+          .join('checks as k', 'k.id', 'f.check_id')
+          .where('f.severity', 'major')
+          .where('f.status', 'open')
+          .whereNull('f.deleted_at')
+          .groupBy('pu.merged_into_id')
+          .select('pu.merged_into_id as unit_id', db.raw('count(*) as v')),
+        'k.unit_id',
       ),
-      byUnit(
-        predecessorOf(
-          db('check_findings as f')
-            .join('checks as k', 'k.id', 'f.check_id')
-            .where('f.severity', 'major')
-            .where('f.status', 'open')
-            .whereNull('f.deleted_at')
-            .groupBy('pu.merged_into_id')
-            .select('pu.merged_into_id as unit_id', db.raw('count(*) as v')),
-          'k.unit_id',
-        ),
-        num,
+      num,
+    ),
+    byUnit(
+      predecessorOf(
+        db('corrective_actions as a')
+          .where('a.due_date', '<', c.today)
+          .whereNotIn('a.status', ['done', 'verified'])
+          .whereNull('a.deleted_at')
+          .groupBy('pu.merged_into_id')
+          .select('pu.merged_into_id as unit_id', db.raw('count(*) as v')),
+        'a.unit_id',
       ),
-      byUnit(
-        predecessorOf(
-          db('corrective_actions as a')
-            .where('a.due_date', '<', c.today)
-            .whereNotIn('a.status', ['done', 'verified'])
-            .whereNull('a.deleted_at')
-            .groupBy('pu.merged_into_id')
-            .select('pu.merged_into_id as unit_id', db.raw('count(*) as v')),
-          'a.unit_id',
-        ),
-        num,
-      ),
-    ]);
+      num,
+    ),
+    // The satisfaction survey: the last finished quarter's tallies, and answers of the 12 months.
+    tallies(db, c.lastQuarter.from, c.lastQuarter.to, (q) => grouped(q)),
+    tallies(db, c.yearAgo, c.today, (q) => grouped(q)),
+  ]);
 
   const out = new Map<number, UnitFacts>();
   for (const u of units) {
@@ -255,10 +276,14 @@ export async function gatherFacts(
       violationsThisYear: violations.get(u.id) ?? 0,
       yearlyReportSent: (reports.get(u.id) ?? 0) > 0,
       onTimeRate: onTime.get(u.id) ?? null,
+      satisfactionIndex: satisfactionOf(quarterAnswers.get(u.id)),
+      lastSurveyAnswer: recentAnswers.get(u.id)?.lastDay ?? null,
     });
   }
   return out;
 }
+
+const satisfactionOf = (t: { rated: number; satisfied: number; points: number } | undefined) => (t ? indexOf(t.rated, t.satisfied, t.points).index : null);
 
 /** Month `YYYY-MM` -> figures, for the trend chart of the last twelve months. */
 export interface MonthFigures {

@@ -31,9 +31,27 @@ export interface UnitFacts {
   yearlyReportSent: boolean;
   /** On-time rate of the periods that started this year (null: no dossier due). */
   onTimeRate: number | null;
+  /** SIPAS index of the last finished quarter in percent (null: no answer with an opinion). */
+  satisfactionIndex: number | null;
+  /** Day of the newest survey answer of the last 12 months (null: none). */
+  lastSurveyAnswer: string | null;
 }
 
-export const readinessItems = ['scope', 'procedures', 'internal_audit', 'management_review', 'no_open_major', 'declaration', 'yearly_report'] as const;
+export const readinessItems = [
+  'scope',
+  'procedures',
+  'internal_audit',
+  'management_review',
+  'no_open_major',
+  'declaration',
+  'yearly_report',
+  'satisfaction',
+] as const;
+/**
+ * Items shown and explained but left out of the score: the score has long been the seven items
+ * above, and people compare it from year to year.
+ */
+export const informationalItems: readonly ReadinessItemKey[] = ['satisfaction'];
 export type ReadinessItemKey = (typeof readinessItems)[number];
 export type ItemStatus = 'met' | 'not_met' | 'unknown';
 
@@ -46,11 +64,13 @@ export interface ReadinessItem {
    */
   reason: string;
   params: Record<string, string | number>;
+  /** Shown with the others, not counted in the score. */
+  informational?: true;
 }
 
 export interface Readiness {
   unitId: number;
-  /** Met over known items, in percent; null when no item could be known. */
+  /** Met over known items, in percent (informational items left out); null when no item could be known. */
   score: number | null;
   met: number;
   known: number;
@@ -103,8 +123,14 @@ export function readinessOf(f: UnitFacts, c: ReadinessContext): Readiness {
   if (f.yearlyReportSent) items.push(item('yearly_report', 'met', 'met', { year: c.year }));
   else items.push(item('yearly_report', 'not_met', 'none', { year: c.year }));
 
-  const known = items.filter((i) => i.status !== 'unknown').length;
-  const met = items.filter((i) => i.status === 'met').length;
+  // ISO 9001:2015, 9.1.2: the unit monitors how satisfied the people it serves are.
+  if (f.lastSurveyAnswer) items.push(item('satisfaction', 'met', 'met', { date: f.lastSurveyAnswer }));
+  else items.push(item('satisfaction', 'not_met', 'none'));
+  for (const i of items) if (informationalItems.includes(i.key)) i.informational = true;
+
+  const scored = items.filter((i) => !i.informational);
+  const known = scored.filter((i) => i.status !== 'unknown').length;
+  const met = scored.filter((i) => i.status === 'met').length;
   return { unitId: f.unitId, score: known ? Math.round((met / known) * 100) : null, met, known, items };
 }
 

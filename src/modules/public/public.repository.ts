@@ -1,7 +1,8 @@
+import type { Knex } from 'knex';
 import type { FormDefinition } from '../../plugins/contract.ts';
 import { toCount } from '../../db/helpers.ts';
 import type { Db } from '../../kernel/db.ts';
-import type { Answers, StoredAnswer } from './survey.logic.ts';
+import { tallyOf, type Answers, type StoredAnswer } from './survey.logic.ts';
 
 /** What a unit's public page may show of the unit: no person, no check, no inspection. */
 export interface PublicUnit {
@@ -45,16 +46,22 @@ export interface StoredRow extends StoredAnswer {
 
 /** A unit's answers given on the days from..to (both included), oldest first. */
 export async function answersOf(db: Db, unitId: number, from: string, to: string): Promise<StoredRow[]> {
-  const rows = (await db('survey_answers')
-    .where('unit_id', unitId)
-    .whereBetween('day', [from, to])
-    .orderBy('id')
-    .select('id', 'tthc_id', 'dossier_code', 'definition', 'answers', 'comment', 'day', 'created_at')) as Array<Record<string, unknown>>;
+  const inPeriod = () => db('survey_answers').where('unit_id', unitId).whereBetween('day', [from, to]);
+  // The answers of a period share one or two frozen forms: each is read (and parsed) once, from
+  // the first answer given with it, instead of with every answer (a form id and version name one
+  // definition: a changed form gets a new version).
+  const [rows, forms] = (await Promise.all([
+    inPeriod().orderBy('id').select('id', 'tthc_id', 'dossier_code', 'form_id', 'form_version', 'answers', 'comment', 'day', 'created_at'),
+    db('survey_answers')
+      .whereIn('id', inPeriod().groupBy('form_id', 'form_version').select(db.raw('min(id)')))
+      .select('form_id', 'form_version', 'definition'),
+  ])) as [Array<Record<string, unknown>>, Array<Record<string, unknown>>];
+  const formOf = new Map(forms.map((f) => [`${String(f.form_id)}@${Number(f.form_version)}`, JSON.parse(String(f.definition)) as FormDefinition]));
   return rows.map((r) => ({
     id: Number(r.id),
     tthcId: r.tthc_id === null ? null : Number(r.tthc_id),
     dossierCode: (r.dossier_code as string | null) ?? null,
-    definition: JSON.parse(String(r.definition)) as FormDefinition,
+    definition: formOf.get(`${String(r.form_id)}@${Number(r.form_version)}`)!,
     answers: JSON.parse(String(r.answers)) as Answers,
     comment: (r.comment as string | null) ?? null,
     day: String(r.day),
@@ -88,6 +95,7 @@ export async function insertAnswer(trx: Db, a: NewAnswer): Promise<number> {
       definition: JSON.stringify(a.form),
       answers: JSON.stringify(a.answers),
       comment: a.comment,
+      ...tallyOf({ definition: a.form, answers: a.answers }),
       day: a.day,
       created_at: a.at,
       updated_at: a.at,
@@ -127,4 +135,41 @@ export async function hitsSince(db: Db, unitId: number, clientHash: string, sinc
     db('survey_hits').where('unit_id', unitId).where('at', '>=', since).first(db.raw('count(*) as n')),
   ]);
   return { client: toCount((c as { n: unknown } | undefined)?.n), unit: toCount((u as { n: unknown } | undefined)?.n) };
+}
+
+/** Summed tallies of answers per unit, in one grouped query: the caller narrows `q` (units, days). */
+export interface UnitTally {
+  answers: number;
+  rated: number;
+  satisfied: number;
+  points: number;
+  lastDay: string | null;
+}
+
+export async function tallies(db: Db, from: string, to: string, narrow: (q: Knex.QueryBuilder) => unknown): Promise<Map<number, UnitTally>> {
+  const q = db('survey_answers')
+    .whereBetween('day', [from, to])
+    .groupBy('unit_id')
+    .select(
+      'unit_id',
+      db.raw('count(*) as answers'),
+      db.raw('sum(rated) as rated'),
+      db.raw('sum(satisfied) as satisfied'),
+      db.raw('sum(points) as points'),
+      db.raw('max(day) as last_day'),
+    );
+  narrow(q);
+  const rows = (await q) as Array<Record<string, unknown>>;
+  return new Map(
+    rows.map((r) => [
+      Number(r.unit_id),
+      {
+        answers: toCount(r.answers),
+        rated: toCount(r.rated),
+        satisfied: toCount(r.satisfied),
+        points: toCount(r.points),
+        lastDay: r.last_day == null ? null : String(r.last_day),
+      },
+    ]),
+  );
 }

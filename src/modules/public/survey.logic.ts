@@ -148,6 +148,23 @@ export function summarise(latest: FormDefinition, stored: readonly StoredAnswer[
   };
 }
 
+/** One answer's own tally of its five-point items, stored with it for grouped reading. */
+export function tallyOf(stored: StoredAnswer): { rated: number; satisfied: number; points: number } {
+  const t = empty();
+  for (const section of stored.definition.sections)
+    for (const item of section.items) {
+      const v = stored.answers[item.id];
+      if (item.answer.type === 'scale' && v !== undefined) add(t, v, item.answer.max);
+    }
+  return { rated: t.rated, satisfied: t.satisfied, points: t.sum };
+}
+
+/** Index (percent, one decimal) and average (two decimals) from summed tallies; null without an opinion. */
+export function indexOf(rated: number, satisfied: number, points: number): { index: number | null; average: number | null } {
+  const c = close({ ...empty(), rated, satisfied, sum: points });
+  return { index: c.index, average: c.average };
+}
+
 /** A calendar quarter: `2026-Q4` from 2026-10-01 to 2026-12-31. */
 export interface Quarter {
   key: string;

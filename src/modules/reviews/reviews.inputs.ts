@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { toCount } from '../../db/helpers.ts';
 import type { LocalizedText } from '../../plugins/contract.ts';
 import { onTimeSummary } from '../ontime/ontime.repository.ts';
+import { tallies } from '../public/public.repository.ts';
+import { indexOf } from '../public/survey.logic.ts';
 import type { OnTimeCounts } from '../ontime/ontime.types.ts';
 import { actionStatuses, severities, type ActionStatus } from '../actions/actions.logic.ts';
 
@@ -27,6 +29,11 @@ export interface ReviewInputs {
    * review's 12 months; null when none were entered. Absent from reviews compiled before it existed.
    */
   onTime?: (OnTimeCounts & { periods: number; rate: number | null }) | null;
+  /**
+   * Customer satisfaction (9.3.2 c): the unit's survey answers of the review's 12 months, their
+   * SIPAS index and average score; null when nobody answered. Absent from reviews compiled before it.
+   */
+  satisfaction?: { answers: number; index: number | null; average: number | null } | null;
 }
 
 /** The internal audit form (plugin iso-internal-audit): its checks count as internal audits. */
@@ -135,6 +142,7 @@ export async function compileInputs(
   ].sort((a, b) => a.day.localeCompare(b.day) || a.code.localeCompare(b.code));
 
   const onTime = await onTimeSummary(db, unitId, from, reviewDate);
+  const survey = (await tallies(db, from, reviewDate, (q) => q.where('unit_id', unitId))).get(unitId);
 
   return {
     compiledAt,
@@ -153,5 +161,6 @@ export async function compileInputs(
     },
     scope: { since, changes },
     onTime: onTime.periods ? onTime : null,
+    satisfaction: survey ? { answers: survey.answers, ...indexOf(survey.rated, survey.satisfied, survey.points) } : null,
   };
 }
