@@ -52,8 +52,8 @@ export class TthcService {
   }
 
   /** Whether the actor keeps the list this TTHC belongs to (to show the edit button). */
-  async canManage(actor: Actor, t: Pick<Tthc, 'provinceId'>): Promise<boolean> {
-    return !!(await findUnit(this.db, t.provinceId, scopeFor(actor.user, 'tthc.manage')));
+  async canManage(actor: Actor, t: Pick<Tthc, 'provinceId'>, db: Knex | Knex.Transaction = this.db): Promise<boolean> {
+    return !!(await findUnit(db, t.provinceId, scopeFor(actor.user, 'tthc.manage')));
   }
 
   /** The unit's province list grouped by field, for the TTHC menu of the procedure form. */
@@ -201,7 +201,7 @@ export class TthcService {
     const r = validate(retirementInput, input) as RetirementOf;
     return this.db.transaction(async (trx) => {
       const t = await this.get(actor, id, trx);
-      if (!(await this.canManage(actor, t))) throw new AppError('NOT_FOUND');
+      if (!(await this.canManage(actor, t, trx))) throw new AppError('NOT_FOUND');
       const flagged = await retireOne(trx, actor, t, r, iso(this.clock.now()));
       return { tthc: (await repo.findTthc(trx, id, { all: true })) as Tthc, flagged };
     });
