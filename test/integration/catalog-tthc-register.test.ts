@@ -4,6 +4,7 @@ import request from 'supertest';
 import { forEachDatabase, type Agent } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { csrfOfSignedIn, escapeHtml, viText } from '../fixtures/http.ts';
+import { binaryBody } from '../fixtures/catalog.ts';
 
 type Row = [code: string, name: string, field: string, level: string, time: string, fee: string];
 const header = ['Mã TTHC', 'Tên TTHC', 'Lĩnh vực', 'Cấp thực hiện', 'Thời hạn giải quyết', 'Phí, lệ phí'];
@@ -128,5 +129,69 @@ forEachDatabase('the province TTHC list as a living register', (ctx) => {
     expect(data.missing?.map((r) => r.code)).to.have.members(['1.000894', '2.000815', '1.001612']);
     expect(await count('audit_log')).to.equal(before);
     expect(await tthc('1.009001')).to.equal(undefined);
+  });
+
+  it('retires a TTHC from its page with the decision, marks it on the list, leaves it out of adoptions and asks a declared unit to declare again', async () => {
+    const communeId = await ctx().unitId('DNO-CJ-ND');
+    const o = await ctx().userWith('officer', 'DNO-CJ-ND');
+    const catalog = ctx().built.services.catalog;
+    await catalog.tthc.adopt({ user: o.user }, communeId, { codes: '2.000815' });
+    await ctx().db('units').where('id', communeId).update({ iso_state: 'declared', iso_state_reason: null });
+    const t = await tthc('2.000815');
+    const stranger = await ctx().userWith('coordinator', 'LCA');
+    const outside = await ctx().signIn(stranger.username, stranger.password);
+    const theirs = await outside.form(`/tthc/${t.id}/retire`, { retiredOn: '01/02/2027', decisionNo: '9/QĐ', decisionDate: '01/01/2027' });
+    expect(theirs.status).to.equal(404);
+    const blank = await coordinator.post(`/tthc/${t.id}/retire`).type('form').send({ _csrf: csrf, retiredOn: '31/02/2027', decisionNo: '' });
+    expect(blank.status).to.equal(422);
+    expect(blank.text).to.contain(escapeHtml(viText('v.day_vn')));
+    expect((await tthc('2.000815')).retired_at).to.equal(null);
+
+    const res = await coordinator
+      .post(`/tthc/${t.id}/retire`)
+      .type('form')
+      .send({ _csrf: csrf, retiredOn: '01/02/2027', decisionNo: '210/QĐ-UBND', decisionDate: '20/01/2027' });
+    expect(res.status).to.equal(302);
+    const page = await coordinator.get(`/tthc/${t.id}`);
+    expect(page.text).to.contain(escapeHtml(viText('tthcreg.retired_note', { on: '01/02/2027', no: '210/QĐ-UBND', date: '20/01/2027' })));
+    const listed = await coordinator.get('/tthc?q=2.000815');
+    expect(listed.text).to.contain(viText('tthcreg.retired_badge'));
+    const unit = await ctx().db('units').where('id', communeId).first();
+    expect(unit.iso_state).to.equal('needs_redeclaration');
+    expect(unit.iso_state_reason).to.contain('2.000815').and.to.contain('210/QĐ-UBND');
+    const other = await ctx().unitId('DNO-CJ-ET');
+    const e = await ctx().userWith('officer', 'DNO-CJ-ET');
+    const refused = await catalog.tthc.adopt({ user: e.user }, other, { codes: '2.000815' }).then(
+      () => 'adopted',
+      (err: { fields?: Record<string, { key: string }> }) => err.fields?.codes?.key,
+    );
+    expect(refused).to.equal('v.tthc_retired');
+  });
+
+  it('exports the list in the import format, dates DD/MM/YYYY, and the round trip reports every row unchanged', async () => {
+    const res = await coordinator.get(`/tthc/export.xlsx?provinceId=${provinceId}`).buffer(true).parse(binaryBody);
+    expect(res.status).to.equal(200);
+    const buffer = Buffer.from(res.body as ArrayBuffer);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('TTHC');
+    const rows = (ws?.getSheetValues() ?? []).filter(Boolean) as unknown[][];
+    const retired = rows.find((r) => r.includes('2.000815'));
+    expect(retired).to.include('01/02/2027').and.to.include('210/QĐ-UBND').and.to.include('20/01/2027');
+    const n = await count('tthc');
+    const shown = await preview(buffer);
+    expect(shown.status).to.equal(200);
+    expect(shown.text).to.contain(viText('tthcreg.summary', { created: 0, changed: 0, unchanged: n, refused: 0, missing: 0 }));
+    const api = await ctx().userWith('coordinator', 'DNO');
+    const { token } = await ctx().built.services.users.createToken({ user: api.user }, { name: 'Xuất' });
+    const viaApi = await request(ctx().built.app)
+      .get(`/api/v1/tthc/export.xlsx?provinceId=${provinceId}`)
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse(binaryBody);
+    expect(viaApi.status).to.equal(200);
+    const other = await ctx().userWith('coordinator', 'LCA');
+    const outside = await ctx().signIn(other.username, other.password);
+    expect((await outside.get(`/tthc/export.xlsx?provinceId=${provinceId}`)).status).to.equal(404);
   });
 });

@@ -31,6 +31,14 @@ export function catalogApi(s: Pick<Services, 'catalog'>, uploadMaxBytes = 0): Ro
   r.get('/tthc', async (req, res) => {
     res.json(pageBody(await c.tthc.list(actorOf(req), req.query)));
   });
+  // The province's list as .xlsx in the import format (`provinceId`), for those who keep it.
+  r.get('/tthc/export.xlsx', async (req, res) => {
+    const { province, buffer } = await c.excel.exportTthc(actorOf(req), parseId(req.query.provinceId));
+    res
+      .attachment(`danh-muc-tthc-${province.code.replace(/[^\w.-]+/g, '_')}.xlsx`)
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .send(buffer);
+  });
   r.get('/tthc/:id', async (req, res) => {
     res.json({ data: await c.tthc.get(actorOf(req), parseId(req.params.id)) });
   });

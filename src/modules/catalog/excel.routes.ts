@@ -35,6 +35,10 @@ export function excelRoutes(s: Pick<Services, 'catalog'>, maxBytes: number): Rou
     sendXlsx(res, `danh-muc-quy-trinh-${unit.code.replace(/[^\w.-]+/g, '_')}.xlsx`, buffer);
   });
   r.get('/catalog/import-template.xlsx', async (_req, res) => sendXlsx(res, 'mau-nhap-quy-trinh.xlsx', await proceduresTemplate()));
+  r.get('/tthc/export.xlsx', async (req, res) => {
+    const { province, buffer } = await x.exportTthc(actorOf(req), parseId(req.query.provinceId));
+    sendXlsx(res, `danh-muc-tthc-${province.code.replace(/[^\w.-]+/g, '_')}.xlsx`, buffer);
+  });
   r.get('/tthc/import-template.xlsx', async (_req, res) => sendXlsx(res, 'mau-nhap-tthc.xlsx', await tthcTemplate()));
 
   /** The import page, after a try: the result, or the problems row by row (nothing was changed). */

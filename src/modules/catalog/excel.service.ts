@@ -12,6 +12,8 @@ import { AppError } from '../../kernel/errors.ts';
 import { validate } from '../../kernel/validation.ts';
 import { applyPlan, planPublishedList, previewOf, type TthcImportResult, type TthcPreview } from './tthc.import.ts';
 import { PendingImports } from './tthc.pending.ts';
+import { tthcListWorkbook } from './tthc.export.ts';
+import { findUnit } from '../units/units.repository.ts';
 import { retireMissingInput, retirementInput, retireOne, type RetirementOf } from './tthc.retire.ts';
 import { readPublishedList } from './tthc.read.ts';
 import { procedureSheets } from './excel.sheets.ts';
@@ -121,6 +123,14 @@ export class CatalogExcelService {
     });
     this.pending.forget(token);
     return result;
+  }
+
+  /** A province's whole list (retired ones marked) as .xlsx in the import format; a province not kept is not found. */
+  async exportTthc(actor: Actor, provinceId: number): Promise<{ province: Unit; buffer: Buffer }> {
+    const province = await findUnit(this.db, provinceId, scopeFor(actor.user, 'tthc.manage'));
+    if (!province || province.kind !== 'province') throw new AppError('NOT_FOUND');
+    const items = (await tthcRepo.allOfProvince(this.db, province.id)).sort((a, b) => a.field.localeCompare(b.field) || a.code.localeCompare(b.code));
+    return { province, buffer: await tthcListWorkbook(items) };
   }
 
   /** Imports procedures into a unit (see excel.procedures.ts), all or nothing. */
