@@ -62,6 +62,14 @@ forEachDatabase('the province TTHC list as a living register', (ctx) => {
     expect((await tthc('1.000894')).time_text).to.equal('05 ngày làm việc');
   });
 
+  it('shows at most 200 refused rows in the preview and counts the rest', async () => {
+    const bad: Row[] = Array.from({ length: 230 }, (_, i) => [`X-${i}`, `Thủ tục sai ${i}`, 'Hộ tịch', 'Cấp Xã', '', '']);
+    const res = await preview(await xlsx(bad));
+    expect(res.status).to.equal(422);
+    expect(res.text.match(/<td class="pre">X-\d+<\/td>/g)).to.have.length(200);
+    expect(res.text).to.contain(viText('tthcreg.refused_more', { n: 30 }));
+  });
+
   it('applies exactly the previewed file with the TTHC ticked for retirement, once', async () => {
     const file: Row[] = [list[0] as Row, list[1] as Row, ['1.001612', 'Cấp bản sao trích lục hộ tịch', 'Hộ tịch', 'Cấp Xã', 'Trong ngày', '8.000 đồng/bản']];
     const shown = await preview(await xlsx(file));
@@ -71,6 +79,14 @@ forEachDatabase('the province TTHC list as a living register', (ctx) => {
     const token = tokenOf(shown.text) as string;
     const khaiTu = await tthc('1.003583');
     const chungThuc = await tthc('2.000815');
+    const undated = await coordinator
+      .post('/tthc/import/apply')
+      .type('form')
+      .send({ _csrf: csrf, token, retire: String(khaiTu.id), decisionNo: '125/QĐ-UBND' });
+    expect(undated.status).to.equal(422);
+    expect(undated.text, 'the preview again, to correct').to.contain(`name="token" value="${token}"`);
+    expect(undated.text).to.contain(escapeHtml(viText('v.required')));
+    expect(await tthc('1.001612'), 'nothing applied').to.equal(undefined);
     const res = await coordinator
       .post('/tthc/import/apply')
       .type('form')

@@ -90,7 +90,16 @@ export function excelRoutes(s: Pick<Services, 'catalog'>, maxBytes: number): Rou
   r.post('/tthc/import/apply', async (req, res) => {
     const locals = await tthcLocals(req);
     const token = String((req.body as { token?: unknown } | undefined)?.token ?? '');
-    await importPage(req, res, locals, async () => ({ result: await x.applyTthc(actorOf(req), token, req.body) }));
+    await importPage(req, res, locals, async () => {
+      try {
+        return { result: await x.applyTthc(actorOf(req), token, req.body) };
+      } catch (err) {
+        // A retirement typed wrong: the same preview again, with the errors by its fields.
+        const again = isFormError(err) && err.fields ? await x.pendingPreview(actorOf(req), token) : undefined;
+        if (!again || !isFormError(err)) throw err;
+        return { ...again, status: err.status, errors: err.fields ?? {}, values: req.body ?? {} };
+      }
+    });
   });
 
   r.post('/procedures/:id/forms/:index/file', async (req, res) => {

@@ -97,6 +97,14 @@ export class CatalogExcelService {
     return { preview, token };
   }
 
+  /** The preview of a kept upload again (the apply form refused, to be corrected), if still kept. */
+  async pendingPreview(actor: Actor, token: string): Promise<{ preview: TthcPreview; token: string } | undefined> {
+    const p = this.pending.take(token, actor.user.id, this.clock.now().getTime());
+    if (!p) return undefined;
+    const province = await this.tthc.managedProvince(actor, p.provinceId);
+    return { preview: previewOf(await planPublishedList(this.db, { province, list: await readPublishedList(p.file) }), p.clearBlanks), token };
+  }
+
   /**
    * Applies a previewed file (by its token) in one transaction, retiring the ticked TTHC the file
    * left out (only those, with the decision typed). An unknown or expired token is refused.

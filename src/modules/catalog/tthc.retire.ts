@@ -2,18 +2,29 @@ import { z } from 'zod';
 import { writeAudit } from '../../kernel/audit.ts';
 import { AppError } from '../../kernel/errors.ts';
 import type { Db } from '../../kernel/db.ts';
-import { idList, optionalDayVn } from '../../kernel/validation.ts';
+import { dayFromInput, idList } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { dayText } from '../../lib/time.ts';
 import { flagScopeChange } from './catalog.scope.ts';
 import type { Tthc } from './catalog.types.ts';
 import * as repo from './tthc.repository.ts';
 
+/** A day typed DD/MM/YYYY that must be there. */
+const requiredDay = z.preprocess(
+  (v) => (v === undefined || v === null ? '' : v),
+  z
+    .string({ error: 'v.day_vn' })
+    .trim()
+    .min(1, { error: 'v.required' })
+    .max(20, { error: 'v.day_vn' })
+    .transform((v, ctx) => dayFromInput(v) ?? (ctx.addIssue({ code: 'custom', message: 'v.day_vn' }), z.NEVER)),
+);
+
 /** A retirement as typed: the day it takes effect and the province's announcing decision. */
 export const retirementInput = z.object({
-  retiredOn: optionalDayVn.refine((v) => v !== undefined, { error: 'v.required' }),
-  decisionNo: z.string({ error: 'v.required' }).trim().min(1, { error: 'v.required' }).max(100, { error: 'v.too_long|100' }),
-  decisionDate: optionalDayVn.refine((v) => v !== undefined, { error: 'v.required' }),
+  retiredOn: requiredDay,
+  decisionNo: z.preprocess((v) => v ?? '', z.string({ error: 'v.required' }).trim().min(1, { error: 'v.required' }).max(100, { error: 'v.too_long|100' })),
+  decisionDate: requiredDay,
 });
 
 /** The import's apply form: the retirement, and which TTHC missing from the file to retire. */
