@@ -50,6 +50,7 @@ export const auditActions = [
   'return',
   'finalise',
   'carry_over',
+  'retire',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

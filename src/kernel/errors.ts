@@ -53,6 +53,8 @@ export const errorCatalogue = {
   // A table import that also reads CSV and tab-separated text (the TTHC list).
   IMPORT_NOT_TABLE: 415,
   IMPORT_ENCODING: 422,
+  // A previewed import applied after its token expired (or by someone else).
+  IMPORT_EXPIRED: 422,
   // The bounded Excel reader (src/kernel/excel): a file past one of its limits.
   IMPORT_TOO_BIG: 422,
   IMPORT_DIMENSION: 422,

@@ -31,6 +31,14 @@ export function catalogApi(s: Pick<Services, 'catalog'>, uploadMaxBytes = 0): Ro
   r.get('/tthc', async (req, res) => {
     res.json(pageBody(await c.tthc.list(actorOf(req), req.query)));
   });
+  // The province's list as .xlsx in the import format (`provinceId`), for those who keep it.
+  r.get('/tthc/export.xlsx', async (req, res) => {
+    const { province, buffer } = await c.excel.exportTthc(actorOf(req), parseId(req.query.provinceId));
+    res
+      .attachment(`danh-muc-tthc-${province.code.replace(/[^\w.-]+/g, '_')}.xlsx`)
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .send(buffer);
+  });
   r.get('/tthc/:id', async (req, res) => {
     res.json({ data: await c.tthc.get(actorOf(req), parseId(req.params.id)) });
   });
@@ -38,14 +46,22 @@ export function catalogApi(s: Pick<Services, 'catalog'>, uploadMaxBytes = 0): Ro
     res.status(201).json({ data: await c.tthc.create(actorOf(req), req.body) });
   });
   // A province's list as published (multipart: `provinceId`, `file` as .xlsx, .csv or .txt,
-  // `clearBlanks=1` to let empty cells clear values); the same checks as the import page.
+  // `clearBlanks=1` to let empty cells clear values, `dryRun=true` for the preview alone); the
+  // same checks as the import page.
   r.post('/tthc/import', async (req, res) => {
     if (res.locals.uploadProblem === 'too_large') throw new AppError('UPLOAD_TOO_LARGE', { size: sizeText(uploadMaxBytes) });
     if (res.locals.uploadProblem) throw new AppError('BAD_REQUEST');
-    const body = (req.body ?? {}) as { provinceId?: string; clearBlanks?: string };
+    const body = (req.body ?? {}) as { provinceId?: string; clearBlanks?: string; dryRun?: string };
     const file = req.file ? { name: req.file.originalname, buffer: req.file.buffer } : undefined;
+    const provinceId = Number(body.provinceId) || undefined;
+    const clearBlanks = body.clearBlanks === '1';
     try {
-      res.json({ data: await c.excel.importTthc(actorOf(req), Number(body.provinceId) || undefined, file, body.clearBlanks === '1') });
+      // `dryRun=true`: the preview the import page shows, row by row; nothing is written.
+      if (body.dryRun === 'true' || body.dryRun === '1') {
+        const { preview } = await c.excel.previewTthc(actorOf(req), provinceId, file, clearBlanks, false);
+        return res.status(preview.refusedCount ? 422 : 200).json({ data: preview });
+      }
+      res.json({ data: await c.excel.importTthc(actorOf(req), provinceId, file, clearBlanks) });
     } catch (err) {
       if (!(err instanceof ImportReportError)) throw err;
       res.status(err.status).json({ error: { code: err.code, problems: err.problems } });

@@ -38,7 +38,10 @@ export interface Tthc {
   timeText: string | null;
   timeDays: number[];
   feeAmount: number | null;
+  /** Retired from the list (YYYY-MM-DD) by the decision `retiredDecisionNo` of `retiredDecisionDate`. */
   retiredAt: string | null;
+  retiredDecisionNo: string | null;
+  retiredDecisionDate: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -26,7 +26,7 @@ const statusLabels: Record<string, string> = {
 type Cell = string | number | null;
 
 /** A sheet with its header row (bold, frozen) and column widths; text columns stay text. */
-function addSheet(wb: ExcelJS.Workbook, def: SheetDef, opts: { withInfo: boolean }): ExcelJS.Worksheet {
+export function addSheet(wb: ExcelJS.Workbook, def: SheetDef, opts: { withInfo: boolean }): ExcelJS.Worksheet {
   const cols = def.columns.filter((c) => opts.withInfo || !c.info);
   const ws = wb.addWorksheet(def.name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = cols.map((c) => ({
@@ -43,7 +43,7 @@ function addSheet(wb: ExcelJS.Workbook, def: SheetDef, opts: { withInfo: boolean
 }
 
 /** Adds a data row; every text goes through safeText, numbers stay numbers. */
-function addRow(ws: ExcelJS.Worksheet, values: Cell[]): void {
+export function addRow(ws: ExcelJS.Worksheet, values: Cell[]): void {
   ws.addRow(values.map((v) => (typeof v === 'number' ? v : v === null ? '' : safeText(v))));
 }
 

@@ -10,6 +10,7 @@ import { ImportReportError, type UploadedFile } from './excel.read.ts';
 import { proceduresTemplate, tthcTemplate } from './excel.export.ts';
 import { isFormError } from './procedures.routes.ts';
 import { sizeText } from './upload.ts';
+import { pendingMinutes } from './tthc.pending.ts';
 
 const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -34,6 +35,10 @@ export function excelRoutes(s: Pick<Services, 'catalog'>, maxBytes: number): Rou
     sendXlsx(res, `danh-muc-quy-trinh-${unit.code.replace(/[^\w.-]+/g, '_')}.xlsx`, buffer);
   });
   r.get('/catalog/import-template.xlsx', async (_req, res) => sendXlsx(res, 'mau-nhap-quy-trinh.xlsx', await proceduresTemplate()));
+  r.get('/tthc/export.xlsx', async (req, res) => {
+    const { province, buffer } = await x.exportTthc(actorOf(req), parseId(req.query.provinceId));
+    sendXlsx(res, `danh-muc-tthc-${province.code.replace(/[^\w.-]+/g, '_')}.xlsx`, buffer);
+  });
   r.get('/tthc/import-template.xlsx', async (_req, res) => sendXlsx(res, 'mau-nhap-tthc.xlsx', await tthcTemplate()));
 
   /** The import page, after a try: the result, or the problems row by row (nothing was changed). */
@@ -41,8 +46,13 @@ export function excelRoutes(s: Pick<Services, 'catalog'>, maxBytes: number): Rou
     const base = { maxSize: sizeText(maxBytes), errors: {}, values: req.body ?? {}, ...locals };
     if (!run) return res.render('catalog/import', base);
     try {
-      const result = await run();
-      res.render('catalog/import', { ...base, result });
+      const out = await run();
+      // The TTHC import answers a preview first (with its status), or the applied result.
+      if (locals.kind === 'tthc') {
+        const o = out as { status?: number };
+        return res.status(o.status ?? 200).render('catalog/import', { ...base, ...o, pendingMinutes });
+      }
+      res.render('catalog/import', { ...base, result: out });
     } catch (err) {
       if (err instanceof ImportReportError)
         return res.status(err.status).render('catalog/import', { ...base, report: err.problems, formError: { code: err.code, params: err.params } });
@@ -71,7 +81,25 @@ export function excelRoutes(s: Pick<Services, 'catalog'>, maxBytes: number): Rou
     const locals = await tthcLocals(req);
     const body = req.body as { provinceId?: string; clearBlanks?: string } | undefined;
     const provinceId = Number(body?.provinceId) || undefined;
-    await importPage(req, res, locals, async () => x.importTthc(actorOf(req), provinceId, uploaded(req, res, maxBytes), body?.clearBlanks === '1'));
+    const file = uploaded(req, res, maxBytes);
+    await importPage(req, res, locals, async () => {
+      const { preview, token } = await x.previewTthc(actorOf(req), provinceId, file, body?.clearBlanks === '1');
+      return { preview, token, status: preview.refusedCount ? 422 : 200 };
+    });
+  });
+  r.post('/tthc/import/apply', async (req, res) => {
+    const locals = await tthcLocals(req);
+    const token = String((req.body as { token?: unknown } | undefined)?.token ?? '');
+    await importPage(req, res, locals, async () => {
+      try {
+        return { result: await x.applyTthc(actorOf(req), token, req.body) };
+      } catch (err) {
+        // A retirement typed wrong: the same preview again, with the errors by its fields.
+        const again = isFormError(err) && err.fields ? await x.pendingPreview(actorOf(req), token) : undefined;
+        if (!again || !isFormError(err)) throw err;
+        return { ...again, status: err.status, errors: err.fields ?? {}, values: req.body ?? {} };
+      }
+    });
   });
 
   r.post('/procedures/:id/forms/:index/file', async (req, res) => {

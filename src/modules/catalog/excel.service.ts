@@ -8,7 +8,13 @@ import { provinceOf, unitFor } from './catalog.scope.ts';
 import type { Tthc } from './catalog.types.ts';
 import { catalogWorkbook } from './excel.export.ts';
 import { openWorkbook, type UploadedFile } from './excel.read.ts';
-import { importPublishedList, type TthcImportResult } from './tthc.import.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { validate } from '../../kernel/validation.ts';
+import { applyPlan, planPublishedList, previewOf, type TthcImportResult, type TthcPreview } from './tthc.import.ts';
+import { PendingImports } from './tthc.pending.ts';
+import { tthcListWorkbook } from './tthc.export.ts';
+import { findUnit } from '../units/units.repository.ts';
+import { retireMissingInput, retirementInput, retireOne, type RetirementOf } from './tthc.retire.ts';
 import { readPublishedList } from './tthc.read.ts';
 import { procedureSheets } from './excel.sheets.ts';
 import { importProcedures } from './excel.procedures.ts';
@@ -32,6 +38,8 @@ export class CatalogExcelService {
     private readonly tthc: TthcService,
     private readonly procedures: ProceduresService,
   ) {}
+
+  private readonly pending = new PendingImports();
 
   /** The unit's catalog as .xlsx: every procedure with its steps, forms and records. */
   async exportCatalog(actor: Actor, unitId: number): Promise<{ unit: Unit; buffer: Buffer }> {
@@ -60,13 +68,77 @@ export class CatalogExcelService {
   }
 
   /**
-   * Imports a province's TTHC list as published (tthc.read.ts, tthc.import.ts): every row is
-   * checked first; any problem and nothing is written.
+   * Imports a province's TTHC list as published (tthc.read.ts, tthc.import.ts) in one transaction:
+   * every row is checked first; any problem and nothing is written.
    */
   async importTthc(actor: Actor, provinceId: number | undefined, file: UploadedFile | undefined, clearBlanks = false): Promise<TthcImportResult> {
     const province = await this.tthc.managedProvince(actor, provinceId);
     const list = await readPublishedList(file);
-    return importPublishedList(this.db, { actor, province, list, clearBlanks, at: iso(this.clock.now()) });
+    const at = iso(this.clock.now());
+    return this.db.transaction(async (trx) => applyPlan(trx, await planPublishedList(trx, { province, list }), { actor, clearBlanks, at }));
+  }
+
+  /**
+   * What importing the file would do, row by row, writing nothing. With `keep`, the file stays
+   * server-side under the returned token, for `applyTthc` to apply exactly it.
+   */
+  async previewTthc(
+    actor: Actor,
+    provinceId: number | undefined,
+    file: UploadedFile | undefined,
+    clearBlanks: boolean,
+    keep = true,
+  ): Promise<{ preview: TthcPreview; token?: string }> {
+    const province = await this.tthc.managedProvince(actor, provinceId);
+    const list = await readPublishedList(file);
+    const preview = previewOf(await planPublishedList(this.db, { province, list }), clearBlanks);
+    if (!keep || preview.refusedCount > 0 || !file) return { preview };
+    const token = this.pending.keep({ userId: actor.user.id, provinceId: province.id, clearBlanks, file }, this.clock.now().getTime());
+    return { preview, token };
+  }
+
+  /** The preview of a kept upload again (the apply form refused, to be corrected), if still kept. */
+  async pendingPreview(actor: Actor, token: string): Promise<{ preview: TthcPreview; token: string } | undefined> {
+    const p = this.pending.take(token, actor.user.id, this.clock.now().getTime());
+    if (!p) return undefined;
+    const province = await this.tthc.managedProvince(actor, p.provinceId);
+    return { preview: previewOf(await planPublishedList(this.db, { province, list: await readPublishedList(p.file) }), p.clearBlanks), token };
+  }
+
+  /**
+   * Applies a previewed file (by its token) in one transaction, retiring the ticked TTHC the file
+   * left out (only those, with the decision typed). An unknown or expired token is refused.
+   */
+  async applyTthc(actor: Actor, token: string, input: unknown): Promise<TthcImportResult & { retired: number; flagged: number }> {
+    const p = this.pending.take(token, actor.user.id, this.clock.now().getTime());
+    if (!p) throw new AppError('IMPORT_EXPIRED');
+    const { retire } = validate(retireMissingInput, input);
+    const r = retire.length ? (validate(retirementInput, input) as RetirementOf) : undefined;
+    const province = await this.tthc.managedProvince(actor, p.provinceId);
+    const list = await readPublishedList(p.file);
+    const at = iso(this.clock.now());
+    const result = await this.db.transaction(async (trx) => {
+      const plan = await planPublishedList(trx, { province, list });
+      const missing = new Map(previewOf(plan, p.clearBlanks).missing.map((m) => [m.id, m]));
+      if (retire.some((id) => !missing.has(id))) throw new AppError('VALIDATION_FAILED', {}, { retire: { key: 'v.tthc_not_missing' } });
+      const out = await applyPlan(trx, plan, { actor, clearBlanks: p.clearBlanks, at });
+      let flagged = 0;
+      for (const id of retire) {
+        const t = plan.existing.find((e) => e.id === id);
+        if (t && r) flagged += await retireOne(trx, actor, t, r, at);
+      }
+      return { ...out, retired: retire.length, flagged };
+    });
+    this.pending.forget(token);
+    return result;
+  }
+
+  /** A province's whole list (retired ones marked) as .xlsx in the import format; a province not kept is not found. */
+  async exportTthc(actor: Actor, provinceId: number): Promise<{ province: Unit; buffer: Buffer }> {
+    const province = await findUnit(this.db, provinceId, scopeFor(actor.user, 'tthc.manage'));
+    if (!province || province.kind !== 'province') throw new AppError('NOT_FOUND');
+    const items = (await tthcRepo.allOfProvince(this.db, province.id)).sort((a, b) => a.field.localeCompare(b.field) || a.code.localeCompare(b.code));
+    return { province, buffer: await tthcListWorkbook(items) };
   }
 
   /** Imports procedures into a unit (see excel.procedures.ts), all or nothing. */

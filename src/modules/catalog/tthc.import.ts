@@ -94,16 +94,30 @@ function keepBlanks(cur: Tthc, d: Imported, blank: Set<string>): Imported {
   return out;
 }
 
+/** A refused row: the problem, with the procedure's name and the value refused. */
+export interface RefusedRow extends ImportProblem {
+  name: string;
+  value: string;
+}
+
+/** What a published list would do to a province's list, before anything is written. */
+export interface TthcPlan {
+  province: Unit;
+  existing: Tthc[];
+  rows: Array<{ row: number; d: Imported; blank: Set<string> }>;
+  refused: RefusedRow[];
+  notes: ImportProblem[];
+  ignored: string[];
+  /** Every code the file names, refused rows too (what is not among them is missing). */
+  codes: Set<string>;
+}
+
 /**
- * Checks every row of a published list, then writes it in one transaction: new codes created, known
- * ones updated field by field (an empty cell keeps the value unless `clearBlanks`), rows without a
- * code given a local code (stable by name), every change audited. Any refusal and nothing is written.
+ * Checks every row of a published list against the province's list: new codes, known ones,
+ * rows without a code given a local code (stable by name), and every refusal with its value.
  */
-export async function importPublishedList(
-  db: Knex,
-  opts: { actor: Actor; province: Unit; list: PublishedList; clearBlanks: boolean; at: string },
-): Promise<TthcImportResult> {
-  const { actor, province, list, at } = opts;
+export async function planPublishedList(db: Knex, opts: { province: Unit; list: PublishedList }): Promise<TthcPlan> {
+  const { province, list } = opts;
   const { main } = list;
   if (main.rows.length === 0) throw new AppError('IMPORT_EMPTY');
   const channels = channelTexts(list);
@@ -111,18 +125,22 @@ export async function importPublishedList(
   const existing = await repo.allOfProvince(db, province.id);
   const byCode = new Map(existing.map((t) => [t.code, t]));
   const byName = new Map(existing.map((t) => [nameKey(t.name), t]));
-  const problems: ImportProblem[] = [];
+  const problems: RefusedRow[] = [];
+  const codes = new Set<string>();
   const notes: ImportProblem[] = [];
   const rows: Array<{ row: number; d: Imported; blank: Set<string> }> = [];
   const seenCode = new Map<string, number>();
   const seenName = new Map<string, number>();
   const taken = new Set(existing.map((t) => t.code));
   for (const { row, cells } of main.rows) {
+    const refuse = (key: string, msg: string, params?: Record<string, string | number>) =>
+      problems.push({ ...problem(main, row, key, msg, params), name: cells.name ?? '', value: cells[key] ?? '' });
     const raw = (cells.code ?? '').trim();
+    if (raw) codes.add(nationalCodeOf(raw) ?? raw);
     let code = raw ? nationalCodeOf(raw) : undefined;
     if (raw && !code && isLocalCode(raw, province.code)) code = raw;
     if (raw && !code) {
-      problems.push(problem(main, row, 'code', 'v.tthc_code_national', { value: raw }));
+      refuse('code', 'v.tthc_code_national', { value: raw });
       continue;
     }
     const child = code ? channels.get(code) : undefined;
@@ -133,9 +151,9 @@ export async function importPublishedList(
       ['time', 'fees', 'legalBasis', 'onlineLevel'].filter((k) => !{ time: timeText, fees: feeText, legalBasis: basis, onlineLevel: cells.onlineLevel }[k]),
     );
     const { levels, unknown } = levelsOf(cells.level ?? '');
-    if (levels.length === 0) problems.push(problem(main, row, 'level', 'v.level_unknown'));
+    if (levels.length === 0) refuse('level', 'v.level_unknown');
     const online = onlineFrom(cells.onlineLevel ?? '');
-    if (!online) problems.push(problem(main, row, 'onlineLevel', 'v.online_unknown'));
+    if (!online) refuse('onlineLevel', 'v.online_unknown');
     if (unknown.length && levels.length) notes.push(problem(main, row, 'level', 'v.level_ignored', { value: unknown.join(', ') }));
     const numeric = /^-?\d+([.,]\d+)?$/.test(timeText.trim());
     const days = numeric ? [] : daysOf(timeText);
@@ -170,13 +188,12 @@ export async function importPublishedList(
       for (const i of parsed.error.issues) {
         const k = String(i.path[0] ?? 'code');
         const [msg, n] = i.message.split('|');
-        problems.push(
-          problem(main, row, k === 'legalDays' ? 'time' : k, /^v\.[a-z_]+$/.test(msg ?? '') ? (msg as string) : 'v.invalid', n ? { n } : undefined),
-        );
+        refuse(k === 'legalDays' ? 'time' : k, /^v\.[a-z_]+$/.test(msg ?? '') ? (msg as string) : 'v.invalid', n ? { n } : undefined);
       }
       continue;
     }
-    if (seenCode.has(code)) problems.push(problem(main, row, 'code', 'v.duplicate_code', { code }));
+    if (seenCode.has(code)) refuse('code', 'v.duplicate_code', { code });
+    codes.add(code);
     seenCode.set(code, row);
     const twin = seenName.get(key);
     if (twin !== undefined) notes.push(problem(main, row, 'name', 'v.tthc_same_name_row', { row: twin }));
@@ -192,30 +209,88 @@ export async function importPublishedList(
     };
     rows.push({ row, d, blank });
   }
-  if (problems.length) throw new ImportReportError(problems);
   const ignored = [...new Set([list.main, list.channels, list.legal].flatMap((t) => t?.ignored ?? []))];
-  return db.transaction(async (trx) => {
-    const out: TthcImportResult = { created: 0, updated: 0, unchanged: 0, ignored, notes, changes: [] };
-    for (const { d: input, blank } of rows) {
-      const cur = byCode.get(input.code);
-      const audit = { at, userId: actor.user.id, action: 'import' as const, entity: 'tthc' as const, unitId: province.id, requestId: actor.requestId };
-      if (!cur) {
-        const id = await repo.insertTthc(trx, province.id, input, at);
-        await writeAudit(trx, { ...audit, entityId: id, after: input });
-        out.created++;
-        continue;
-      }
-      const d = opts.clearBlanks ? input : keepBlanks(cur, input, blank);
-      const fields = changesOf(cur, d);
-      if (fields.length === 0) {
-        out.unchanged++;
-        continue;
-      }
-      await repo.updateTthc(trx, cur.id, cur.version, d, at);
+  return { province, existing, rows, refused: problems, notes, ignored, codes };
+}
+
+type Decision = { row: number; d: Imported; cur?: Tthc; fields: FieldChange[] };
+
+/** Each row's outcome: new (no current TTHC), changed (some fields differ) or unchanged. */
+function decide(plan: TthcPlan, clearBlanks: boolean): Decision[] {
+  const byCode = new Map(plan.existing.map((t) => [t.code, t]));
+  return plan.rows.map(({ row, d: input, blank }) => {
+    const cur = byCode.get(input.code);
+    if (!cur) return { row, d: input, fields: [] };
+    const d = clearBlanks ? input : keepBlanks(cur, input, blank);
+    return { row, d, cur, fields: changesOf(cur, d) };
+  });
+}
+
+interface PreviewRow {
+  row: number;
+  code: string;
+  name: string;
+}
+
+/** What applying the file would do, row by row; nothing is written to make it. */
+export interface TthcPreview {
+  created: PreviewRow[];
+  changed: Array<PreviewRow & { id: number; fields: FieldChange[] }>;
+  unchanged: Array<PreviewRow & { id: number }>;
+  /** The first `refusedShown` refusals; `refusedCount` counts them all. */
+  refused: RefusedRow[];
+  refusedCount: number;
+  /** TTHC of the list (not retired) that the file does not name: offered for retirement. */
+  missing: Array<{ id: number; code: string; name: string; field: string }>;
+  notes: ImportProblem[];
+  ignored: string[];
+}
+
+export const refusedShown = 200;
+
+export function previewOf(plan: TthcPlan, clearBlanks: boolean): TthcPreview {
+  const out: TthcPreview = {
+    created: [],
+    changed: [],
+    unchanged: [],
+    refused: plan.refused.slice(0, refusedShown),
+    refusedCount: plan.refused.length,
+    missing: plan.existing.filter((t) => !t.retiredAt && !plan.codes.has(t.code)).map((t) => ({ id: t.id, code: t.code, name: t.name, field: t.field })),
+    notes: plan.notes,
+    ignored: plan.ignored,
+  };
+  for (const { row, d, cur, fields } of decide(plan, clearBlanks)) {
+    const base = { row, code: d.code, name: d.name };
+    if (!cur) out.created.push(base);
+    else if (fields.length) out.changed.push({ ...base, id: cur.id, fields });
+    else out.unchanged.push({ ...base, id: cur.id });
+  }
+  return out;
+}
+
+/**
+ * Writes a checked plan in the caller's transaction: new codes created, known ones updated field
+ * by field (an empty cell keeps the value unless `clearBlanks`), every change audited. Any refusal
+ * and nothing is written.
+ */
+export async function applyPlan(trx: Knex.Transaction, plan: TthcPlan, opts: { actor: Actor; clearBlanks: boolean; at: string }): Promise<TthcImportResult> {
+  if (plan.refused.length) throw new ImportReportError(plan.refused);
+  const { actor, at } = opts;
+  const province = plan.province;
+  const out: TthcImportResult = { created: 0, updated: 0, unchanged: 0, ignored: plan.ignored, notes: plan.notes, changes: [] };
+  for (const { d, cur, fields } of decide(plan, opts.clearBlanks)) {
+    const audit = { at, userId: actor.user.id, action: 'import' as const, entity: 'tthc' as const, unitId: province.id, requestId: actor.requestId };
+    if (!cur) {
+      const id = await repo.insertTthc(trx, province.id, d, at);
+      await writeAudit(trx, { ...audit, entityId: id, after: d });
+      out.created++;
+    } else if (fields.length === 0) out.unchanged++;
+    else {
+      if (!(await repo.updateTthc(trx, cur.id, cur.version, d, at))) throw new AppError('STALE_EDIT');
       await writeAudit(trx, { ...audit, entityId: cur.id, before: cur, after: d });
       out.changes.push({ id: cur.id, code: cur.code, name: d.name, fields });
       out.updated++;
     }
-    return out;
-  });
+  }
+  return out;
 }

@@ -36,6 +36,8 @@ export function toTthc(r: Record<string, unknown>): Tthc {
     timeDays: r.time_days ? String(r.time_days).split(',').map(Number) : [],
     feeAmount: numOrNull(r.fee_amount),
     retiredAt: (r.retired_at as string | null) ?? null,
+    retiredDecisionNo: (r.retired_decision_no as string | null) ?? null,
+    retiredDecisionDate: (r.retired_decision_date as string | null) ?? null,
     version: Number(r.version),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
@@ -213,4 +215,25 @@ export async function tthcByIds(db: Db, ids: number[]): Promise<Tthc[]> {
 export async function provincePaths(db: Db): Promise<Array<{ id: number; path: string }>> {
   const rows = (await db('units').where('kind', 'province').orderBy('name').select('id', 'path')) as Array<{ id: number; path: string }>;
   return rows.map((r) => ({ id: Number(r.id), path: String(r.path) }));
+}
+
+export interface Retirement {
+  on: string;
+  decisionNo: string;
+  decisionDate: string;
+}
+
+/** Marks a TTHC retired; false when it already was (or changed meanwhile). */
+export async function retireTthc(trx: Db, id: number, version: number, r: Retirement, at: string): Promise<boolean> {
+  const n = await trx('tthc')
+    .where({ id, version })
+    .whereNull('retired_at')
+    .update({ retired_at: r.on, retired_decision_no: r.decisionNo, retired_decision_date: r.decisionDate, version: version + 1, updated_at: at });
+  return n === 1;
+}
+
+/** The units that have a TTHC in their scope now (not dropped). */
+export async function unitsAdopting(db: Db, tthcId: number): Promise<number[]> {
+  const rows = (await db('unit_tthc').where('tthc_id', tthcId).whereNull('dropped_at').orderBy('unit_id').select('unit_id')) as Array<{ unit_id: unknown }>;
+  return rows.map((r) => Number(r.unit_id));
 }

@@ -6,6 +6,7 @@ import { handleForm, withNotice } from '../../http/render.ts';
 import { parseId } from '../../kernel/validation.ts';
 import { onlineLevels, tthcLevels, type Tthc } from './catalog.types.ts';
 import { isFormError } from './procedures.routes.ts';
+import { dayText } from '../../lib/time.ts';
 
 const labels = { tthcLevels, onlineLevels };
 
@@ -59,7 +60,23 @@ export function tthcRoutes(s: Pick<Services, 'catalog' | 'units'>): Router {
   r.get('/tthc/:id', async (req, res) => {
     const actor = actorOf(req);
     const t = await c.get(actor, parseId(req.params.id));
-    res.render('catalog/tthc-show', { ...labels, tthc: t, canManage: await c.canManage(actor, t) });
+    res.render('catalog/tthc-show', { ...labels, tthc: t, canManage: await c.canManage(actor, t), dayText });
+  });
+
+  r.post('/tthc/:id/retire', async (req, res) => {
+    const actor = actorOf(req);
+    const t = await c.get(actor, parseId(req.params.id));
+    if (!(await c.canManage(actor, t))) throw new AppError('NOT_FOUND');
+    await handleForm(
+      req,
+      res,
+      'catalog/tthc-show',
+      async () => ({ ...labels, tthc: t, canManage: true, dayText }),
+      async () => {
+        await c.retire(actor, t.id, req.body);
+        res.redirect(withNotice(`/tthc/${t.id}`, 'saved'));
+      },
+    );
   });
 
   const editLocals = async (req: Request) => {

@@ -12,6 +12,7 @@ import { flagScopeChange, provinceOf, unitFor } from './catalog.scope.ts';
 import { tthcInput, tthcListQuery, versionInput } from './catalog.schemas.ts';
 import type { Tthc } from './catalog.types.ts';
 import * as repo from './tthc.repository.ts';
+import { retireOne, retirementInput, type RetirementOf } from './tthc.retire.ts';
 
 /** The province's list of administrative procedures (TTHC) and what each unit adopts from it. */
 export class TthcService {
@@ -51,8 +52,8 @@ export class TthcService {
   }
 
   /** Whether the actor keeps the list this TTHC belongs to (to show the edit button). */
-  async canManage(actor: Actor, t: Pick<Tthc, 'provinceId'>): Promise<boolean> {
-    return !!(await findUnit(this.db, t.provinceId, scopeFor(actor.user, 'tthc.manage')));
+  async canManage(actor: Actor, t: Pick<Tthc, 'provinceId'>, db: Knex | Knex.Transaction = this.db): Promise<boolean> {
+    return !!(await findUnit(db, t.provinceId, scopeFor(actor.user, 'tthc.manage')));
   }
 
   /** The unit's province list grouped by field, for the TTHC menu of the procedure form. */
@@ -152,6 +153,8 @@ export class TthcService {
       const found = province ? await repo.tthcByCodes(trx, province.id, codes) : new Map<string, Tthc>();
       const missing = codes.filter((c) => !found.has(c));
       if (missing.length) throw new AppError('VALIDATION_FAILED', {}, { codes: { key: 'v.tthc_unknown', params: { code: missing.join(', ') } } });
+      const retired = codes.filter((c) => found.get(c)?.retiredAt);
+      if (retired.length) throw new AppError('VALIDATION_FAILED', {}, { codes: { key: 'v.tthc_retired', params: { code: retired.join(', ') } } });
       const at = iso(this.clock.now());
       const added: string[] = [];
       for (const t of found.values()) {
@@ -190,6 +193,17 @@ export class TthcService {
         requestId: actor.requestId,
       });
       await flagScopeChange(trx, actor, unit.id, `Thay đổi phạm vi: bỏ TTHC ${t.code}`, at);
+    });
+  }
+
+  /** Retires a TTHC of a list the actor keeps (see tthc.retire.ts); anything else is not found. */
+  async retire(actor: Actor, id: number, input: unknown): Promise<{ tthc: Tthc; flagged: number }> {
+    const r = validate(retirementInput, input) as RetirementOf;
+    return this.db.transaction(async (trx) => {
+      const t = await this.get(actor, id, trx);
+      if (!(await this.canManage(actor, t, trx))) throw new AppError('NOT_FOUND');
+      const flagged = await retireOne(trx, actor, t, r, iso(this.clock.now()));
+      return { tthc: (await repo.findTthc(trx, id, { all: true })) as Tthc, flagged };
     });
   }
 
