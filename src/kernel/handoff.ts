@@ -22,7 +22,16 @@ export interface HandOffEvent {
   /** The record, as `<kind>:<id>` (`procedure:12`): its notices are settled together. */
   record: string;
   actorId: number;
-  next?: { kind: HandoffKind; unitId: number; unitName: string; roles: Role[]; title: string; link: string };
+  next?: {
+    kind: HandoffKind;
+    unitId: number;
+    unitName: string;
+    roles: Role[];
+    title: string;
+    link: string;
+    /** Never told either, besides the actor: the owner of an action someone else marked done. */
+    except?: number[];
+  };
 }
 
 /** Tells the people a step waits for; never fails the step it follows (the save is kept). */

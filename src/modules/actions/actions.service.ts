@@ -9,6 +9,7 @@ import type { Page } from '../../kernel/pagination.ts';
 import { dayText, iso, vnDate } from '../../lib/time.ts';
 import type { LocalizedText } from '../../plugins/contract.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
 import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { findItem } from '../checks/checks.logic.ts';
 import { checkFormOf } from '../checks/checks.repository.ts';
@@ -116,6 +117,7 @@ export class ActionsService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
+    private readonly handOff: HandOff = noHandOff,
   ) {}
 
   today(): string {
@@ -213,6 +215,8 @@ export class ActionsService {
       });
       return newId;
     });
+    // The finding has its action: the officers asked to record one need not any more.
+    await this.handOff({ record: `finding:${findingId}`, actorId: actor.user.id });
     return this.action(actor, id);
   }
 
@@ -287,7 +291,27 @@ export class ActionsService {
         requestId: actor.requestId,
       });
     });
+    if (d.to === 'done' || a.status === 'done') await this.handOnAction(actor, a, d.to === 'done');
     return this.action(actor, id);
+  }
+
+  /** After the move's commit: work done waits for someone other than its owner to verify it; verified or reopened, nothing waits. */
+  private handOnAction(actor: Actor, a: ActionRow, done: boolean): Promise<void> {
+    return this.handOff({
+      record: `action:${a.id}`,
+      actorId: actor.user.id,
+      next: done
+        ? {
+            kind: 'verify_action',
+            roles: ['officer', 'leader'],
+            unitId: a.unitId,
+            unitName: a.unitName,
+            title: a.action,
+            link: `/findings/${a.findingId}`,
+            except: [a.ownerId],
+          }
+        : undefined,
+    });
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
 import type { FormDefinition, NotificationDraft } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { unitFor } from '../units/units.repository.ts';
@@ -90,10 +91,11 @@ export class ChecksService implements CheckGate {
     private readonly plugins: () => PluginRegistry,
     uploadMaxBytes = 10240 * 1024,
     private readonly tell: (drafts: NotificationDraft[]) => Promise<unknown> = async () => undefined,
+    private readonly handOff: HandOff = noHandOff,
   ) {
     this.files = new CheckFilesService(db, clock, this, uploadMaxBytes);
     this.findings = new CheckFindingsService(db, clock, this);
-    this.cycles = new CheckCyclesService(db, clock, this, plugins);
+    this.cycles = new CheckCyclesService(db, clock, this, plugins, handOff);
     this.list = new CheckListService(db, plugins);
   }
 
@@ -389,6 +391,24 @@ export class ChecksService implements CheckGate {
       });
       if (check.formId === internalAuditFormId) await applyingAfterAudit(trx, actor, check.unitId, check.checkDate, iso(now));
     });
-    return (await this.load(this.db, checkId))!;
+    const submitted = (await this.load(this.db, checkId))!;
+    await this.handOnSubmitted(actor, submitted);
+    return submitted;
+  }
+
+  /** After the submit's commit: the leader signs the result off; the officers act on each open finding. */
+  private async handOnSubmitted(actor: Actor, check: Check): Promise<void> {
+    const unit = { unitId: check.unitId, unitName: check.unitName };
+    await this.handOff({
+      record: `check:${check.id}`,
+      actorId: actor.user.id,
+      next: { kind: 'sign_check', roles: ['leader'], ...unit, title: check.formTitle.vi, link: `/checks/${check.id}` },
+    });
+    for (const f of (await findingsOf(this.db, check.id)).filter((x) => x.status === 'open' && x.actionCount === 0))
+      await this.handOff({
+        record: `finding:${f.id}`,
+        actorId: actor.user.id,
+        next: { kind: 'action_for_finding', roles: ['officer'], ...unit, title: `#${f.id} ${f.clauseRef}`, link: `/findings/${f.id}` },
+      });
   }
 }

@@ -10,6 +10,7 @@ import { iso, vnDate } from '../../lib/time.ts';
 import { DocumentRefusal, type DocumentDefinition, type DocumentFields, type DocumentGatherContext, type DocumentUnit } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { DocumentBatch } from './documents.batch.ts';
 import {
@@ -52,8 +53,27 @@ export class DocumentsService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly plugins: () => PluginRegistry,
+    private readonly handOff: HandOff = noHandOff,
   ) {
     this.batch = new DocumentBatch(db);
+  }
+
+  /** After the step's commit: a draft waits for the leader's approval, an approved one for the officer who issues it. */
+  private async handedOn(actor: Actor, d: DocumentRecord): Promise<DocumentRecord> {
+    const next = d.status === 'draft' ? 'approve_document' : d.status === 'approved' ? 'issue_document' : undefined;
+    await this.handOff({
+      record: `document:${d.id}`,
+      actorId: actor.user.id,
+      next: next && {
+        kind: next,
+        roles: next === 'approve_document' ? ['leader'] : ['officer'],
+        unitId: d.unitId,
+        unitName: d.unitName,
+        title: `${this.definition(d.type)?.title.vi ?? d.type} ${d.numberText}`.trim(),
+        link: `/documents/${d.id}`,
+      },
+    });
+    return d;
   }
 
   definitions(): DocumentDefinition[] {
@@ -227,7 +247,7 @@ export class DocumentsService {
           });
           return newId;
         });
-        return (await loadDocument(this.db, id))!;
+        return await this.handedOn(actor, (await loadDocument(this.db, id))!);
       } catch (err) {
         // Two drafts prepared at once took the same number: the later one takes the next.
         if (!isUniqueViolation(err) || attempt >= 3) throw err;
@@ -336,7 +356,9 @@ export class DocumentsService {
       if (isUniqueViolation(err)) throw numberTaken();
       throw err;
     }
-    return (await loadDocument(this.db, d.id))!;
+    const saved = (await loadDocument(this.db, d.id))!;
+    // An approved document edited is a draft again: the leader approves the new words.
+    return d.status === 'approved' ? this.handedOn(actor, saved) : saved;
   }
 
   /** The leader's approval of a draft. */
@@ -359,7 +381,7 @@ export class DocumentsService {
         requestId: actor.requestId,
       });
     });
-    return (await loadDocument(this.db, d.id))!;
+    return this.handedOn(actor, (await loadDocument(this.db, d.id))!);
   }
 
   /** Renders the document as it stands now: a draft from today's data, an issued one from its stored bytes. */
@@ -460,7 +482,7 @@ export class DocumentsService {
         });
       }
     });
-    return (await loadDocument(this.db, d.id))!;
+    return this.handedOn(actor, (await loadDocument(this.db, d.id))!);
   }
 
   /** The stored bytes of an issued document, exactly as issued. */

@@ -26,7 +26,7 @@ export function handOffNotices(notifications: NotificationsService, translator: 
           // One notice per step taken: a revision sent back and sent again is announced again.
           dedupeKey: `${e.record}:${n.kind}:${randomUUID()}`,
         })),
-        { pluginId: 'handoffs', source: `handoffs/${n.kind}`, exceptUserId: e.actorId },
+        { pluginId: 'handoffs', source: `handoffs/${n.kind}`, exceptUserId: e.actorId, exceptUserIds: n.except },
       );
     } catch (err) {
       logger.error({ err, record: e.record }, 'a hand-off notice was not delivered');

@@ -96,7 +96,7 @@ export class NotificationsService {
         if (to.length === 0) result.unaddressed++;
         const key = `${origin.pluginId}:${d.dedupeKey}`;
         for (const user of to) {
-          if (user.id === origin.exceptUserId) continue;
+          if (user.id === origin.exceptUserId || origin.exceptUserIds?.includes(user.id)) continue;
           // Two drafts of one run may reach the same person (an officer of two units): once.
           if (seen.has(`${user.id} ${key}`)) continue;
           seen.add(`${user.id} ${key}`);

@@ -35,6 +35,8 @@ export interface DeliveryOrigin {
   runId?: number;
   /** Never told: the person whose own step raised the notice. */
   exceptUserId?: number;
+  /** Never told either (an action's owner, who does not verify their own work). */
+  exceptUserIds?: number[];
 }
 
 /** What `deliver` did with a handler's drafts. */
