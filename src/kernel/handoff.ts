@@ -34,7 +34,10 @@ export interface HandOffEvent {
   };
 }
 
-/** Tells the people a step waits for; never fails the step it follows (the save is kept). */
-export type HandOff = (e: HandOffEvent) => Promise<void>;
+/**
+ * Tells the people a step waits for and answers their names (for the page's message); never
+ * fails the step it follows (the save is kept): a notice not delivered answers nobody.
+ */
+export type HandOff = (e: HandOffEvent) => Promise<string[]>;
 
-export const noHandOff: HandOff = () => Promise.resolve();
+export const noHandOff: HandOff = () => Promise.resolve([]);

@@ -270,6 +270,20 @@ forEachDatabase('hand-offs: what waits for whom on the home page', (ctx) => {
     expect(await notices({ actor: { user: other.user } })).to.deep.equal([]);
   });
 
+  it('names on the page whom the step was handed on to, once', async () => {
+    const p = await ctx().built.services.catalog.procedures.create(
+      drafter.actor,
+      unitId,
+      khaiSinhContent((await seedTthcIds()).khaiSinh, { code: 'QT-03/ND-HT' }),
+    );
+    const agent = await ctx().signIn(drafter.username, drafter.password);
+    const res = await agent.form(`/procedures/${p.id}/submit`, {});
+    expect(res.status).to.equal(302);
+    const page = await agent.get(res.headers.location as string);
+    expect(page.text).to.contain(`Đã lưu. Đã báo: Người dùng ${colleague.username}.`);
+    expect((await agent.get(`/procedures/${p.id}`)).text, 'shown once').not.to.contain('Đã báo:');
+  });
+
   async function seedTthcIds(): Promise<{ khaiSinh: number }> {
     const row = (await ctx().db('tthc').where('code', '1.001193').orderBy('id').first('id')) as { id: number };
     return { khaiSinh: Number(row.id) };

@@ -296,8 +296,8 @@ export class ActionsService {
   }
 
   /** After the move's commit: work done waits for someone other than its owner to verify it; verified or reopened, nothing waits. */
-  private handOnAction(actor: Actor, a: ActionRow, done: boolean): Promise<void> {
-    return this.handOff({
+  private async handOnAction(actor: Actor, a: ActionRow, done: boolean): Promise<void> {
+    const told = await this.handOff({
       record: `action:${a.id}`,
       actorId: actor.user.id,
       next: done
@@ -312,6 +312,7 @@ export class ActionsService {
           }
         : undefined,
     });
+    actor.told?.(told);
   }
 
   /**

@@ -399,16 +399,19 @@ export class ChecksService implements CheckGate {
   /** After the submit's commit: the leader signs the result off; the officers act on each open finding. */
   private async handOnSubmitted(actor: Actor, check: Check): Promise<void> {
     const unit = { unitId: check.unitId, unitName: check.unitName };
-    await this.handOff({
+    const told = await this.handOff({
       record: `check:${check.id}`,
       actorId: actor.user.id,
       next: { kind: 'sign_check', roles: ['leader'], ...unit, title: check.formTitle.vi, link: `/checks/${check.id}` },
     });
     for (const f of (await findingsOf(this.db, check.id)).filter((x) => x.status === 'open' && x.actionCount === 0))
-      await this.handOff({
-        record: `finding:${f.id}`,
-        actorId: actor.user.id,
-        next: { kind: 'action_for_finding', roles: ['officer'], ...unit, title: `#${f.id} ${f.clauseRef}`, link: `/findings/${f.id}` },
-      });
+      told.push(
+        ...(await this.handOff({
+          record: `finding:${f.id}`,
+          actorId: actor.user.id,
+          next: { kind: 'action_for_finding', roles: ['officer'], ...unit, title: `#${f.id} ${f.clauseRef}`, link: `/findings/${f.id}` },
+        })),
+      );
+    actor.told?.(told);
   }
 }

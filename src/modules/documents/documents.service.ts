@@ -61,7 +61,7 @@ export class DocumentsService {
   /** After the step's commit: a draft waits for the leader's approval, an approved one for the officer who issues it. */
   private async handedOn(actor: Actor, d: DocumentRecord): Promise<DocumentRecord> {
     const next = d.status === 'draft' ? 'approve_document' : d.status === 'approved' ? 'issue_document' : undefined;
-    await this.handOff({
+    const told = await this.handOff({
       record: `document:${d.id}`,
       actorId: actor.user.id,
       next: next && {
@@ -73,6 +73,7 @@ export class DocumentsService {
         link: `/documents/${d.id}`,
       },
     });
+    actor.told?.(told);
     return d;
   }
 

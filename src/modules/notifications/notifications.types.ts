@@ -53,6 +53,8 @@ export interface DeliverResult {
   duplicates: number;
   /** E-mails queued. */
   emails: number;
+  /** The names of the people given a new notice, in the order told. */
+  told: string[];
 }
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
