@@ -52,7 +52,7 @@ export function viewLocals(translator: Translator) {
           ? req.query.notice
           : undefined,
       // Whom the step just taken was handed on to (after its redirect), shown with the notice.
-      told: req.method === 'GET' ? takeTold(req) : [],
+      told: req.method === 'GET' && !req.path.startsWith('/api/') ? takeTold(req) : [],
       currentPath: req.path,
       query: req.query,
       fmtDay,
