@@ -10,6 +10,7 @@ import { dayText, iso, vnDate } from '../../lib/time.ts';
 import type { LocalizedText } from '../../plugins/contract.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
+import { handOnAction } from './actions.handoff.ts';
 import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { findItem } from '../checks/checks.logic.ts';
 import { checkFormOf } from '../checks/checks.repository.ts';
@@ -291,28 +292,8 @@ export class ActionsService {
         requestId: actor.requestId,
       });
     });
-    if (d.to === 'done' || a.status === 'done') await this.handOnAction(actor, a, d.to === 'done');
+    if (d.to === 'done' || a.status === 'done') await handOnAction(this.handOff, actor, a, d.to === 'done');
     return this.action(actor, id);
-  }
-
-  /** After the move's commit: work done waits for someone other than its owner to verify it; verified or reopened, nothing waits. */
-  private async handOnAction(actor: Actor, a: ActionRow, done: boolean): Promise<void> {
-    const told = await this.handOff({
-      record: `action:${a.id}`,
-      actorId: actor.user.id,
-      next: done
-        ? {
-            kind: 'verify_action',
-            roles: ['officer', 'leader'],
-            unitId: a.unitId,
-            unitName: a.unitName,
-            title: a.action,
-            link: `/findings/${a.findingId}`,
-            except: [a.ownerId],
-          }
-        : undefined,
-    });
-    actor.told?.(told);
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
+import { handOnSubmitted } from './checks.handoff.ts';
 import type { FormDefinition, NotificationDraft } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { unitFor } from '../units/units.repository.ts';
@@ -392,26 +393,7 @@ export class ChecksService implements CheckGate {
       if (check.formId === internalAuditFormId) await applyingAfterAudit(trx, actor, check.unitId, check.checkDate, iso(now));
     });
     const submitted = (await this.load(this.db, checkId))!;
-    await this.handOnSubmitted(actor, submitted);
+    await handOnSubmitted(this.db, this.handOff, actor, submitted);
     return submitted;
-  }
-
-  /** After the submit's commit: the leader signs the result off; the officers act on each open finding. */
-  private async handOnSubmitted(actor: Actor, check: Check): Promise<void> {
-    const unit = { unitId: check.unitId, unitName: check.unitName };
-    const told = await this.handOff({
-      record: `check:${check.id}`,
-      actorId: actor.user.id,
-      next: { kind: 'sign_check', roles: ['leader'], ...unit, title: check.formTitle.vi, link: `/checks/${check.id}` },
-    });
-    for (const f of (await findingsOf(this.db, check.id)).filter((x) => x.status === 'open' && x.actionCount === 0))
-      told.push(
-        ...(await this.handOff({
-          record: `finding:${f.id}`,
-          actorId: actor.user.id,
-          next: { kind: 'action_for_finding', roles: ['officer'], ...unit, title: `#${f.id} ${f.clauseRef}`, link: `/findings/${f.id}` },
-        })),
-      );
-    actor.told?.(told);
   }
 }

@@ -11,6 +11,7 @@ import { DocumentRefusal, type DocumentDefinition, type DocumentFields, type Doc
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
+import { handedOn } from './documents.handoff.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { DocumentBatch } from './documents.batch.ts';
 import {
@@ -58,23 +59,9 @@ export class DocumentsService {
     this.batch = new DocumentBatch(db);
   }
 
-  /** After the step's commit: a draft waits for the leader's approval, an approved one for the officer who issues it. */
-  private async handedOn(actor: Actor, d: DocumentRecord): Promise<DocumentRecord> {
-    const next = d.status === 'draft' ? 'approve_document' : d.status === 'approved' ? 'issue_document' : undefined;
-    const told = await this.handOff({
-      record: `document:${d.id}`,
-      actorId: actor.user.id,
-      next: next && {
-        kind: next,
-        roles: next === 'approve_document' ? ['leader'] : ['officer'],
-        unitId: d.unitId,
-        unitName: d.unitName,
-        title: `${this.definition(d.type)?.title.vi ?? d.type} ${d.numberText}`.trim(),
-        link: `/documents/${d.id}`,
-      },
-    });
-    actor.told?.(told);
-    return d;
+  /** After the step's commit, whom the document now waits for (`documents.handoff.ts`). */
+  private handedOn(actor: Actor, d: DocumentRecord): Promise<DocumentRecord> {
+    return handedOn(this.handOff, actor, d, this.definition(d.type)?.title.vi);
   }
 
   definitions(): DocumentDefinition[] {
