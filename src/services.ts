@@ -81,7 +81,8 @@ export function buildServices(d: ServiceDeps): Services {
   const users = new UsersService(db, clock, config);
   // A move rewrites unit paths that cached signed-in users carry in their role assignments.
   const units = new UnitsService(db, clock, () => users.sessionUsers.clear());
-  const actions = new ActionsService(db, clock);
+  // The hand-off needs the inbox, which needs the actions for its reminders: it is called after both exist.
+  const actions = new ActionsService(db, clock, (e) => handOff(e));
   const inspections = createInspectionServices(db, clock, () => plugins, config.inspections.uploadMaxBytes);
   const reminders = createReminderServices({
     db,
@@ -93,6 +94,7 @@ export function buildServices(d: ServiceDeps): Services {
     mailSender: d.mailSender,
     due: { actions, corrections: inspections.record },
   });
+  const handOff = handOffNotices(reminders.notifications, d.translator, logger);
   // A notice that cannot be delivered is logged; the save it follows has been kept already.
   const checks = new ChecksService(
     db,
@@ -103,9 +105,9 @@ export function buildServices(d: ServiceDeps): Services {
       reminders.notifications
         .deliver(drafts, { pluginId: 'checks', source: 'checks/answer-replaced' })
         .catch((err: unknown) => logger.error({ err }, 'the notice of a replaced answer was not delivered')),
+    handOff,
   );
-  const documents = new DocumentsService(db, clock, () => plugins);
-  const handOff = handOffNotices(reminders.notifications, d.translator, logger);
+  const documents = new DocumentsService(db, clock, () => plugins, handOff);
   const catalog = createCatalogServices(db, clock, config, handOff);
   const publicPages = new PublicService(db, clock, config.publicPages, () => plugins, d.secret);
   return {

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isAdmin, scopeFor } from '../auth/roles.ts';
 import type { AuditEntity } from '../kernel/audit-words.ts';
 import type { Translator } from '../lib/i18n.ts';
+import { takeTold } from './context.ts';
 
 /** Day `YYYY-MM-DD` as Vietnamese users write it: `15/12/2026`. */
 export function fmtDay(day: string | null | undefined): string {
@@ -60,6 +61,8 @@ export function viewLocals(translator: Translator) {
         typeof req.query.notice === 'string' && /^[a-z_]{1,40}$/.test(req.query.notice) && translator.has(req.locale, `notices.${req.query.notice}`)
           ? req.query.notice
           : undefined,
+      // Whom the step just taken was handed on to (after its redirect), shown with the notice.
+      told: req.method === 'GET' && !req.path.startsWith('/api/') ? takeTold(req) : [],
       currentPath: req.path,
       // The address with its query (a filter, the setup token), for the language switch to come back to.
       currentUrl: req.originalUrl.length <= 2000 ? req.originalUrl : req.path,

@@ -22,10 +22,22 @@ export interface HandOffEvent {
   /** The record, as `<kind>:<id>` (`procedure:12`): its notices are settled together. */
   record: string;
   actorId: number;
-  next?: { kind: HandoffKind; unitId: number; unitName: string; roles: Role[]; title: string; link: string };
+  next?: {
+    kind: HandoffKind;
+    unitId: number;
+    unitName: string;
+    roles: Role[];
+    title: string;
+    link: string;
+    /** Never told either, besides the actor: the owner of an action someone else marked done. */
+    except?: number[];
+  };
 }
 
-/** Tells the people a step waits for; never fails the step it follows (the save is kept). */
-export type HandOff = (e: HandOffEvent) => Promise<void>;
+/**
+ * Tells the people a step waits for and answers their names (for the page's message); never
+ * fails the step it follows (the save is kept): a notice not delivered answers nobody.
+ */
+export type HandOff = (e: HandOffEvent) => Promise<string[]>;
 
-export const noHandOff: HandOff = () => Promise.resolve();
+export const noHandOff: HandOff = () => Promise.resolve([]);

@@ -4,4 +4,6 @@ import type { SessionUser } from '../auth/roles.ts';
 export interface Actor {
   user: SessionUser;
   requestId?: string;
+  /** Hears the names of the people a step just taken was handed on to (for the page's message). */
+  told?: (names: string[]) => void;
 }

@@ -49,13 +49,13 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
     expect(pathOf(new URL(page.url())), 'signed in, one starts from what is due').to.equal('/home');
   }
 
-  /** Presses a button of the procedure page and waits for the page to come back with "Đã lưu.". */
-  async function act(page: Page, button: string): Promise<void> {
+  /** Presses a button of the procedure page and waits for the page to come back with "Đã lưu." and whom the next step was handed to. */
+  async function act(page: Page, button: string, told?: string): Promise<void> {
     await Promise.all([
       page.waitForURL((u) => pathOf(u) === procedureUrl && u.searchParams.has('notice')),
       page.getByRole('button', { name: button, exact: true }).click(),
     ]);
-    expect(await page.getByRole('status').first().innerText()).to.equal('Đã lưu.');
+    expect(await page.getByRole('status').first().innerText()).to.equal(told ? `Đã lưu. Đã báo: ${told}.` : 'Đã lưu.');
   }
 
   const step = (page: Page, i: number, f: 'action' | 'responsible' | 'days' | 'output') => page.locator(`[name="steps.${i}.${f}"]`);
@@ -143,7 +143,7 @@ describeInBrowser('browser: a procedure from draft to issued', (ctx) => {
     const page = leaderPage;
     await page.goto(url(procedureUrl));
     await act(page, 'Ký xem xét');
-    await act(page, 'Phê duyệt');
+    await act(page, 'Phê duyệt', officer.fullName);
     const signoff = (await page.locator('table.signoff tbody tr').first().innerText()).split('\t').map((c) => c.trim());
     expect(signoff).to.deep.equal(['Họ và tên', officer.fullName, leader.fullName, leader.fullName]);
     expect(await page.locator('dl.facts').innerText()).to.contain('Đã phê duyệt');

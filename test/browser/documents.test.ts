@@ -120,7 +120,7 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
       leaderPage.waitForURL((u) => u.searchParams.get('notice') === 'approved'),
       leaderPage.getByRole('button', { name: 'Duyệt văn bản' }).click(),
     ]);
-    expect(await leaderPage.getByRole('status').innerText()).to.equal('Đã phê duyệt.');
+    expect(await leaderPage.getByRole('status').innerText()).to.equal(`Đã phê duyệt. Đã báo: ${officer.fullName}.`);
     expect(await leaderPage.locator('dl.facts').innerText()).to.contain('Đã duyệt');
     const page = officerPage;
     await page.goto(url(docUrl));

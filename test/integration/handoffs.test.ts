@@ -3,7 +3,7 @@ import type { Actor } from '../../src/lib/actor.ts';
 import { forEachDatabase } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { khaiSinhContent, seedTthc } from '../fixtures/catalog.ts';
-import { insertAction, insertCheck, insertFinding } from '../fixtures/actions-data.ts';
+import { findingsForm, insertAction, insertCheck, insertFinding } from '../fixtures/actions-data.ts';
 
 /** The "Chờ tôi xử lý" block of a home page, or '' when the page has none. */
 function waitingBlock(html: string): string {
@@ -17,6 +17,8 @@ forEachDatabase('hand-offs: what waits for whom on the home page', (ctx) => {
   let colleague: { username: string; password: string; actor: Actor };
   let leader: { username: string; password: string; actor: Actor };
   let procedureId: number;
+  /** The finding raised by the check submitted below, whose action is then recorded. */
+  let submittedFinding: number;
 
   const person = async (role: 'officer' | 'leader', username: string) => {
     const u = await ctx().userWith(role, 'DNO-CJ-ND', username);
@@ -153,6 +155,133 @@ forEachDatabase('hand-offs: what waits for whom on the home page', (ctx) => {
     expect(await home(leader)).not.to.contain('07/QĐ-UBND');
     expect(await home(colleague)).to.contain(`Ban hành văn bản đã duyệt: Quyết định công bố`);
     expect(await home(colleague)).to.contain(`href="/documents/${id}"`);
+  });
+
+  /** The unread hand-off notices of a user that lead to one page, by title. */
+  const waitingAt = async (p: { actor: Actor }, link: string) => (await notices(p)).filter((n) => n.link === link && n.unread).map((n) => n.title);
+
+  it('tells the leader of a prepared document, then the officers once approved, and settles everything once issued', async () => {
+    const docs = ctx().built.services.documents;
+    const d = await docs.prepare(drafter.actor, unitId, { type: 'declaration' });
+    const link = `/documents/${d.id}`;
+    const title = `Duyệt văn bản: Quyết định công bố Hệ thống quản lý chất lượng ${d.numberText} · Xã Nam Dong`;
+    expect(await waitingAt(leader, link)).to.deep.equal([title]);
+    expect(await waitingAt(drafter, link), 'the drafter is not asked to approve their own draft').to.deep.equal([]);
+    expect(await waitingAt(colleague, link), 'officers do not approve').to.deep.equal([]);
+    expect(await home(leader), 'the home block says the same').to.contain(`Duyệt văn bản: Quyết định công bố Hệ thống quản lý chất lượng ${d.numberText}`);
+    await docs.approve(leader.actor, d.id);
+    expect(await waitingAt(leader, link), 'settled once approved').to.deep.equal([]);
+    expect(await waitingAt(drafter, link)).to.deep.equal([
+      `Ban hành văn bản đã duyệt: Quyết định công bố Hệ thống quản lý chất lượng ${d.numberText} · Xã Nam Dong`,
+    ]);
+    expect(await waitingAt(colleague, link)).to.deep.equal([
+      `Ban hành văn bản đã duyệt: Quyết định công bố Hệ thống quản lý chất lượng ${d.numberText} · Xã Nam Dong`,
+    ]);
+    await docs.issue(colleague.actor, d.id);
+    for (const p of [drafter, colleague, leader]) expect(await waitingAt(p, link)).to.deep.equal([]);
+    expect(await home(colleague)).not.to.contain(d.numberText);
+  });
+
+  it('tells the leader to sign off a submitted check and the officers to act on each open finding, not the submitter', async () => {
+    const checkId = await insertCheck(ctx().db, unitId, { status: 'in_progress' });
+    const form = {
+      ...findingsForm,
+      sections: findingsForm.sections.map((s) => ({ ...s, items: s.items.map((i) => ({ ...i, findings: [{ when: { equals: 'no' }, severity: 'major' }] })) })),
+    };
+    await ctx()
+      .db('checks')
+      .where('id', checkId)
+      .update({ form_json: JSON.stringify(form) });
+    for (const [itemId, value] of [
+      ['i1', 'no'],
+      ['i2', 'yes'],
+    ])
+      await ctx().db('check_answers').insert({
+        check_id: checkId,
+        section_id: 's1',
+        item_id: itemId,
+        value,
+        answered_by: drafter.actor.user.id,
+        answered_at: '2026-03-02T02:00:00.000Z',
+        version: 1,
+      });
+    await ctx().built.services.checks.submit(drafter.actor, checkId);
+    const finding = (await ctx().db('check_findings').where('check_id', checkId).first('id')) as { id: number };
+    submittedFinding = Number(finding.id);
+    const findingLink = `/findings/${Number(finding.id)}`;
+    expect(await waitingAt(leader, `/checks/${checkId}`)).to.deep.equal(['Ký xác nhận kết quả đánh giá: Đánh giá nội bộ thử · Xã Nam Dong']);
+    expect(await waitingAt(colleague, findingLink)).to.deep.equal([
+      `Lập hành động khắc phục cho điểm không phù hợp: #${Number(finding.id)} 7.5.3 · Xã Nam Dong`,
+    ]);
+    expect(await waitingAt(drafter, findingLink), 'the submitter is not told of their own step').to.deep.equal([]);
+    expect(await waitingAt(leader, findingLink), 'a finding waits for the officers').to.deep.equal([]);
+    await ctx().built.services.checks.cycles.signOff(leader.actor, checkId);
+    expect(await waitingAt(leader, `/checks/${checkId}`), 'settled once signed off').to.deep.equal([]);
+    expect(await waitingAt(colleague, findingLink), 'the finding still waits for its action').to.have.length(1);
+    expect(await home(leader)).not.to.contain(`href="/checks/${checkId}"`);
+  });
+
+  it('settles the finding once an action is recorded, asks others to verify the action once done, and settles it once verified', async () => {
+    const actions = ctx().built.services.actions;
+    const findingId = submittedFinding;
+    const findingLink = `/findings/${findingId}`;
+    const a = await actions.create(colleague.actor, findingId, {
+      cause: 'Chưa phân công',
+      action: 'Lập danh mục hồ sơ lưu trữ',
+      owner: drafter.username,
+      dueDate: '2026-04-30',
+    });
+    expect(await waitingAt(colleague, findingLink)).to.deep.equal([]);
+    await actions.transition(drafter.actor, a.id, { to: 'in_progress' });
+    expect(await waitingAt(colleague, findingLink), 'work in progress waits for nobody else').to.deep.equal([]);
+    await actions.transition(drafter.actor, a.id, { to: 'done' });
+    const verify = 'Kiểm tra hiệu lực hành động khắc phục: Lập danh mục hồ sơ lưu trữ · Xã Nam Dong';
+    expect(await waitingAt(colleague, findingLink)).to.deep.equal([verify]);
+    expect(await waitingAt(leader, findingLink)).to.deep.equal([verify]);
+    expect(await waitingAt(drafter, findingLink), 'the owner never verifies their own action').to.deep.equal([]);
+    await actions.transition(leader.actor, a.id, { to: 'verified' });
+    for (const p of [drafter, colleague, leader]) expect(await waitingAt(p, findingLink)).to.deep.equal([]);
+    expect(await home(colleague)).not.to.contain('Lập danh mục hồ sơ lưu trữ');
+  });
+
+  it('never tells the owner of an action someone else marked done, and settles it when reopened', async () => {
+    const actions = ctx().built.services.actions;
+    const checkId = await insertCheck(ctx().db, unitId);
+    const findingId = await insertFinding(ctx().db, checkId, 'minor');
+    const a = await actions.create(colleague.actor, findingId, {
+      cause: 'Chưa rà soát',
+      action: 'Rà soát sổ theo dõi',
+      owner: drafter.username,
+      dueDate: '2026-04-30',
+    });
+    await actions.transition(drafter.actor, a.id, { to: 'in_progress' });
+    await actions.transition(colleague.actor, a.id, { to: 'done' });
+    const link = `/findings/${findingId}`;
+    expect(await waitingAt(drafter, link)).to.deep.equal([]);
+    expect(await waitingAt(leader, link), 'the others verify it').to.have.length(1);
+    await actions.transition(leader.actor, a.id, { to: 'reopened', note: 'Sổ chưa được cập nhật' });
+    for (const p of [drafter, colleague, leader]) expect(await waitingAt(p, link)).to.deep.equal([]);
+  });
+
+  it('keeps the notices of a step in one unit from the people of another', async () => {
+    const other = await ctx().userWith('leader', 'LCA-TU-PK', 'lanhdao.phuckhoa');
+    const d = await ctx().built.services.documents.prepare(drafter.actor, unitId, { type: 'declaration' });
+    expect(await waitingAt(leader, `/documents/${d.id}`)).to.have.length(1);
+    expect(await notices({ actor: { user: other.user } })).to.deep.equal([]);
+  });
+
+  it('names on the page whom the step was handed on to, once', async () => {
+    const p = await ctx().built.services.catalog.procedures.create(
+      drafter.actor,
+      unitId,
+      khaiSinhContent((await seedTthcIds()).khaiSinh, { code: 'QT-03/ND-HT' }),
+    );
+    const agent = await ctx().signIn(drafter.username, drafter.password);
+    const res = await agent.form(`/procedures/${p.id}/submit`, {});
+    expect(res.status).to.equal(302);
+    const page = await agent.get(res.headers.location as string);
+    expect(page.text).to.contain(`Đã lưu. Đã báo: Người dùng ${colleague.username}.`);
+    expect((await agent.get(`/procedures/${p.id}`)).text, 'shown once').not.to.contain('Đã báo:');
   });
 
   async function seedTthcIds(): Promise<{ khaiSinh: number }> {

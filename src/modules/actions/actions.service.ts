@@ -9,6 +9,8 @@ import type { Page } from '../../kernel/pagination.ts';
 import { dayText, iso, vnDate } from '../../lib/time.ts';
 import type { LocalizedText } from '../../plugins/contract.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
+import { handOnAction } from './actions.handoff.ts';
 import { listWorkbook } from '../catalog/excel.sheets.ts';
 import { findItem } from '../checks/checks.logic.ts';
 import { checkFormOf } from '../checks/checks.repository.ts';
@@ -116,6 +118,7 @@ export class ActionsService {
   constructor(
     private readonly db: Knex,
     private readonly clock: Clock,
+    private readonly handOff: HandOff = noHandOff,
   ) {}
 
   today(): string {
@@ -213,6 +216,8 @@ export class ActionsService {
       });
       return newId;
     });
+    // The finding has its action: the officers asked to record one need not any more.
+    await this.handOff({ record: `finding:${findingId}`, actorId: actor.user.id });
     return this.action(actor, id);
   }
 
@@ -287,6 +292,7 @@ export class ActionsService {
         requestId: actor.requestId,
       });
     });
+    if (d.to === 'done' || a.status === 'done') await handOnAction(this.handOff, actor, a, d.to === 'done');
     return this.action(actor, id);
   }
 

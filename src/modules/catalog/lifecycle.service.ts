@@ -62,7 +62,7 @@ export class LifecycleService {
       return procedureFor(trx, actor, id);
     });
     if (next !== undefined) {
-      await this.handOff({
+      const told = await this.handOff({
         record: `procedure:${done.id}`,
         actorId: actor.user.id,
         next: next
@@ -75,6 +75,7 @@ export class LifecycleService {
             }
           : undefined,
       });
+      actor.told?.(told);
     }
     return done;
   }

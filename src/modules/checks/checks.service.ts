@@ -7,6 +7,8 @@ import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
+import { handOnSubmitted } from './checks.handoff.ts';
 import type { FormDefinition, NotificationDraft } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { unitFor } from '../units/units.repository.ts';
@@ -90,10 +92,11 @@ export class ChecksService implements CheckGate {
     private readonly plugins: () => PluginRegistry,
     uploadMaxBytes = 10240 * 1024,
     private readonly tell: (drafts: NotificationDraft[]) => Promise<unknown> = async () => undefined,
+    private readonly handOff: HandOff = noHandOff,
   ) {
     this.files = new CheckFilesService(db, clock, this, uploadMaxBytes);
     this.findings = new CheckFindingsService(db, clock, this);
-    this.cycles = new CheckCyclesService(db, clock, this, plugins);
+    this.cycles = new CheckCyclesService(db, clock, this, plugins, handOff);
     this.list = new CheckListService(db, plugins);
   }
 
@@ -389,6 +392,8 @@ export class ChecksService implements CheckGate {
       });
       if (check.formId === internalAuditFormId) await applyingAfterAudit(trx, actor, check.unitId, check.checkDate, iso(now));
     });
-    return (await this.load(this.db, checkId))!;
+    const submitted = (await this.load(this.db, checkId))!;
+    await handOnSubmitted(this.db, this.handOff, actor, submitted);
+    return submitted;
   }
 }

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
 import { provincePathOf, resolvePeople } from '../users/people-in-scope.ts';
 import type { Check, CheckGate, Finding } from './checks.types.ts';
 import { auditorIdsOf, checkStatusOf, issuedProcedures, previousOfSubmitted, scopeProcedureIdsOf, signOffCheck } from './checks.repository.ts';
@@ -54,6 +55,7 @@ export class CheckCyclesService {
     private readonly clock: Clock,
     private readonly checks: CheckGate,
     private readonly plugins: () => PluginRegistry,
+    private readonly handOff: HandOff = noHandOff,
   ) {}
 
   /**
@@ -79,6 +81,8 @@ export class CheckCyclesService {
         requestId: actor.requestId,
       });
     });
+    // Signed off: nothing of the check waits any more (its findings wait on their own).
+    await this.handOff({ record: `check:${checkId}`, actorId: actor.user.id });
     return (await this.checks.load(this.db, checkId))!;
   }
 

@@ -10,6 +10,8 @@ import { iso, vnDate } from '../../lib/time.ts';
 import { DocumentRefusal, type DocumentDefinition, type DocumentFields, type DocumentGatherContext, type DocumentUnit } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
+import { noHandOff, type HandOff } from '../../kernel/handoff.ts';
+import { handedOn } from './documents.handoff.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { DocumentBatch } from './documents.batch.ts';
 import {
@@ -52,8 +54,14 @@ export class DocumentsService {
     private readonly db: Knex,
     private readonly clock: Clock,
     private readonly plugins: () => PluginRegistry,
+    private readonly handOff: HandOff = noHandOff,
   ) {
     this.batch = new DocumentBatch(db);
+  }
+
+  /** After the step's commit, whom the document now waits for (`documents.handoff.ts`). */
+  private handedOn(actor: Actor, d: DocumentRecord): Promise<DocumentRecord> {
+    return handedOn(this.handOff, actor, d, this.definition(d.type)?.title.vi);
   }
 
   definitions(): DocumentDefinition[] {
@@ -227,7 +235,7 @@ export class DocumentsService {
           });
           return newId;
         });
-        return (await loadDocument(this.db, id))!;
+        return await this.handedOn(actor, (await loadDocument(this.db, id))!);
       } catch (err) {
         // Two drafts prepared at once took the same number: the later one takes the next.
         if (!isUniqueViolation(err) || attempt >= 3) throw err;
@@ -336,7 +344,9 @@ export class DocumentsService {
       if (isUniqueViolation(err)) throw numberTaken();
       throw err;
     }
-    return (await loadDocument(this.db, d.id))!;
+    const saved = (await loadDocument(this.db, d.id))!;
+    // An approved document edited is a draft again: the leader approves the new words.
+    return d.status === 'approved' ? this.handedOn(actor, saved) : saved;
   }
 
   /** The leader's approval of a draft. */
@@ -359,7 +369,7 @@ export class DocumentsService {
         requestId: actor.requestId,
       });
     });
-    return (await loadDocument(this.db, d.id))!;
+    return this.handedOn(actor, (await loadDocument(this.db, d.id))!);
   }
 
   /** Renders the document as it stands now: a draft from today's data, an issued one from its stored bytes. */
@@ -460,7 +470,7 @@ export class DocumentsService {
         });
       }
     });
-    return (await loadDocument(this.db, d.id))!;
+    return this.handedOn(actor, (await loadDocument(this.db, d.id))!);
   }
 
   /** The stored bytes of an issued document, exactly as issued. */

@@ -16,9 +16,9 @@ export function handOffNotices(notifications: NotificationsService, translator: 
       const prefix = `handoffs:${e.record}:`;
       await notifications.settle(prefix);
       const n = e.next;
-      if (!n) return;
+      if (!n) return [];
       const title = (locale: 'vi' | 'en') => `${translator.t(locale, `home.waiting.kinds.${n.kind}`)}: ${n.title} · ${n.unitName}`.slice(0, 500);
-      await notifications.deliver(
+      const out = await notifications.deliver(
         n.roles.map((role) => ({
           recipient: { role, unitId: n.unitId },
           title: { vi: title('vi'), en: title('en') },
@@ -26,10 +26,12 @@ export function handOffNotices(notifications: NotificationsService, translator: 
           // One notice per step taken: a revision sent back and sent again is announced again.
           dedupeKey: `${e.record}:${n.kind}:${randomUUID()}`,
         })),
-        { pluginId: 'handoffs', source: `handoffs/${n.kind}`, exceptUserId: e.actorId },
+        { pluginId: 'handoffs', source: `handoffs/${n.kind}`, exceptUserId: e.actorId, exceptUserIds: n.except },
       );
+      return out.told;
     } catch (err) {
       logger.error({ err, record: e.record }, 'a hand-off notice was not delivered');
+      return [];
     }
   };
 }

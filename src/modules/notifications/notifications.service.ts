@@ -72,7 +72,7 @@ export class NotificationsService {
 
   /** Delivers drafts: malformed ones are reported and skipped, the rest go out in one transaction. */
   async deliver(input: unknown[], origin: DeliveryOrigin): Promise<DeliverResult> {
-    const result: DeliverResult = { drafts: input.length, invalid: [], unaddressed: 0, created: 0, duplicates: 0, emails: 0 };
+    const result: DeliverResult = { drafts: input.length, invalid: [], unaddressed: 0, created: 0, duplicates: 0, emails: 0, told: [] };
     const drafts: Draft[] = [];
     input.forEach((d, i) => {
       const parsed = draftSchema.safeParse(d);
@@ -96,7 +96,7 @@ export class NotificationsService {
         if (to.length === 0) result.unaddressed++;
         const key = `${origin.pluginId}:${d.dedupeKey}`;
         for (const user of to) {
-          if (user.id === origin.exceptUserId) continue;
+          if (user.id === origin.exceptUserId || origin.exceptUserIds?.includes(user.id)) continue;
           // Two drafts of one run may reach the same person (an officer of two units): once.
           if (seen.has(`${user.id} ${key}`)) continue;
           seen.add(`${user.id} ${key}`);
@@ -119,6 +119,7 @@ export class NotificationsService {
       const created = await repo.insertNew(trx, rows);
       result.created = created.length;
       result.duplicates = rows.length - created.length;
+      result.told = [...new Set(created.map((c) => users.get(c.userId)?.fullName ?? '').filter(Boolean))];
       if (this.emailEnabled()) {
         const mails = created.flatMap((c) => {
           const u = users.get(c.userId);

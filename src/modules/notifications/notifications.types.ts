@@ -35,6 +35,8 @@ export interface DeliveryOrigin {
   runId?: number;
   /** Never told: the person whose own step raised the notice. */
   exceptUserId?: number;
+  /** Never told either (an action's owner, who does not verify their own work). */
+  exceptUserIds?: number[];
 }
 
 /** What `deliver` did with a handler's drafts. */
@@ -51,6 +53,8 @@ export interface DeliverResult {
   duplicates: number;
   /** E-mails queued. */
   emails: number;
+  /** The names of the people given a new notice, in the order told. */
+  told: string[];
 }
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';

@@ -7,6 +7,7 @@ export interface Addressee {
   email: string | null;
   emailNotifications: boolean;
   locale: 'vi' | 'en';
+  fullName: string;
 }
 
 export type RecipientSpec = { userId: number } | { role: Role; unitId: number };
@@ -19,7 +20,13 @@ export function chunks<T>(xs: T[], size = 500): T[][] {
 }
 
 function toAddressee(r: Record<string, unknown>): Addressee {
-  return { id: Number(r.id), email: (r.email as string | null) || null, emailNotifications: !!r.email_notifications, locale: r.locale === 'en' ? 'en' : 'vi' };
+  return {
+    id: Number(r.id),
+    email: (r.email as string | null) || null,
+    emailNotifications: !!r.email_notifications,
+    locale: r.locale === 'en' ? 'en' : 'vi',
+    fullName: String(r.full_name ?? ''),
+  };
 }
 
 /**
@@ -32,7 +39,7 @@ export async function resolveRecipients(db: Db, specs: RecipientSpec[]): Promise
   const users = new Map<number, Addressee>();
   const directIds = [...new Set(specs.flatMap((s) => ('userId' in s ? [s.userId] : [])))];
   for (const ids of chunks(directIds)) {
-    const rows = (await db('users').whereIn('id', ids).where('is_active', true).select('id', 'email', 'email_notifications', 'locale')) as Array<
+    const rows = (await db('users').whereIn('id', ids).where('is_active', true).select('id', 'email', 'email_notifications', 'locale', 'full_name')) as Array<
       Record<string, unknown>
     >;
     for (const r of rows) users.set(Number(r.id), toAddressee(r));
@@ -55,7 +62,7 @@ export async function resolveRecipients(db: Db, specs: RecipientSpec[]): Promise
         .join('users as u', 'u.id', 'r.user_id')
         .where('r.role', 'admin')
         .where('u.is_active', true)
-        .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale')) as Array<Record<string, unknown>>),
+        .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale', 'u.full_name')) as Array<Record<string, unknown>>),
     );
   }
   const unitRoles = rolesWanted.filter((r) => r !== 'admin');
@@ -66,7 +73,7 @@ export async function resolveRecipients(db: Db, specs: RecipientSpec[]): Promise
         .whereIn('r.role', unitRoles)
         .whereIn('r.unit_id', ids)
         .where('u.is_active', true)
-        .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale')) as Array<Record<string, unknown>>),
+        .select('r.role', 'r.unit_id', 'u.id', 'u.email', 'u.email_notifications', 'u.locale', 'u.full_name')) as Array<Record<string, unknown>>),
     );
   }
   for (const r of holderRows) {
