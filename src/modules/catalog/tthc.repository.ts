@@ -214,3 +214,14 @@ export async function provincePaths(db: Db): Promise<Array<{ id: number; path: s
   const rows = (await db('units').where('kind', 'province').orderBy('name').select('id', 'path')) as Array<{ id: number; path: string }>;
   return rows.map((r) => ({ id: Number(r.id), path: String(r.path) }));
 }
+
+/** A TTHC's legal time limit in working days (null when none is set or there is no such TTHC). */
+export async function legalDaysOf(db: Db, id: number): Promise<number | null> {
+  const row = (await db('tthc').where('id', id).first('legal_days')) as { legal_days: number | null } | undefined;
+  return row?.legal_days === null || row?.legal_days === undefined ? null : Number(row.legal_days);
+}
+
+/** A TTHC's code and name. */
+export async function codeAndNameOf(db: Db, id: number): Promise<{ code: string; name: string } | undefined> {
+  return (await db('tthc').where('id', id).first('code', 'name')) as { code: string; name: string } | undefined;
+}
