@@ -12,7 +12,7 @@ import { importPublishedList, type TthcImportResult } from './tthc.import.ts';
 import { readPublishedList } from './tthc.read.ts';
 import { procedureSheets } from './excel.sheets.ts';
 import { importProcedures } from './excel.procedures.ts';
-import { listProcedures } from './procedures.list.ts';
+import { listProcedures } from './procedures.list.repository.ts';
 import { contentsOf } from './procedures.repository.ts';
 import type { ProceduresService } from './procedures.service.ts';
 import * as tthcRepo from './tthc.repository.ts';

@@ -14,7 +14,7 @@ import type { Procedure, Revision, RevisionContent } from './catalog.types.ts';
 import { checksOf } from './drafting-rules.ts';
 import { fileIdsOfUnit } from './files.repository.ts';
 import { headOf, pendingIn, procedureFor } from './procedures.access.ts';
-import { listProcedures } from './procedures.list.ts';
+import { listProcedures } from './procedures.list.repository.ts';
 import * as repo from './procedures.repository.ts';
 import type { TthcService } from './tthc.service.ts';
 

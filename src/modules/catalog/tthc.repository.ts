@@ -2,7 +2,7 @@ import type { Scope } from '../../auth/roles.ts';
 import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
 import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
-import { visibleProvinces, whereProvinceVisible } from './catalog.scope.ts';
+import { visibleProvinces, whereProvinceVisible } from './provinces.repository.ts';
 import type { OnlineLevel, Tthc, TthcLevel } from './catalog.types.ts';
 import type { TthcInput } from './catalog.schemas.ts';
 import type { Db } from '../../kernel/db.ts';
