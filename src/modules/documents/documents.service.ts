@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { inScope, scopeFor, type Capability, type Scope } from '../../auth/roles.ts';
 import { isUniqueViolation } from '../../db/helpers.ts';
-import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -31,6 +31,7 @@ import {
 } from './documents.repository.ts';
 import { allDefinitions } from './documents.registry.ts';
 import { activeRootsOfScope, activeUnitsInScope, declareUnit, nameAndKind, type UnitChoice } from './documents.units.repository.ts';
+import { editedFields, glyphList } from './documents.fields.ts';
 import { fieldsInput, prepareInput } from './documents.schemas.ts';
 import { asciiName, bodyAbbreviation, formAbbreviation, formTitle, issuingBody, numberText, parentBody, placeDate } from './documents.text.ts';
 import { missingGlyphs, renderDocument, textsOf } from './nd30.layout.ts';
@@ -241,44 +242,7 @@ export class DocumentsService {
         }
       : given;
     const data = validate(fieldsInput, body);
-    const fieldErrors: FieldErrors = {};
-    // Free-text parts: `parts` (API) or `part_<id>` (pages).
-    const givenParts = (typeof body.parts === 'object' && body.parts !== null ? body.parts : {}) as Record<string, unknown>;
-    const parts: Record<string, string> = {};
-    for (const p of def.textParts ?? []) {
-      const raw = givenParts[p.id] ?? body[`part_${p.id}`];
-      const text = typeof raw === 'string' ? raw.normalize('NFC').trim() : '';
-      if (text.length > 8000) fieldErrors[`part_${p.id}`] = { key: 'v.too_long', params: { n: 8000 } };
-      if (p.options && text && !p.options.some((o) => o.value === text)) fieldErrors[`part_${p.id}`] = { key: 'v.choose' };
-      parts[p.id] = text;
-    }
-    const fields: DocumentFields = {
-      subject: data.subject,
-      authority: data.authority ?? '',
-      legalBases: data.legalBases,
-      articles: data.articles,
-      signerOnBehalf: data.signerOnBehalf ?? '',
-      signerTitle: data.signerTitle,
-      signerName: data.signerName ?? '',
-      recipients: data.recipients,
-      parts,
-    };
-    const asText: Record<string, string[]> = {
-      subject: [fields.subject],
-      authority: [fields.authority],
-      legalBases: fields.legalBases,
-      articles: fields.articles,
-      signerOnBehalf: [fields.signerOnBehalf],
-      signerTitle: [fields.signerTitle],
-      signerName: [fields.signerName],
-      recipients: fields.recipients,
-      numberSuffix: [data.numberSuffix],
-      ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`part_${k}`, [v]])),
-    };
-    for (const [name, texts] of Object.entries(asText)) {
-      const missing = missingGlyphs(texts);
-      if (missing.length) fieldErrors[name] = { key: 'v.doc_glyphs', params: { chars: glyphList(missing) } };
-    }
+    const { fields, fieldErrors } = editedFields(def, body, data);
     if (Object.keys(fieldErrors).length) throw new AppError('VALIDATION_FAILED', {}, fieldErrors);
     const at = iso(this.clock.now());
     const text = numberText(data.numberSeq, data.numberSuffix);
@@ -425,12 +389,4 @@ export class DocumentsService {
 
 function numberTaken(): AppError {
   return new AppError('DOCUMENT_NUMBER_TAKEN', {}, { numberSeq: { key: 'v.doc_number_taken' } });
-}
-
-/** `😀 (U+1F600)`: the character and its code, so that an invisible one can be found too. */
-function glyphList(chars: string[]): string {
-  return chars
-    .slice(0, 10)
-    .map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`)
-    .join(', ');
 }
