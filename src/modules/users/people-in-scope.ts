@@ -1,6 +1,6 @@
 import type { FieldErrors } from '../../kernel/errors.ts';
 
-export { idsInScope, peopleWithin, resolvePeople, type PeopleAsked, type PeopleResolved, type PeopleWithin, type PersonInScope } from './people.repository.ts';
+export { idsInScope, peopleWithin, resolvePeople, type PeopleWithin } from './people.repository.ts';
 
 /**
  * The one message for a person field that names nobody in scope. It names nobody either: the
