@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
 import { inScope, scopeFor, type Capability } from '../../auth/roles.ts';
 import { AppError, type FieldErrors } from '../../kernel/errors.ts';
-import { optionalId, optionalText, requiredDate, requiredText, validate } from '../../kernel/validation.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Page } from '../../kernel/pagination.ts';
@@ -17,11 +16,13 @@ import { checkFormOf } from '../checks/checks.repository.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { peopleWithin, personNotInScope, resolvePeople, type PeopleWithin } from '../users/people-in-scope.ts';
 import type { Unit } from '../units/units.types.ts';
-import { actionStatuses, addDays, findingStatuses, isOverdue, moverOf, nextStatuses, severities, type ActionStatus } from './actions.logic.ts';
+import { addDays, isOverdue, moverOf, nextStatuses, type ActionStatus } from './actions.logic.ts';
 import * as repo from './actions.repository.ts';
+import { actionInput, exportMax, findingQuery, listFilters, listQuery, pageParam, pageSize, transitionInput, type ActionListQuery } from './actions.schemas.ts';
 import type { ActionRow, FindingRow } from './actions.repository.ts';
 
 export type { ActionRow, FindingRow } from './actions.repository.ts';
+export type { ActionListQuery } from './actions.schemas.ts';
 
 /** An action as shown: with whether it is overdue today and what the viewer may do with it. */
 export interface ActionView extends ActionRow {
@@ -41,73 +42,8 @@ export interface FindingDetails {
   blocking: ActionView[];
 }
 
-/** The lists' page size unless one is asked for (as every list of the API). */
-const pageSize = 50;
-/** An export holds at most this many actions. */
-const exportMax = 100_000;
-const textMax = 4000;
-
 /** Whom an action may be given to: someone holding a role on the finding's unit or a unit above it, in its province. */
 const ownersOf = (unitPath: string): PeopleWithin => ({ lineOf: unitPath });
-
-const actionInput = z.object({
-  cause: requiredText(textMax),
-  action: requiredText(textMax),
-  // Pages name the owner by user name; the API by id.
-  owner: optionalText(60),
-  ownerId: optionalId,
-  dueDate: requiredDate,
-  version: optionalId,
-});
-
-const transitionInput = z.object({
-  to: z.enum(actionStatuses, { error: 'v.choose' }),
-  note: optionalText(textMax),
-  version: optionalId,
-});
-
-const blankAsDefault = (v: unknown) => (v === '' ? undefined : v);
-const pageParam = z.preprocess(
-  blankAsDefault,
-  z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).positive({ error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1),
-);
-const pageSizeParam = z.preprocess(
-  blankAsDefault,
-  z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(pageSize),
-);
-const listQuery = z.object({
-  status: z.preprocess(blankAsDefault, z.enum(actionStatuses, { error: 'v.choose' }).optional()),
-  severity: z.preprocess(blankAsDefault, z.enum(severities, { error: 'v.choose' }).optional()),
-  overdue: z.preprocess((v) => v === '1' || v === 'true' || v === true, z.boolean()),
-  unit: optionalId,
-  page: pageParam,
-  pageSize: pageSizeParam,
-});
-const findingQuery = z.object({
-  status: z.preprocess(blankAsDefault, z.enum(findingStatuses, { error: 'v.choose' }).optional()),
-  severity: z.preprocess(blankAsDefault, z.enum(severities, { error: 'v.choose' }).optional()),
-  unit: optionalId,
-  check: optionalId,
-  page: pageParam,
-  pageSize: pageSizeParam,
-});
-
-/**
- * A list's filters: the API refuses one it cannot read (422, per field); a page, where they come
- * from links and the filter form, leaves such a filter out and shows the rest.
- */
-function listFilters<S extends z.ZodType>(schema: S, query: unknown, strict: boolean): z.infer<S> {
-  try {
-    return validate(schema, query ?? {});
-  } catch (err) {
-    if (strict || !(err instanceof AppError) || !err.fields) throw err;
-    const kept = { ...(query as Record<string, unknown>) };
-    for (const f of Object.keys(err.fields)) delete kept[f];
-    return validate(schema, kept);
-  }
-}
-
-export type ActionListQuery = z.infer<typeof listQuery>;
 
 /**
  * Corrective actions on findings (ISO 9001 clause 10.2) and the closing of findings. Scope as for

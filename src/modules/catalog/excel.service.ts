@@ -18,7 +18,7 @@ import { retireMissingInput, retirementInput, retireOne, type RetirementOf } fro
 import { readPublishedList } from './tthc.read.ts';
 import { procedureSheets } from './excel.sheets.ts';
 import { importProcedures } from './excel.procedures.ts';
-import { listProcedures } from './procedures.list.ts';
+import { listProcedures } from './procedures.list.repository.ts';
 import { contentsOf } from './procedures.repository.ts';
 import type { ProceduresService } from './procedures.service.ts';
 import * as tthcRepo from './tthc.repository.ts';

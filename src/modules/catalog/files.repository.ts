@@ -54,3 +54,33 @@ export async function findFile(db: Db, id: number): Promise<StoredFile | undefin
     content: Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content as Uint8Array),
   };
 }
+
+/** Of some file ids, those stored for the unit. */
+export async function fileIdsOfUnit(db: Db, ids: number[], unitId: number): Promise<Set<number>> {
+  const rows = (await db('catalog_files').whereIn('id', ids).where('unit_id', unitId).select('id')) as Array<{ id: number }>;
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
+/**
+ * A file's copy for the unit: the same id when the file is the unit's already, a new copy's id
+ * when it is another unit's, null when there is no such file.
+ */
+export async function fileCopyFor(trx: Db, fileId: number, unitId: number, at: string): Promise<number | null> {
+  const src = (await trx('catalog_files').where('id', fileId).first()) as Record<string, unknown> | undefined;
+  if (!src) return null;
+  if (Number(src.unit_id) === unitId) return fileId;
+  const [row] = (await trx('catalog_files')
+    .insert({
+      unit_id: unitId,
+      file_name: src.file_name,
+      mime: src.mime,
+      size: src.size,
+      sha256: src.sha256,
+      content: src.content,
+      uploaded_by: src.uploaded_by,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')) as Array<{ id: number } | number>;
+  return typeof row === 'number' ? row : Number(row?.id);
+}

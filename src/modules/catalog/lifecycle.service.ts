@@ -14,6 +14,7 @@ import type { Procedure, Revision } from './catalog.types.ts';
 import { checksOf } from './drafting-rules.ts';
 import { can, headOf, pendingIn, procedureFor } from './procedures.access.ts';
 import * as repo from './procedures.repository.ts';
+import { codeAndNameOf, legalDaysOf } from './tthc.repository.ts';
 
 type Trx = Knex.Transaction;
 
@@ -87,10 +88,7 @@ export class LifecycleService {
   }
 
   private async assertComplete(trx: Trx, r: Revision): Promise<void> {
-    const legal = r.tthcId
-      ? (((await trx('tthc').where('id', r.tthcId).first('legal_days')) as { legal_days: number | null } | undefined)?.legal_days ?? null)
-      : null;
-    const c = checksOf(r, legal === null ? null : Number(legal));
+    const c = checksOf(r, r.tthcId ? await legalDaysOf(trx, r.tthcId) : null);
     if (c.noSteps) throw new AppError('PROCEDURE_NO_STEPS');
     if (c.blocking) {
       throw new AppError('PROCEDURE_INCOMPLETE', {
@@ -211,7 +209,7 @@ export class LifecycleService {
           throw new AppError('PROCEDURE_WRONG_STATE');
         }
         if (p.issuedRevisionId !== null) await repo.updateRevision(trx, p.issuedRevisionId, { status: 'superseded', superseded_at: at }, at);
-        const t = r.tthcId ? ((await trx('tthc').where('id', r.tthcId).first('code', 'name')) as { code: string; name: string } | undefined) : undefined;
+        const t = r.tthcId ? await codeAndNameOf(trx, r.tthcId) : undefined;
         await repo.updateProcedure(
           trx,
           p.id,

@@ -362,3 +362,12 @@ export async function activeWriters(db: Db, unitId: number): Promise<number> {
     .first()) as { n: number | string } | undefined;
   return Number(row?.n ?? 0);
 }
+
+/** The unit's copies of templates: template id -> the copy's id. */
+export async function templateCopiesOf(db: Db, unitId: number): Promise<Map<number, number>> {
+  const rows = (await db('procedures').where('unit_id', unitId).whereNotNull('template_id').select('id', 'template_id')) as Array<{
+    id: number;
+    template_id: number;
+  }>;
+  return new Map(rows.map((c) => [Number(c.template_id), Number(c.id)]));
+}

@@ -12,8 +12,9 @@ import { unitFor } from './catalog.scope.ts';
 import { contentInput, procedureListQuery, versionInput } from './catalog.schemas.ts';
 import type { Procedure, Revision, RevisionContent } from './catalog.types.ts';
 import { checksOf } from './drafting-rules.ts';
+import { fileIdsOfUnit } from './files.repository.ts';
 import { headOf, pendingIn, procedureFor } from './procedures.access.ts';
-import { listProcedures } from './procedures.list.ts';
+import { listProcedures } from './procedures.list.repository.ts';
 import * as repo from './procedures.repository.ts';
 import type { TthcService } from './tthc.service.ts';
 
@@ -104,8 +105,7 @@ export class ProceduresService {
     const t = c.tthcId !== null ? await this.tthc.linkable(trx, unit, c.tthcId) : undefined;
     const fileIds = c.forms.map((f) => f.fileId).filter((x): x is number => x !== null);
     if (fileIds.length) {
-      const own = (await trx('catalog_files').whereIn('id', fileIds).where('unit_id', unit.id).select('id')) as Array<{ id: number }>;
-      const ownIds = new Set(own.map((r) => Number(r.id)));
+      const ownIds = await fileIdsOfUnit(trx, fileIds, unit.id);
       const bad = c.forms.findIndex((f) => f.fileId !== null && !ownIds.has(f.fileId));
       if (bad >= 0) throw new AppError('VALIDATION_FAILED', {}, { [`forms.${bad}.fileId`]: { key: 'v.id' } });
     }

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { unitFor } from './catalog.scope.ts';
+import { fileCopyFor } from './files.repository.ts';
 import type { FormItem, Procedure, Revision, RevisionContent } from './catalog.types.ts';
 import { headOf, procedureFor } from './procedures.access.ts';
 import { procedureQuery, toProcedure } from './procedures.repository.ts';
@@ -43,11 +44,7 @@ export class TemplatesService {
       .whereRaw(`? LIKE u.path || '%'`, [unit.path])
       .orderBy('p.code')) as Array<Record<string, unknown>>;
     const templates = rows.map(toProcedure);
-    const copies = (await db('procedures').where('unit_id', unit.id).whereNotNull('template_id').select('id', 'template_id')) as Array<{
-      id: number;
-      template_id: number;
-    }>;
-    const copyOf = new Map(copies.map((c) => [Number(c.template_id), Number(c.id)]));
+    const copyOf = await repo.templateCopiesOf(db, unit.id);
     return { unit, items: templates.map((t) => ({ template: t, copyId: copyOf.get(t.id) ?? null })) };
   }
 
@@ -59,25 +56,7 @@ export class TemplatesService {
         out.push({ ...f });
         continue;
       }
-      const src = (await trx('catalog_files').where('id', f.fileId).first()) as Record<string, unknown> | undefined;
-      if (!src || Number(src.unit_id) === unitId) {
-        out.push({ ...f, fileId: src ? f.fileId : null });
-        continue;
-      }
-      const [row] = (await trx('catalog_files')
-        .insert({
-          unit_id: unitId,
-          file_name: src.file_name,
-          mime: src.mime,
-          size: src.size,
-          sha256: src.sha256,
-          content: src.content,
-          uploaded_by: src.uploaded_by,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')) as Array<{ id: number } | number>;
-      out.push({ ...f, fileId: typeof row === 'number' ? row : Number(row?.id) });
+      out.push({ ...f, fileId: await fileCopyFor(trx, f.fileId, unitId, at) });
     }
     return out;
   }

@@ -2,7 +2,7 @@ import type { Scope } from '../../auth/roles.ts';
 import { insertId, likeEscape, toCount } from '../../db/helpers.ts';
 import { offsetOf, pageOf, type Page } from '../../kernel/pagination.ts';
 import { foldForSearch } from '../../lib/text.ts';
-import { visibleProvinces, whereProvinceVisible } from './catalog.scope.ts';
+import { visibleProvinces, whereProvinceVisible } from './provinces.repository.ts';
 import type { OnlineLevel, Tthc, TthcLevel } from './catalog.types.ts';
 import type { TthcInput } from './catalog.schemas.ts';
 import type { Db } from '../../kernel/db.ts';
@@ -236,4 +236,15 @@ export async function retireTthc(trx: Db, id: number, version: number, r: Retire
 export async function unitsAdopting(db: Db, tthcId: number): Promise<number[]> {
   const rows = (await db('unit_tthc').where('tthc_id', tthcId).whereNull('dropped_at').orderBy('unit_id').select('unit_id')) as Array<{ unit_id: unknown }>;
   return rows.map((r) => Number(r.unit_id));
+}
+
+/** A TTHC's legal time limit in working days (null when none is set or there is no such TTHC). */
+export async function legalDaysOf(db: Db, id: number): Promise<number | null> {
+  const row = (await db('tthc').where('id', id).first('legal_days')) as { legal_days: number | null } | undefined;
+  return row?.legal_days === null || row?.legal_days === undefined ? null : Number(row.legal_days);
+}
+
+/** A TTHC's code and name. */
+export async function codeAndNameOf(db: Db, id: number): Promise<{ code: string; name: string } | undefined> {
+  return (await db('tthc').where('id', id).first('code', 'name')) as { code: string; name: string } | undefined;
 }

@@ -11,7 +11,16 @@ import { previousQuarter, quarterOf } from '../public/survey.logic.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { isoStates, type IsoState, type Unit } from '../units/units.types.ts';
 import { dashboardQuery, type DashboardQuery, type SortKey } from './dashboard.schemas.ts';
-import { gatherFacts, monthlyTrend, unitsOf, type DashboardUnit, type MonthFigures, type UnitSet } from './facts.repository.ts';
+import {
+  activeProvinces,
+  gatherFacts,
+  monthlyTrend,
+  namesOfOtherUnits,
+  unitsOf,
+  type DashboardUnit,
+  type MonthFigures,
+  type UnitSet,
+} from './facts.repository.ts';
 import { bandOf, readinessOf, type Readiness, type ReadinessContext, type UnitFacts } from './readiness.ts';
 
 export interface DashboardRow extends DashboardUnit {
@@ -147,9 +156,7 @@ export class DashboardService {
     const [{ rows: cachedRows, loadedAt }, trend, others] = await Promise.all([
       this.cached(key, async () => ({ rows: await this.rowsOf(set), loadedAt: Date.now() })),
       this.cached(`trend|${key}`, () => monthlyTrend(this.db, set, lastTwelveMonths(c.today))),
-      rootIds.length > 1
-        ? (this.db('units').whereIn('id', rootIds).whereNot('id', root.id).orderBy('name').select('id', 'name') as Promise<Array<{ id: number; name: string }>>)
-        : Promise.resolve([]),
+      rootIds.length > 1 ? namesOfOtherUnits(this.db, rootIds, root.id) : Promise.resolve([]),
     ]);
     const all = [...cachedRows];
     const byState = emptyStates();
@@ -165,7 +172,7 @@ export class DashboardService {
     sortRows(rows, query.sort, dir);
     return {
       root,
-      others: others.map((o) => ({ id: Number(o.id), name: String(o.name) })),
+      others,
       rows,
       total: all.length,
       byState,
@@ -184,13 +191,7 @@ export class DashboardService {
 
   private async loadNational(): Promise<NationalOverview> {
     const c = this.context();
-    const [rows, provinces] = await Promise.all([
-      this.rowsOf({ scope: { all: true } }),
-      this.db('units')
-        .whereNull('parent_id')
-        .where((w) => w.whereNull('active_to').orWhere('active_to', '>', c.today))
-        .select('id', 'code', 'name') as Promise<Array<Record<string, unknown>>>,
-    ]);
+    const [rows, provinces] = await Promise.all([this.rowsOf({ scope: { all: true } }), activeProvinces(this.db, c.today)]);
     const byProvince = new Map<number, DashboardRow[]>();
     for (const r of rows) {
       const top = Number(r.path.split('/')[1]);
@@ -207,14 +208,14 @@ export class DashboardService {
     };
     for (const r of rows) totals.byState[r.isoState]++;
     const out = provinces.map((p) => {
-      const list = byProvince.get(Number(p.id)) ?? [];
+      const list = byProvince.get(p.id) ?? [];
       const byState = emptyStates();
       for (const r of list) byState[r.isoState]++;
       const rates = list.flatMap((r) => (r.facts.onTimeRate === null ? [] : [r.facts.onTimeRate]));
       return {
-        id: Number(p.id),
-        code: String(p.code),
-        name: String(p.name),
+        id: p.id,
+        code: p.code,
+        name: p.name,
         units: list.length,
         byState,
         declaredShare: list.length ? Math.round((byState.declared / list.length) * 100) : null,

@@ -334,3 +334,18 @@ export async function monthlyTrend(db: Db, set: UnitSet, months: string[]): Prom
     return { month, audits: a.get(month) ?? 0, received: c.received, rate: rateOf(c) };
   });
 }
+
+/** The names of the units of `ids` but one, by name (the other roots a caller may open). */
+export async function namesOfOtherUnits(db: Db, ids: number[], exceptId: number): Promise<Array<{ id: number; name: string }>> {
+  const rows = (await db('units').whereIn('id', ids).whereNot('id', exceptId).orderBy('name').select('id', 'name')) as Array<Record<string, unknown>>;
+  return rows.map((o) => ({ id: Number(o.id), name: String(o.name) }));
+}
+
+/** The provinces still active on `today`. */
+export async function activeProvinces(db: Db, today: string): Promise<Array<{ id: number; code: string; name: string }>> {
+  const rows = (await db('units')
+    .whereNull('parent_id')
+    .where((w) => w.whereNull('active_to').orWhere('active_to', '>', today))
+    .select('id', 'code', 'name')) as Array<Record<string, unknown>>;
+  return rows.map((p) => ({ id: Number(p.id), code: String(p.code), name: String(p.name) }));
+}

@@ -7,7 +7,9 @@ import { AppError } from '../../kernel/errors.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { findUnit } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
+import { issuedUnder, storedPdf } from './documents.repository.ts';
 import { asciiName } from './documents.text.ts';
+import { activeUnitsUnder } from './documents.units.repository.ts';
 
 export interface BatchLine {
   unitId: number;
@@ -56,31 +58,14 @@ export class DocumentBatch {
   async plan(actor: Actor, provinceId: number, type: string, year: number): Promise<BatchPlan> {
     const province = await findUnit(this.db, provinceId, scopeFor(actor.user, 'document.batch'));
     if (!province) throw new AppError('NOT_FOUND');
-    const units = (await this.db('units')
-      .where('path', 'like', `${province.path}%`)
-      .whereNull('active_to')
-      .orderBy('path')
-      .select('id', 'code', 'name', 'depth')) as Array<Record<string, unknown>>;
-    const docs = (await this.db('documents as d')
-      .join('units as u', 'u.id', 'd.unit_id')
-      .where('u.path', 'like', `${province.path}%`)
-      .where({ 'd.type': type, 'd.year': year, 'd.status': 'issued' })
-      .orderBy('d.id')
-      .select('d.id', 'd.unit_id', 'd.number_text', 'd.issue_date', 'd.pdf_size')) as Array<Record<string, unknown>>;
-    const byUnit = new Map(
-      docs.map((d) => [Number(d.unit_id), { id: Number(d.id), number: String(d.number_text), issueDate: String(d.issue_date), size: Number(d.pdf_size ?? 0) }]),
-    );
+    const units = await activeUnitsUnder(this.db, province.path);
+    const docs = await issuedUnder(this.db, province.path, type, year);
+    const byUnit = new Map(docs.map((d) => [d.unitId, { id: d.id, number: d.number, issueDate: d.issueDate, size: d.size }]));
     return {
       province,
       type,
       year,
-      lines: units.map((u) => ({
-        unitId: Number(u.id),
-        code: String(u.code),
-        name: String(u.name),
-        depth: Number(u.depth),
-        doc: byUnit.get(Number(u.id)) ?? null,
-      })),
+      lines: units.map((u) => ({ unitId: u.id, code: u.code, name: u.name, depth: u.depth, doc: byUnit.get(u.id) ?? null })),
     };
   }
 
@@ -117,9 +102,9 @@ export class DocumentBatch {
     zip.append(listOf(plan, typeTitle), { name: listName });
     if (!(await entered)) return stop();
     for (const l of withDoc) {
-      const row = (await this.db('documents').where('id', l.doc!.id).first('pdf')) as { pdf: Buffer | Uint8Array };
+      const pdf = await storedPdf(this.db, l.doc!.id);
       entered = next();
-      zip.append(Buffer.from(row.pdf), { name: entryName(l) });
+      zip.append(pdf, { name: entryName(l) });
       if (!(await entered)) return stop();
     }
     await Promise.race([zip.finalize(), failed]);

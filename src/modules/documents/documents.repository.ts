@@ -1,3 +1,4 @@
+import { insertId } from '../../db/helpers.ts';
 import type { Scope } from '../../auth/roles.ts';
 import type { DocumentFields } from '../../plugins/contract.ts';
 import { whereUnitInScope } from '../units/units.scope.ts';
@@ -162,4 +163,117 @@ export async function sourceOf(db: Db, kind: SourceKind, id: number | undefined,
   if (s.soft) q.whereNull('deleted_at');
   const row = (await q.first('id', `${s.date} as day`)) as Record<string, unknown> | undefined;
   return row ? { id: Number(row.id), year: Number(String(row.day).slice(0, 4)) } : undefined;
+}
+
+export interface NewDocument {
+  unitId: number;
+  type: string;
+  year: number;
+  seq: number;
+  number: string;
+  dataJson: string;
+  issueDate: string;
+  sourceId: number | null;
+  createdBy: number;
+  at: string;
+}
+
+/** A new draft; answers its id. */
+export function insertDraft(trx: Db, d: NewDocument): Promise<number> {
+  return insertId(
+    trx('documents').insert({
+      unit_id: d.unitId,
+      type: d.type,
+      year: d.year,
+      number_seq: d.seq,
+      number_text: d.number,
+      status: 'draft',
+      data_json: d.dataJson,
+      issue_date: d.issueDate,
+      source_id: d.sourceId,
+      created_by: d.createdBy,
+      created_at: d.at,
+      updated_at: d.at,
+    }),
+  );
+}
+
+/** Whether another document of the unit, year and type already has that number. */
+export async function numberUsedByAnother(db: Db, d: Pick<DocumentRecord, 'id' | 'unitId' | 'year' | 'type'>, seq: number): Promise<boolean> {
+  return !!(await db('documents').where({ unit_id: d.unitId, year: d.year, type: d.type, number_seq: seq }).whereNot('id', d.id).first('id'));
+}
+
+/** Saves a document not yet issued back to draft with its new number and fields; false when it was issued meanwhile. */
+export async function saveAsDraft(trx: Db, id: number, d: { seq: number; number: string; issueDate: string; dataJson: string; at: string }): Promise<boolean> {
+  const changed = await trx('documents').where('id', id).whereNot('status', 'issued').update({
+    number_seq: d.seq,
+    number_text: d.number,
+    issue_date: d.issueDate,
+    status: 'draft',
+    approved_by: null,
+    approved_at: null,
+    data_json: d.dataJson,
+    updated_at: d.at,
+  });
+  return changed > 0;
+}
+
+/** Approves a draft; false when it is no longer a draft. */
+export async function approveDraft(trx: Db, id: number, userId: number, at: string): Promise<boolean> {
+  return (await trx('documents').where({ id, status: 'draft' }).update({ status: 'approved', approved_by: userId, approved_at: at, updated_at: at })) > 0;
+}
+
+/** Takes an approved document's row for the issue; false when it is no longer approved. */
+export async function holdApproved(trx: Db, id: number, at: string): Promise<boolean> {
+  return (await trx('documents').where({ id, status: 'approved' }).update({ updated_at: at })) > 0;
+}
+
+/** Stores the issue: issuer, time, date, the bytes and their SHA-256, and the facts printed. */
+export async function storeIssued(
+  trx: Db,
+  id: number,
+  d: { userId: number; at: string; issueDate: string; sha256: string; pdf: Buffer; dataJson: string },
+): Promise<void> {
+  await trx('documents').where('id', id).update({
+    status: 'issued',
+    issued_by: d.userId,
+    issued_at: d.at,
+    issue_date: d.issueDate,
+    sha256: d.sha256,
+    pdf: d.pdf,
+    pdf_size: d.pdf.length,
+    data_json: d.dataJson,
+    updated_at: d.at,
+  });
+}
+
+/** The stored bytes of a document. */
+export async function storedPdf(db: Db, id: number): Promise<Buffer> {
+  const row = (await db('documents').where('id', id).first('pdf')) as { pdf: Buffer | Uint8Array };
+  return Buffer.from(row.pdf);
+}
+
+export interface IssuedLine {
+  id: number;
+  unitId: number;
+  number: string;
+  issueDate: string;
+  size: number;
+}
+
+/** The issued documents of a type and year in a subtree, oldest first. */
+export async function issuedUnder(db: Db, path: string, type: string, year: number): Promise<IssuedLine[]> {
+  const rows = (await db('documents as d')
+    .join('units as u', 'u.id', 'd.unit_id')
+    .where('u.path', 'like', `${path}%`)
+    .where({ 'd.type': type, 'd.year': year, 'd.status': 'issued' })
+    .orderBy('d.id')
+    .select('d.id', 'd.unit_id', 'd.number_text', 'd.issue_date', 'd.pdf_size')) as Array<Record<string, unknown>>;
+  return rows.map((d) => ({
+    id: Number(d.id),
+    unitId: Number(d.unit_id),
+    number: String(d.number_text),
+    issueDate: String(d.issue_date),
+    size: Number(d.pdf_size ?? 0),
+  }));
 }

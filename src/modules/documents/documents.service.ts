@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { inScope, scopeFor, type Capability, type Scope } from '../../auth/roles.ts';
-import { insertId, isUniqueViolation } from '../../db/helpers.ts';
-import { AppError, type FieldErrors } from '../../kernel/errors.ts';
+import { isUniqueViolation } from '../../db/helpers.ts';
+import { AppError } from '../../kernel/errors.ts';
 import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -15,16 +15,25 @@ import { handedOn } from './documents.handoff.ts';
 import { findUnit } from '../units/units.repository.ts';
 import { DocumentBatch } from './documents.batch.ts';
 import {
+  approveDraft,
+  holdApproved,
+  insertDraft,
   listDocuments,
   loadDocument,
   nextSeq,
+  numberUsedByAnother,
+  saveAsDraft,
   sourceOf,
   sourcesOf,
+  storedPdf,
+  storeIssued,
   type DocumentRecord,
   type DocumentSource,
   type ListFilter,
 } from './documents.repository.ts';
 import { allDefinitions } from './documents.registry.ts';
+import { activeRootsOfScope, activeUnitsInScope, declareUnit, nameAndKind, type UnitChoice } from './documents.units.repository.ts';
+import { editedFields, glyphList } from './documents.fields.ts';
 import { fieldsInput, prepareInput } from './documents.schemas.ts';
 import { asciiName, bodyAbbreviation, formAbbreviation, formTitle, issuingBody, numberText, parentBody, placeDate } from './documents.text.ts';
 import { missingGlyphs, renderDocument, textsOf } from './nd30.layout.ts';
@@ -90,41 +99,20 @@ export class DocumentsService {
   }
 
   /** The units the actor may prepare documents for, in tree order (the page's choice of unit). */
-  async writableUnits(actor: Actor): Promise<Array<{ id: number; code: string; name: string; depth: number }>> {
-    const scope = scopeFor(actor.user, 'document.write');
-    if (!scope.all && !scope.paths.length) return [];
-    const q = this.db('units').whereNull('active_to').orderBy('path').limit(1000);
-    if (!scope.all)
-      q.where((w) => {
-        for (const p of scope.paths) w.orWhere('path', 'like', `${p}%`);
-      });
-    return ((await q.select('id', 'code', 'name', 'depth')) as Array<Record<string, unknown>>).map((u) => ({
-      id: Number(u.id),
-      code: String(u.code),
-      name: String(u.name),
-      depth: Number(u.depth),
-    }));
+  writableUnits(actor: Actor): Promise<UnitChoice[]> {
+    return activeUnitsInScope(this.db, scopeFor(actor.user, 'document.write'));
   }
 
   /** The units whose subtree the actor may print in one ZIP: every province for an administrator. */
-  async batchRoots(actor: Actor): Promise<Array<{ id: number; code: string; name: string }>> {
-    const scope = scopeFor(actor.user, 'document.batch');
-    const q = this.db('units').whereNull('active_to').orderBy('name');
-    if (scope.all) q.whereNull('parent_id');
-    else if (scope.paths.length) q.whereIn('path', scope.paths);
-    else return [];
-    return ((await q.select('id', 'code', 'name')) as Array<Record<string, unknown>>).map((u) => ({
-      id: Number(u.id),
-      code: String(u.code),
-      name: String(u.name),
-    }));
+  batchRoots(actor: Actor): Promise<Array<Omit<UnitChoice, 'depth'>>> {
+    return activeRootsOfScope(this.db, scopeFor(actor.user, 'document.batch'));
   }
 
   /** The unit as the layout needs it; undefined outside the scope. */
   async unitOf(db: Db, unitId: number, scope: Scope): Promise<DocumentUnit | undefined> {
     const u = await findUnit(db, unitId, scope);
     if (!u) return undefined;
-    const parent = u.parentId ? ((await db('units').where('id', u.parentId).first('name', 'kind')) as Record<string, unknown> | undefined) : undefined;
+    const parent = u.parentId ? await nameAndKind(db, u.parentId) : undefined;
     return {
       id: u.id,
       code: u.code,
@@ -132,8 +120,8 @@ export class DocumentsService {
       kind: u.kind,
       path: u.path,
       placeName: u.placeName,
-      parentName: (parent?.name as string | undefined) ?? null,
-      parentKind: (parent?.kind as string | undefined) ?? null,
+      parentName: parent?.name ?? null,
+      parentKind: parent?.kind ?? null,
     };
   }
 
@@ -207,22 +195,18 @@ export class DocumentsService {
       try {
         const id = await this.db.transaction(async (trx) => {
           const seq = await nextSeq(trx, unit.id, year, def.id);
-          const newId = await insertId(
-            trx('documents').insert({
-              unit_id: unit.id,
-              type: def.id,
-              year,
-              number_seq: seq,
-              number_text: numberText(seq, suffix),
-              status: 'draft',
-              data_json: JSON.stringify({ fields, numberSuffix: suffix }),
-              issue_date: vnDate(now),
-              source_id: sourceId,
-              created_by: actor.user.id,
-              created_at: at,
-              updated_at: at,
-            }),
-          );
+          const newId = await insertDraft(trx, {
+            unitId: unit.id,
+            type: def.id,
+            year,
+            seq,
+            number: numberText(seq, suffix),
+            dataJson: JSON.stringify({ fields, numberSuffix: suffix }),
+            issueDate: vnDate(now),
+            sourceId,
+            createdBy: actor.user.id,
+            at,
+          });
           await writeAudit(trx, {
             at,
             userId: actor.user.id,
@@ -266,68 +250,21 @@ export class DocumentsService {
         }
       : given;
     const data = validate(fieldsInput, body);
-    const fieldErrors: FieldErrors = {};
-    // Free-text parts: `parts` (API) or `part_<id>` (pages).
-    const givenParts = (typeof body.parts === 'object' && body.parts !== null ? body.parts : {}) as Record<string, unknown>;
-    const parts: Record<string, string> = {};
-    for (const p of def.textParts ?? []) {
-      const raw = givenParts[p.id] ?? body[`part_${p.id}`];
-      const text = typeof raw === 'string' ? raw.normalize('NFC').trim() : '';
-      if (text.length > 8000) fieldErrors[`part_${p.id}`] = { key: 'v.too_long', params: { n: 8000 } };
-      if (p.options && text && !p.options.some((o) => o.value === text)) fieldErrors[`part_${p.id}`] = { key: 'v.choose' };
-      parts[p.id] = text;
-    }
-    const fields: DocumentFields = {
-      subject: data.subject,
-      authority: data.authority ?? '',
-      legalBases: data.legalBases,
-      articles: data.articles,
-      signerOnBehalf: data.signerOnBehalf ?? '',
-      signerTitle: data.signerTitle,
-      signerName: data.signerName ?? '',
-      recipients: data.recipients,
-      parts,
-    };
-    const asText: Record<string, string[]> = {
-      subject: [fields.subject],
-      authority: [fields.authority],
-      legalBases: fields.legalBases,
-      articles: fields.articles,
-      signerOnBehalf: [fields.signerOnBehalf],
-      signerTitle: [fields.signerTitle],
-      signerName: [fields.signerName],
-      recipients: fields.recipients,
-      numberSuffix: [data.numberSuffix],
-      ...Object.fromEntries(Object.entries(parts).map(([k, v]) => [`part_${k}`, [v]])),
-    };
-    for (const [name, texts] of Object.entries(asText)) {
-      const missing = missingGlyphs(texts);
-      if (missing.length) fieldErrors[name] = { key: 'v.doc_glyphs', params: { chars: glyphList(missing) } };
-    }
+    const { fields, fieldErrors } = editedFields(def, body, data);
     if (Object.keys(fieldErrors).length) throw new AppError('VALIDATION_FAILED', {}, fieldErrors);
     const at = iso(this.clock.now());
     const text = numberText(data.numberSeq, data.numberSuffix);
     try {
       await this.db.transaction(async (trx) => {
-        const taken = await trx('documents')
-          .where({ unit_id: d.unitId, year: d.year, type: d.type, number_seq: data.numberSeq })
-          .whereNot('id', d.id)
-          .first('id');
-        if (taken) throw numberTaken();
-        const changed = await trx('documents')
-          .where('id', d.id)
-          .whereNot('status', 'issued')
-          .update({
-            number_seq: data.numberSeq,
-            number_text: text,
-            issue_date: data.issueDate,
-            status: 'draft',
-            approved_by: null,
-            approved_at: null,
-            data_json: JSON.stringify({ fields, numberSuffix: data.numberSuffix }),
-            updated_at: at,
-          });
-        if (!changed) throw new AppError('DOCUMENT_WRONG_STATE');
+        if (await numberUsedByAnother(trx, d, data.numberSeq)) throw numberTaken();
+        const saved = await saveAsDraft(trx, d.id, {
+          seq: data.numberSeq,
+          number: text,
+          issueDate: data.issueDate,
+          dataJson: JSON.stringify({ fields, numberSuffix: data.numberSuffix }),
+          at,
+        });
+        if (!saved) throw new AppError('DOCUMENT_WRONG_STATE');
         await writeAudit(trx, {
           at,
           userId: actor.user.id,
@@ -354,10 +291,7 @@ export class DocumentsService {
     const d = await this.withCap(actor, id, 'document.approve');
     const at = iso(this.clock.now());
     await this.db.transaction(async (trx) => {
-      const changed = await trx('documents')
-        .where({ id: d.id, status: 'draft' })
-        .update({ status: 'approved', approved_by: actor.user.id, approved_at: at, updated_at: at });
-      if (!changed) throw new AppError('DOCUMENT_WRONG_STATE');
+      if (!(await approveDraft(trx, d.id, actor.user.id, at))) throw new AppError('DOCUMENT_WRONG_STATE');
       await writeAudit(trx, {
         at,
         userId: actor.user.id,
@@ -414,25 +348,19 @@ export class DocumentsService {
     const at = iso(now);
     await this.db.transaction(async (trx) => {
       // Takes the row first: two issues at once, or an edit meanwhile, cannot both pass.
-      const held = await trx('documents').where({ id: d.id, status: 'approved' }).update({ updated_at: at });
-      if (!held) throw new AppError('DOCUMENT_WRONG_STATE');
+      if (!(await holdApproved(trx, d.id, at))) throw new AppError('DOCUMENT_WRONG_STATE');
       const current = (await loadDocument(trx, d.id))!;
       const { pdf, facts } = await this.render(trx, current, now);
       const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
       const issueDate = current.issueDate ?? vnDate(now);
-      await trx('documents')
-        .where('id', d.id)
-        .update({
-          status: 'issued',
-          issued_by: actor.user.id,
-          issued_at: at,
-          issue_date: issueDate,
-          sha256,
-          pdf,
-          pdf_size: pdf.length,
-          data_json: JSON.stringify({ fields: current.fields, numberSuffix: current.numberSuffix, facts }),
-          updated_at: at,
-        });
+      await storeIssued(trx, d.id, {
+        userId: actor.user.id,
+        at,
+        issueDate,
+        sha256,
+        pdf,
+        dataJson: JSON.stringify({ fields: current.fields, numberSuffix: current.numberSuffix, facts }),
+      });
       await writeAudit(trx, {
         at,
         userId: actor.user.id,
@@ -444,19 +372,7 @@ export class DocumentsService {
         requestId: actor.requestId,
       });
       if (d.type === 'declaration' || d.type === 'redeclaration') {
-        const before = (await trx('units').where('id', d.unitId).first('iso_state', 'iso_declaration_number', 'iso_declared_on')) as Record<string, unknown>;
-        await trx('units')
-          .where('id', d.unitId)
-          .update({
-            iso_state: 'declared',
-            iso_standard: '2015',
-            iso_state_changed_at: at,
-            iso_state_reason: `Quyết định số ${current.numberText}`,
-            iso_declared_on: issueDate,
-            iso_declaration_number: current.numberText,
-            iso_declared_document_id: d.id,
-            updated_at: at,
-          });
+        const before = await declareUnit(trx, d.unitId, { number: current.numberText, issueDate, documentId: d.id, at });
         await writeAudit(trx, {
           at,
           userId: actor.user.id,
@@ -464,7 +380,7 @@ export class DocumentsService {
           entity: 'unit',
           entityId: d.unitId,
           unitId: d.unitId,
-          before: { isoState: before.iso_state, declarationNumber: before.iso_declaration_number, declaredOn: before.iso_declared_on },
+          before,
           after: { isoState: 'declared', declarationNumber: current.numberText, declaredOn: issueDate, documentId: d.id },
           requestId: actor.requestId,
         });
@@ -477,19 +393,10 @@ export class DocumentsService {
   async download(actor: Actor, id: number): Promise<{ pdf: Buffer; fileName: string; doc: DocumentRecord }> {
     const d = await this.get(actor, id);
     if (d.status !== 'issued') throw new AppError('DOCUMENT_NOT_ISSUED');
-    const row = (await this.db('documents').where('id', id).first('pdf')) as { pdf: Buffer | Uint8Array };
-    return { pdf: Buffer.from(row.pdf), fileName: this.fileName(d), doc: d };
+    return { pdf: await storedPdf(this.db, id), fileName: this.fileName(d), doc: d };
   }
 }
 
 function numberTaken(): AppError {
   return new AppError('DOCUMENT_NUMBER_TAKEN', {}, { numberSeq: { key: 'v.doc_number_taken' } });
-}
-
-/** `😀 (U+1F600)`: the character and its code, so that an invisible one can be found too. */
-function glyphList(chars: string[]): string {
-  return chars
-    .slice(0, 10)
-    .map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`)
-    .join(', ');
 }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
-import { defaultFileMaxBytes, InspectionsService } from './inspections.service.ts';
+import { defaultFileMaxBytes } from './inspections.files.ts';
+import { InspectionsService } from './inspections.service.ts';
 import { OfficialsService } from './officials.service.ts';
 import { RecordService } from './record.service.ts';
 import { StatsService } from './stats.service.ts';

@@ -1,14 +1,9 @@
-import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { z } from 'zod';
 import { inScope, isAdmin, scopeFor } from '../../auth/roles.ts';
 import { isUniqueViolation } from '../../db/helpers.ts';
 import type { Page } from '../../kernel/pagination.ts';
 import { AppError, type FieldErrors } from '../../kernel/errors.ts';
-import { sizeText } from '../../http/uploads.ts';
-import { cleanFileName } from '../../kernel/files/file-name.ts';
-import { sniffFile } from '../../kernel/files/sniff.ts';
-import { optionalId, optionalText, requiredText, validate } from '../../kernel/validation.ts';
+import { validate } from '../../kernel/validation.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso, vnDate } from '../../lib/time.ts';
@@ -16,52 +11,19 @@ import type { FormDefinition } from '../../plugins/contract.ts';
 import type { PluginRegistry } from '../../plugins/registry.ts';
 import { writeAudit } from '../../kernel/audit.ts';
 import { noteMax } from '../checks/checks.logic.ts';
-import { accessTo, covers, inspectionStatuses, readableInspection, type Inspection, type InspectionAccess } from './inspections.access.ts';
+import { accessTo, covers, readableInspection, type Inspection, type InspectionAccess } from './inspections.access.ts';
+import { acceptInspectionFile, defaultFileMaxBytes } from './inspections.files.ts';
 import * as repo from './inspections.repository.ts';
 import { loadInspection, teamPaths, teamsOf } from './inspections.repository.ts';
 import * as onSite from './onsite.repository.ts';
 import type { Attendance, InspectionAnswer, InspectionFile } from './onsite.repository.ts';
 import { checkAnswer, personalItem, presences, unitItem, vnLocalToIso } from './inspections.logic.ts';
+import { answerInput, arrivalInput, listQuery, personInput, presenceInput, startInput, type InspectionListQuery } from './inspections.schemas.ts';
 import { activeOfficials } from './officials.repository.ts';
 import type { Db } from '../../kernel/db.ts';
 
 export type { Attendance, InspectionAnswer, InspectionFile } from './onsite.repository.ts';
-
-/** The photo and evidence limit when none is configured (`INSPECTION_UPLOAD_MAX_KB`). */
-export const defaultFileMaxBytes = 8 * 1024 * 1024;
-/** What a phone takes and an office scans: each recognised by its extension and its first bytes. */
-const inspectionFileExtensions = ['jpg', 'jpeg', 'png', 'webp', 'pdf'] as const;
-
-const startInput = z.object({
-  teamId: optionalId,
-  unitCode: optionalText(60),
-  unitId: optionalId,
-  form: optionalText(120),
-  planItemId: optionalId,
-});
-
-const listQuery = z.object({
-  status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(inspectionStatuses, { error: 'v.choose' }).optional()),
-  page: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(100_000, { error: 'v.invalid' }).default(1),
-  ),
-  pageSize: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.coerce.number({ error: 'v.invalid' }).int({ error: 'v.invalid' }).min(1, { error: 'v.invalid' }).max(200, { error: 'v.invalid' }).default(50),
-  ),
-});
-export type InspectionListQuery = z.infer<typeof listQuery>;
-
-const personInput = z.object({ fullName: requiredText(200), position: optionalText(200), badgeNo: optionalText(60) });
-const presenceInput = z.object({
-  presence: z.enum(presences, { error: 'v.choose' }),
-  reason: optionalText(2000),
-});
-const answerInput = z.object({
-  value: z.union([z.string(), z.number(), z.null()]).optional(),
-  note: z.union([z.string(), z.null()]).optional(),
-});
+export type { InspectionListQuery } from './inspections.schemas.ts';
 
 /**
  * The inspection on site: started from a plan item or unannounced by a team member, then
@@ -222,7 +184,7 @@ export class InspectionsService {
 
   /** Arrival time of the team, as typed (Viet Nam time) or an ISO instant; never in the future. */
   async setArrival(actor: Actor, id: number, input: unknown): Promise<string> {
-    const raw = validate(z.object({ arrivedAt: requiredText(40) }), input).arrivedAt;
+    const raw = validate(arrivalInput, input).arrivedAt;
     const at = vnLocalToIso(raw);
     if (!at) throw new AppError('VALIDATION_FAILED', {}, { arrivedAt: { key: 'v.insp_datetime' } });
     const now = this.clock.now();
@@ -410,23 +372,14 @@ export class InspectionsService {
     problem: string | undefined,
     itemId?: string,
   ): Promise<InspectionFile> {
-    const tooLarge = () => new AppError('INSPECTION_FILE_TOO_LARGE', { size: sizeText(this.fileMaxBytes) });
-    if (problem === 'too_large') throw tooLarge();
-    if (!file || problem) throw new AppError('UPLOAD_MISSING');
-    if (file.buffer.length > this.fileMaxBytes) throw tooLarge();
-    // The name is cleaned first, so that a direction mark after ".png" cannot hide the extension.
-    const name = cleanFileName(file.name, 255);
-    const sniffed = sniffFile(name, file.buffer, inspectionFileExtensions);
-    if ('refused' in sniffed) throw new AppError('INSPECTION_FILE_TYPE');
-    const mime = sniffed.type.mime;
-    const sha256 = crypto.createHash('sha256').update(file.buffer).digest('hex');
+    const { name, mime, sha256, buffer } = acceptInspectionFile(file, problem, this.fileMaxBytes);
     const now = iso(this.clock.now());
     const newId = await onSite.insertFile(
       db,
-      { inspectionId, itemId: itemId ?? null, fileName: name, mime, sha256, content: file.buffer, uploadedBy: actor.user.id },
+      { inspectionId, itemId: itemId ?? null, fileName: name, mime, sha256, content: buffer, uploadedBy: actor.user.id },
       now,
     );
-    return { id: newId, itemId: itemId ?? null, fileName: name, mime, size: file.buffer.length, sha256, createdAt: now };
+    return { id: newId, itemId: itemId ?? null, fileName: name, mime, size: buffer.length, sha256, createdAt: now };
   }
 
   /** A file of an inspection the actor may read. */

@@ -65,7 +65,7 @@ export interface DueReviews {
 
 /**
  * Issued procedures (not templates) of active units last reviewed on or before `cutoff` (the
- * catalog's "due for review" rule, procedures.list.ts), grouped by unit, for every unit at once.
+ * catalog's "due for review" rule, procedures.list.repository.ts), grouped by unit, for every unit at once.
  * The catalog's own list is scoped to one user and paged by 200, which a nation-wide sweep
  * cannot use; and at national scale (400,000 procedures) a reminder per procedure would bury
  * the officers, so a reminder names a unit's count and its longest-waiting procedures.

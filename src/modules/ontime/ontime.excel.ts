@@ -12,7 +12,7 @@ import {
   type Workbook,
 } from '../catalog/excel.read.ts';
 import type { SheetDef } from '../catalog/excel.sheets.ts';
-import { whereUnitInScope } from '../units/units.scope.ts';
+import { unitIdsByCode } from '../units/units.repository.ts';
 import { figureInput, type FigureInput } from './ontime.schemas.ts';
 import type { OnTimeFigure } from './ontime.types.ts';
 
@@ -78,11 +78,7 @@ export async function readFigureRows(db: Knex | Knex.Transaction, wb: Workbook, 
   const sheet = readSheet(wb, figureSheet, ['unitCode']);
   if (sheet.rows.length === 0) throw new ImportReportError([{ sheet: figureSheet.name, row: 2, column: sheet.columnName('unitCode'), key: 'v.required' }]);
   const codes = [...new Set(sheet.rows.map((r) => r.cells.unitCode ?? '').filter(Boolean))];
-  const q = db('units')
-    .whereIn('code', codes.length ? codes : [''])
-    .select('id', 'code');
-  whereUnitInScope(q, 'path', scope);
-  const units = new Map(((await q) as Array<{ id: number; code: string }>).map((u) => [String(u.code), Number(u.id)]));
+  const units = await unitIdsByCode(db, codes, scope);
 
   const problems: ImportProblem[] = [];
   const at = (s: ReadSheet, row: number, key: string, msg: string, params?: Record<string, string | number>) =>

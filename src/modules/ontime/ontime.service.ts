@@ -7,7 +7,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { iso } from '../../lib/time.ts';
 import { writeAudit } from '../../kernel/audit.ts';
-import { findUnit, findUnitByCode } from '../units/units.repository.ts';
+import { findUnit, findUnitByCode, lockUnitRow } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
 import type { UploadedFile } from '../catalog/excel.read.ts';
 import { openFigureBook, readFigureRows } from './ontime.excel.ts';
@@ -155,6 +155,6 @@ export class OnTimeService {
    * second waits and then sees the first; SQLite runs one write transaction at a time anyway.
    */
   private async lockUnit(trx: Knex.Transaction, unitId: number): Promise<void> {
-    if (isPostgres(this.db)) await trx('units').where('id', unitId).forUpdate().first('id');
+    if (isPostgres(this.db)) await lockUnitRow(trx, unitId);
   }
 }

@@ -1,11 +1,19 @@
 import type { Knex } from 'knex';
-import { toCount } from '../../db/helpers.ts';
 import type { LocalizedText } from '../../plugins/contract.ts';
 import { onTimeSummary } from '../ontime/ontime.repository.ts';
 import { tallies } from '../public/public.repository.ts';
 import { indexOf } from '../public/survey.logic.ts';
 import type { OnTimeCounts } from '../ontime/ontime.types.ts';
 import { actionStatuses, severities, type ActionStatus } from '../actions/actions.logic.ts';
+import {
+  actionCountsByStatus,
+  findingCountsUpTo,
+  objectivesOfYear,
+  overdueActionsOn,
+  revisionsIssuedBetween,
+  revisionsWithdrawnBetween,
+  submittedChecksBetween,
+} from './inputs.repository.ts';
 
 /**
  * The inputs of a management review (ISO 9001 clause 9.3.2), compiled from the unit's data on the
@@ -55,91 +63,36 @@ export async function compileInputs(
   compiledAt: string,
 ): Promise<ReviewInputs> {
   const from = yearBefore(reviewDate);
-  const checkRows = (await db('checks as c')
-    .leftJoin(db('check_findings').whereNull('deleted_at').groupBy('check_id').select('check_id', db.raw('count(*) as n')).as('fc'), 'fc.check_id', 'c.id')
-    .where('c.unit_id', unitId)
-    .where('c.status', 'submitted')
-    .whereBetween('c.check_date', [from, reviewDate])
-    .orderBy([
-      { column: 'c.check_date', order: 'desc' },
-      { column: 'c.id', order: 'desc' },
-    ])
-    .select('c.id', 'c.check_date', 'c.form_id', 'c.form_json', 'c.score', 'fc.n')) as Array<Record<string, unknown>>;
-  const checks = checkRows.map((r) => ({
-    id: Number(r.id),
-    date: String(r.check_date),
-    formId: String(r.form_id),
-    title: (JSON.parse(String(r.form_json)) as { title: LocalizedText }).title,
-    internalAudit: r.form_id === internalAuditFormId,
-    score: r.score == null ? null : Number(r.score),
-    findings: toCount(r.n),
+  const checks = (await submittedChecksBetween(db, unitId, from, reviewDate)).map((r) => ({
+    id: r.id,
+    date: r.date,
+    formId: r.formId,
+    title: (JSON.parse(r.formJson) as { title: LocalizedText }).title,
+    internalAudit: r.formId === internalAuditFormId,
+    score: r.score,
+    findings: r.findings,
   }));
 
-  const findingRows = (await db('check_findings as f')
-    .join('checks as c', 'c.id', 'f.check_id')
-    .where('c.unit_id', unitId)
-    .whereNull('f.deleted_at')
-    .where('c.check_date', '<=', reviewDate)
-    .groupBy('f.severity', 'f.status')
-    .select('f.severity', 'f.status', db.raw('count(*) as n'))) as Array<Record<string, unknown>>;
   const findings = Object.fromEntries(severities.map((s) => [s, { open: 0, closed: 0 }])) as ReviewInputs['findings'];
-  for (const r of findingRows) {
-    const bucket = findings[String(r.severity)];
-    if (bucket) bucket[r.status === 'closed' ? 'closed' : 'open'] += toCount(r.n);
+  for (const r of await findingCountsUpTo(db, unitId, reviewDate)) {
+    const bucket = findings[r.severity];
+    if (bucket) bucket[r.status === 'closed' ? 'closed' : 'open'] += r.n;
   }
 
-  const actionRows = (await db('corrective_actions')
-    .where('unit_id', unitId)
-    .whereNull('deleted_at')
-    .groupBy('status')
-    .select('status', db.raw('count(*) as n'))) as Array<Record<string, unknown>>;
   const byStatus = Object.fromEntries(actionStatuses.map((s) => [s, 0])) as Record<ActionStatus, number>;
-  for (const r of actionRows) if (String(r.status) in byStatus) byStatus[r.status as ActionStatus] = toCount(r.n);
-  const [late] = (await db('corrective_actions')
-    .where('unit_id', unitId)
-    .whereNull('deleted_at')
-    .where('due_date', '<', reviewDate)
-    .whereNotIn('status', ['done', 'verified'])
-    .count({ n: '*' })) as Array<{ n: unknown }>;
+  for (const r of await actionCountsByStatus(db, unitId)) if (r.status in byStatus) byStatus[r.status as ActionStatus] = r.n;
+  const overdue = await overdueActionsOn(db, unitId, reviewDate);
 
   const year = Number(reviewDate.slice(0, 4));
-  const objectiveRows = (await db('quality_objectives')
-    .where({ unit_id: unitId, year })
-    .orderBy('id')
-    .select('objective', 'target', 'actual', 'achieved')) as Array<Record<string, unknown>>;
+  const objectives = await objectivesOfYear(db, unitId, year);
 
   const since = lastReviewDate ?? from;
-  const issued = (await db('procedure_revisions as r')
-    .join('procedures as p', 'p.id', 'r.procedure_id')
-    .where('p.unit_id', unitId)
-    .whereIn('r.status', ['issued', 'superseded'])
-    .where('r.issue_date', '>', since)
-    .where('r.issue_date', '<=', reviewDate)
-    .select('r.code', 'r.title', 'r.issue_date as day', 'r.revision_no')) as Array<Record<string, unknown>>;
-  // withdrawn_at is a timestamp; compare by its day.
-  const withdrawn = (await db('procedure_revisions as r')
-    .join('procedures as p', 'p.id', 'r.procedure_id')
-    .where('p.unit_id', unitId)
-    .where('r.status', 'withdrawn')
-    .where('r.withdrawn_at', '>', `${since}T23:59:59.999Z`)
-    .where('r.withdrawn_at', '<=', `${reviewDate}T23:59:59.999Z`)
-    .select('r.code', 'r.title', 'r.withdrawn_at as day', 'r.revision_no')) as Array<Record<string, unknown>>;
   const changes = [
-    ...issued.map((r) => ({
-      code: String(r.code),
-      title: String(r.title),
-      change: 'issued' as const,
-      day: String(r.day).slice(0, 10),
-      revisionNo: Number(r.revision_no),
-    })),
-    ...withdrawn.map((r) => ({
-      code: String(r.code),
-      title: String(r.title),
-      change: 'withdrawn' as const,
-      day: String(r.day).slice(0, 10),
-      revisionNo: Number(r.revision_no),
-    })),
-  ].sort((a, b) => a.day.localeCompare(b.day) || a.code.localeCompare(b.code));
+    ...(await revisionsIssuedBetween(db, unitId, since, reviewDate)).map((r) => ({ ...r, change: 'issued' as const })),
+    ...(await revisionsWithdrawnBetween(db, unitId, since, reviewDate)).map((r) => ({ ...r, change: 'withdrawn' as const })),
+  ]
+    .map((r) => ({ code: r.code, title: r.title, change: r.change, day: r.day, revisionNo: r.revisionNo }))
+    .sort((a, b) => a.day.localeCompare(b.day) || a.code.localeCompare(b.code));
 
   const onTime = await onTimeSummary(db, unitId, from, reviewDate);
   const survey = (await tallies(db, from, reviewDate, (q) => q.where('unit_id', unitId))).get(unitId);
@@ -149,15 +102,10 @@ export async function compileInputs(
     period: { from, to: reviewDate },
     checks,
     findings,
-    actions: { byStatus, overdue: toCount(late?.n), total: Object.values(byStatus).reduce((a, b) => a + b, 0) },
+    actions: { byStatus, overdue, total: Object.values(byStatus).reduce((a, b) => a + b, 0) },
     objectives: {
       year,
-      items: objectiveRows.map((o) => ({
-        objective: String(o.objective),
-        target: String(o.target),
-        actual: o.actual == null ? null : String(o.actual),
-        achieved: o.achieved == null ? null : Boolean(o.achieved),
-      })),
+      items: objectives,
     },
     scope: { since, changes },
     onTime: onTime.periods ? onTime : null,

@@ -285,3 +285,25 @@ export async function moveSubtree(trx: Db, unit: Unit, newParentId: number | nul
     `${likeEscape(unit.path)}%`,
   ]);
 }
+
+/** Whether the unit has a child still active after `day`. */
+export async function hasActiveChildren(db: Db, id: number, day: string): Promise<boolean> {
+  return !!(await db('units')
+    .where('parent_id', id)
+    .where((w) => w.whereNull('active_to').orWhere('active_to', '>', day))
+    .first('id'));
+}
+
+/** Locks the unit's row until the transaction ends (PostgreSQL; SQLite writes one at a time anyway). */
+export async function lockUnitRow(trx: Db, id: number): Promise<void> {
+  await trx('units').where('id', id).forUpdate().first('id');
+}
+
+/** The ids of the units of a scope with the given codes, by code. */
+export async function unitIdsByCode(db: Db, codes: string[], scope: Scope): Promise<Map<string, number>> {
+  const q = db('units')
+    .whereIn('code', codes.length ? codes : [''])
+    .select('id', 'code');
+  whereUnitInScope(q, 'path', scope);
+  return new Map(((await q) as Array<{ id: number; code: string }>).map((u) => [String(u.code), Number(u.id)]));
+}

@@ -241,11 +241,7 @@ export class UnitsService {
           if (!isActiveOn(s, data.date)) {
             throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_inactive', params: { code } } });
           }
-          const activeChildren = await trx('units')
-            .where('parent_id', s.id)
-            .where((w) => w.whereNull('active_to').orWhere('active_to', '>', data.date))
-            .first('id');
-          if (activeChildren) {
+          if (await repo.hasActiveChildren(trx, s.id, data.date)) {
             throw new AppError('UNIT_MERGE_INVALID', { code }, { sources: { key: 'v.merge_has_children', params: { code } } });
           }
           sources.push(s);

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { AppConfig } from '../../config/config.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { validate } from '../../kernel/validation.ts';
-import { hashPassword, randomToken, sha256, verifyPassword } from '../../auth/password.ts';
+import { hashPassword, verifyPassword } from '../../auth/password.ts';
 import { isAdmin, type SessionUser } from '../../auth/roles.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -11,7 +11,9 @@ import { writeAudit } from '../../kernel/audit.ts';
 import { TtlCache } from '../../lib/ttl-cache.ts';
 import { findUnit, findUnitByCode } from '../units/units.repository.ts';
 import * as repo from './users.repository.ts';
+import { SetupService } from './setup.service.ts';
 import { SignInService } from './sign-in.service.ts';
+import { TokensService } from './tokens.service.ts';
 import * as access from './access.repository.ts';
 import {
   changePasswordInput,
@@ -20,7 +22,6 @@ import {
   resetPasswordInput,
   roleInput,
   setupInput,
-  tokenInput,
   userListQuery,
   userUpdateInput,
 } from './users.schemas.ts';
@@ -44,6 +45,8 @@ export class UsersService {
   /** Set by the app: forgets cached session rows once sessions are deleted in the database. */
   onSessionsEnded: () => void = () => undefined;
   private readonly signIn: SignInService;
+  private readonly tokens: TokensService;
+  private readonly setup: SetupService;
 
   constructor(
     private readonly db: Knex,
@@ -51,6 +54,8 @@ export class UsersService {
     private readonly config: AppConfig,
   ) {
     this.sessionUsers = new TtlCache(config.authCacheMs);
+    this.tokens = new TokensService(db, clock);
+    this.setup = new SetupService(db, clock, config);
     this.signIn = new SignInService(
       db,
       clock,
@@ -349,70 +354,35 @@ export class UsersService {
     this.sessionUsers.delete(actor.user.id);
   }
 
-  // --- API tokens: shown once, stored as SHA-256, scoped exactly like their owner. ---
-
-  async listTokens(actor: Actor): Promise<access.TokenRow[]> {
-    return access.tokensOf(this.db, actor.user.id);
+  /** API tokens (tokens.service.ts); first-run setup below (setup.service.ts). */
+  listTokens(actor: Actor): Promise<access.TokenRow[]> {
+    return this.tokens.list(actor);
   }
 
-  async createToken(actor: Actor, input: unknown): Promise<{ id: number; token: string }> {
-    const { name } = validate(tokenInput, input);
-    const token = `isot_${randomToken(24)}`;
-    return this.db.transaction(async (trx) => {
-      const at = iso(this.clock.now());
-      const id = await access.insertToken(trx, { userId: actor.user.id, name, tokenHash: sha256(token), prefix: token.slice(0, 9) }, at);
-      await writeAudit(trx, {
-        at,
-        userId: actor.user.id,
-        action: 'create',
-        entity: 'api_token',
-        entityId: id,
-        unitId: null,
-        after: { name },
-        requestId: actor.requestId,
-      });
-      return { id, token };
-    });
+  createToken(actor: Actor, input: unknown): Promise<{ id: number; token: string }> {
+    return this.tokens.create(actor, input);
   }
 
-  async revokeToken(actor: Actor, id: number): Promise<void> {
-    await this.db.transaction(async (trx) => {
-      const at = iso(this.clock.now());
-      if (!(await access.revokeToken(trx, actor.user.id, id, at))) throw new AppError('NOT_FOUND');
-      await writeAudit(trx, { at, userId: actor.user.id, action: 'revoke', entity: 'api_token', entityId: id, unitId: null, requestId: actor.requestId });
-    });
+  revokeToken(actor: Actor, id: number): Promise<void> {
+    return this.tokens.revoke(actor, id);
   }
 
   async userForToken(token: string): Promise<SessionUser | undefined> {
-    const row = await access.activeToken(this.db, sha256(token));
-    if (!row) return undefined;
-    const now = this.clock.now();
-    // Written at most once a minute per token, so API reads stay reads.
-    if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) > 60_000) {
-      await access.markTokenUsed(this.db, row.id, iso(now));
-    }
-    return this.sessionUser(row.userId);
+    const userId = await this.tokens.ownerOf(token);
+    return userId === undefined ? undefined : this.sessionUser(userId);
   }
 
-  // --- First-run setup: a one-time link, no default password anywhere. ---
-
-  async needsSetup(): Promise<boolean> {
-    return (await repo.countUsers(this.db)) === 0;
+  needsSetup(): Promise<boolean> {
+    return this.setup.needed();
   }
 
   /** Issues a setup token when no user exists yet; returns it (to print) or undefined. */
-  async issueSetupToken(): Promise<string | undefined> {
-    if (!(await this.needsSetup())) return undefined;
-    const token = randomToken(24);
-    const now = this.clock.now();
-    await access.insertSetupToken(this.db, sha256(token), iso(now), iso(new Date(now.getTime() + this.config.setupTokenMs)));
-    return token;
+  issueSetupToken(): Promise<string | undefined> {
+    return this.setup.issue();
   }
 
-  async setupTokenValid(token: unknown): Promise<boolean> {
-    if (typeof token !== 'string' || token.length < 10 || token.length > 100) return false;
-    if (!(await this.needsSetup())) return false;
-    return access.setupTokenInForce(this.db, sha256(token), iso(this.clock.now()));
+  setupTokenValid(token: unknown): Promise<boolean> {
+    return this.setup.valid(token);
   }
 
   /** Creates the first administrator. The user count is checked again inside the transaction, so
@@ -422,7 +392,7 @@ export class UsersService {
     const data = validate(setupInput, input);
     return this.db.transaction(async (trx) => {
       // Consuming the token first serialises two people submitting at once (consumeSetupTokens).
-      if (!(await access.consumeSetupTokens(trx, sha256(token as string), iso(this.clock.now())))) throw new AppError('SETUP_CLOSED');
+      if (!(await this.setup.consume(trx, token as string))) throw new AppError('SETUP_CLOSED');
       if ((await repo.countUsers(trx)) > 0) throw new AppError('SETUP_CLOSED');
       return this.create(undefined, { username: data.username, fullName: data.fullName, email: data.email, password: data.password }, { admin: true, db: trx });
     });

@@ -1,5 +1,6 @@
 import type { DocumentBlock, DocumentContent, DocumentDefinition, DocumentFields, DocumentGatherContext, DocumentUnit } from '../../../plugins/contract.ts';
 import { DocumentRefusal } from '../../../plugins/contract.ts';
+import { lastDeclaration, lastMergerRow, proceduresInForceOf } from '../facts.repository.ts';
 import { bodyName, longDate, recipientsWithArchive, shortDate, signerDefaults } from '../documents.text.ts';
 
 /**
@@ -17,19 +18,13 @@ export interface ScopeRow {
 
 /** The unit's procedures in force (issued), templates apart, by code. */
 export async function proceduresInForce(ctx: DocumentGatherContext): Promise<ScopeRow[]> {
-  const rows = (await ctx
-    .db('procedures as p')
-    .leftJoin('tthc as t', 't.id', 'p.tthc_id')
-    .where({ 'p.unit_id': ctx.unit.id, 'p.status': 'issued', 'p.is_template': false })
-    .orderBy('p.code')
-    .select('p.code', 'p.title', 't.code as tthc_code', 't.no_national_code', 'p.revision_no', 'p.issue_date')) as Array<Record<string, unknown>>;
-  return rows.map((r) => ({
-    code: String(r.code),
-    title: String(r.title),
+  return (await proceduresInForceOf(ctx.db, ctx.unit.id)).map((r) => ({
+    code: r.code,
+    title: r.title,
     // A TTHC not yet in the national database has only a local code: the annex prints no code for it.
-    tthcCode: r.no_national_code === true || r.no_national_code === 1 ? null : ((r.tthc_code as string | null) ?? null),
-    revisionNo: r.revision_no === null || r.revision_no === undefined ? null : Number(r.revision_no),
-    issueDate: (r.issue_date as string | null) ?? null,
+    tthcCode: r.noNationalCode ? null : r.tthcCode,
+    revisionNo: r.revisionNo,
+    issueDate: r.issueDate,
   }));
 }
 
@@ -152,15 +147,10 @@ export interface RedeclarationFacts {
 
 /** The unit's last merger, when it has not been declared since (a declaration after it settles it). */
 async function mergerOf(ctx: DocumentGatherContext, declaredSince: string | null): Promise<MergerFacts | null> {
-  const m = (await ctx.db('unit_mergers').where('unit_id', ctx.unit.id).orderBy('id', 'desc').first()) as Record<string, unknown> | undefined;
-  if (!m || (declaredSince && declaredSince >= String(m.merged_on))) return null;
-  const names = (JSON.parse(String(m.predecessors_json)) as Array<{ name: string }>).map((p) => p.name);
-  return {
-    mergedOn: String(m.merged_on),
-    resolutionNumber: (m.resolution_number as string | null) ?? null,
-    resolutionDate: (m.resolution_date as string | null) ?? null,
-    predecessors: names,
-  };
+  const m = await lastMergerRow(ctx.db, ctx.unit.id);
+  if (!m || (declaredSince && declaredSince >= m.mergedOn)) return null;
+  const names = (JSON.parse(m.predecessorsJson) as Array<{ name: string }>).map((p) => p.name);
+  return { mergedOn: m.mergedOn, resolutionNumber: m.resolutionNumber, resolutionDate: m.resolutionDate, predecessors: names };
 }
 
 /** "Căn cứ Nghị quyết số ... ngày ...": the resolution that decided the merger, when entered. */
@@ -201,21 +191,13 @@ export const redeclaration: DocumentDefinition<RedeclarationFacts> = {
   async gather(ctx) {
     const procedures = await proceduresInForce(ctx);
     if (!procedures.length) throw noProcedures;
-    const last = (await ctx
-      .db('documents')
-      .where({ unit_id: ctx.unit.id, status: 'issued' })
-      .whereIn('type', ['declaration', 'redeclaration'])
-      .orderBy([
-        { column: 'issued_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .first('number_text', 'issue_date', 'data_json')) as Record<string, unknown> | undefined;
-    const before = last ? ((JSON.parse(String(last.data_json)) as { facts?: { procedures?: ScopeRow[] } }).facts?.procedures ?? []) : [];
+    const last = await lastDeclaration(ctx.db, ctx.unit.id);
+    const before = last ? ((JSON.parse(last.dataJson) as { facts?: { procedures?: ScopeRow[] } }).facts?.procedures ?? []) : [];
     const codes = (rows: ScopeRow[]) => new Set(rows.map((r) => r.code));
     return {
       procedures,
-      merger: await mergerOf(ctx, last ? String(last.issue_date) : null),
-      previous: last ? { number: String(last.number_text), issueDate: String(last.issue_date) } : null,
+      merger: await mergerOf(ctx, last ? last.issueDate : null),
+      previous: last ? { number: last.number, issueDate: last.issueDate } : null,
       added: procedures.filter((p) => !codes(before).has(p.code)),
       removed: before.filter((p) => !codes(procedures).has(p.code)),
     };

@@ -1,6 +1,7 @@
 import type { DocumentBlock, DocumentDefinition, DocumentGatherContext, FormDefinition } from '../../../plugins/contract.ts';
 import { DocumentRefusal } from '../../../plugins/contract.ts';
 import { bodyName, recipientsWithArchive, shortDate } from '../documents.text.ts';
+import { conclusionOf, correctionsOf, inspectionOfUnit, presencesOf, reviewOfUnit, violationsOf } from '../records.repository.ts';
 
 /**
  * Records and notices printed from other areas' data: the management review minutes (actions
@@ -39,11 +40,10 @@ async function reviewFacts(ctx: DocumentGatherContext): Promise<ReviewFacts> {
     'Minutes are printed only from a final management review of this unit.',
   );
   if (ctx.sourceId === null) throw none;
-  const r = (await ctx.db('management_reviews').where({ id: ctx.sourceId, unit_id: ctx.unit.id }).whereNull('deleted_at').first()) as
-    Record<string, unknown> | undefined;
+  const r = await reviewOfUnit(ctx.db, ctx.sourceId, ctx.unit.id);
   if (!r || r.status !== 'final') throw none;
   // The inputs as the review compiled them (their shape belongs to the reviews module: read defensively).
-  const inputs = JSON.parse(String(r.inputs_json ?? '{}')) as {
+  const inputs = JSON.parse(r.inputsJson) as {
     checks?: Array<{ date?: string; title?: { vi?: string }; score?: number | null; findings?: number }>;
     findings?: Record<string, { open?: number; closed?: number }>;
     actions?: { total?: number; overdue?: number };
@@ -52,10 +52,10 @@ async function reviewFacts(ctx: DocumentGatherContext): Promise<ReviewFacts> {
     onTime?: { received?: number; early?: number; onTime?: number; late?: number; apologies?: number; rate?: number | null } | null;
   };
   return {
-    date: String(r.review_date),
-    chairedBy: String(r.chaired_by ?? ''),
-    attendees: String(r.attendees ?? ''),
-    decisions: String(r.decisions ?? ''),
+    date: r.date,
+    chairedBy: r.chairedBy,
+    attendees: r.attendees,
+    decisions: r.decisions,
     audits: (inputs.checks ?? []).map((c) => ({
       date: String(c.date ?? ''),
       title: String(c.title?.vi ?? ''),
@@ -231,51 +231,34 @@ async function inspectionFacts(ctx: DocumentGatherContext, need: 'record' | 'con
         );
   if (ctx.sourceId === null) throw none;
   const { db } = ctx;
-  const i = (await db('inspections as i')
-    .leftJoin('inspection_teams as t', 't.id', 'i.team_id')
-    .where({ 'i.id': ctx.sourceId, 'i.unit_id': ctx.unit.id })
-    .whereNull('i.deleted_at')
-    .first('i.*', 't.name as team_name')) as Record<string, unknown> | undefined;
+  const i = await inspectionOfUnit(db, ctx.sourceId, ctx.unit.id);
   if (!i || i.status === 'on_site' || (need === 'conclusion' && i.status !== 'concluded')) throw none;
-  const form = JSON.parse(String(i.form_json)) as FormDefinition;
-  const people = (await db('inspection_attendance')
-    .where('inspection_id', i.id as number)
-    .select('presence')) as Array<{ presence: string | null }>;
+  const form = JSON.parse(i.formJson) as FormDefinition;
+  const people = await presencesOf(db, i.id);
   const attendance: Record<string, number> = { total: people.length, present: 0, absent_with_reason: 0, absent_without_reason: 0, late: 0 };
-  for (const x of people) if (x.presence && x.presence in attendance) attendance[x.presence]! += 1;
-  const violations = (await db('inspection_violations')
-    .where('inspection_id', i.id as number)
-    .orderBy('id')
-    .select('attendance_id', 'kind', 'severity')) as Array<Record<string, unknown>>;
+  for (const presence of people) if (presence && presence in attendance) attendance[presence]! += 1;
+  const violations = await violationsOf(db, i.id);
   const personal = new Map<string, number>();
-  for (const v of violations.filter((x) => x.attendance_id !== null && x.attendance_id !== undefined)) {
-    const k = labelOf(form, String(v.kind));
+  for (const v of violations.filter((x) => x.personal)) {
+    const k = labelOf(form, v.kind);
     personal.set(k, (personal.get(k) ?? 0) + 1);
   }
-  const c = (await db('inspection_conclusions')
-    .where('inspection_id', i.id as number)
-    .first('text', 'concluded_at')) as Record<string, unknown> | undefined;
-  const corrections = (await db('inspection_corrections')
-    .where('inspection_id', i.id as number)
-    .orderBy('id')
-    .select('text', 'responsible', 'deadline', 'status')) as Array<Record<string, unknown>>;
+  const c = await conclusionOf(db, i.id);
   return {
-    date: String(i.inspection_date),
-    kind: String(i.kind),
-    status: String(i.status),
-    team: String(i.team_name ?? ''),
-    teamLeader: String(i.team_leader_name ?? ''),
-    representative: String(i.unit_representative_name ?? ''),
-    arrivedAt: (i.arrived_at as string | null) ?? null,
-    closedAt: (i.closed_at as string | null) ?? null,
+    date: i.date,
+    kind: i.kind,
+    status: i.status,
+    team: i.team,
+    teamLeader: i.teamLeader,
+    representative: i.representative,
+    arrivedAt: i.arrivedAt,
+    closedAt: i.closedAt,
     formTitle: form.title.vi,
     attendance,
-    unitViolations: violations
-      .filter((x) => x.attendance_id === null || x.attendance_id === undefined)
-      .map((x) => ({ item: labelOf(form, String(x.kind)), severity: String(x.severity) })),
+    unitViolations: violations.filter((x) => !x.personal).map((x) => ({ item: labelOf(form, x.kind), severity: x.severity })),
     personal: [...personal].map(([kind, count]) => ({ kind, count })),
-    conclusion: c ? { text: String(c.text), at: String(c.concluded_at) } : null,
-    corrections: corrections.map((x) => ({ text: String(x.text), responsible: String(x.responsible), deadline: String(x.deadline), status: String(x.status) })),
+    conclusion: c ?? null,
+    corrections: await correctionsOf(db, i.id),
   };
 }
 

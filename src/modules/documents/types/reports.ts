@@ -2,13 +2,23 @@ import type { DocumentBlock, DocumentDefinition, DocumentGatherContext, FormDefi
 import { DocumentRefusal } from '../../../plugins/contract.ts';
 import { onTimeSummary } from '../../ontime/ontime.repository.ts';
 import type { OnTimeCounts } from '../../ontime/ontime.types.ts';
+import {
+  actionsOpenedIn,
+  auditorNames,
+  checkOfUnit,
+  countProceduresInForce,
+  findingsBySeverityIn,
+  findingsOfCheck,
+  objectivesOf,
+  reviewsIn,
+  revisionsIssuedIn,
+  submittedAuditsIn,
+} from '../facts.repository.ts';
 import { bodyName, recipientsWithArchive, shortDate, signerDefaults } from '../documents.text.ts';
 
 /** The reports: the yearly QMS report and the internal audit report of a submitted check. */
 
 const severityLabel: Record<Severity, string> = { major: 'Nặng (không phù hợp lớn)', minor: 'Nhẹ (không phù hợp nhỏ)', observation: 'Khuyến nghị (lưu ý)' };
-const count = (row: unknown) => Number((row as { n?: unknown } | undefined)?.n ?? 0);
-const inYear = (year: number) => `${year}-%`;
 
 export interface YearlyFacts {
   procedures: { inForce: number; issuedInYear: number; revisedInYear: number };
@@ -23,58 +33,29 @@ export interface YearlyFacts {
 
 async function yearlyFacts(ctx: DocumentGatherContext): Promise<YearlyFacts> {
   const { db, unit, year } = ctx;
-  const inForce = count(await db('procedures').where({ unit_id: unit.id, status: 'issued', is_template: false }).first(db.raw('count(*) as n')));
-  const revs = (await db('procedure_revisions as r')
-    .join('procedures as p', 'p.id', 'r.procedure_id')
-    .where('p.unit_id', unit.id)
-    .where('p.is_template', false)
-    .where('r.issue_date', 'like', inYear(year))
-    .select('r.procedure_id', 'r.revision_no')) as Array<Record<string, unknown>>;
-  const issuedInYear = new Set(revs.filter((r) => Number(r.revision_no) === 1).map((r) => Number(r.procedure_id))).size;
-  const revisedInYear = new Set(revs.filter((r) => Number(r.revision_no) > 1).map((r) => Number(r.procedure_id))).size;
+  const inForce = await countProceduresInForce(db, unit.id);
+  const revs = await revisionsIssuedIn(db, unit.id, year);
+  const issuedInYear = new Set(revs.filter((r) => r.revisionNo === 1).map((r) => r.procedureId)).size;
+  const revisedInYear = new Set(revs.filter((r) => r.revisionNo > 1).map((r) => r.procedureId)).size;
 
-  const audits = (
-    (await db('checks')
-      .where({ unit_id: unit.id, form_id: 'iso-internal-audit', status: 'submitted' })
-      .where('check_date', 'like', inYear(year))
-      .orderBy('check_date')
-      .select('check_date', 'score')) as Array<Record<string, unknown>>
-  ).map((r) => ({ date: String(r.check_date), score: r.score === null || r.score === undefined ? null : Number(r.score) }));
+  const audits = await submittedAuditsIn(db, unit.id, year);
 
-  const bySeverity = (await db('check_findings as f')
-    .join('checks as c', 'c.id', 'f.check_id')
-    .where('c.unit_id', unit.id)
-    .where('c.check_date', 'like', inYear(year))
-    .whereNull('f.deleted_at')
-    .groupBy('f.severity')
-    .select('f.severity', db.raw('count(*) as n'))) as Array<Record<string, unknown>>;
   const findings: Record<Severity, number> = { major: 0, minor: 0, observation: 0 };
-  for (const r of bySeverity) if (String(r.severity) in findings) findings[r.severity as Severity] = count(r);
+  for (const r of await findingsBySeverityIn(db, unit.id, year)) if (r.severity in findings) findings[r.severity as Severity] = r.n;
 
-  const reviews = (
-    (await db('management_reviews')
-      .where('unit_id', unit.id)
-      .whereNull('deleted_at')
-      .where('review_date', 'like', inYear(year))
-      .orderBy('review_date')
-      .select('review_date', 'status')) as Array<Record<string, unknown>>
-  ).map((r) => ({ date: String(r.review_date), status: String(r.status) }));
+  const reviews = await reviewsIn(db, unit.id, year);
 
-  const actionRows = (await db('corrective_actions')
-    .where('unit_id', unit.id)
-    .where('created_at', 'like', inYear(year))
-    .whereNull('deleted_at')
-    .select('status', 'due_date')) as Array<Record<string, unknown>>;
+  const actionRows = await actionsOpenedIn(db, unit.id, year);
   const closed = actionRows.filter((r) => r.status === 'done' || r.status === 'verified').length;
   const yearEnd = `${year}-12-31`;
-  const overdue = actionRows.filter((r) => r.status !== 'done' && r.status !== 'verified' && typeof r.due_date === 'string' && r.due_date < yearEnd).length;
+  const overdue = actionRows.filter((r) => r.status !== 'done' && r.status !== 'verified' && r.dueDate !== null && r.dueDate < yearEnd).length;
   const actions = { open: actionRows.length - closed, closed, overdue };
 
   // The same totals the management review inputs quote, from the periods that start in the year.
   const figures = await onTimeSummary(db, unit.id, `${year}-01-01`, `${year}-12-31`);
   const onTime: YearlyFacts['onTime'] = figures.periods ? figures : null;
 
-  const objectives = (await db('quality_objectives').where({ unit_id: unit.id, year }).select('achieved')) as Array<Record<string, unknown>>;
+  const objectives = await objectivesOf(db, unit.id, year);
   return {
     procedures: { inForce, issuedInYear, revisedInYear },
     audits,
@@ -82,7 +63,7 @@ async function yearlyFacts(ctx: DocumentGatherContext): Promise<YearlyFacts> {
     findings,
     actions,
     onTime,
-    objectives: { total: objectives.length, achieved: objectives.filter((o) => o.achieved === true || o.achieved === 1).length },
+    objectives: { total: objectives.length, achieved: objectives.filter((o) => o.achieved).length },
   };
 }
 
@@ -185,38 +166,27 @@ const notSubmitted = new DocumentRefusal({
 
 async function auditFacts(ctx: DocumentGatherContext): Promise<AuditFacts> {
   const { db } = ctx;
-  const c =
-    ctx.sourceId === null
-      ? undefined
-      : ((await db('checks').where({ id: ctx.sourceId, unit_id: ctx.unit.id }).first('id', 'check_date', 'form_json', 'kind', 'status', 'score')) as
-          Record<string, unknown> | undefined);
+  const c = ctx.sourceId === null ? undefined : await checkOfUnit(db, ctx.sourceId, ctx.unit.id);
   if (!c || c.status !== 'submitted') throw notSubmitted;
-  const checkId = Number(c.id);
-  const form = JSON.parse(String(c.form_json)) as FormDefinition;
+  const form = JSON.parse(c.formJson) as FormDefinition;
   const itemText = new Map(form.sections.flatMap((s) => s.items.map((i) => [i.id, i.text.vi] as const)));
-  const auditors = (
-    (await db('check_auditors as a')
-      .join('users as u', 'u.id', 'a.user_id')
-      .where('a.check_id', checkId)
-      .orderBy('u.full_name')
-      .select('u.full_name')) as Array<Record<string, unknown>>
-  ).map((r) => String(r.full_name));
-  const rows = (await db('check_findings').where('check_id', checkId).whereNull('deleted_at').orderBy('id').select()) as Array<Record<string, unknown>>;
+  const auditors = await auditorNames(db, c.id);
+  const rows = await findingsOfCheck(db, c.id);
   const order: Severity[] = ['major', 'minor', 'observation'];
   return {
     check: {
-      date: String(c.check_date),
+      date: c.date,
       formTitle: form.title.vi,
-      kind: String(c.kind),
-      score: c.score === null || c.score === undefined ? null : Number(c.score),
+      kind: c.kind,
+      score: c.score,
     },
     auditors,
     findings: rows
       .map((r) => ({
-        clauseRef: String(r.clause_ref ?? ''),
-        item: itemText.get(String(r.item_id)) ?? String(r.item_id),
+        clauseRef: r.clauseRef,
+        item: itemText.get(r.itemId) ?? r.itemId,
         severity: r.severity as Severity,
-        note: String(r.description ?? ''),
+        note: r.description,
       }))
       .sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity)),
   };
