@@ -62,3 +62,16 @@ export function glyphList(chars: string[]): string {
     .map((c) => `${c} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`)
     .join(', ');
 }
+
+/** A new draft's fields before its document type fills in its defaults. */
+export const emptyFields: DocumentFields = {
+  subject: '',
+  authority: '',
+  legalBases: [],
+  articles: [],
+  signerOnBehalf: '',
+  signerTitle: '',
+  signerName: '',
+  recipients: [],
+  parts: {},
+};

@@ -33,23 +33,11 @@ import {
 } from './documents.repository.ts';
 import { allDefinitions } from './documents.registry.ts';
 import { activeRootsOfScope, activeUnitsInScope, declareUnit, nameAndKind, type UnitChoice } from './documents.units.repository.ts';
-import { editedFields, glyphList } from './documents.fields.ts';
+import { editedFields, emptyFields, glyphList } from './documents.fields.ts';
 import { fieldsInput, prepareInput } from './documents.schemas.ts';
 import { asciiName, bodyAbbreviation, formAbbreviation, formTitle, issuingBody, numberText, parentBody, placeDate } from './documents.text.ts';
 import { missingGlyphs, renderDocument, textsOf } from './nd30.layout.ts';
 import type { Db } from '../../kernel/db.ts';
-
-const emptyFields: DocumentFields = {
-  subject: '',
-  authority: '',
-  legalBases: [],
-  articles: [],
-  signerOnBehalf: '',
-  signerTitle: '',
-  signerName: '',
-  recipients: [],
-  parts: {},
-};
 
 /**
  * Printable documents: a draft prepared from the unit's data with editable fields, approved by
