@@ -37,6 +37,12 @@ forEachDatabase(
       const p = await ctx().built.services.catalog.procedures.create({ user: u.user }, unitId, khaiSinhContent(tthc.ketHon!, { code: 'QT-09/ND-HT' }));
       await l().submit({ user: u.user }, p.id);
       const agent = await ctx().signIn(u.username, u.password);
+      const page = await agent.get(`/procedures/${p.id}`);
+      expect(page.text, 'the step is shown disabled with its reason').to.match(
+        /<button type="button" disabled aria-describedby="self-review-why">Ký xem xét<\/button>/,
+      );
+      expect(page.text).to.contain('người soạn thảo không tự xem xét');
+      expect(page.text).not.to.contain(`action="/procedures/${p.id}/review"`);
       const res = await agent.form(`/procedures/${p.id}/review`, {});
       expect(res.text).to.contain('Người soạn thảo không tự xem xét hay phê duyệt quy trình mình soạn');
       const rev = await ctx().db('procedure_revisions').where('procedure_id', p.id).first('status', 'reviewed_by');

@@ -29,6 +29,7 @@ export function lifecycleRoutes(s: Pick<Services, 'catalog'>): Router {
         write: can(actor, d.procedure, 'catalog.write'),
         approve: can(actor, d.procedure, 'catalog.approve'),
         audit: can(actor, d.procedure, 'audit.read'),
+        review: await c.lifecycle.mayReview(actor, d.procedure.unitId, d.head),
       },
       ...extra,
     });

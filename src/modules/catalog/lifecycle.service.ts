@@ -147,6 +147,16 @@ export class LifecycleService {
     );
   }
 
+  /**
+   * Separation of duties (ISO 9001 7.5.2, review and approval): another person than its drafter
+   * reviews a revision, unless the deployment lets a unit's only officer review their own draft.
+   * The page asks it too, to show the step disabled with its reason rather than offer a refusal.
+   */
+  async mayReview(actor: Actor, unitId: number, r: Pick<Revision, 'drafted'>, db: Knex | Trx = this.db): Promise<boolean> {
+    if (r.drafted.userId !== actor.user.id) return true;
+    return this.selfReview === 'sole-officer' && (await repo.activeWriters(db, unitId)) === 1;
+  }
+
   /** The reviewer's signature (xem xét). */
   review(actor: Actor, id: number): Promise<Procedure> {
     return this.step(
@@ -155,10 +165,7 @@ export class LifecycleService {
       ['catalog.write', 'catalog.approve'],
       async (trx, p, at) => {
         const r = await pendingIn(trx, p, ['in_review']);
-        // Separation of duties (ISO 9001 7.5.2, review and approval): another person reviews.
-        if (r.drafted.userId === actor.user.id && !(this.selfReview === 'sole-officer' && (await repo.activeWriters(trx, p.unitId)) === 1)) {
-          throw new AppError('PROCEDURE_SELF_REVIEW');
-        }
+        if (!(await this.mayReview(actor, p.unitId, r, trx))) throw new AppError('PROCEDURE_SELF_REVIEW');
         if (!(await repo.stepRevision(trx, r.id, r.version, r.status, { reviewed_by: actor.user.id, reviewed_at: at }, at)))
           throw new AppError('PROCEDURE_WRONG_STATE');
         return { revisionNo: r.revisionNo, reviewedBy: actor.user.id };
