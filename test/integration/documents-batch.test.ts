@@ -61,7 +61,7 @@ forEachDatabase('documents: batch ZIP of a province', (ctx) => {
     const res = await agent.get(`/documents/batch.zip?provinceId=${dno}&type=yearly-report&year=2026`).buffer(true).parse(binaryBody);
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.equal('application/zip');
-    expect(res.headers['content-disposition']).to.equal('attachment; filename="DNO-yearly-report-2026.zip"');
+    expect(res.headers['content-disposition']).to.equal('attachment; filename="bao-cao-tinh-hinh-xay-dung-ap-dung-duy-tri-va-cai-tien-htqlcl-2026-DNO.zip"');
     // Streamed while built, with its exact size announced first (the browser's progress).
     expect(Number(res.headers['content-length'])).to.equal((res.body as Buffer).length);
     const zip = unzip(res.body as Buffer);
@@ -83,6 +83,7 @@ forEachDatabase('documents: batch ZIP of a province', (ctx) => {
       .toString('utf8')
       .replace(/^\ufeff/, '');
     expect(list).to.contain('Đơn vị có văn bản đã ban hành (2):');
+    expect(list, 'dates as DD/MM/YYYY').to.match(/Số 01\/BC-UBND {2}ngày \d{2}\/\d{2}\/\d{4}/);
     expect(list).to.contain('Đơn vị chưa có văn bản để in (3):');
     for (const s of ['DNO  Tỉnh Đắk Nông', 'DNO-CJ  Huyện Cư Jút', 'DNO-SKHCN  Sở Khoa học và Công nghệ']) expect(list.split('(3):')[1]).to.contain(s);
     expect(list).not.to.contain('LCA');

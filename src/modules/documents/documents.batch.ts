@@ -8,7 +8,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { findUnit } from '../units/units.repository.ts';
 import type { Unit } from '../units/units.types.ts';
 import { issuedUnder, storedPdf } from './documents.repository.ts';
-import { asciiName } from './documents.text.ts';
+import { asciiName, shortDate } from './documents.text.ts';
 import { activeUnitsUnder } from './documents.units.repository.ts';
 
 export interface BatchLine {
@@ -33,6 +33,9 @@ export interface BatchPlan {
  * the one before has gone into the archive, so memory stays flat however many units there are.
  */
 const listName = 'danh-sach.txt';
+/** The ZIP's own name, without diacritics, as an officer would name it: `bao-cao-...-2026-DNO.zip`. */
+export const batchFileName = (typeTitle: string, year: number, provinceCode: string): string =>
+  `${asciiName(typeTitle).toLowerCase()}-${year}-${asciiName(provinceCode)}.zip`;
 const entryName = (l: BatchLine) => `${asciiName(`${l.code}-${l.name}-${l.doc!.number}`)}.pdf`;
 
 /** `danh-sach.txt`: the units with their document, then those with nothing to print (UTF-8 with BOM, CRLF). */
@@ -43,7 +46,7 @@ function listOf(plan: BatchPlan, typeTitle: string): Buffer {
     `${typeTitle} - năm ${plan.year} - ${plan.province.name}`,
     '',
     `Đơn vị có văn bản đã ban hành (${withDoc.length}):`,
-    ...withDoc.map((l) => `  ${l.code}  ${l.name}  Số ${l.doc!.number}  ngày ${l.doc!.issueDate}`),
+    ...withDoc.map((l) => `  ${l.code}  ${l.name}  Số ${l.doc!.number}  ngày ${shortDate(l.doc!.issueDate)}`),
     '',
     `Đơn vị chưa có văn bản để in (${without.length}):`,
     ...without.map((l) => `  ${l.code}  ${l.name}`),

@@ -8,6 +8,7 @@ import { parseId } from '../../kernel/validation.ts';
 import { vnDate } from '../../lib/time.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { documentStatuses, type DocumentRecord } from './documents.repository.ts';
+import { batchFileName } from './documents.batch.ts';
 
 /** The draft's fields as the form shows them (lines joined, parts as `part_<id>`). */
 export function formValues(d: DocumentRecord): Record<string, string> {
@@ -99,7 +100,7 @@ export function documentRoutes(s: Pick<Services, 'documents' | 'units'>, clock: 
     const def = s.documents.definition(p.type);
     if (!def) throw new AppError('NOT_FOUND');
     const plan = await batch.plan(actorOf(req), p.provinceId, p.type, p.year);
-    res.type('application/zip').setHeader('Content-Disposition', `attachment; filename="${plan.province.code}-${def.id}-${p.year}.zip"`);
+    res.type('application/zip').setHeader('Content-Disposition', `attachment; filename="${batchFileName(def.title.vi, p.year, plan.province.code)}"`);
     // Streamed while it is built, yet of a size known in advance: the browser shows how far it is.
     res.setHeader('Content-Length', String(batch.size(plan, def.title.vi)));
     await batch.stream(plan, def.title.vi, res);
