@@ -35,6 +35,39 @@ forEachDatabase('the JSON API', (ctx) => {
     officer = await callerWith(ctx(), 'officer', 'DNO-CJ', 'canbo.cujut');
   });
 
+  describe('list filters', () => {
+    it('answers 422 naming a query parameter a list does not know, on every list, instead of returning everything', async () => {
+      const lists = [
+        'units',
+        'users',
+        'tthc',
+        'procedures',
+        'checks',
+        'findings',
+        'actions',
+        'documents',
+        'inspections',
+        'teams',
+        'notifications',
+        'dashboard',
+      ];
+      for (const list of lists) {
+        const res = await api().get(`/api/v1/${list}?unitId=1&khongCo=2`).set('Authorization', bearer(admin));
+        if (list === 'procedures' || list === 'documents') {
+          // `unitId` is these lists' own filter; only the unknown one is named.
+          expect(res.status, list).to.equal(422);
+          expect(Object.keys(res.body.error.fields), list).to.deep.equal(['khongCo']);
+          continue;
+        }
+        expect(res.status, list).to.equal(422);
+        expect(Object.keys(res.body.error.fields).sort(), list).to.deep.equal(['khongCo', 'unitId']);
+        expect(res.body.error.fields.unitId, list).to.contain('không được hỗ trợ');
+      }
+      const ok = await api().get('/api/v1/findings?unit=1').set('Authorization', bearer(admin));
+      expect(ok.status).to.equal(200);
+    });
+  });
+
   describe('pagination', () => {
     it('pages through every unit once, with the same meta on every page', async () => {
       const total = (await ctx().db('units').whereNull('active_to')).length;

@@ -5,6 +5,8 @@ import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 import { pageBody } from '../units/units.api.ts';
 import type { ActionView } from './actions.service.ts';
+import { knownQuery } from '../../http/known-query.ts';
+import { findingQuery, listQuery } from './actions.schemas.ts';
 
 /** What a client needs of an action: the row, whether it is overdue, the moves open to the caller. */
 function actionBody(a: ActionView) {
@@ -20,7 +22,7 @@ export function actionApi(s: Pick<Services, 'actions'>): Router {
   const r = Router();
   r.use(['/findings', '/actions'], requireApiUser);
 
-  r.get('/findings', async (req, res) => {
+  r.get('/findings', knownQuery(findingQuery), async (req, res) => {
     const page = await s.actions.listFindings(actorOf(req), req.query, true);
     res.json(pageBody({ ...page, items: page.items.map(({ unitPath: _p, ...f }) => f) }));
   });
@@ -38,7 +40,7 @@ export function actionApi(s: Pick<Services, 'actions'>): Router {
     res.status(201).json({ data: actionBody(a) });
   });
 
-  r.get('/actions', async (req, res) => {
+  r.get('/actions', knownQuery(listQuery), async (req, res) => {
     const { page } = await s.actions.list(actorOf(req), req.query, true);
     res.json(pageBody({ ...page, items: page.items.map(actionBody) }));
   });

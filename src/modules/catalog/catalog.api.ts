@@ -10,6 +10,8 @@ import { pageBody } from '../units/units.api.ts';
 import type { Revision } from './catalog.types.ts';
 import { ImportReportError } from './excel.read.ts';
 import { sizeText } from './upload.ts';
+import { knownQuery } from '../../http/known-query.ts';
+import { procedureListQuery, tthcListQuery } from './catalog.schemas.ts';
 
 const unitIdInput = z.object({ unitId: optionalId });
 
@@ -28,7 +30,7 @@ export function catalogApi(s: Pick<Services, 'catalog'>, uploadMaxBytes = 0): Ro
   const c = s.catalog;
   r.use(['/tthc', '/procedures'], requireApiUser);
 
-  r.get('/tthc', async (req, res) => {
+  r.get('/tthc', knownQuery(tthcListQuery), async (req, res) => {
     res.json(pageBody(await c.tthc.list(actorOf(req), req.query)));
   });
   // The province's list as .xlsx in the import format (`provinceId`), for those who keep it.
@@ -68,7 +70,7 @@ export function catalogApi(s: Pick<Services, 'catalog'>, uploadMaxBytes = 0): Ro
     }
   });
 
-  r.get('/procedures', async (req, res) => {
+  r.get('/procedures', knownQuery(procedureListQuery), async (req, res) => {
     res.json(pageBody(await c.procedures.list(actorOf(req), req.query)));
   });
 

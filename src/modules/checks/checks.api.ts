@@ -6,6 +6,8 @@ import { parseId } from '../../kernel/validation.ts';
 import { pageBody } from '../units/units.api.ts';
 import type { CheckDetails } from './checks.service.ts';
 import type { Progress, Scoring } from './checks.logic.ts';
+import { knownQuery } from '../../http/known-query.ts';
+import { checkFilterInput } from './list.service.ts';
 
 const scoreBody = (s: Scoring) => ({ overall: s.overall.percent, sections: Object.fromEntries(Object.entries(s.sections).map(([k, v]) => [k, v.percent])) });
 const progressBody = (p: Progress) => ({ answered: p.answered, items: p.items, mandatory: p.mandatory, mandatoryLeft: p.missing.length, missing: p.missing });
@@ -48,7 +50,7 @@ export function checkApi(s: Pick<Services, 'checks'>): Router {
   });
   // Every check in the caller's scope: `unit` (a code: its subtree), status, form, from, to,
   // scoreMin, scoreMax, page (50 a page).
-  r.get('/checks', async (req, res) => {
+  r.get('/checks', knownQuery(checkFilterInput), async (req, res) => {
     res.json(pageBody((await s.checks.list.page(actorOf(req), req.query)).page));
   });
   r.get('/checks/:id', async (req, res) => {

@@ -20,7 +20,7 @@ const percent = z.preprocess(
   z.coerce.number({ error: 'v.not_a_number' }).min(0, { error: 'v.answer_range' }).max(100, { error: 'v.answer_range' }).optional(),
 );
 
-const filterInput = z.object({
+export const checkFilterInput = z.object({
   // A unit code: that unit and its whole subtree.
   unit: optionalText(50),
   status: z.preprocess((v) => (v === '' ? undefined : v), z.enum(statuses, { error: 'v.choose' }).optional()),
@@ -35,7 +35,7 @@ const filterInput = z.object({
   ),
 });
 
-export type CheckFilter = z.infer<typeof filterInput>;
+export type CheckFilter = z.infer<typeof checkFilterInput>;
 
 /** The province view: every check in the caller's scope, filtered, a page at a time, or as .xlsx. */
 export class CheckListService {
@@ -46,7 +46,7 @@ export class CheckListService {
 
   /** The filter as typed; every problem is a field error (the page shows the form again). */
   async parse(actor: Actor, query: unknown): Promise<{ filter: CheckFilter; unitPath?: string }> {
-    const filter = validate(filterInput, query);
+    const filter = validate(checkFilterInput, query);
     const fields: Record<string, { key: string }> = {};
     if (filter.from && filter.to && filter.from > filter.to) fields.to = { key: 'v.date_order' };
     if (filter.scoreMin !== undefined && filter.scoreMax !== undefined && filter.scoreMin > filter.scoreMax) fields.scoreMax = { key: 'v.check_score_order' };

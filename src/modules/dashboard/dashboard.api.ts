@@ -4,6 +4,8 @@ import { actorOf } from '../../http/context.ts';
 import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 import type { DashboardRow } from './dashboard.service.ts';
+import { knownQuery } from '../../http/known-query.ts';
+import { dashboardQuery } from './dashboard.schemas.ts';
 
 /**
  * A row as the API gives it: the figures flat. Every figure is known (the app's migrations create
@@ -37,7 +39,7 @@ export function rowBody(r: DashboardRow) {
 export function dashboardApi(s: Pick<Services, 'dashboard'>): Router {
   const r = Router();
   r.use(['/dashboard', '/units/:id/readiness'], requireApiUser);
-  r.get('/dashboard', async (req, res) => {
+  r.get('/dashboard', knownQuery(dashboardQuery), async (req, res) => {
     const d = await s.dashboard.open(actorOf(req), req.query);
     if ('national' in d) {
       res.json({ data: d.national.provinces, meta: { scope: 'national', asOf: d.national.asOf, totals: d.national.totals } });

@@ -5,6 +5,7 @@ import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 import { pdfRoutes } from './documents.routes.ts';
 import type { DocumentRecord } from './documents.repository.ts';
+import { knownQuery } from '../../http/known-query.ts';
 
 const pick = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 const body = (d: DocumentRecord) => {
@@ -20,7 +21,7 @@ export function documentApi(s: Pick<Services, 'documents'>): Router {
   const r = Router();
   r.use(['/documents', '/units/:id/documents'], requireApiUser);
 
-  r.get('/documents', async (req, res) => {
+  r.get('/documents', knownQuery(['unitId', 'type', 'status', 'year']), async (req, res) => {
     const year = pick(req.query.year);
     const unitId = pick(req.query.unitId);
     const docs = await s.documents.list(actorOf(req), {

@@ -5,6 +5,8 @@ import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 import { pageBody } from '../units/units.api.ts';
 import type { InspectionRecord } from './record.service.ts';
+import { knownQuery } from '../../http/known-query.ts';
+import { listQuery as inspectionListQuery } from './inspections.schemas.ts';
 
 /** The record as the API gives it: personal data only to those the privacy rule allows. */
 function recordBody(r: InspectionRecord) {
@@ -30,7 +32,7 @@ export function inspectionApi(s: Pick<Services, 'inspections'>): Router {
   const svc = s.inspections;
   const full = async (actor: ReturnType<typeof actorOf>, id: number) => recordBody(await svc.record.record(actor, id));
 
-  r.get('/inspections', async (req, res) => {
+  r.get('/inspections', knownQuery(inspectionListQuery), async (req, res) => {
     res.json(pageBody((await svc.onSite.list(actorOf(req), req.query)).page));
   });
   r.post('/inspections', async (req, res) => {
@@ -77,7 +79,7 @@ export function inspectionApi(s: Pick<Services, 'inspections'>): Router {
     res.json({ data: await svc.record.review(actorOf(req), parseId(req.params.id), req.body) });
   });
 
-  r.get('/teams', async (req, res) => {
+  r.get('/teams', knownQuery([]), async (req, res) => {
     res.json({ data: await svc.teams.list(actorOf(req)) });
   });
   r.get('/teams/:id', async (req, res) => {

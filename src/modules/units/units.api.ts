@@ -5,6 +5,8 @@ import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 import type { Page } from '../../kernel/pagination.ts';
 import type { Unit } from './units.types.ts';
+import { knownQuery } from '../../http/known-query.ts';
+import { unitListQuery } from './units.schemas.ts';
 
 export function pageBody<T>(p: Page<T>) {
   return { data: p.items, meta: { total: p.total, page: p.page, pageSize: p.pageSize, pages: p.pages } };
@@ -14,7 +16,7 @@ export function pageBody<T>(p: Page<T>) {
 export function unitApi(s: Pick<Services, 'units'>): Router {
   const r = Router();
   r.use('/units', requireApiUser);
-  r.get('/units', async (req, res) => {
+  r.get('/units', knownQuery(unitListQuery), async (req, res) => {
     res.json(pageBody(await s.units.list(actorOf(req), req.query)));
   });
   r.post('/units', async (req, res) => {

@@ -5,6 +5,8 @@ import { requireApiUser } from '../../http/guards.ts';
 import { parseId } from '../../kernel/validation.ts';
 import { pageBody } from '../units/units.api.ts';
 import type { UserRecord } from './users.repository.ts';
+import { knownQuery } from '../../http/known-query.ts';
+import { userListQuery } from './users.schemas.ts';
 
 function userBody(u: UserRecord) {
   return {
@@ -27,7 +29,7 @@ export function userApi(s: Pick<Services, 'users'>): Router {
     const actor = actorOf(req);
     res.json({ data: userBody(await s.users.get(actor, actor.user.id)) });
   });
-  r.get('/users', async (req, res) => {
+  r.get('/users', knownQuery(userListQuery), async (req, res) => {
     const p = await s.users.list(actorOf(req), req.query);
     res.json(pageBody({ ...p, items: p.items.map(userBody) }));
   });
