@@ -81,6 +81,13 @@ forEachDatabase('documents: what a declaration checks before it is issued', (ctx
     const finding = await data.finding(auditId, { severity: 'major' });
     expect(await unmet(d)).to.deep.equal(['no_open_major']);
     await db('check_findings').where('id', finding).update({ status: 'closed' });
+    // An open major finding of a commune merged into this one counts here.
+    const [older] = (await db('units').whereNot('id', nd).where('kind', 'commune').select('id')) as Array<{ id: number }>;
+    await db('units').where('id', older!.id).update({ merged_into_id: nd, active_to: '2026-01-01' });
+    const inherited = await data.finding(await data.check(older!.id, { date: '2025-12-01' }), { severity: 'major' });
+    expect(await unmet(d)).to.deep.equal(['no_open_major']);
+    await db('check_findings').where('id', inherited).update({ status: 'closed' });
+    await db('units').where('id', older!.id).update({ merged_into_id: null, active_to: null });
     expect(await unmet(d)).to.deep.equal([]);
   });
 

@@ -29,7 +29,12 @@ export async function declarationFactsOf(db: Db, unitId: number, date: string): 
     .first()) as { v: string | null } | undefined;
   const majors = (await db('check_findings as f')
     .join('checks as k', 'k.id', 'f.check_id')
-    .where('k.unit_id', unitId)
+    // A predecessor merged into the unit hands its open findings on (as the dashboard counts them).
+    .where((w) =>
+      w
+        .where('k.unit_id', unitId)
+        .orWhereIn('k.unit_id', db('units').where('merged_into_id', unitId).whereNotNull('active_to').where('active_to', '<=', date).select('id')),
+    )
     .where({ 'f.severity': 'major', 'f.status': 'open' })
     .whereNull('f.deleted_at')
     .count({ n: '*' })
