@@ -2,6 +2,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { Actor } from '../../src/lib/actor.ts';
+import type { TestContext } from '../helpers/app.ts';
+import { readyToDeclare } from '../fixtures/declaration-ready.ts';
 import { browserArtifactsDir, describeInBrowser, journey, signInThroughForm } from '../helpers/browser.ts';
 
 /**
@@ -63,6 +65,9 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
         updated_at: at,
       },
     ]);
+    // What a declaration checks: the system procedures, an internal audit and a review of this year.
+    const shim = { db, unitId: async () => nd.id } as unknown as TestContext;
+    await readyToDeclare(shim, 'DNO-ND', new Date().toISOString().slice(0, 10));
     for (const [who, role] of [
       [officer, 'officer'],
       [leader, 'leader'],

@@ -186,7 +186,8 @@ forEachDatabase('documents: each type printed in the NĐ 30 layout', (ctx) => {
   it('prints the re-declaration with its reason and what changed since the last issued declaration', async () => {
     const first = await docs.prepare(officer, await ctx().unitId('DNO-CJ-ND'), { type: 'declaration' });
     await docs.approve(leader, first.id);
-    await docs.issue(officer, first.id);
+    // The unit misses what a declaration checks (no system procedure): the leader issues it with a reason.
+    await docs.issue(leader, first.id, { overrideReason: 'Bản công bố đầu để so sánh' });
     await issuedProcedures(ctx(), 'DNO-CJ-ND', [{ code: 'QT-04/ND-DD', title: 'Quy trình cấp giấy xác nhận tình trạng hôn nhân', tthcCode: '1.004873' }]);
     await ctx().db('procedures').where({ code: 'QT-03/ND-CT' }).update({ status: 'withdrawn' });
     try {

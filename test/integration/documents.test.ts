@@ -9,6 +9,7 @@ import { forEachDatabase, type Agent } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { binaryBody, rejectsWith } from '../fixtures/catalog.ts';
 import { csrfOfSignedIn, escapeHtml } from '../fixtures/http.ts';
+import { readyToDeclare } from '../fixtures/declaration-ready.ts';
 import { docText as viText, issuedProcedures, pdfPages, pdfPlain } from '../fixtures/documents-data.ts';
 
 /** The life cycle of a document: draft, approval, issue, the stored bytes; numbers; refusals; the API; plugin types. */
@@ -138,6 +139,7 @@ forEachDatabase('documents: life cycle, numbers, refusals and the API', (ctx) =>
     await rejectsWith(svc().approve(officer, d.id), 'NOT_FOUND');
     await svc().approve(leader, d.id);
     await rejectsWith(svc().approve(leader, d.id), 'DOCUMENT_WRONG_STATE');
+    await readyToDeclare(ctx(), 'DNO-CJ-ND');
     const issued = await svc().issue(officer, d.id);
     expect(issued.status).to.equal('issued');
     expect(issued.issuedBy).to.equal(officer.user.id);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Actor } from '../../src/lib/actor.ts';
 import { forEachDatabase } from '../helpers/app.ts';
 import { seedTree } from '../fixtures/tree.ts';
+import { readyToDeclare } from '../fixtures/declaration-ready.ts';
 import { khaiSinhContent, seedTthc } from '../fixtures/catalog.ts';
 import { findingsForm, insertAction, insertCheck, insertFinding } from '../fixtures/actions-data.ts';
 
@@ -177,6 +178,9 @@ forEachDatabase('hand-offs: what waits for whom on the home page', (ctx) => {
     expect(await waitingAt(colleague, link)).to.deep.equal([
       `Ban hành văn bản đã duyệt: Quyết định công bố Hệ thống quản lý chất lượng ${d.numberText} · Xã Nam Dong`,
     ]);
+    // What a declaration checks: the system procedures, an audit and a review, the earlier major finding closed.
+    await readyToDeclare(ctx(), 'DNO-CJ-ND');
+    await ctx().db('check_findings').where({ severity: 'major', status: 'open' }).update({ status: 'closed' });
     await docs.issue(colleague.actor, d.id);
     for (const p of [drafter, colleague, leader]) expect(await waitingAt(p, link)).to.deep.equal([]);
     expect(await home(colleague)).not.to.contain(d.numberText);

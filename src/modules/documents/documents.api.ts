@@ -50,7 +50,7 @@ export function documentApi(s: Pick<Services, 'documents'>): Router {
     res.json({ data: body(await s.documents.approve(actorOf(req), parseId(req.params.id))) });
   });
   r.post('/documents/:id/issue', async (req, res) => {
-    res.json({ data: body(await s.documents.issue(actorOf(req), parseId(req.params.id))) });
+    res.json({ data: body(await s.documents.issue(actorOf(req), parseId(req.params.id), req.body)) });
   });
   const pdf = pdfRoutes(s);
   r.get('/documents/:id/preview', pdf.preview);

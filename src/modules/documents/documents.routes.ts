@@ -144,7 +144,8 @@ export function documentRoutes(s: Pick<Services, 'documents' | 'units'>, clock: 
   async function showLocals(req: Request) {
     const actor = actorOf(req);
     const doc = await s.documents.get(actor, parseId(req.params.id));
-    return { doc, def: s.documents.definition(doc.type), can: s.documents.rights(actor, doc), values: formValues(doc), errors: {} };
+    const checks = doc.status === 'issued' ? null : await s.documents.checks(doc);
+    return { doc, def: s.documents.definition(doc.type), can: s.documents.rights(actor, doc), checks, values: formValues(doc), errors: {} };
   }
 
   r.get('/documents/:id', async (req, res) => {
@@ -171,11 +172,12 @@ export function documentRoutes(s: Pick<Services, 'documents' | 'units'>, clock: 
     r.post(`/documents/:id/${step}`, async (req, res) => {
       const id = parseId(req.params.id);
       try {
-        await s.documents[step](actorOf(req), id);
+        await (step === 'approve' ? s.documents.approve(actorOf(req), id) : s.documents.issue(actorOf(req), id, req.body));
         res.redirect(withNotice(`/documents/${id}`, step === 'approve' ? 'approved' : 'issued'));
       } catch (err) {
         if (err instanceof AppError && err.status !== 404 && err.status < 500) {
-          res.status(err.status).render('documents/show', { ...(await showLocals(req)), formError: { code: err.code, params: err.params } });
+          const overrideReason = step === 'issue' ? String((req.body as Record<string, unknown>).overrideReason ?? '') : '';
+          res.status(err.status).render('documents/show', { ...(await showLocals(req)), overrideReason, formError: { code: err.code, params: err.params } });
           return;
         }
         throw err;

@@ -38,6 +38,7 @@ import { fieldsInput, prepareInput } from './documents.schemas.ts';
 import { asciiName, bodyAbbreviation, formAbbreviation, formTitle, issuingBody, numberText, parentBody, placeDate } from './documents.text.ts';
 import { missingGlyphs, renderDocument, textsOf } from './nd30.layout.ts';
 import type { Db } from '../../kernel/db.ts';
+import { checksOf, declaringTypes, issueGate, overrideReasonOf, type DeclarationCheck } from './documents.declaring.ts';
 
 /**
  * Printable documents: a draft prepared from the unit's data with editable fields, approved by
@@ -73,13 +74,21 @@ export class DocumentsService {
     return inScope(scopeFor(actor.user, cap), unitPath);
   }
 
-  rights(actor: Actor, d: DocumentRecord): { write: boolean; approve: boolean; issue: boolean } {
+  /** `override`: the leader may issue a declaring document that misses a check, with a reason. */
+  rights(actor: Actor, d: DocumentRecord): { write: boolean; approve: boolean; issue: boolean; override: boolean } {
     const open = d.status !== 'issued';
+    const leader = this.can(actor, 'document.approve', d.unitPath);
     return {
       write: open && this.can(actor, 'document.write', d.unitPath),
-      approve: d.status === 'draft' && this.can(actor, 'document.approve', d.unitPath),
+      approve: d.status === 'draft' && leader,
       issue: open && this.can(actor, 'document.issue', d.unitPath),
+      override: d.status === 'approved' && leader && declaringTypes.includes(d.type),
     };
+  }
+
+  /** What a declaring document checks before it is issued, as of its date (null for other types). */
+  checks(d: DocumentRecord): Promise<DeclarationCheck[] | null> {
+    return checksOf(this.db, d, d.issueDate ?? vnDate(this.clock.now()));
   }
 
   async canWriteUnit(actor: Actor, unitId: number): Promise<boolean> {
@@ -114,14 +123,8 @@ export class DocumentsService {
   }
 
   private gatherContext(db: Db, unit: DocumentUnit, year: number, sourceId: number | null): DocumentGatherContext {
-    return {
-      db: db as Knex,
-      unit,
-      year,
-      sourceId,
-      hasTable: (name) => db.schema.hasTable(name),
-      hasColumn: (table, column) => db.schema.hasColumn(table, column),
-    };
+    const schema = db.schema;
+    return { db: db as Knex, unit, year, sourceId, hasTable: (name) => schema.hasTable(name), hasColumn: (table, column) => schema.hasColumn(table, column) };
   }
 
   /** The definition's facts; its refusal ("nothing to print") becomes a 422 with its message. */
@@ -328,8 +331,10 @@ export class DocumentsService {
    * Issues an approved document: rendered once more from the data of now, stored with its SHA-256,
    * issuer and time, never rendered again. A declaration also makes the unit declared.
    */
-  async issue(actor: Actor, id: number): Promise<DocumentRecord> {
-    const d = await this.withCap(actor, id, 'document.issue');
+  async issue(actor: Actor, id: number, input: unknown = {}): Promise<DocumentRecord> {
+    const d = await this.get(actor, id);
+    const [canIssue, isLeader] = [this.can(actor, 'document.issue', d.unitPath), this.can(actor, 'document.approve', d.unitPath)];
+    if (!canIssue && !isLeader) throw new AppError('NOT_FOUND');
     if (d.status === 'draft') throw new AppError('DOCUMENT_NOT_APPROVED');
     if (d.status !== 'approved') throw new AppError('DOCUMENT_WRONG_STATE');
     const now = this.clock.now();
@@ -339,8 +344,10 @@ export class DocumentsService {
       if (!(await holdApproved(trx, d.id, at))) throw new AppError('DOCUMENT_WRONG_STATE');
       const current = (await loadDocument(trx, d.id))!;
       const { pdf, facts } = await this.render(trx, current, now);
-      const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
       const issueDate = current.issueDate ?? vnDate(now);
+      // A declaration checks what it declares; with something missing only the leader issues it, with a reason.
+      const override = issueGate(await checksOf(trx, current, issueDate), overrideReasonOf(input), canIssue, isLeader);
+      const sha256 = crypto.createHash('sha256').update(pdf).digest('hex');
       await storeIssued(trx, d.id, {
         userId: actor.user.id,
         at,
@@ -356,7 +363,7 @@ export class DocumentsService {
         entity: 'document',
         entityId: d.id,
         unitId: d.unitId,
-        after: { number: current.numberText, issueDate, sha256 },
+        after: { number: current.numberText, issueDate, sha256, ...(override ? { overrideReason: override.reason, missing: override.missing } : {}) },
         requestId: actor.requestId,
       });
       if (d.type === 'declaration' || d.type === 'redeclaration') {
