@@ -91,6 +91,11 @@ export function machineWords(html: string): string[] {
     const escaped = value;
     if (new RegExp(`(?<![\\p{L}\\p{N}_./-])${escaped}(?![\\p{L}\\p{N}_/-]|\\.[\\p{L}\\p{N}])`, 'u').test(text)) found.add(value);
   }
+  // A digest, or the name of its algorithm: a detail for the technical toggle, never for the panel.
+  if (/\bSHA-?(1|256|512)\b/i.test(text)) found.add('SHA-256');
+  for (const m of text.matchAll(/(?<![\p{L}\p{N}])[0-9a-f]{12,}(?![\p{L}\p{N}])/gu)) if (/\d/.test(m[0]) && /[a-f]/.test(m[0])) found.add(m[0]);
+  // A cron expression: five fields of digits, stars, steps, lists and ranges, one star at least.
+  for (const m of text.matchAll(/(?<!\S)[\d*/,-]+(?:\s[\d*/,-]+){4}(?!\S)/g)) if (m[0].includes('*')) found.add(m[0]);
   return [...found];
 }
 

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { ManualClock } from '../../src/lib/clock.ts';
 import { forEachDatabase } from '../helpers/app.ts';
+import { engines, freshDb } from '../helpers/databases.ts';
+import { adminOf, reminderApp, signInAs } from '../helpers/reminders.ts';
 import { machineWordsInContext } from '../helpers/machine-words.ts';
 import { seedTree } from '../fixtures/tree.ts';
 import { castRoles, signInCast, type CastRole, type Member } from '../fixtures/cast.ts';
@@ -44,3 +47,25 @@ forEachDatabase('machine words: no page shows a locale key or a stored value', (
     expect(problems.join('\n'), `${problems.length} pages show machine words`).to.equal('');
   });
 });
+
+/** The plugins page with the bundled plugins: reminders say when they run, ids wait behind the toggle. */
+for (const dialect of engines()) {
+  describe(`machine words on the plugins page [${dialect}]`, () => {
+    it('names each schedule in words and keeps ids, setting keys and cron behind the technical toggle', async function () {
+      this.timeout(60_000);
+      const tdb = await freshDb(dialect);
+      try {
+        const built = await reminderApp({ db: tdb.db, url: tdb.url, clock: new ManualClock('2026-10-01T00:00:00Z') });
+        await adminOf(built);
+        const page = await (await signInAs(built, 'root')).get('/admin/plugins');
+        expect(page.status).to.equal(200);
+        expect(machineWordsInContext(page.text).join('\n')).to.equal('');
+        expect(page.text).to.include('Từ thứ Hai đến thứ Sáu, lúc 07:00');
+        expect(page.text).to.include('Hằng ngày lúc 07:00');
+        expect(page.text).to.match(/<details class="technical">[\s\S]*<code>0 7 \* \* 1-5<\/code>/);
+      } finally {
+        await tdb.drop();
+      }
+    });
+  });
+}
