@@ -29,9 +29,21 @@ const valueWords: Record<string, string> = {
   onlineLevel: 'catalog.tthc.online_levels',
   severity: 'checks.severities',
 };
-const statusWords: Record<string, string> = { procedure: 'catalog.rev_statuses', check: 'checks.statuses' };
+const statusWords: Record<string, string> = {
+  procedure: 'catalog.rev_statuses',
+  check: 'checks.statuses',
+  inspection: 'insp.statuses',
+  document: 'documents.statuses',
+  corrective_action: 'actions.statuses',
+  finding: 'actions.finding_statuses',
+  management_review: 'reviews.statuses',
+};
 /** A field whose words depend on the record: a procedure's kind is not a unit's kind. */
-const entityFieldWords: Record<string, Record<string, string>> = { procedure: { kind: 'catalog.kinds' }, check: { kind: 'checks.kinds' } };
+const entityFieldWords: Record<string, Record<string, string>> = {
+  procedure: { kind: 'catalog.kinds' },
+  check: { kind: 'checks.kinds' },
+  inspection: { kind: 'insp.kinds' },
+};
 
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
