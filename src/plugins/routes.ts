@@ -10,6 +10,7 @@ import type { Locale } from '../lib/i18n.ts';
 import type { RunView } from '../modules/scheduler/scheduler.types.ts';
 import type { LocalizedText } from './contract.ts';
 import type { PluginRecord, PluginSummary } from './registry.ts';
+import { cronWords } from './cron-words.ts';
 
 /** Picks the reader's language from a LocalizedText (Vietnamese when the other is missing). */
 export function localizer(locale: Locale): (text: LocalizedText | undefined) => string {
@@ -71,7 +72,7 @@ export function pluginRoutes(s: Pick<Services, 'plugins' | 'scheduler'>, clock: 
       s.scheduler.mailOverview(),
       ranId ? s.scheduler.findRun(ranId) : Promise.resolve(undefined),
     ]);
-    res.render('plugins/index', { plugins, mail, ran, hostVersion: registry.hostVersion, lt: localizer(req.locale) });
+    res.render('plugins/index', { plugins, mail, ran, hostVersion: registry.hostVersion, lt: localizer(req.locale), cronWords });
   });
   r.post('/admin/plugins/:pluginId/reminders/:reminderId/run', requireUser, requireAdmin, async (req, res) => {
     const run = await runNow(s, req);

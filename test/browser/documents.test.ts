@@ -136,7 +136,9 @@ describeInBrowser('browser: a declaration from draft to issued', (ctx) => {
     expect(asked).to.deep.equal(['Ban hành?', 'Ban hành?']);
     expect(facts).to.contain(`${leader.fullName} duyệt lúc`);
     expect(facts).to.contain(`${officer.fullName} ban hành lúc`);
-    expect(facts).to.match(/[0-9a-f]{64}/);
+    expect(facts, 'the digest waits behind the technical toggle').not.to.match(/[0-9a-f]{64}/);
+    await page.locator('dl.facts details.technical summary').click();
+    expect(await page.locator('dl.facts details.technical').innerText()).to.match(/SHA-256 [0-9a-f]{64}/);
     expect(await page.getByRole('link', { name: 'Tải bản đã ban hành (PDF)' }).getAttribute('href')).to.equal(`${docUrl}/download`);
     expect(await page.getByRole('button', { name: 'Lưu bản nháp' }).count()).to.equal(0);
     await page.screenshot({ path: path.join(browserArtifactsDir, 'documents-issued.png'), fullPage: true });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { boot, type Booted } from '../../src/boot.ts';
+import { machineWordsInContext } from './machine-words.ts';
 
 /**
  * Browser tests drive the system's own Chromium (Debian's package); nothing is ever downloaded.
@@ -145,6 +146,7 @@ export function describeInBrowser(title: string, body: (ctx: () => BrowserSuite)
         throw new Error(`Chromium at ${executable} could not be launched: ${(err as Error).message}`, { cause: err });
       }
       app = await startApp();
+      runningDb = app.booted.db;
       fs.mkdirSync(browserArtifactsDir, { recursive: true });
       ctx = { browser, app };
     });
@@ -158,6 +160,14 @@ export function describeInBrowser(title: string, body: (ctx: () => BrowserSuite)
       return ctx;
     });
   });
+}
+
+/** The login names of the running suite's app, read again whenever a page opens. */
+const knownUsernames = new Set<string>();
+let runningDb: Booted['db'] | undefined;
+async function refreshUsernames(): Promise<void> {
+  if (!runningDb) return;
+  for (const u of (await runningDb('users').select('username')) as Array<{ username: string }>) knownUsernames.add(u.username);
 }
 
 /**
@@ -175,6 +185,18 @@ export function watchPage(page: Page, problems: string[]): void {
     if (r.status() >= 400 && req.resourceType() !== 'document' && new URL(r.url()).pathname !== '/favicon.ico') {
       problems.push(`${r.status()} for ${req.resourceType()} ${r.url()}`);
     }
+  });
+  page.on('response', (r) => {
+    // Every page the journey opens speaks in words: no locale key, stored value, digest or cron.
+    if (r.request().resourceType() !== 'document' || r.status() !== 200 || !(r.headers()['content-type'] ?? '').includes('html')) return;
+    Promise.all([r.text(), refreshUsernames()]).then(
+      ([html]) => {
+        // Login names are what people type, not words of the machine (the fixtures' hold dots).
+        const words = machineWordsInContext(html, [...knownUsernames]);
+        if (words.length > 0) problems.push(`machine words on ${new URL(r.url()).pathname}: ${words.join('; ')}`);
+      },
+      () => undefined,
+    );
   });
   page.on('requestfailed', (req) => {
     if (new URL(req.url()).pathname !== '/favicon.ico') problems.push(`${req.failure()?.errorText ?? 'failed'}: ${req.url()}`);

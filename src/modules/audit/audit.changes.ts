@@ -25,10 +25,25 @@ const valueWords: Record<string, string> = {
   kind: 'units.kinds',
   isoState: 'units.states',
   level: 'catalog.tthc.levels',
+  levels: 'catalog.tthc.levels',
   onlineLevel: 'catalog.tthc.online_levels',
   severity: 'checks.severities',
 };
-const statusWords: Record<string, string> = { procedure: 'catalog.rev_statuses', check: 'checks.statuses' };
+const statusWords: Record<string, string> = {
+  procedure: 'catalog.rev_statuses',
+  check: 'checks.statuses',
+  inspection: 'insp.statuses',
+  document: 'documents.statuses',
+  corrective_action: 'actions.statuses',
+  finding: 'actions.finding_statuses',
+  management_review: 'reviews.statuses',
+};
+/** A field whose words depend on the record: a procedure's kind is not a unit's kind. */
+const entityFieldWords: Record<string, Record<string, string>> = {
+  procedure: { kind: 'catalog.kinds' },
+  check: { kind: 'checks.kinds' },
+  inspection: { kind: 'insp.kinds' },
+};
 
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
@@ -49,7 +64,7 @@ function valueText(w: Words, entity: string, field: string, v: unknown): string 
   const s = String(v);
   if (isoInstant.test(s)) return fmtTime(s);
   if (isoDay.test(s)) return fmtDay(s);
-  const group = field === 'status' || field === 'pendingStatus' ? statusWords[entity] : valueWords[field];
+  const group = field === 'status' || field === 'pendingStatus' ? statusWords[entity] : (entityFieldWords[entity]?.[field] ?? valueWords[field]);
   if (group && w.has(`${group}.${s}`)) return w.t(`${group}.${s}`);
   if (/^[a-z_]+$/.test(s) && w.has(`audit.values.${s}`)) return w.t(`audit.values.${s}`);
   return clip(s);
