@@ -28,7 +28,7 @@ export interface PageResult {
   /** Only for signed-in pages. */
   verdict?: 'PASS' | 'MISS';
   /** CPU use of the server process during the measured run, in % of one core (Linux only). */
-  serverCpu?: { mainThread: number; otherThreads: number };
+  serverCpu?: { mainThread: number; otherThreads: number; mainMsPerRequest: number };
 }
 
 export function verdictOf(m: Measurement, ejsReqPerSec: number, target: Target = targets): 'PASS' | 'MISS' {
@@ -79,7 +79,7 @@ const fmt = (n: number, digits = 0) => n.toFixed(digits);
 
 /** The results as a plain-text table (also pasted into docs/bench.md). */
 export function table(results: PageResult[]): string {
-  const head = ['page', 'as', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'vs EJS', 'target', 'server CPU main/pool', 'load avg'];
+  const head = ['page', 'as', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'vs EJS', 'target', 'server CPU main/pool', 'main CPU ms/req', 'load avg'];
   const rows = results.map((r) => [
     `${r.name} (${r.path})`,
     r.as,
@@ -90,6 +90,7 @@ export function table(results: PageResult[]): string {
     `${fmt(r.ratioToEjs * 100)}%`,
     r.verdict ?? '-',
     r.serverCpu ? `${fmt(r.serverCpu.mainThread)}% / ${fmt(r.serverCpu.otherThreads)}%` : '-',
+    r.serverCpu ? fmt(r.serverCpu.mainMsPerRequest, 2) : '-',
     fmt(r.m.loadAverage, 1),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
