@@ -125,25 +125,29 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 async function measureServer(child: Child, url: string, headers: Record<string, string>, load: LoadOptions) {
   const pid = child.proc.pid as number;
   let before: ReturnType<typeof threadCpuMs>;
+  let after: ReturnType<typeof threadCpuMs>;
   let t0 = 0;
-  let serverCpu: PageResult['serverCpu'];
-  let mainMs = 0;
+  let elapsed = 0;
   const m: Measurement = await measure(url, headers, load, {
     start() {
       before = threadCpuMs(pid);
       t0 = performance.now();
     },
     end() {
-      const after = threadCpuMs(pid);
-      const elapsed = performance.now() - t0;
-      if (before && after) {
-        mainMs = after.main - before.main;
-        serverCpu = { mainThread: (mainMs / elapsed) * 100, otherThreads: ((after.others - before.others) / elapsed) * 100, mainMsPerRequest: 0 };
-      }
+      after = threadCpuMs(pid);
+      elapsed = performance.now() - t0;
     },
   });
-  // Main-thread CPU per answered request: the figure that shows progress even on a noisy machine.
-  if (serverCpu && m.requests > 0) serverCpu.mainMsPerRequest = mainMs / m.requests;
+  let serverCpu: PageResult['serverCpu'];
+  if (before && after) {
+    const mainMs = after.main - before.main;
+    serverCpu = {
+      mainThread: (mainMs / elapsed) * 100,
+      otherThreads: ((after.others - before.others) / elapsed) * 100,
+      // Main-thread CPU per answered request: the figure that shows progress even on a noisy machine.
+      mainMsPerRequest: m.requests > 0 ? mainMs / m.requests : 0,
+    };
+  }
   return { m, serverCpu };
 }
 
